@@ -1,0 +1,59 @@
+// Lint rules written as config: module boundaries between Nx projects, ordered imports, no floating
+// promises, no default exports, no console in libraries, explicit types on exported functions.
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', 'charts/**', '**/generated/**', '.nx/**', '.cache/**', '.scratch/**', '**/*.js', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx, 'simple-import-sort': simpleImportSort },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:chart', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:chart', 'type:tool'] },
+            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib', 'type:chart', 'type:tool'] },
+            { sourceTag: 'scope:jitsi', onlyDependOnLibsWithTags: ['scope:shared', 'scope:jitsi'] },
+            { sourceTag: 'scope:bbb', onlyDependOnLibsWithTags: ['scope:shared', 'scope:bbb'] },
+            { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared', 'scope:ops'] },
+            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra'] },
+          ],
+        },
+      ],
+      'simple-import-sort/imports': 'error',
+      'simple-import-sort/exports': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/explicit-module-boundary-types': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  {
+    files: ['packages/**/src/**/*.ts', 'tools/**/src/**/*.ts'],
+    ignores: ['**/cli.ts', '**/main.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    // zod schema builders: their inferred types are the API (spelling them out would duplicate the schema).
+    files: ['**/common-values.ts', '**/src/values.ts'],
+    rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },
+  },
+  {
+    files: ['**/test/**/*.ts', '**/*.test.ts'],
+    rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },
+  },
+);

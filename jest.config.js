@@ -1,0 +1,27 @@
+/**
+ * One jest run over every project of the workspace. Each project keeps its tests beside its sources
+ * (`<project>/test/*.test.ts`); the top-level `test/` holds the cross-package contract tests.
+ * @type {import('jest').Config}
+ */
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const listed = (parent) =>
+  fs.existsSync(path.join(__dirname, parent)) ? fs.readdirSync(path.join(__dirname, parent)).map((name) => `${parent}/${name}`) : [];
+const projects = [...listed('packages'), ...listed('tools'), ...listed('apps'), 'test'].filter((dir) =>
+  fs.existsSync(path.join(__dirname, dir, 'package.json')),
+);
+
+module.exports = {
+  projects: projects.map((dir) => ({
+    displayName: dir,
+    rootDir: `<rootDir>/${dir}`,
+    testEnvironment: 'node',
+    transform,
+    testMatch: ['<rootDir>/**/*.test.ts'],
+    testPathIgnorePatterns: ['/node_modules/'],
+  })),
+  reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
+};

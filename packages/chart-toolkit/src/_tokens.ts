@@ -1,0 +1,79 @@
+/**
+ * Placeholder tokens stand for Helm template expressions while a chart is built with ordinary strings.
+ *
+ * A value reference (`values.image.tag`) or a template block (`each(...)`) turns into a short token such as
+ * `mstpl000042x` wherever JavaScript converts it to a string, so it survives cdk8s serialization inside
+ * names, labels, config files and URLs. The renderers later swap each token for the Helm expression it stands
+ * for. Tokens use only lowercase letters and digits, so they are valid inside Kubernetes names.
+ */
+
+/** The JSON type a Helm expression evaluates to, taken from the values schema. */
+export type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'any';
+
+/** A Go template expression, e.g. `$.Values.image.tag` or `include "haproxy.fullname" $`. */
+export interface ValueExpression {
+  readonly kind: 'value';
+  readonly expression: string;
+  readonly type: JsonType;
+}
+
+/** A control structure inside text: `{{ open }}body{{ else }}otherwise{{ end }}`. */
+export interface BlockExpression {
+  readonly kind: 'block';
+  readonly open: string;
+  readonly body: string;
+  readonly otherwise?: string;
+}
+
+/** Template text written as is, for logic the other helpers do not cover (e.g. a `fail` check). */
+export interface RawExpression {
+  readonly kind: 'raw';
+  readonly text: string;
+}
+
+export type Expression = ValueExpression | BlockExpression | RawExpression;
+
+const registry = new Map<string, Expression>();
+let counter = 0;
+
+const TOKEN_SOURCE = 'mstpl\\d{6,}x';
+const ANY_TOKEN = new RegExp(TOKEN_SOURCE);
+
+/** Registers an expression and returns the token that stands for it. */
+export function _tokenFor(expression: Expression): string {
+  counter += 1;
+  const token = `mstpl${String(counter).padStart(6, '0')}x`;
+  registry.set(token, expression);
+  return token;
+}
+
+/** The expression a token stands for; throws on a token this process never issued. */
+export function _lookupToken(token: string): Expression {
+  const found = registry.get(token);
+  if (found === undefined) {
+    throw new Error(`Unknown template token "${token}": it was not issued by this build`);
+  }
+  return found;
+}
+
+/** True when the string holds at least one token. */
+export function _hasToken(text: string): boolean {
+  return ANY_TOKEN.test(text);
+}
+
+/** A piece of a tokenized string: literal text or the expression of a token. */
+export type Segment = { readonly literal: string } | { readonly token: string; readonly expression: Expression };
+
+/** Splits a string into literal text and token expressions, in order. */
+export function _segments(text: string): Segment[] {
+  const parts: Segment[] = [];
+  let last = 0;
+  for (const match of text.matchAll(new RegExp(TOKEN_SOURCE, 'g'))) {
+    const index = match.index ?? 0;
+    if (index > last) parts.push({ literal: text.slice(last, index) });
+    parts.push({ token: match[0], expression: _lookupToken(match[0]) });
+    last = index + match[0].length;
+  }
+  if (last < text.length) parts.push({ literal: text.slice(last) });
+  return parts;
+}

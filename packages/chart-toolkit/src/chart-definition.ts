@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+
+import type { HelmChart } from './helm-chart';
+
+/** A maintainer as `Chart.yaml` lists it. */
+export interface ChartMaintainer {
+  readonly name: string;
+  readonly email?: string;
+  readonly url?: string;
+}
+
+/** Everything a chart package declares; `emitChart` turns it into `charts/<name>/`. */
+export interface ChartDefinition<S extends z.ZodType = z.ZodType> {
+  /** Chart name: the directory under `charts/` and the `Chart.yaml` name. */
+  readonly name: string;
+  /** Chart version (semver), taken from the chart package's own `package.json`. */
+  readonly version: string;
+  /** Version of the upstream application the chart deploys by default. */
+  readonly appVersion: string;
+  /** One sentence for `Chart.yaml` and the README. */
+  readonly description: string;
+  /** Supported Kubernetes versions. @default ">=1.27.0-0" */
+  readonly kubeVersion?: string;
+  readonly keywords: readonly string[];
+  readonly home?: string;
+  readonly sources?: readonly string[];
+  readonly maintainers?: readonly ChartMaintainer[];
+  /** Workspace-relative folder of the chart package, named in generated headers (e.g. `packages/haproxy`). */
+  readonly source: string;
+  /** The values schema; every field has a description, and a default unless it sits inside a list item. */
+  readonly values: S;
+  /** Adds the chart's constructs, reading values through `chart.values`. */
+  readonly build: (chart: HelmChart<z.output<S>>) => void;
+  /** Text of `templates/NOTES.txt`; may hold values. */
+  readonly notes: (chart: HelmChart<z.output<S>>) => string;
+  /** Markdown of the chart README; the values table is appended after it. */
+  readonly readme: string;
+  /** Install scenarios written to `ci/NN-<name>-values.yaml`; each must satisfy the schema. */
+  readonly scenarios: Readonly<Record<string, z.input<S>>>;
+}
+
+/** Declares a chart, checking the names a chart directory depends on. */
+export function defineChart<S extends z.ZodType>(definition: ChartDefinition<S>): ChartDefinition<S> {
+  if (!/^[a-z][a-z0-9-]*$/.test(definition.name)) {
+    throw new Error(`Chart name "${definition.name}" must be lower-case letters, digits and dashes`);
+  }
+  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(definition.version)) {
+    throw new Error(`Chart ${definition.name}: version "${definition.version}" is not semver`);
+  }
+  for (const scenario of Object.keys(definition.scenarios)) {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(scenario)) {
+      throw new Error(`Chart ${definition.name}: scenario name "${scenario}" must be lower-case letters, digits and dashes`);
+    }
+  }
+  return definition;
+}

@@ -1,0 +1,57 @@
+import YAML from 'yaml';
+
+import type { ChartDefinition } from './chart-definition';
+
+/** `Chart.yaml` of a chart definition. */
+export function chartYaml(definition: ChartDefinition, header: string): string {
+  const chart = {
+    apiVersion: 'v2',
+    name: definition.name,
+    description: definition.description,
+    type: 'application',
+    version: definition.version,
+    appVersion: definition.appVersion,
+    kubeVersion: definition.kubeVersion ?? '>=1.27.0-0',
+    keywords: definition.keywords,
+    home: definition.home ?? 'https://github.com/meetscale/meetscale',
+    sources: definition.sources ?? ['https://github.com/meetscale/meetscale'],
+    maintainers: definition.maintainers ?? [{ name: 'meetscale', url: 'https://github.com/meetscale/meetscale' }],
+  };
+  return `# ${header}\n${YAML.stringify(chart, { lineWidth: 0 })}`;
+}
+
+/** `_helpers.tpl`: name, fullname and chart label templates, as `helm create` scaffolds them. */
+export function helpersTemplate(chartName: string, header: string): string {
+  const define = (name: string, body: string): string => `{{- define "${chartName}.${name}" -}}\n${body}\n{{- end }}\n`;
+  return [
+    `{{- /* ${header} */ -}}\n`,
+    define('name', '{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}'),
+    define(
+      'fullname',
+      [
+        '{{- if .Values.fullnameOverride }}',
+        '{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}',
+        '{{- else }}',
+        '{{- $name := default .Chart.Name .Values.nameOverride }}',
+        '{{- if contains $name .Release.Name }}',
+        '{{- .Release.Name | trunc 63 | trimSuffix "-" }}',
+        '{{- else }}',
+        '{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}',
+        '{{- end }}',
+        '{{- end }}',
+      ].join('\n'),
+    ),
+    define('chart', '{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}'),
+  ].join('\n');
+}
+
+/** `.helmignore`: keeps CI scenarios and editor files out of the packaged chart. */
+export const HELMIGNORE = `# Patterns to ignore when building the chart package.
+.DS_Store
+.git/
+*.swp
+*.bak
+*.tmp
+*.orig
+*~
+`;

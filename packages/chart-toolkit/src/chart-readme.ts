@@ -1,0 +1,65 @@
+import type { ChartDefinition } from './chart-definition';
+import type { SchemaNode } from './helm-value';
+
+/** One row of the values table. */
+export interface ValueRow {
+  readonly key: string;
+  readonly type: string;
+  readonly default: string;
+  readonly description: string;
+}
+
+function typeName(node: SchemaNode): string {
+  if (node.enum !== undefined) return node.enum.map((member) => JSON.stringify(member)).join(' \\| ');
+  if (node.anyOf !== undefined) return node.anyOf.map(typeName).join(' \\| ');
+  if (node.type === 'array') return `${node.items === undefined ? 'any' : typeName(node.items)}[]`;
+  if (node.type === 'object' && node.properties === undefined) return 'map';
+  return Array.isArray(node.type) ? node.type.join(' \\| ') : String(node.type ?? 'any');
+}
+
+/** Rows for every documented value: nested objects are flattened, list items show as `list[].field`. */
+export function valueRows(schema: SchemaNode, prefix = ''): ValueRow[] {
+  return Object.entries(schema.properties ?? {}).flatMap(([key, node]) => {
+    const path = `${prefix}${key}`;
+    if (node.properties !== undefined) return valueRows(node, `${path}.`);
+    const row: ValueRow = {
+      key: path,
+      type: typeName(node),
+      default: node.default === undefined ? '' : `\`${JSON.stringify(node.default)}\``,
+      description: (node.description ?? '').replace(/\n/g, ' '),
+    };
+    const items = node.items?.properties !== undefined ? valueRows(node.items, `${path}[].`) : [];
+    return [row, ...items];
+  });
+}
+
+const escapeCell = (text: string): string => text.replace(/\|/g, '\\|');
+
+/** The chart README: the definition's own text, install commands, and the values table. */
+export function chartReadme(definition: ChartDefinition, schema: SchemaNode, header: string): string {
+  const rows = valueRows(schema)
+    .map((row) => `| \`${row.key}\` | ${row.type} | ${escapeCell(row.default)} | ${escapeCell(row.description)} |`)
+    .join('\n');
+  return `<!-- ${header} -->
+# ${definition.name}
+
+${definition.description}
+
+| | |
+| --- | --- |
+| Chart version | \`${definition.version}\` |
+| App version | \`${definition.appVersion}\` |
+| Kubernetes | \`${definition.kubeVersion ?? '>=1.27.0-0'}\` |
+
+${definition.readme.trim()}
+
+## Values
+
+Every value is checked by \`values.schema.json\` at install time: a wrong type, an unknown key or a value out of range is refused
+with an error naming its path. TypeScript types of the values are in \`values.d.ts\`.
+
+| Key | Type | Default | Description |
+| --- | --- | --- | --- |
+${rows}
+`;
+}

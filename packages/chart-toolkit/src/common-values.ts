@@ -1,0 +1,179 @@
+import { z } from 'zod';
+
+/**
+ * zod building blocks for the values every meetscale chart shares, named as `helm create` names them.
+ * Each returns a fresh schema with descriptions and defaults, so a chart composes them and overrides
+ * defaults where its component needs other figures.
+ */
+
+/** An RFC 1123 DNS name (a hostname or a Service's DNS name). */
+export const hostname = (): z.ZodString =>
+  z
+    .string()
+    .min(1)
+    .max(253)
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/, 'must be a lower-case DNS name');
+
+/** A TCP/UDP port. */
+export const port = (): z.ZodNumber => z.number().int().min(1).max(65535);
+
+/** A Kubernetes resource quantity such as `500m`, `1`, `256Mi`. */
+export const quantity = (): z.ZodString =>
+  z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, 'must be a Kubernetes quantity such as 500m or 256Mi');
+
+/** A Kubernetes label value (may be empty). */
+export const labelValue = (): z.ZodString =>
+  z
+    .string()
+    .max(63)
+    .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, 'must be a Kubernetes label value');
+
+/** A free-form string map such as labels, annotations or a nodeSelector. */
+export const stringMap = (description: string): z.ZodDefault<z.ZodRecord<z.ZodString, z.ZodString>> =>
+  z.record(z.string(), z.string()).default({}).describe(description);
+
+/** `nameOverride`, `fullnameOverride`, `commonLabels`: the values the toolkit's naming and labels read. */
+export const baseValues = {
+  nameOverride: z
+    .string()
+    .max(40)
+    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, 'must be empty or a lower-case DNS label')
+    .default('')
+    .describe('Replaces the chart name in resource names.'),
+  fullnameOverride: z
+    .string()
+    .max(52)
+    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, 'must be empty or a lower-case DNS label')
+    .default('')
+    .describe('Replaces the whole `<release>-<chart>` prefix of resource names.'),
+  commonLabels: stringMap('Labels added to every resource of the release.'),
+};
+
+/** Container image settings. */
+export function imageValues(defaults: { repository: string; tag: string }) {
+  return z
+    .strictObject({
+      repository: z.string().min(1).default(defaults.repository).describe('Image repository.'),
+      tag: z
+        .string()
+        .min(1)
+        .max(128)
+        .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'must be an image tag')
+        .default(defaults.tag)
+        .describe('Image tag (a string: `1.10` unquoted in YAML would be the number 1.1).'),
+      pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent').describe('Image pull policy.'),
+    })
+    .prefault({})
+    .describe('Container image.');
+}
+
+/** Names of Secrets holding registry credentials. */
+export const imagePullSecrets = () =>
+  z
+    .array(z.strictObject({ name: z.string().min(1).describe('Name of a docker-registry Secret in the release namespace.') }))
+    .default([])
+    .describe('Registry credentials for pulling the images.');
+
+/** Container resource requests and limits, shaped as in Kubernetes; requests are always set. */
+export function resourcesValues(defaults: { requests: Record<string, string>; limits: Record<string, string> }) {
+  return z
+    .strictObject({
+      requests: z
+        .record(z.string(), quantity())
+        .default(defaults.requests)
+        .describe('Resources the scheduler reserves for the container (`cpu`, `memory`, ...).'),
+      limits: z.record(z.string(), quantity()).default(defaults.limits).describe('Resources the container may not exceed.'),
+    })
+    .prefault({})
+    .describe('Container resources, passed through whole.');
+}
+
+/** A toleration, as Kubernetes defines it. */
+const toleration = z.strictObject({
+  key: z.string().optional().describe('Taint key the toleration applies to.'),
+  operator: z.enum(['Exists', 'Equal']).optional().describe('`Equal` (default) or `Exists`.'),
+  value: z.string().optional().describe('Taint value to match.'),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect to match; empty matches all.'),
+  tolerationSeconds: z.number().int().min(0).optional().describe('How long a NoExecute taint is tolerated.'),
+});
+
+/** Pod placement and metadata: nodeSelector, tolerations, affinity, podAnnotations, podLabels. */
+export const podPlacementValues = () => ({
+  nodeSelector: stringMap('Node labels the pods must run on.'),
+  tolerations: z.array(toleration).default([]).describe('Tolerations for node taints.'),
+  affinity: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe('Pod affinity rules (Kubernetes `affinity` object), passed through whole.'),
+  podAnnotations: stringMap('Annotations added to the pods.'),
+  podLabels: stringMap('Labels added to the pods (the selector labels cannot be overridden).'),
+  priorityClassName: z.string().default('').describe('PriorityClass of the pods; empty for the cluster default.'),
+});
+
+/** PodDisruptionBudget settings. */
+export const podDisruptionBudgetValues = (defaults: { enabled: boolean; maxUnavailable: number }) =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(defaults.enabled).describe('Create a PodDisruptionBudget.'),
+      maxUnavailable: z
+        .number()
+        .int()
+        .min(0)
+        .default(defaults.maxUnavailable)
+        .describe('Pods that voluntary disruptions (node drains) may take down at once.'),
+    })
+    .prefault({})
+    .describe('Limits voluntary disruptions such as node drains.');
+
+/** A Prometheus duration such as `30s` or `1m`. */
+export const promDuration = (): z.ZodString => z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, 'must be a Prometheus duration such as 30s');
+
+/** ServiceMonitor settings (Prometheus operator). */
+export const serviceMonitorValues = () =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(false).describe('Create a ServiceMonitor for the Prometheus operator.'),
+      interval: promDuration().default('30s').describe('Scrape interval.'),
+      scrapeTimeout: promDuration().default('10s').describe('Scrape timeout.'),
+      labels: stringMap('Extra labels, e.g. the `release` label your Prometheus selects ServiceMonitors by.'),
+    })
+    .prefault({})
+    .describe('Prometheus operator ServiceMonitor.');
+
+/** Ingress settings: class, annotations, hosts and TLS. */
+export const ingressValues = (defaults: { path: string }) =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(false).describe('Create an Ingress.'),
+      className: z.string().default('').describe('IngressClass name; empty for the cluster default.'),
+      annotations: stringMap('Ingress annotations, e.g. `cert-manager.io/cluster-issuer`.'),
+      hosts: z
+        .array(
+          z.strictObject({
+            host: hostname().describe('Public hostname.'),
+            paths: z
+              .array(
+                z.strictObject({
+                  path: z.string().regex(/^\//, 'must start with /').default(defaults.path).describe('URL path.'),
+                  pathType: z.enum(['Prefix', 'Exact', 'ImplementationSpecific']).default('Prefix').describe('How the path matches.'),
+                }),
+              )
+              .min(1)
+              .default([{ path: defaults.path, pathType: 'Prefix' }])
+              .describe('Paths routed to the service.'),
+          }),
+        )
+        .default([])
+        .describe('Hosts the Ingress serves.'),
+      tls: z
+        .array(
+          z.strictObject({
+            secretName: z.string().min(1).describe('Secret holding the certificate (cert-manager creates it).'),
+            hosts: z.array(hostname()).min(1).describe('Hosts the certificate covers.'),
+          }),
+        )
+        .default([])
+        .describe('TLS certificates.'),
+    })
+    .prefault({})
+    .describe('Ingress in front of the service, with TLS.');

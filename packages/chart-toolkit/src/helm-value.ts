@@ -1,0 +1,112 @@
+import { _tokenFor, type JsonType } from './_tokens';
+
+const EXPRESSION = Symbol('meetscale.expression');
+const TYPE = Symbol('meetscale.type');
+const SCHEMA = Symbol('meetscale.schema');
+
+/** A JSON Schema node as zod emits it (draft-07); only the keys the toolkit reads are typed. */
+export interface SchemaNode {
+  readonly type?: string | readonly string[];
+  readonly description?: string;
+  readonly default?: unknown;
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly required?: readonly string[];
+  readonly items?: SchemaNode;
+  readonly additionalProperties?: boolean | SchemaNode;
+  readonly enum?: readonly unknown[];
+  readonly anyOf?: readonly SchemaNode[];
+  readonly [key: string]: unknown;
+}
+
+/**
+ * A value known only when Helm renders the chart: a Go template expression with the JSON type it yields.
+ *
+ * Converting it to a string (a template literal, `String(v)`, JSON) gives a token that the chart renderers
+ * replace with the expression, so a HelmValue can stand anywhere a string can: names, labels, config files.
+ * Internals are kept under symbols so that value keys such as `type` or `name` stay free for the values tree.
+ */
+export class HelmValue<T = unknown> {
+  /** Phantom field carrying the TypeScript type of the value; never set. */
+  declare readonly __valueType?: T;
+  private readonly [EXPRESSION]: string;
+  private readonly [TYPE]: JsonType;
+  private readonly [SCHEMA]: SchemaNode | undefined;
+
+  public constructor(expression: string, type: JsonType, schema?: SchemaNode) {
+    this[EXPRESSION] = expression;
+    this[TYPE] = type;
+    this[SCHEMA] = schema;
+  }
+
+  /** The token standing for this value inside strings. */
+  public toString(): string {
+    return _tokenFor({ kind: 'value', expression: this[EXPRESSION], type: this[TYPE] });
+  }
+
+  /** JSON serialization yields the token as well, so values survive `JSON.stringify` and cdk8s. */
+  public toJSON(): string {
+    return this.toString();
+  }
+}
+
+/** The Go template expression of a value, e.g. `$.Values.image.tag`. */
+export function expressionOf(value: HelmValue<unknown>): string {
+  return (value as unknown as Record<symbol, string>)[EXPRESSION] as string;
+}
+
+/** The JSON type of a value. */
+export function typeOf(value: HelmValue<unknown>): JsonType {
+  return (value as unknown as Record<symbol, JsonType>)[TYPE] as JsonType;
+}
+
+/** The schema node a value reference was made from, when it came from the values schema. */
+export function schemaOf(value: HelmValue<unknown>): SchemaNode | undefined {
+  return (value as unknown as Record<symbol, SchemaNode | undefined>)[SCHEMA];
+}
+
+/** True for a HelmValue. */
+export function isHelmValue(candidate: unknown): candidate is HelmValue<unknown> {
+  return candidate instanceof HelmValue;
+}
+
+/**
+ * References to every value of a chart, shaped like the values themselves: `refs.image.tag` is a
+ * `HelmValue<string>` that renders as `$.Values.image.tag`.
+ */
+export type Refs<T> = HelmValue<T> &
+  (NonNullable<T> extends readonly unknown[]
+    ? unknown
+    : NonNullable<T> extends Record<string, unknown>
+      ? { readonly [K in keyof NonNullable<T>]-?: Refs<NonNullable<T>[K]> }
+      : unknown);
+
+/** The JSON type a schema node describes, `any` when it allows several. */
+export function _jsonTypeOf(schema: SchemaNode): JsonType {
+  const declared = schema.type;
+  if (typeof declared === 'string' && declared !== 'null') return declared as JsonType;
+  if (Array.isArray(declared)) {
+    const nonNull = declared.filter((candidate) => candidate !== 'null');
+    if (nonNull.length === 1) return nonNull[0] as JsonType;
+  }
+  if (schema.enum !== undefined && schema.enum.every((member) => typeof member === 'string')) return 'string';
+  return 'any';
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The expression selecting `key` of `parent`, with `index` for keys Go templates cannot spell with a dot. */
+export function _child(parent: string, key: string): string {
+  return IDENTIFIER.test(key) ? `${parent}.${key}` : `(index ${parent} ${JSON.stringify(key)})`;
+}
+
+/** Builds the reference tree for a schema node rooted at a Go expression (`$.Values`, `$item1`, ...). */
+export function _refsFor<T>(expression: string, schema: SchemaNode): Refs<T> {
+  const value = new HelmValue<T>(expression, _jsonTypeOf(schema), schema);
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    Object.defineProperty(value, key, {
+      value: _refsFor(_child(expression, key), child),
+      enumerable: true,
+    });
+  }
+  return value as Refs<T>;
+}

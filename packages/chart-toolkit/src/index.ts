@@ -1,0 +1,11 @@
+export * from './chart-definition';
+export * from './chart-readme';
+export * from './common-values';
+export * from './emit-chart';
+export * from './helm-chart';
+export { expressionOf, HelmValue, isHelmValue, type Refs, type SchemaNode, typeOf } from './helm-value';
+export * from './render-expression';
+export * from './render-templates';
+export * from './template-functions';
+export * from './values-schema';
+export * from './values-yaml';

@@ -1,0 +1,72 @@
+import { each, type HelmChart, requireUnique, times } from '@meetscale/chart-toolkit';
+
+import type { HaproxyValues } from './values';
+
+/** Name of the `peers` section; the stick table is synchronised under the backend's name. */
+export const PEERS_SECTION = 'replicas';
+
+/**
+ * `haproxy.cfg` as template text: one server per shard, one peer per replica, room stickiness on the `room`
+ * URL parameter of BOSH (`/http-bind`) and websocket (`/xmpp-websocket`) requests.
+ *
+ * Peers are addressed by the StatefulSet's stable DNS names; HAProxy starts with `-L <pod name>`, so each
+ * replica knows which peer line is itself. Shard hosts may be Service DNS names: the servers resolve them
+ * through the cluster DNS at run time (`init-addr last,libc,none`), so a shard that does not exist yet does not
+ * stop HAProxy from starting.
+ */
+export function haproxyConfig(chart: HelmChart<HaproxyValues>, peersService: string): string {
+  const v = chart.values;
+  const peer = (index: string): string => `${chart.fullname}-${index}`;
+  return `${requireUnique(v.shards, 'name', 'shards: every shard needs a unique name')}# HAProxy in front of the Jitsi shards of release ${chart.release.name}.
+global
+  log stdout format raw local0 info
+  maxconn ${v.maxConnections}
+
+defaults
+  mode http
+  log global
+  option httplog
+  option dontlognull
+  option forwardfor
+  option redispatch
+  retries 3
+  timeout connect ${v.timeouts.connect}
+  timeout client ${v.timeouts.client}
+  timeout server ${v.timeouts.server}
+  timeout http-request ${v.timeouts.httpRequest}
+  timeout tunnel ${v.timeouts.tunnel}
+  timeout client-fin ${v.timeouts.clientFin}
+  timeout check ${v.timeouts.check}
+
+resolvers cluster
+  parse-resolv-conf
+  resolve_retries 3
+  timeout resolve 1s
+  timeout retry 1s
+  hold valid 10s
+  hold obsolete 30s
+
+peers ${PEERS_SECTION}
+${times(v.replicaCount, (index) => `  peer ${peer(String(index))} ${peer(String(index))}.${peersService}.${chart.release.namespace}.svc.${v.clusterDomain}:${v.containerPorts.peers}\n`)}
+frontend metrics
+  bind :${v.containerPorts.metrics}
+  no log
+  monitor-uri /healthz
+  http-request use-service prometheus-exporter if { path /metrics }
+
+frontend http
+  bind :${v.containerPorts.http}
+  default_backend shards
+
+backend shards
+  balance roundrobin
+  http-reuse safe
+  acl has_room urlp(room) -m found
+  stick-table type string len ${v.stickTable.keyLength} size ${v.stickTable.size} expire ${v.stickTable.expire} peers ${PEERS_SECTION}
+  stick on urlp(room),lower if has_room
+  option httpchk
+  http-check send meth GET uri ${v.healthCheck.path} ver HTTP/1.1 hdr Host ${v.healthCheck.host}
+  http-check expect status ${v.healthCheck.expectStatus}
+  default-server check inter ${v.healthCheck.interval} fall ${v.healthCheck.fall} rise ${v.healthCheck.rise} resolvers cluster resolve-prefer ipv4 init-addr last,libc,none
+${each(v.shards, (shard) => `  server ${shard.name} ${shard.host}:${shard.port}\n`)}`;
+}

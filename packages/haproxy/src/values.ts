@@ -1,0 +1,151 @@
+import {
+  baseValues,
+  hostname,
+  imagePullSecrets,
+  imageValues,
+  ingressValues,
+  podDisruptionBudgetValues,
+  podPlacementValues,
+  port,
+  resourcesValues,
+  serviceMonitorValues,
+  stringMap,
+} from '@meetscale/chart-toolkit';
+import { z } from 'zod';
+
+/** An HAProxy time such as `5s`, `90s`, `1h` or `1d`. */
+const haproxyTime = (): z.ZodString => z.string().regex(/^[0-9]+(us|ms|s|m|h|d)?$/, 'must be an HAProxy time such as 500ms, 30s, 1h or 1d');
+
+/** An HAProxy size such as `100k` or `1m` (entries of the stick table). */
+const haproxySize = (): z.ZodString => z.string().regex(/^[0-9]+[kmg]?$/, 'must be a count such as 5000, 100k or 1m');
+
+/** A port HAProxy can bind as non-root. */
+const unprivilegedPort = (): z.ZodNumber => z.number().int().min(1024).max(65535);
+
+const shard = z.strictObject({
+  name: z
+    .string()
+    .max(32)
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lower-case DNS label')
+    .describe('Shard name, the HAProxy server name; keep it stable, since room stickiness is stored per server.'),
+  host: hostname().describe('Service DNS name (e.g. `shard-0-jitsi-shard-web`) or IPv4 address of the shard web endpoint.'),
+  port: port().default(80).describe('Port of the shard web endpoint.'),
+});
+
+/** The values of the haproxy chart. */
+export const haproxyValues = z.strictObject({
+  ...baseValues,
+  replicaCount: z
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(2)
+    .describe('HAProxy replicas. Every replica is listed in the `peers` section, so all share one stick table.'),
+  image: imageValues({ repository: 'haproxy', tag: '3.2.4-alpine' }),
+  imagePullSecrets: imagePullSecrets(),
+  shards: z
+    .array(shard)
+    .max(64)
+    .default([{ name: 'shard-0', host: 'shard-0-jitsi-shard-web', port: 80 }])
+    .describe(
+      'The Jitsi shards, one HAProxy server each however many web pods a shard runs. New rooms go round-robin to healthy shards; every later request of a room goes to the shard that holds it. Names must be unique (rendering fails otherwise).',
+    ),
+  clusterDomain: hostname().default('cluster.local').describe('Cluster DNS domain, used in the peer addresses of the replicas.'),
+  healthCheck: z
+    .strictObject({
+      path: z
+        .string()
+        .regex(/^\/[^\s]*$/, 'must be a URL path')
+        .default('/')
+        .describe('Path HAProxy requests on every shard to check it.'),
+      host: hostname().default('localhost').describe('Host header of the health check request.'),
+      expectStatus: z.number().int().min(100).max(599).default(200).describe('HTTP status a healthy shard answers.'),
+      interval: haproxyTime().default('5s').describe('Time between two checks of a shard.'),
+      fall: z.number().int().min(1).max(100).default(3).describe('Consecutive failed checks after which a shard gets no new rooms.'),
+      rise: z.number().int().min(1).max(100).default(2).describe('Consecutive passed checks after which a shard gets rooms again.'),
+    })
+    .prefault({})
+    .describe('Health checks of the shards.'),
+  stickTable: z
+    .strictObject({
+      size: haproxySize().default('100k').describe('Maximum number of rooms remembered.'),
+      expire: haproxyTime().default('1d').describe('How long a room stays bound to its shard after its last request.'),
+      keyLength: z
+        .number()
+        .int()
+        .min(16)
+        .max(1024)
+        .default(128)
+        .describe('Longest room name kept in the table (longer names are truncated).'),
+    })
+    .prefault({})
+    .describe('The stick table binding rooms to shards, shared by all replicas.'),
+  timeouts: z
+    .strictObject({
+      connect: haproxyTime().default('5s').describe('Time to establish a connection to a shard.'),
+      client: haproxyTime().default('90s').describe('Client inactivity; above the 60 s BOSH long-poll.'),
+      server: haproxyTime().default('90s').describe('Shard inactivity; above the 60 s BOSH long-poll.'),
+      httpRequest: haproxyTime().default('10s').describe('Time to receive a complete request header.'),
+      tunnel: haproxyTime().default('1h').describe('Inactivity of an upgraded websocket (`/xmpp-websocket`).'),
+      clientFin: haproxyTime().default('30s').describe('Half-closed client connections.'),
+      check: haproxyTime().default('3s').describe('Time a health check may take.'),
+    })
+    .prefault({})
+    .describe('HAProxy timeouts, websocket-friendly by default.'),
+  maxConnections: z.number().int().min(100).max(1000000).default(20000).describe('Global maximum of concurrent connections per replica.'),
+  containerPorts: z
+    .strictObject({
+      http: unprivilegedPort().default(8080).describe('Port HAProxy serves HTTP on.'),
+      metrics: unprivilegedPort().default(8404).describe('Port of the Prometheus metrics (`/metrics`) and health (`/healthz`) endpoints.'),
+      peers: unprivilegedPort().default(10000).describe('Port the replicas exchange stick-table updates on.'),
+    })
+    .prefault({})
+    .describe('Container ports.'),
+  service: z
+    .strictObject({
+      type: z
+        .enum(['ClusterIP', 'NodePort', 'LoadBalancer'])
+        .default('ClusterIP')
+        .describe('Service type; the ingress controller targets a ClusterIP service.'),
+      port: port().default(80).describe('Service port.'),
+      annotations: stringMap('Service annotations.'),
+    })
+    .prefault({})
+    .describe('The Service the ingress targets.'),
+  ingress: ingressValues({ path: '/' }),
+  metrics: z
+    .strictObject({
+      serviceMonitor: serviceMonitorValues(),
+    })
+    .prefault({})
+    .describe('Prometheus metrics, served by HAProxy itself on the metrics port (a separate ClusterIP Service).'),
+  podDisruptionBudget: podDisruptionBudgetValues({ enabled: true, maxUnavailable: 1 }),
+  networkPolicy: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .default(false)
+        .describe('Admit only the ingress controller (HTTP), the other replicas (peers) and the monitoring namespace (metrics).'),
+      ingressNamespaceSelector: stringMap('Labels of the namespace of the ingress controller.').default({
+        'kubernetes.io/metadata.name': 'ingress-nginx',
+      }),
+      monitoringNamespaceSelector: stringMap('Labels of the namespace Prometheus scrapes from.').default({
+        'kubernetes.io/metadata.name': 'monitoring',
+      }),
+    })
+    .prefault({})
+    .describe('NetworkPolicy for the HAProxy pods.'),
+  resources: resourcesValues({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } }),
+  ...podPlacementValues(),
+  terminationGracePeriodSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(30)
+    .describe('Time a stopping replica gets to finish open requests.'),
+});
+
+/** Values of the haproxy chart after defaults are applied. */
+export type HaproxyValues = z.output<typeof haproxyValues>;
