@@ -1,0 +1,2 @@
+export { formatManifestIssue, type ManifestCheck, type ManifestIssue } from './manifest-issue';
+export { validateManifest, validateManifests } from './validate-manifest';

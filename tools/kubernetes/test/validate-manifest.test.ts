@@ -1,0 +1,203 @@
+import { formatManifestIssue, type ManifestIssue, validateManifest, validateManifests } from '../src';
+import { minimal, MINIMAL_MANIFESTS } from './_minimal-manifests';
+
+/** The issues as `check path: message` lines, for exact comparison. */
+function lines(issues: readonly ManifestIssue[]): string[] {
+  return issues.map((issue) => `${issue.check} ${issue.path}: ${issue.message}`);
+}
+
+const CONTAINER = '/spec/template/spec/containers/0';
+
+describe('validateManifest', () => {
+  test.each(Object.keys(MINIMAL_MANIFESTS))('accepts a minimal %s', (kind) => {
+    // GIVEN a minimal valid manifest
+    // WHEN it is validated
+    // THEN there is no issue
+    expect(validateManifest(minimal(kind)).map(formatManifestIssue)).toEqual([]);
+  });
+
+  test('rejects an unknown field deep inside a pod template, naming its path', () => {
+    // GIVEN a Deployment whose container has a misspelt securityContext
+    const deployment = minimal('Deployment');
+    deployment.spec.template.spec.containers[0].securityContxt = { runAsNonRoot: true };
+
+    // WHEN it is validated
+    const issues = validateManifest(deployment);
+
+    // THEN the strict definitions name the field (kubernetes-models alone would miss it)
+    expect(issues).toEqual([
+      {
+        object: 'Deployment/web',
+        path: `${CONTAINER}/securityContxt`,
+        message: 'unknown field "securityContxt"',
+        check: 'definitions',
+      },
+    ]);
+  });
+
+  test('rejects an unknown field in metadata and at the top level', () => {
+    // GIVEN a ConfigMap with a misplaced field in metadata and a misspelt top-level field
+    const configMap = minimal('ConfigMap');
+    configMap.metadata.label = { app: 'x' };
+    configMap.datta = {};
+
+    // WHEN / THEN
+    expect(lines(validateManifest(configMap))).toEqual([
+      'definitions /datta: unknown field "datta"',
+      'definitions /metadata/label: unknown field "label"',
+    ]);
+  });
+
+  test('rejects a quoted number where an integer is required', () => {
+    // GIVEN replicas: "3"
+    const deployment = minimal('Deployment');
+    deployment.spec.replicas = '3';
+
+    // WHEN / THEN both checks report it
+    expect(lines(validateManifest(deployment))).toEqual([
+      'definitions /spec/replicas: must be integer',
+      'kubernetes-models /spec/replicas: must be integer',
+    ]);
+  });
+
+  test('rejects an int32 out of range', () => {
+    // GIVEN a container port beyond int32
+    const deployment = minimal('Deployment');
+    deployment.spec.template.spec.containers[0].ports[0].containerPort = 2 ** 32;
+
+    // WHEN / THEN the int32 format is enforced
+    expect(lines(validateManifest(deployment))).toContain(`definitions ${CONTAINER}/ports/0/containerPort: must match format "int32"`);
+  });
+
+  test('rejects a container without name', () => {
+    // GIVEN a StatefulSet whose container has no name
+    const statefulSet = minimal('StatefulSet');
+    delete statefulSet.spec.template.spec.containers[0].name;
+
+    // WHEN / THEN
+    expect(lines(validateManifest(statefulSet))).toEqual([
+      `definitions ${CONTAINER}/name: missing required field "name"`,
+      `kubernetes-models ${CONTAINER}/name: missing required field "name"`,
+    ]);
+  });
+
+  test('rejects an image pull policy outside its enum', () => {
+    // GIVEN imagePullPolicy: Sometimes
+    const deployment = minimal('Deployment');
+    deployment.spec.template.spec.containers[0].imagePullPolicy = 'Sometimes';
+
+    // WHEN it is validated
+    const issues = validateManifest(deployment);
+
+    // THEN kubernetes-models reports the enum (the 1.33 definitions carry no enum for this field)
+    expect(lines(issues)).toEqual([`kubernetes-models ${CONTAINER}/imagePullPolicy: must be one of "Always", "IfNotPresent", "Never"`]);
+  });
+
+  test.each([8080, 'http'])('accepts targetPort %p (int-or-string)', (targetPort) => {
+    // GIVEN a Service whose targetPort is a number or a port name
+    const service = minimal('Service');
+    service.spec.ports[0].targetPort = targetPort;
+
+    // WHEN / THEN
+    expect(validateManifest(service)).toEqual([]);
+  });
+
+  test('rejects targetPort true', () => {
+    // GIVEN a Service whose targetPort is a boolean
+    const service = minimal('Service');
+    service.spec.ports[0].targetPort = true;
+
+    // WHEN / THEN each check reports one issue
+    expect(lines(validateManifest(service))).toEqual([
+      'definitions /spec/ports/0/targetPort: must be string or integer',
+      'kubernetes-models /spec/ports/0/targetPort: must be string or integer',
+    ]);
+  });
+
+  test('rejects Secret data that is not base64', () => {
+    // GIVEN a Secret with a plain-text value in data
+    const secret = minimal('Secret');
+    secret.data.password = 'not base64!';
+
+    // WHEN / THEN the byte format is enforced
+    expect(lines(validateManifest(secret))).toContain('definitions /data/password: must match format "byte"');
+  });
+
+  test('rejects an unknown field in a ServiceMonitor endpoint', () => {
+    // GIVEN a ServiceMonitor endpoint with a misspelt field
+    const serviceMonitor = minimal('ServiceMonitor');
+    serviceMonitor.spec.endpoints[0].intervall = '30s';
+
+    // WHEN / THEN the derived CRD schema names it
+    expect(validateManifest(serviceMonitor)).toEqual([
+      {
+        object: 'ServiceMonitor/web',
+        path: '/spec/endpoints/0/intervall',
+        message: 'unknown field "intervall"',
+        check: 'definitions',
+      },
+    ]);
+  });
+
+  test('checks PodMonitor and PrometheusRule through the prometheus-operator models', () => {
+    // GIVEN a PodMonitor without its required selector and a PrometheusRule rule without expr
+    const podMonitor = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PodMonitor',
+      metadata: { name: 'pods' },
+      spec: { podMetricsEndpoints: [{ port: 'metrics' }] },
+    };
+    const rule = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'rules' },
+      spec: { groups: [{ name: 'g', rules: [{ alert: 'Down', for: '5m' }] }] },
+    };
+
+    // WHEN / THEN both checks report the missing fields
+    expect(lines(validateManifests([podMonitor, rule]))).toEqual([
+      'definitions /spec/selector: missing required field "selector"',
+      'kubernetes-models /spec/selector: missing required field "selector"',
+      'definitions /spec/groups/0/rules/0/expr: missing required field "expr"',
+      'kubernetes-models /spec/groups/0/rules/0/expr: missing required field "expr"',
+    ]);
+  });
+
+  test('reports an unknown kind as such', () => {
+    // GIVEN a custom resource without a schema, and a core kind under the wrong apiVersion
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
+    const misplaced = { ...minimal('Deployment'), apiVersion: 'v1' };
+
+    // WHEN / THEN
+    expect(validateManifests([widget, misplaced])).toEqual([
+      { object: 'Widget/w', path: '/', message: 'no schema for apiVersion "example.com/v1", kind "Widget"', check: 'definitions' },
+      { object: 'Deployment/web', path: '/', message: 'no schema for apiVersion "v1", kind "Deployment"', check: 'definitions' },
+    ]);
+  });
+
+  test('reports a value that is not a Kubernetes object', () => {
+    // GIVEN an array, and an object without apiVersion
+    // WHEN / THEN
+    expect(validateManifests([[], { kind: 'ConfigMap' }])).toEqual([
+      { object: '<not an object>', path: '/', message: 'a manifest must be an object', check: 'definitions' },
+      { object: 'ConfigMap/<no name>', path: '/', message: 'apiVersion and kind must be strings', check: 'definitions' },
+    ]);
+  });
+});
+
+describe('validateManifests', () => {
+  test('validates about fifty objects in under half a second once warmed up', () => {
+    // GIVEN five copies of every minimal manifest (55 objects), each kind validated once before
+    const manifests = Array.from({ length: 5 }, () => Object.keys(MINIMAL_MANIFESTS).map(minimal)).flat();
+    validateManifests(Object.keys(MINIMAL_MANIFESTS).map(minimal));
+
+    // WHEN they are validated
+    const started = performance.now();
+    const issues = validateManifests(manifests);
+    const elapsed = performance.now() - started;
+
+    // THEN
+    expect(issues).toEqual([]);
+    expect(elapsed).toBeLessThan(500);
+  });
+});
