@@ -52,5 +52,5 @@ backend shards
   http-check send meth GET uri {{ $.Values.healthCheck.path }} ver HTTP/1.1 hdr Host {{ $.Values.healthCheck.host }}
   http-check expect status {{ $.Values.healthCheck.expectStatus | int64 }}
   default-server check inter {{ $.Values.healthCheck.interval }} fall {{ $.Values.healthCheck.fall | int64 }} rise {{ $.Values.healthCheck.rise | int64 }} resolvers cluster resolve-prefer ipv4 init-addr last,libc,none
-{{ range $index1, $item1 := $.Values.shards }}  server {{ $item1.name }} {{ $item1.host }}:{{ $item1.port | int64 }}
+{{ range $index1, $item1 := $.Values.shards }}  server {{ $item1.name }} {{ $item1.host }}:{{ (dig "port" 80 $item1) | int64 }}
 {{ end }}{{- end }}

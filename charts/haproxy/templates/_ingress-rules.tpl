@@ -3,8 +3,8 @@
 {{ range $index1, $item1 := $.Values.ingress.hosts }}- host: {{ (toJson $item1.host) }}
   http:
     paths:
-{{ range $index2, $item2 := $item1.paths }}      - path: {{ (toJson $item2.path) }}
-        pathType: {{ (toJson $item2.pathType) }}
+{{ range $index2, $item2 := (dig "paths" (fromJsonArray "[{\"path\":\"/\",\"pathType\":\"Prefix\"}]") $item1) }}      - path: {{ (toJson (dig "path" "/" $item2)) }}
+        pathType: {{ (toJson (dig "pathType" "Prefix" $item2)) }}
         backend:
           service:
             name: {{ (toJson (include "haproxy.fullname" $)) }}

@@ -15,6 +15,8 @@ export interface ValueExpression {
   readonly kind: 'value';
   readonly expression: string;
   readonly type: JsonType;
+  /** As a whole manifest field, leave the field out when the value is empty. */
+  readonly omitWhenEmpty?: boolean;
 }
 
 /** A control structure inside text: `{{ open }}body{{ else }}otherwise{{ end }}`. */

@@ -3,6 +3,7 @@ import { _tokenFor, type JsonType } from './_tokens';
 const EXPRESSION = Symbol('meetscale.expression');
 const TYPE = Symbol('meetscale.type');
 const SCHEMA = Symbol('meetscale.schema');
+const OPTIONAL = Symbol('meetscale.optional');
 
 /** A JSON Schema node as zod emits it (draft-07); only the keys the toolkit reads are typed. */
 export interface SchemaNode {
@@ -31,16 +32,21 @@ export class HelmValue<T = unknown> {
   private readonly [EXPRESSION]: string;
   private readonly [TYPE]: JsonType;
   private readonly [SCHEMA]: SchemaNode | undefined;
+  private readonly [OPTIONAL]: boolean;
 
-  public constructor(expression: string, type: JsonType, schema?: SchemaNode) {
+  /**
+   * @param omitWhenEmpty leave the whole manifest field out when the value is empty (see `omitIfEmpty`)
+   */
+  public constructor(expression: string, type: JsonType, schema?: SchemaNode, omitWhenEmpty = false) {
     this[EXPRESSION] = expression;
     this[TYPE] = type;
     this[SCHEMA] = schema;
+    this[OPTIONAL] = omitWhenEmpty;
   }
 
   /** The token standing for this value inside strings. */
   public toString(): string {
-    return _tokenFor({ kind: 'value', expression: this[EXPRESSION], type: this[TYPE] });
+    return _tokenFor({ kind: 'value', expression: this[EXPRESSION], type: this[TYPE], omitWhenEmpty: this[OPTIONAL] });
   }
 
   /** JSON serialization yields the token as well, so values survive `JSON.stringify` and cdk8s. */
@@ -99,12 +105,36 @@ export function _child(parent: string, key: string): string {
   return IDENTIFIER.test(key) ? `${parent}.${key}` : `(index ${parent} ${JSON.stringify(key)})`;
 }
 
-/** Builds the reference tree for a schema node rooted at a Go expression (`$.Values`, `$item1`, ...). */
-export function _refsFor<T>(expression: string, schema: SchemaNode): Refs<T> {
+/** A Go literal of a JSON value: strings quoted, lists and maps decoded from JSON. */
+export function _goLiteral(value: unknown): string {
+  if (Array.isArray(value)) return `(fromJsonArray ${JSON.stringify(JSON.stringify(value))})`;
+  if (value !== null && typeof value === 'object') return `(fromJson ${JSON.stringify(JSON.stringify(value))})`;
+  return JSON.stringify(value);
+}
+
+/** Where a list element's reference tree starts: its loop variable and the keys walked from it. */
+interface ItemRoot {
+  readonly variable: string;
+  readonly keys: readonly string[];
+}
+
+/**
+ * Builds the reference tree for a schema node rooted at a Go expression (`$.Values`, `$item1`, ...).
+ *
+ * Inside a list element (`item`), Helm has applied no defaults (it never applies JSON Schema defaults, and
+ * values.yaml cannot hold defaults for elements a user adds), so a field with a schema default reads
+ * `(dig "key" <default> $item)`, which also survives a missing parent object.
+ */
+export function _refsFor<T>(expression: string, schema: SchemaNode, item?: ItemRoot): Refs<T> {
   const value = new HelmValue<T>(expression, _jsonTypeOf(schema), schema);
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    const childItem = item === undefined ? undefined : { variable: item.variable, keys: [...item.keys, key] };
+    const childExpression =
+      childItem !== undefined && child.default !== undefined
+        ? `(dig ${childItem.keys.map((segment) => JSON.stringify(segment)).join(' ')} ${_goLiteral(child.default)} ${childItem.variable})`
+        : _child(expression, key);
     Object.defineProperty(value, key, {
-      value: _refsFor(_child(expression, key), child),
+      value: _refsFor(childExpression, child, childItem),
       enumerable: true,
     });
   }

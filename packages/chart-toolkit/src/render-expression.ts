@@ -51,6 +51,14 @@ export function yamlScalarTemplate(text: string): string | undefined {
   return `{{ ${goString(text)} | toJson }}`;
 }
 
+/** The expression of a string that is exactly one value token whose field is left out when empty. */
+export function omittableExpression(text: string): string | undefined {
+  const segments = _hasToken(text) ? _segments(text) : [];
+  const only = segments[0];
+  if (segments.length !== 1 || only === undefined || !('token' in only) || only.expression.kind !== 'value') return undefined;
+  return only.expression.omitWhenEmpty === true ? only.expression.expression : undefined;
+}
+
 /** Raw text (config files, NOTES.txt) with tokens turned into template actions and literal `{{` escaped. */
 export function textTemplate(text: string): string {
   return _segments(text)

@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { _hasToken } from './_tokens';
 import type { HelmChart, TemplateOptions } from './helm-chart';
 import { expressionOf, type HelmValue } from './helm-value';
-import { textTemplate, yamlScalarTemplate } from './render-expression';
+import { omittableExpression, textTemplate, yamlScalarTemplate } from './render-expression';
 import { expr, mergeMaps } from './template-functions';
 
 /** Kinds that live outside namespaces and so get no `.Release.Namespace`. */
@@ -36,12 +36,18 @@ export function generatedHeader(comment: (line: string) => string, source: strin
 const yamlComment = (line: string): string => `# ${line}`;
 const templateComment = (line: string): string => `{{- /* ${line} */ -}}`;
 
+interface Substitution {
+  readonly template: string;
+  /** Leave the whole `key: value` line out when this expression is empty. */
+  readonly omitUnless?: string;
+}
+
 /** Replaces every token-bearing string of a manifest with a plain sentinel and records its template. */
-function substituteScalars(value: unknown, templates: string[]): unknown {
+function substituteScalars(value: unknown, templates: Substitution[]): unknown {
   if (typeof value === 'string') {
     const template = yamlScalarTemplate(value);
     if (template === undefined) return value;
-    templates.push(template);
+    templates.push({ template, omitUnless: omittableExpression(value) });
     return `MSEXPR${templates.length - 1}Q`;
   }
   if (Array.isArray(value)) return value.map((item) => substituteScalars(item, templates));
@@ -58,9 +64,21 @@ function substituteScalars(value: unknown, templates: string[]): unknown {
 
 /** Helm template text of one manifest: YAML with `{{ ... }}` where values go. */
 export function manifestTemplate(manifest: Record<string, unknown>): string {
-  const templates: string[] = [];
+  const templates: Substitution[] = [];
   const yaml = YAML.stringify(substituteScalars(manifest, templates), { lineWidth: 0, aliasDuplicateObjects: false });
-  return yaml.replace(/MSEXPR(\d+)Q/g, (_match, index: string) => templates[Number(index)] as string);
+  return yaml
+    .split('\n')
+    .map((line) => {
+      const substituted = line.replace(/MSEXPR(\d+)Q/g, (_match, index: string) => (templates[Number(index)] as Substitution).template);
+      const optional = [...line.matchAll(/MSEXPR(\d+)Q/g)]
+        .map((match) => templates[Number(match[1])]?.omitUnless)
+        .find((condition) => condition !== undefined);
+      if (optional === undefined) return substituted;
+      if (!/^\s*[A-Za-z0-9_.\/-]+: MSEXPR\d+Q$/.test(line))
+        throw new Error(`omitIfEmpty() must be the whole value of a map field, not: ${line.trim()}`);
+      return `{{- if ${optional} }}\n${substituted}\n{{- end }}`;
+    })
+    .join('\n');
 }
 
 function kebab(text: string): string {

@@ -55,7 +55,7 @@ export function each<E>(
   try {
     const item = `$item${loopDepth}`;
     const index = `$index${loopDepth}`;
-    const text = body(_refsFor<E>(item, itemSchema), new HelmValue<number>(index, 'integer'));
+    const text = body(_refsFor<E>(item, itemSchema, { variable: item, keys: [] }), new HelmValue<number>(index, 'integer'));
     return _tokenFor({ kind: 'block', open: `range ${index}, ${item} := ${expressionOf(list)}`, body: text });
   } finally {
     loopDepth -= 1;
@@ -104,9 +104,12 @@ export function orDefault<T>(value: HelmValue<T>, fallback: Operand): HelmValue<
   return new HelmValue<T>(`(${expressionOf(value)} | default ${operand(fallback)})`, typeOf(value));
 }
 
-/** The value, or `null` (the field is left out) when it is empty: for optional strings such as a class name. */
-export function nullIfEmpty<T>(value: HelmValue<T>): HelmValue<T | null> {
-  return new HelmValue<T | null>(`(${expressionOf(value)} | default nil)`, typeOf(value));
+/**
+ * The value, with its whole field left out of the manifest when the value is empty (an empty string, map
+ * or list): for optional fields such as `priorityClassName` that Kubernetes rejects when empty.
+ */
+export function omitIfEmpty<T>(value: HelmValue<T>): HelmValue<T> {
+  return new HelmValue<T>(expressionOf(value), typeOf(value), undefined, true);
 }
 
 /** The value as JSON text, for JSON or YAML written inside a text template. */

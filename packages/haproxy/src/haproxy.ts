@@ -1,4 +1,4 @@
-import { each, type HelmChart, json, nullIfEmpty, sha256 } from '@meetscale/chart-toolkit';
+import { each, type HelmChart, json, omitIfEmpty, sha256 } from '@meetscale/chart-toolkit';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -148,7 +148,7 @@ export class Haproxy extends Construct {
     chart.setField(statefulSet, `${pod}/nodeSelector`, v.nodeSelector);
     chart.setField(statefulSet, `${pod}/tolerations`, v.tolerations);
     chart.setField(statefulSet, `${pod}/affinity`, v.affinity);
-    chart.setField(statefulSet, `${pod}/priorityClassName`, nullIfEmpty(v.priorityClassName));
+    chart.setField(statefulSet, `${pod}/priorityClassName`, omitIfEmpty(v.priorityClassName));
     chart.setField(statefulSet, `${pod}/terminationGracePeriodSeconds`, v.terminationGracePeriodSeconds);
     chart.setField(statefulSet, `${container}/imagePullPolicy`, v.image.pullPolicy);
     chart.setField(statefulSet, `${container}/resources`, v.resources);
@@ -180,7 +180,7 @@ export class Haproxy extends Construct {
       spec: {},
     });
     chart.setField(ingress, '/metadata/annotations', v.ingress.annotations);
-    chart.setField(ingress, '/spec/ingressClassName', nullIfEmpty(v.ingress.className));
+    chart.setField(ingress, '/spec/ingressClassName', omitIfEmpty(v.ingress.className));
     chart.setField(ingress, '/spec/rules', rules);
     chart.setField(ingress, '/spec/tls', v.ingress.tls);
     chart.renderWhen(ingress, v.ingress.enabled);

@@ -1,0 +1,234 @@
+/**
+ * The chart contract (design/chart-contract.md), checked for every chart in `charts/` under Helm 3 and
+ * Helm 4. A new chart is covered by emitting it into `charts/`: nothing here names a chart.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { runHelm } from '@meetscale/helm-binaries';
+import { formatManifestIssue, validateManifests } from '@meetscale/kubernetes-schema';
+import YAML from 'yaml';
+
+import { chartDir, chartNames, HELM_MAJORS, type Manifest, objectId, renderChart, scenarioFiles } from './support/charts';
+import {
+  alternativeFor,
+  invalidCorpus,
+  leaves,
+  pointer,
+  spellings,
+  valuesAt,
+  valuesSchema,
+  valuesValidator,
+} from './support/schema-values';
+
+const charts = chartNames();
+
+/** Deep merge of plain objects (lists replaced), as Helm merges values files. */
+function merge(base: unknown, extra: unknown): unknown {
+  if (
+    base === null ||
+    extra === null ||
+    typeof base !== 'object' ||
+    typeof extra !== 'object' ||
+    Array.isArray(base) ||
+    Array.isArray(extra)
+  )
+    return extra;
+  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(extra)) result[key] = key in result ? merge(result[key], value) : value;
+  return result;
+}
+
+/** Label selectors an object applies to pods or services. */
+function selectorsOf(manifest: Manifest): Record<string, string>[] {
+  const spec = (manifest.spec ?? {}) as Record<string, any>;
+  const candidates = [spec.selector?.matchLabels, manifest.kind === 'Service' ? spec.selector : undefined, spec.podSelector?.matchLabels];
+  return candidates.filter(
+    (selector): selector is Record<string, string> => selector !== undefined && selector !== null && Object.keys(selector).length > 0,
+  );
+}
+
+/** Label sets a selector could match: the object's labels and its pod template's labels. */
+function labelSetsOf(manifest: Manifest): Record<string, string>[] {
+  const template = (manifest.spec as Record<string, any> | undefined)?.template?.metadata?.labels;
+  return [manifest.metadata.labels ?? {}, ...(template === undefined ? [] : [template])];
+}
+
+const matches = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
+  Object.entries(selector).every(([key, value]) => labels[key] === value);
+
+describe.each(charts)('chart %s', (chart) => {
+  const schema = valuesSchema(chart);
+  const scenarios = scenarioFiles(chart);
+  const defaults = YAML.parse(readFileSync(join(chartDir(chart), 'values.yaml'), 'utf8')) as Record<string, unknown>;
+  const contexts: Array<{ name: string; valuesFiles: string[] }> = [
+    { name: 'defaults', valuesFiles: [] },
+    ...scenarios.map((file) => ({ name: file.split('/').pop() as string, valuesFiles: [file] })),
+  ];
+
+  test('has at least one ci scenario besides the defaults', () => {
+    expect(scenarios.length).toBeGreaterThan(0);
+  });
+
+  test('Chart.yaml carries the contract fields and a semver version', () => {
+    // GIVEN the chart's metadata
+    const metadata = YAML.parse(readFileSync(join(chartDir(chart), 'Chart.yaml'), 'utf8')) as Record<string, unknown>;
+    // THEN it names the chart after its directory and has every field the contract lists
+    expect(metadata).toMatchObject({ apiVersion: 'v2', name: chart, type: 'application' });
+    for (const field of ['version', 'appVersion', 'description', 'kubeVersion', 'home', 'sources', 'keywords', 'maintainers']) {
+      expect(metadata[field]).toBeTruthy();
+    }
+    expect(String(metadata.version)).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('values.yaml holds the schema defaults, names its schema, and comments every key', () => {
+    const text = readFileSync(join(chartDir(chart), 'values.yaml'), 'utf8');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=values.schema.json');
+    expect(valuesValidator(schema)(defaults)).toBe(true);
+    for (const leaf of leaves(schema)) {
+      const value = leaf.path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], defaults);
+      expect({ path: leaf.path.join('.'), value }).toEqual({ path: leaf.path.join('.'), value: leaf.default });
+    }
+    for (const key of Object.keys(schema.properties ?? {})) {
+      // the line before a top-level key is the last line of its description comment
+      const lines = text.split('\n');
+      const at = lines.findIndex((line) => line.startsWith(`${key}:`));
+      expect(at).toBeGreaterThan(0);
+      expect(lines[at - 1]).toMatch(/^# /);
+    }
+  });
+
+  test('the values schema is draft-07 and closed to unknown keys at the top level', () => {
+    expect((schema as Record<string, unknown>).$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(schema.additionalProperties).toBe(false);
+  });
+
+  test('values.yaml holds no default password, token or key', () => {
+    const secretLike = leaves(schema).filter((leaf) =>
+      /(password|secret|token|apikey|privatekey)$/i.test(leaf.path[leaf.path.length - 1] as string),
+    );
+    for (const leaf of secretLike) {
+      // a reference to an existing Secret is fine; a default credential is not
+      if (/existingsecret|secretname/i.test(leaf.path.join('.'))) continue;
+      expect({ path: leaf.path.join('.'), default: leaf.default }).toEqual({ path: leaf.path.join('.'), default: '' });
+    }
+  });
+
+  describe.each(HELM_MAJORS)('with Helm %i', (major) => {
+    test.each(contexts)('helm lint --strict passes ($name)', ({ valuesFiles }) => {
+      const args = ['lint', '--strict', chartDir(chart), ...valuesFiles.flatMap((file) => ['-f', file])];
+      const result = runHelm(major, args);
+      expect({ status: result.status, output: result.stdout + result.stderr }).toMatchObject({ status: 0 });
+    });
+
+    test.each(contexts)('every rendered object validates against the Kubernetes 1.33 API ($name)', ({ valuesFiles }) => {
+      // GIVEN the chart rendered by real Helm
+      const rendered = renderChart(major, chart, { valuesFiles });
+      expect(rendered.stderr).toBe('');
+      expect(rendered.manifests.length).toBeGreaterThan(0);
+      // THEN every object is valid: types, required fields, enums, and no unknown fields
+      expect(validateManifests(rendered.manifests).map(formatManifestIssue)).toEqual([]);
+      // AND every namespaced object lands in the release namespace
+      for (const manifest of rendered.manifests) {
+        if (manifest.metadata.namespace !== undefined) expect(manifest.metadata.namespace).toBe('meetscale');
+      }
+    });
+
+    test.each(contexts)('containers run with the secure-by-default context and resource requests ($name)', ({ valuesFiles }) => {
+      const rendered = renderChart(major, chart, { valuesFiles });
+      const pods = rendered.manifests
+        .map((manifest) => (manifest.spec as Record<string, any> | undefined)?.template?.spec)
+        .filter((spec) => spec !== undefined);
+      expect(pods.length).toBeGreaterThan(0);
+      for (const pod of pods) {
+        for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
+          const context = container.securityContext ?? {};
+          expect({ container: container.name, allowPrivilegeEscalation: context.allowPrivilegeEscalation }).toEqual({
+            container: container.name,
+            allowPrivilegeEscalation: false,
+          });
+          expect(context.capabilities?.drop).toContain('ALL');
+          expect(context.seccompProfile?.type ?? pod.securityContext?.seccompProfile?.type).toBe('RuntimeDefault');
+          expect(Object.keys(container.resources?.requests ?? {})).toEqual(expect.arrayContaining(['cpu', 'memory']));
+        }
+      }
+    });
+
+    test('two releases in one namespace share no resource name and no selector', () => {
+      // GIVEN two releases of the chart in one namespace, each with every ci scenario merged in
+      const allFeatures = scenarios.reduce<unknown>((values, file) => merge(values, YAML.parse(readFileSync(file, 'utf8'))), {});
+      const first = renderChart(major, chart, { release: 'shard-0', values: allFeatures });
+      const second = renderChart(major, chart, { release: 'shard-1', values: allFeatures });
+      expect([first.stderr, second.stderr]).toEqual(['', '']);
+      // THEN no kind/name appears in both
+      const firstIds = new Set(first.manifests.map(objectId));
+      expect(second.manifests.map(objectId).filter((id) => firstIds.has(id))).toEqual([]);
+      // AND no selector of one release matches an object or pod of the other
+      const crossMatches = (from: Manifest[], to: Manifest[]): string[] =>
+        from.flatMap((source) =>
+          selectorsOf(source).flatMap((selector) =>
+            to
+              .filter((target) => labelSetsOf(target).some((labels) => matches(selector, labels)))
+              .map((target) => `${objectId(source)} selects ${objectId(target)}`),
+          ),
+        );
+      expect(crossMatches(first.manifests, second.manifests)).toEqual([]);
+      expect(crossMatches(second.manifests, first.manifests)).toEqual([]);
+    });
+
+    test('every documented value changes the rendered output when overridden at install time', () => {
+      const validate = valuesValidator(schema);
+      const baselines = contexts.map((context) => ({
+        ...context,
+        output: renderChart(major, chart, { valuesFiles: context.valuesFiles }).stdout,
+      }));
+      const ineffective: string[] = [];
+      for (const leaf of leaves(schema)) {
+        // GIVEN a value different from its default that the schema accepts
+        const alternative = alternativeFor(leaf.schema, leaf.default, (candidate) =>
+          validate(merge(defaults, valuesAt(leaf.path, candidate))),
+        );
+        if (alternative === undefined) {
+          ineffective.push(`${leaf.path.join('.')}: no alternative value could be generated`);
+          continue;
+        }
+        // WHEN it is set on top of the defaults or of a scenario (a value may matter only with a feature on)
+        const changes = baselines.some((baseline) => {
+          const rendered = renderChart(major, chart, { valuesFiles: baseline.valuesFiles, values: valuesAt(leaf.path, alternative) });
+          if (rendered.status !== 0)
+            throw new Error(`${leaf.path.join('.')}=${JSON.stringify(alternative)} failed to render:\n${rendered.stderr}`);
+          return rendered.stdout !== baseline.output;
+        });
+        // THEN the rendered output changes
+        if (!changes) ineffective.push(`${leaf.path.join('.')}=${JSON.stringify(alternative)} changed nothing`);
+      }
+      expect(ineffective).toEqual([]);
+    });
+
+    test('a corpus of invalid values is refused before rendering, naming the offending value', () => {
+      const validate = valuesValidator(schema);
+      const corpus = invalidCorpus(schema);
+      expect(corpus.length).toBeGreaterThanOrEqual(20);
+      const accepted: string[] = [];
+      for (const invalid of corpus) {
+        // GIVEN values the schema refuses (checked independently with ajv first)
+        expect({ case: invalid.name, valid: validate(merge(defaults, invalid.values)) }).toEqual({ case: invalid.name, valid: false });
+        // WHEN Helm renders with them
+        const rendered = renderChart(major, chart, { values: invalid.values });
+        // THEN it fails with a schema error naming the value, and renders nothing
+        const named = spellings(invalid).some((spelling) => rendered.stderr.includes(spelling));
+        if (rendered.status === 0 || !named || rendered.stdout.trim() !== '' || !/schema/i.test(rendered.stderr)) {
+          accepted.push(
+            `${invalid.name} (expected ${spellings(invalid).join(' or ')}): status ${rendered.status}, stderr: ${rendered.stderr.trim().slice(0, 300)}`,
+          );
+        }
+      }
+      expect(accepted).toEqual([]);
+    });
+  });
+});
+
+test('the charts directory holds at least one chart', () => {
+  expect(charts.length).toBeGreaterThan(0);
+  expect(pointer(['a', 'b/c'])).toBe('/a/b~1c');
+});

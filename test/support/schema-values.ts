@@ -1,0 +1,218 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import Ajv from 'ajv';
+
+import { chartDir } from './charts';
+
+/** A JSON Schema node of a chart's values.schema.json. */
+export interface SchemaNode {
+  type?: string | string[];
+  default?: unknown;
+  description?: string;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  additionalProperties?: boolean | SchemaNode;
+  items?: SchemaNode;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  pattern?: string;
+  anyOf?: SchemaNode[];
+}
+
+/** The values schema of a chart. */
+export function valuesSchema(chart: string): SchemaNode {
+  return JSON.parse(readFileSync(join(chartDir(chart), 'values.schema.json'), 'utf8')) as SchemaNode;
+}
+
+/** A validator for a whole values document (what Helm checks, for sanity checks of generated cases). */
+export function valuesValidator(schema: SchemaNode): (values: unknown) => boolean {
+  const ajv = new Ajv({ strict: false, allErrors: false });
+  const validate = ajv.compile(schema);
+  return (values) => validate(values) as boolean;
+}
+
+/** A value of the values tree, addressed by its path of keys. */
+export interface Leaf {
+  readonly path: readonly string[];
+  readonly schema: SchemaNode;
+  readonly default: unknown;
+}
+
+/** Every documented value that is not an object with properties of its own (those are walked into). */
+export function leaves(schema: SchemaNode, path: readonly string[] = []): Leaf[] {
+  return Object.entries(schema.properties ?? {}).flatMap(([key, node]) =>
+    node.properties !== undefined ? leaves(node, [...path, key]) : [{ path: [...path, key], schema: node, default: node.default }],
+  );
+}
+
+/** `{a: {b: value}}` for path `[a, b]`. */
+export function valuesAt(path: readonly string[], value: unknown): Record<string, unknown> {
+  return path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
+}
+
+/** JSON pointer of a path: `/a/b`. */
+export function pointer(path: readonly (string | number)[]): string {
+  return path.map((key) => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+const STRING_CANDIDATES = ['alt-value', 'example.org', '10.0.0.42', '/alt', '42s', '7m', '250m', '3Gi', '42', '17k', 'Prefix', 'x'];
+
+function typeList(node: SchemaNode): string[] {
+  if (node.type === undefined) return node.anyOf?.flatMap(typeList) ?? [];
+  return Array.isArray(node.type) ? node.type : [node.type];
+}
+
+/**
+ * A value different from `current` that `accepts` (the whole-document validator, applied at this value's
+ * place) takes, or undefined when none of the generic candidates fits.
+ */
+export function alternativeFor(node: SchemaNode, current: unknown, accepts: (candidate: unknown) => boolean): unknown {
+  const differs = (candidate: unknown): boolean => JSON.stringify(candidate) !== JSON.stringify(current);
+  const pick = (candidates: unknown[]): unknown => candidates.find((candidate) => differs(candidate) && accepts(candidate));
+  if (node.enum !== undefined) return pick(node.enum);
+  const types = typeList(node);
+  if (types.includes('boolean')) return pick([!current]);
+  if (types.includes('integer') || types.includes('number')) {
+    const base = typeof current === 'number' ? current : (node.minimum ?? 1);
+    return pick([base + 1, base - 1, node.minimum, node.maximum, base * 2]);
+  }
+  if (types.includes('string'))
+    return pick([...(typeof current === 'string' ? [`${current}0`, `${current}-alt`] : []), ...STRING_CANDIDATES]);
+  if (types.includes('array')) {
+    const items = node.items;
+    const list = Array.isArray(current) ? current : [];
+    if (items === undefined) return undefined;
+    const first = list[0] ?? exampleOf(items);
+    const changed = first === undefined ? undefined : alternativeItem(items, first, (item) => accepts([item, ...list.slice(1)]));
+    return changed === undefined ? undefined : pick([[changed, ...list.slice(1)]]);
+  }
+  if (types.includes('object')) {
+    const open = node.additionalProperties;
+    const map = (current ?? {}) as Record<string, unknown>;
+    if (typeof open === 'object' && typeList(open).includes('string')) {
+      const changedEntries = Object.keys(map).flatMap((key) => STRING_CANDIDATES.map((candidate) => ({ ...map, [key]: candidate })));
+      const addedEntries = STRING_CANDIDATES.map((candidate) => ({ ...map, 'example.org/alt': candidate }));
+      return pick([...changedEntries, ...addedEntries]);
+    }
+    return pick([{ ...map, podAntiAffinity: {} }]);
+  }
+  return undefined;
+}
+
+function alternativeItem(items: SchemaNode, item: unknown, accepts: (candidate: unknown) => boolean): unknown {
+  if (items.properties === undefined) return alternativeFor(items, item, accepts);
+  const record = item as Record<string, unknown>;
+  for (const [key, node] of Object.entries(items.properties)) {
+    const alternative = alternativeFor(node, record[key] ?? node.default, (candidate) => accepts({ ...record, [key]: candidate }));
+    if (alternative !== undefined) return { ...record, [key]: alternative };
+  }
+  return undefined;
+}
+
+/** A plausible instance of a schema node (its default, or built from its required properties). */
+export function exampleOf(node: SchemaNode): unknown {
+  if (node.default !== undefined) return node.default;
+  if (node.enum !== undefined) return node.enum[0];
+  const types = typeList(node);
+  if (types.includes('object') && node.properties !== undefined) {
+    return Object.fromEntries(
+      Object.entries(node.properties)
+        .map(([key, child]) => [key, exampleOf(child)])
+        .filter(([, value]) => value !== undefined),
+    );
+  }
+  if (types.includes('string')) return STRING_CANDIDATES[0];
+  if (types.includes('integer') || types.includes('number')) return node.minimum ?? 1;
+  if (types.includes('boolean')) return true;
+  if (types.includes('array')) return [];
+  return undefined;
+}
+
+/** One invalid values document and the place Helm's error must name. */
+export interface InvalidCase {
+  readonly name: string;
+  readonly values: Record<string, unknown>;
+  /** Where the error is: Helm must name this path (JSON pointer for Helm 4, dotted for Helm 3), or key. */
+  readonly expected: readonly (string | number)[];
+  /** True when the error names a key rather than a path (an unknown or missing key). */
+  readonly namesKey: boolean;
+}
+
+/** Ways Helm spells the place of a schema error: `/a/0/b` (Helm 4), `a.0.b` (Helm 3), or the bare key. */
+export function spellings(invalid: InvalidCase): string[] {
+  if (invalid.namesKey) return [String(invalid.expected[invalid.expected.length - 1])];
+  return [`'${pointer(invalid.expected)}'`, `${invalid.expected.join('.')}:`];
+}
+
+/** Invalid documents derived from the schema: wrong types, out of range, bad patterns, unknown keys, ... */
+export function invalidCorpus(schema: SchemaNode): InvalidCase[] {
+  const cases: InvalidCase[] = [];
+  const add = (
+    name: string,
+    path: readonly string[],
+    value: unknown,
+    expected: readonly (string | number)[] = path,
+    namesKey = false,
+  ): void => {
+    cases.push({ name: `${path.join('.')}: ${name}`, values: valuesAt(path, value), expected, namesKey });
+  };
+  const visitObject = (node: SchemaNode, path: readonly string[]): void => {
+    if (node.additionalProperties === false) {
+      add('unknown key', [...path, 'notAValue'], 1, [...path, 'notAValue'], true);
+    }
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const at = [...path, key];
+      if (child.properties !== undefined) {
+        add('an object given a string', at, 'not-an-object');
+        visitObject(child, at);
+        continue;
+      }
+      const types = typeList(child);
+      if (child.enum !== undefined) add('not one of the allowed values', at, 'NotAnAllowedValue');
+      else if (types.includes('boolean'))
+        add('a string for a boolean', at, 'enabled-please'); // not `yes`: YAML 1.1 reads that as true
+      else if (types.includes('integer')) {
+        add('a quoted number for an integer', at, String(child.default ?? 1));
+        add('a fraction for an integer', at, 1.5);
+        if (child.minimum !== undefined) add('below the minimum', at, child.minimum - 1);
+        if (child.maximum !== undefined && child.maximum < Number.MAX_SAFE_INTEGER) add('above the maximum', at, child.maximum + 1);
+      } else if (types.includes('string')) {
+        add('a number for a string', at, 12);
+        if (child.pattern !== undefined) add('not matching its pattern', at, 'Not Valid!');
+        if (child.minLength !== undefined && child.minLength > 0) add('empty', at, '');
+        if (child.maxLength !== undefined) add('too long', at, 'a'.repeat(child.maxLength + 1));
+      } else if (types.includes('array')) {
+        add('a string for a list', at, 'not-a-list');
+        if (child.items?.additionalProperties === false) {
+          add(
+            'an unknown key in a list item',
+            at,
+            [{ ...(exampleOf(child.items) as object), notAValue: 1 }],
+            [...at, 0, 'notAValue'],
+            true,
+          );
+        }
+        for (const required of child.items?.required ?? []) {
+          const item = { ...(exampleOf(child.items as SchemaNode) as Record<string, unknown>) };
+          delete item[required];
+          add(`a list item without ${required}`, at, [item], [...at, 0, required], true);
+        }
+      } else if (types.includes('object')) {
+        add('a string for a map', at, 'not-a-map');
+        const open = child.additionalProperties;
+        if (typeof open === 'object' && typeList(open).includes('string'))
+          add('a map with a non-string value', at, { key: { nested: true } }, [...at, 'key']);
+      }
+    }
+  };
+  visitObject(schema, []);
+  return cases;
+}
