@@ -92,9 +92,11 @@ describe.each(HELM_MAJORS)('haproxy.cfg rendered by Helm %i', (major) => {
     // WHEN HAProxy checks it
     const result = checkConfig(config.text, `${statefulSetName(manifests)}-0`);
 
-    // THEN it is rejected, naming the bad algorithm
+    // THEN it is rejected, pointing at the balance line
+    const line = config.text.split('\n').indexOf('  balance nosuchalgo') + 1;
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain("unknown load balancing algorithm 'nosuchalgo'");
+    expect(result.output).toContain(`haproxy.cfg:${line}] : balance only supports 'roundrobin', 'static-rr', 'leastconn',`);
+    expect(result.output).toContain('Fatal errors found in configuration.');
   });
 
   test('five replicas are five peers named after the pods, each at its own stable DNS name', async () => {

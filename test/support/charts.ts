@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { helmYaml } from '@meetscale/chart-toolkit';
 import { type HelmMajor, runHelm } from '@meetscale/helm-binaries';
 import YAML from 'yaml';
 
@@ -81,7 +82,7 @@ export function renderChart(major: HelmMajor, chart: string, options: RenderOpti
     if (options.values !== undefined) {
       scratch = mkdtempSync(join(tmpdir(), 'meetscale-values-'));
       const file = join(scratch, 'values.yaml');
-      writeFileSync(file, YAML.stringify(options.values));
+      writeFileSync(file, helmYaml(options.values));
       args.push('-f', file);
     }
     const result = runHelm(major, args);

@@ -1,4 +1,4 @@
-import YAML from 'yaml';
+import { helmYaml } from './helm-yaml';
 
 import type { ChartDefinition } from './chart-definition';
 
@@ -17,7 +17,7 @@ export function chartYaml(definition: ChartDefinition, header: string): string {
     sources: definition.sources ?? ['https://github.com/meetscale/meetscale'],
     maintainers: definition.maintainers ?? [{ name: 'meetscale', url: 'https://github.com/meetscale/meetscale' }],
   };
-  return `# ${header}\n${YAML.stringify(chart, { lineWidth: 0 })}`;
+  return `# ${header}\n${helmYaml(chart)}`;
 }
 
 /** `_helpers.tpl`: name, fullname and chart label templates, as `helm create` scaffolds them. */

@@ -2,13 +2,12 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { App } from 'cdk8s';
-import { compile } from 'json-schema-to-typescript';
-import YAML from 'yaml';
 
 import type { ChartDefinition } from './chart-definition';
 import { chartYaml, HELMIGNORE, helpersTemplate } from './chart-metadata';
 import { chartReadme } from './chart-readme';
 import { HelmChart } from './helm-chart';
+import { helmYaml } from './helm-yaml';
 import { type ChartFile, generatedHeader, renderTemplates, renderText } from './render-templates';
 import { checkValuesSchema, valuesJsonSchema } from './values-schema';
 import { valuesYaml } from './values-yaml';
@@ -39,7 +38,7 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
       throw new Error(`Chart ${definition.name}: scenario "${name}" does not satisfy the values schema:\n${parsed.error.message}`);
     }
     const number = String(index + 1).padStart(2, '0');
-    return { path: `ci/${number}-${name}-values.yaml`, content: `# ${header}\n${YAML.stringify(values, { lineWidth: 0 })}` };
+    return { path: `ci/${number}-${name}-values.yaml`, content: `# ${header}\n${helmYaml(values)}` };
   });
 
   const app = new App();
@@ -48,11 +47,15 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
   const templates = renderTemplates(chart, definition.source);
   const notes = renderText(definition.notes(chart));
 
-  const types = await compile(schema as Parameters<typeof compile>[0], valuesTypeName(definition.name), {
+  // The title is for editors; without it the type is named after the chart (`HaproxyValues`).
+  const { title: _title, ...untitled } = schema;
+  // Loaded on demand: it pulls in prettier, whose dynamic imports need jest's --experimental-vm-modules.
+  const { compile } = await import('json-schema-to-typescript');
+  const types = await compile(untitled as Parameters<typeof compile>[0], valuesTypeName(definition.name), {
     bannerComment: `/* ${header} */`,
     additionalProperties: false,
     strictIndexSignatures: true,
-    format: false,
+    format: true,
   });
 
   const files: ChartFile[] = [

@@ -3,6 +3,7 @@ export * from './chart-readme';
 export * from './common-values';
 export * from './emit-chart';
 export * from './helm-chart';
+export * from './helm-yaml';
 export { expressionOf, HelmValue, isHelmValue, type Refs, type SchemaNode, typeOf } from './helm-value';
 export * from './render-expression';
 export * from './render-templates';

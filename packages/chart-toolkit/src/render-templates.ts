@@ -1,9 +1,9 @@
 import type { ApiObject } from 'cdk8s';
-import YAML from 'yaml';
 
 import { _hasToken } from './_tokens';
 import type { HelmChart, TemplateOptions } from './helm-chart';
 import { expressionOf, type HelmValue } from './helm-value';
+import { helmYaml } from './helm-yaml';
 import { omittableExpression, textTemplate, yamlScalarTemplate } from './render-expression';
 import { expr, mergeMaps } from './template-functions';
 
@@ -65,7 +65,7 @@ function substituteScalars(value: unknown, templates: Substitution[]): unknown {
 /** Helm template text of one manifest: YAML with `{{ ... }}` where values go. */
 export function manifestTemplate(manifest: Record<string, unknown>): string {
   const templates: Substitution[] = [];
-  const yaml = YAML.stringify(substituteScalars(manifest, templates), { lineWidth: 0, aliasDuplicateObjects: false });
+  const yaml = helmYaml(substituteScalars(manifest, templates));
   return yaml
     .split('\n')
     .map((line) => {

@@ -1,6 +1,7 @@
 import YAML, { isMap, isScalar, type YAMLMap } from 'yaml';
 
 import type { SchemaNode } from './helm-value';
+import { HELM_YAML_OPTIONS } from './helm-yaml';
 
 function comment(description: string | undefined): string | undefined {
   if (description === undefined) return undefined;
@@ -36,8 +37,8 @@ function ordered(value: unknown, schema: SchemaNode | undefined): unknown {
 
 /** `values.yaml`: the defaults, every key preceded by its description from the schema. */
 export function valuesYaml(defaults: unknown, schema: SchemaNode, header: string): string {
-  const document = new YAML.Document(ordered(defaults, schema));
+  const document = new YAML.Document(ordered(defaults, schema), { version: '1.1' });
   if (isMap(document.contents)) annotate(document.contents, schema, true);
-  const body = document.toString({ lineWidth: 0 });
+  const body = document.toString(HELM_YAML_OPTIONS);
   return `# yaml-language-server: $schema=values.schema.json\n# ${header}\n\n${body}`;
 }

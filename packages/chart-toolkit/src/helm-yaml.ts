@@ -1,0 +1,12 @@
+import YAML, { type ToStringOptions } from 'yaml';
+
+/**
+ * YAML as Helm reads it. Helm parses with YAML 1.1 rules, where unquoted `y`, `no`, `on` or `off` are
+ * booleans and `010` is octal; writing with the 1.1 schema quotes such strings so they stay strings.
+ */
+export const HELM_YAML_OPTIONS = { version: '1.1', lineWidth: 0 } as const satisfies ToStringOptions & { version: '1.1' };
+
+/** Serializes a value as YAML that Helm reads back unchanged. */
+export function helmYaml(value: unknown): string {
+  return YAML.stringify(value, { ...HELM_YAML_OPTIONS, aliasDuplicateObjects: false });
+}

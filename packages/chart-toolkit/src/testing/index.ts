@@ -1,0 +1,1 @@
+export { demoChart, demoValues } from './demo-chart';

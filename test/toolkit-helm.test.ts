@@ -1,0 +1,99 @@
+/**
+ * The chart toolkit's promise, shown with real Helm on the toolkit's demo chart: every kind of value is
+ * honored at install time, with no re-synthesis.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { emitChart, helmYaml } from '@meetscale/chart-toolkit';
+import { demoChart } from '@meetscale/chart-toolkit/testing';
+import { type HelmMajor, runHelm } from '@meetscale/helm-binaries';
+
+import { HELM_MAJORS, type Manifest, parseManifests } from './support/charts';
+
+let chartsDir: string;
+let chart: string;
+
+beforeAll(async () => {
+  chartsDir = mkdtempSync(join(tmpdir(), 'toolkit-helm-'));
+  chart = await emitChart(demoChart, chartsDir);
+});
+afterAll(() => rmSync(chartsDir, { recursive: true, force: true }));
+
+function render(
+  major: HelmMajor,
+  values: unknown = {},
+  release = 'lesson',
+): { manifests: Manifest[]; status: number; stderr: string; stdout: string } {
+  const file = join(chartsDir, `values-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, helmYaml(values));
+  const result = runHelm(major, ['template', release, chart, '--namespace', 'school', '-f', file]);
+  return { ...result, manifests: result.status === 0 ? parseManifests(result.stdout) : [] };
+}
+
+const find = (manifests: Manifest[], kind: string): Manifest | undefined => manifests.find((manifest) => manifest.kind === kind);
+const deployment = (manifests: Manifest[]): any => find(manifests, 'Deployment') as any;
+const configText = (manifests: Manifest[]): string => (find(manifests, 'ConfigMap') as any).data['app.conf'];
+
+describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
+  test('derives names from the release and places objects in the release namespace', () => {
+    const { manifests } = render(major, {}, 'shard-7');
+    expect(deployment(manifests).metadata).toMatchObject({ name: 'shard-7-demo', namespace: 'school' });
+    expect(deployment(manifests).spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'demo',
+      'app.kubernetes.io/instance': 'shard-7',
+      'app.kubernetes.io/component': 'web',
+    });
+  });
+
+  test('keeps numbers typed and image tags strings', () => {
+    const { manifests } = render(major, { replicaCount: 3 });
+    expect(deployment(manifests).spec.replicas).toBe(3);
+    expect(deployment(manifests).spec.template.spec.containers[0].image).toBe('nginx:1.10');
+  });
+
+  test('honors a scalar inside a longer string and inside a config file', () => {
+    const { manifests } = render(major, { domain: 'lernen.example.de' });
+    expect((find(manifests, 'ConfigMap') as any).data.url).toBe('https://lernen.example.de/x');
+    expect(configText(manifests)).toContain('server_name lernen.example.de;');
+  });
+
+  test('passes objects and lists through whole', () => {
+    const env = [{ name: 'A', value: 'it\'s "quoted"' }];
+    const { manifests } = render(major, {
+      extraEnv: env,
+      nodeSelector: { pool: 'media' },
+      resources: { requests: { cpu: '2' }, limits: { memory: '1Gi' } },
+    });
+    const spec = deployment(manifests).spec.template.spec;
+    expect(spec.containers[0].env).toEqual(env);
+    // Helm merges maps with the defaults (requests.memory stays), and replaces lists
+    expect(spec.containers[0].resources).toEqual({ requests: { cpu: '2', memory: '16Mi' }, limits: { memory: '1Gi' } });
+    expect(spec.nodeSelector).toEqual({ pool: 'media' });
+  });
+
+  test('switches an optional resource with a boolean', () => {
+    expect(find(render(major).manifests, 'Service')).toBeDefined();
+    expect(find(render(major, { service: { enabled: false } }).manifests, 'Service')).toBeUndefined();
+  });
+
+  test('expands lists into repeated config, applying item defaults Helm itself ignores', () => {
+    const { manifests } = render(major, { replicaCount: 2, upstreams: [{ name: 'x', port: 1000000 }, { name: 'y' }] });
+    expect(configText(manifests)).toBe(
+      'server_name meet.example.org;\nupstream x 127.0.0.1:1000000;\nupstream y 127.0.0.1:80;\nreplica 0;\nreplica 1;\nservice on;\n',
+    );
+  });
+
+  test('leaves an empty optional field out and writes it when set', () => {
+    expect(deployment(render(major).manifests).spec.template.spec).not.toHaveProperty('priorityClassName');
+    expect(deployment(render(major, { priorityClassName: 'lessons' }).manifests).spec.template.spec.priorityClassName).toBe('lessons');
+  });
+
+  test('refuses a wrong value before rendering anything', () => {
+    const result = render(major, { replicaCount: 'three' });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/replicaCount/);
+  });
+});
