@@ -54,6 +54,7 @@ export default tseslint.config(
   },
   {
     files: ['**/test/**/*.ts', '**/*.test.ts'],
-    rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },
+    // tests walk rendered manifests, whose shape is what they assert
+    rules: { '@typescript-eslint/explicit-module-boundary-types': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

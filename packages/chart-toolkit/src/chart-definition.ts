@@ -29,10 +29,11 @@ export interface ChartDefinition<S extends z.ZodType = z.ZodType> {
   readonly source: string;
   /** The values schema; every field has a description, and a default unless it sits inside a list item. */
   readonly values: S;
+  // Methods (not function properties), so a definition of specific values is usable where any chart is.
   /** Adds the chart's constructs, reading values through `chart.values`. */
-  readonly build: (chart: HelmChart<z.output<S>>) => void;
+  build(chart: HelmChart<z.output<S>>): void;
   /** Text of `templates/NOTES.txt`; may hold values. */
-  readonly notes: (chart: HelmChart<z.output<S>>) => string;
+  notes(chart: HelmChart<z.output<S>>): string;
   /** Markdown of the chart README; the values table is appended after it. */
   readonly readme: string;
   /** Install scenarios written to `ci/NN-<name>-values.yaml`; each must satisfy the schema. */

@@ -1,6 +1,5 @@
-import { helmYaml } from './helm-yaml';
-
 import type { ChartDefinition } from './chart-definition';
+import { helmYaml } from './helm-yaml';
 
 /** `Chart.yaml` of a chart definition. */
 export function chartYaml(definition: ChartDefinition, header: string): string {

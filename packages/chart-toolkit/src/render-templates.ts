@@ -74,7 +74,7 @@ export function manifestTemplate(manifest: Record<string, unknown>): string {
         .map((match) => templates[Number(match[1])]?.omitUnless)
         .find((condition) => condition !== undefined);
       if (optional === undefined) return substituted;
-      if (!/^\s*[A-Za-z0-9_.\/-]+: MSEXPR\d+Q$/.test(line))
+      if (!/^\s*[A-Za-z0-9_./-]+: MSEXPR\d+Q$/.test(line))
         throw new Error(`omitIfEmpty() must be the whole value of a map field, not: ${line.trim()}`);
       return `{{- if ${optional} }}\n${substituted}\n{{- end }}`;
     })

@@ -15,6 +15,7 @@ import {
   valuesJsonSchema,
   when,
 } from '../src';
+import { _refsFor } from '../src/helm-value';
 
 describe('template functions', () => {
   test('times repeats a body with an index', () => {
@@ -37,19 +38,17 @@ describe('template functions', () => {
       }),
       'x',
     );
-    const hosts = expr('$.Values.hosts', 'array');
-    // a list reference from the schema carries its item schema; build one by hand for this test
-    const { _refsFor } = jest.requireActual('../src/helm-value');
-    const refs = _refsFor('$.Values', schema);
-    const text = each(refs.hosts, (host: { paths: never }) => each(host.paths, (path) => `${path}\n`));
+    const refs = _refsFor<{ hosts: Array<{ paths: string[] }> }>('$.Values', schema);
+    const text = each(refs.hosts, (host) => each(host.paths, (path) => `${path}\n`));
     expect(textTemplate(text)).toBe(
       '{{ range $index1, $item1 := $.Values.hosts }}{{ range $index2, $item2 := $item1.paths }}{{ $item2 }}\n{{ end }}{{ end }}',
     );
-    expect(expressionOf(hosts)).toBe('$.Values.hosts');
   });
 
   test('each refuses a value that is not a list from the schema', () => {
-    expect(() => each(expr('$.Values.x', 'array'), () => '')).toThrow('each(): $.Values.x is not a list value from the values schema');
+    expect(() => each(expr<unknown[]>('$.Values.x', 'array'), () => '')).toThrow(
+      'each(): $.Values.x is not a list value from the values schema',
+    );
   });
 
   test('conditions compose as Go template expressions', () => {

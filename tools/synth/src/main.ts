@@ -1,8 +1,9 @@
 /**
- * Emits chart packages into `charts/`: `tsx tools/synth/src/main.ts packages/haproxy [packages/...]`.
- * Each package exports exactly one chart definition (a value built with `defineChart`).
+ * Emits chart packages into `charts/`: `tsx tools/synth/src/main.ts [--out dir] [packages/haproxy ...]`
+ * (every chart package when none is named). Each package exports exactly one chart definition
+ * (a value built with `defineChart`).
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { type ChartDefinition, emitChart, valuesTypeName } from '@meetscale/chart-toolkit';
@@ -40,17 +41,43 @@ export function writeChartsPackage(chartsDir: string): void {
   writeFileSync(join(chartsDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-async function main(packageDirs: string[]): Promise<void> {
-  if (packageDirs.length === 0) throw new Error('usage: synth <chart package dir> [...]');
-  for (const dir of packageDirs) {
+/** Workspace-relative folders of every chart package (Nx projects tagged `type:chart`). */
+export function chartPackages(): string[] {
+  const packages = join(workspaceRoot, 'packages');
+  return readdirSync(packages)
+    .filter((name) => {
+      const project = join(packages, name, 'project.json');
+      return (
+        existsSync(project) && (JSON.parse(readFileSync(project, 'utf8')) as { tags?: string[] }).tags?.includes('type:chart') === true
+      );
+    })
+    .sort()
+    .map((name) => `packages/${name}`);
+}
+
+/** Emits the charts of the given packages (all chart packages when none) into `chartsDir`. */
+export async function synth(packageDirs: readonly string[], chartsDir: string): Promise<ChartDefinition[]> {
+  const emitted: ChartDefinition[] = [];
+  for (const dir of packageDirs.length > 0 ? packageDirs : chartPackages()) {
     const charts = await chartsOf(dir);
     if (charts.length !== 1) throw new Error(`${dir} must export exactly one chart definition, found ${charts.length}`);
     for (const chart of charts) {
-      const target = await emitChart(chart, resolve(workspaceRoot, 'charts'));
-      process.stdout.write(`emitted ${chart.name} ${chart.version} -> ${target}\n`);
+      await emitChart(chart, chartsDir);
+      emitted.push(chart);
     }
   }
-  writeChartsPackage(resolve(workspaceRoot, 'charts'));
+  writeChartsPackage(chartsDir);
+  return emitted;
+}
+
+/** `synth [--out <charts dir>] [<chart package dir> ...]` */
+async function main(args: string[]): Promise<void> {
+  const outIndex = args.indexOf('--out');
+  const chartsDir = outIndex >= 0 ? resolve(args[outIndex + 1] ?? '') : resolve(workspaceRoot, 'charts');
+  const packageDirs = outIndex >= 0 ? args.filter((_arg, index) => index !== outIndex && index !== outIndex + 1) : args;
+  for (const chart of await synth(packageDirs, chartsDir)) {
+    process.stdout.write(`emitted ${chart.name} ${chart.version} -> ${join(chartsDir, chart.name)}\n`);
+  }
 }
 
 if (require.main === module) {

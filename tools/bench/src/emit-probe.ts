@@ -1,0 +1,24 @@
+/**
+ * One measured run, in a fresh process: `emit-probe floor` only loads cdk8s and cdk8s-plus-27;
+ * `emit-probe emit <dir>` loads them and emits every chart into <dir>. Prints JSON timings (ms) and peak RSS.
+ */
+import { performance } from 'node:perf_hooks';
+
+async function probe(mode: string, outDir: string | undefined): Promise<void> {
+  const start = performance.now();
+  await import('cdk8s');
+  await import('cdk8s-plus-27');
+  const loaded = performance.now();
+  if (mode === 'emit') {
+    const { synth } = await import('@meetscale/synth');
+    await synth([], outDir ?? '');
+  }
+  const done = performance.now();
+  const result = { loadMs: loaded - start, totalMs: done - start, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+probe(process.argv[2] ?? 'floor', process.argv[3]).catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export { scaffoldChart, scaffoldFiles, type ScaffoldOptions } from './scaffold';
