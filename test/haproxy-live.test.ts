@@ -1,10 +1,10 @@
 /**
  * Two real HAProxy processes running the chart's rendered haproxy.cfg (moved onto 127.0.0.1) as replicas 0 and 1,
- * peered with each other, in front of three fake shards: room stickiness across replicas, round-robin of new rooms,
- * and health checks. Every wait is a bounded poll; everything started is stopped in afterAll.
+ * peered with each other, in front of three fake shards: room stickiness across replicas, the spread of new rooms
+ * (room hash and round-robin), and health checks. Every wait is a bounded poll; everything started is stopped in afterAll.
  */
-import { type FakeShard, SHARD_HEADER, startFakeShard } from './support/fake-shard';
 import { configMapEntry, HELM_MAJORS, renderChart, type RenderResult } from './support/charts';
+import { type FakeShard, SHARD_HEADER, startFakeShard } from './support/fake-shard';
 import {
   acceptsConnections,
   allocateLoopbackPorts,
@@ -26,188 +26,222 @@ const POLL_MS = 5_000;
 
 jest.setTimeout(15_000);
 
-const shards: FakeShard[] = [];
-const replicas: HaproxyHandle[] = [];
-const renders: RenderResult[] = [];
+/** Both ways a new room picks its shard; the whole live scenario runs for each. */
+const BALANCES = ['roomHash', 'roundrobin'] as const;
 
-function shard(name: (typeof SHARD_NAMES)[number]): FakeShard {
-  const found = shards.find((candidate) => candidate.name === name);
-  if (found === undefined) throw new Error(`no fake shard ${name}`);
-  return found;
-}
+describe.each(BALANCES)('with balance %s', (balance) => {
+  const shards: FakeShard[] = [];
+  const replicas: HaproxyHandle[] = [];
+  const renders: RenderResult[] = [];
 
-function replica(index: 0 | 1): HaproxyHandle {
-  const found = replicas[index];
-  if (found === undefined) throw new Error(`replica ${index} did not start`);
-  return found;
-}
-
-/** The shard that answered a request for `path` through a replica (throws on a non-200 answer). */
-async function shardThrough(index: 0 | 1, path: string): Promise<string> {
-  const answer = await httpGet(replica(index).ports.http as number, path);
-  if (answer.status !== 200) throw new Error(`GET ${path} through replica ${index}: ${answer.status} ${answer.body}`);
-  return String(answer.headers[SHARD_HEADER]);
-}
-
-async function metricsOf(index: 0 | 1): Promise<string> {
-  const answer = await httpGet(replica(index).ports.metrics as number, '/metrics');
-  if (answer.status !== 200) throw new Error(`/metrics of replica ${index}: ${answer.status}`);
-  return answer.body;
-}
-
-/** Polls a replica's metrics until a sample has a value. */
-function waitForSample(index: 0 | 1, sample: string, value: number): Promise<true> {
-  return pollUntil(
-    `${sample} = ${value} on replica ${index}`,
-    async () => (metricValue(await metricsOf(index), sample) === value ? true : undefined),
-    POLL_MS,
-  );
-}
-
-const bosh = (room: string): string => `/http-bind?room=${encodeURIComponent(room)}`;
-const websocket = (room: string): string => `/xmpp-websocket?room=${encodeURIComponent(room)}`;
-
-beforeAll(async () => {
-  // Three fake shards on loopback.
-  for (const name of SHARD_NAMES) shards.push(await startFakeShard(name));
-
-  // The chart rendered for two replicas in front of them, with fast health checks. maxConnections is lowered
-  // because HAProxy raises its fd limit to about 2 x maxconn at startup, and this sandbox caps it at 20000.
-  const values = {
-    replicaCount: 2,
-    maxConnections: 1000,
-    shards: shards.map((fake) => ({ name: fake.name, host: '127.0.0.1', port: fake.port })),
-    healthCheck: { interval: '200ms', fall: 2, rise: 2, path: '/' },
-  };
-  for (const major of HELM_MAJORS) renders.push(renderChart(major, 'haproxy', { release: RELEASE, namespace: NAMESPACE, values }));
-  const first = renders[0] as RenderResult;
-  if (first.status !== 0) throw new Error(`helm template failed:\n${first.stderr}`);
-  const cfg = configMapEntry(first.manifests, 'haproxy.cfg');
-
-  // Both replicas list both peers at the same loopback ports; each has its own frontend ports.
-  const ports0 = await allocateLoopbackPorts(
-    cfg,
-    {},
-    shards.map((fake) => fake.port),
-  );
-  const ports1 = await allocateLoopbackPorts(cfg, { peerPorts: ports0.peerPorts, nameserverPort: ports0.nameserverPort }, [
-    ...shards.map((fake) => fake.port),
-    ...Object.values(ports0.frontendPorts),
-  ]);
-  replicas.push(await startHaproxy(loopbackConfig(cfg, ports0), `${FULLNAME}-0`));
-  replicas.push(await startHaproxy(loopbackConfig(cfg, ports1), `${FULLNAME}-1`));
-
-  // Ready: each replica has its peer connected, and sees every shard up.
-  for (const index of [0, 1] as const) {
-    await waitForSample(index, 'haproxy_process_active_peers', 1);
-    for (const name of SHARD_NAMES) await waitForSample(index, serverStatusSample('shards', name, 'UP'), 1);
+  function shard(name: (typeof SHARD_NAMES)[number]): FakeShard {
+    const found = shards.find((candidate) => candidate.name === name);
+    if (found === undefined) throw new Error(`no fake shard ${name}`);
+    return found;
   }
-}, 30_000);
 
-afterAll(async () => {
-  const results = await Promise.allSettled([...replicas.map((handle) => handle.stop()), ...shards.map((fake) => fake.stop())]);
-  const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed.length > 0) throw new Error(`cleanup failed: ${failed.map((result) => String(result.reason)).join('; ')}`);
-}, 15_000);
-
-test('Helm 3 and Helm 4 render the same chart byte for byte, so the live scenario runs once', () => {
-  // GIVEN / WHEN the chart rendered by each Helm major with the live values
-  // THEN every render succeeded and all are identical
-  expect(renders.map((render) => render.status)).toEqual(HELM_MAJORS.map(() => 0));
-  for (const render of renders.slice(1)) expect(render.stdout).toBe(renders[0]?.stdout);
-});
-
-test('each replica serves Prometheus metrics and /healthz, and has its peer connected', async () => {
-  for (const index of [0, 1] as const) {
-    // WHEN the metrics port is asked for /metrics and /healthz
-    const metrics = await httpGet(replica(index).ports.metrics as number, '/metrics');
-    const health = await httpGet(replica(index).ports.metrics as number, '/healthz');
-
-    // THEN it serves haproxy_ metrics, among them every shard up and one active peer, and /healthz answers 200
-    expect(metrics.status).toBe(200);
-    expect(metrics.body).toMatch(/^haproxy_process_active_peers 1$/m);
-    for (const name of SHARD_NAMES) expect(metricValue(metrics.body, serverStatusSample('shards', name, 'UP'))).toBe(1);
-    expect(health.status).toBe(200);
+  function replica(index: 0 | 1): HaproxyHandle {
+    const found = replicas[index];
+    if (found === undefined) throw new Error(`replica ${index} did not start`);
+    return found;
   }
-});
 
-describe('a room, once placed, stays on its shard', () => {
-  const ROOM = 'weekly-standup';
-  let roomShard = '';
+  /** The shard that answered a request for `path` through a replica (throws on a non-200 answer). */
+  async function shardThrough(index: 0 | 1, path: string): Promise<string> {
+    const answer = await httpGet(replica(index).ports.http as number, path);
+    if (answer.status !== 200) throw new Error(`GET ${path} through replica ${index}: ${answer.status} ${answer.body}`);
+    return String(answer.headers[SHARD_HEADER]);
+  }
 
-  test('every BOSH and websocket request of a room lands on one shard, through either replica', async () => {
-    // GIVEN replica 0's round-robin one step ahead of replica 1's (a request without a room), so that replica 1
-    // picking the room's shard by itself would pick another one
-    const ahead = await shardThrough(0, '/');
-    // AND a room's first request, through replica 0
-    roomShard = await shardThrough(0, bosh(ROOM));
-    expect(SHARD_NAMES).toContain(roomShard);
-    expect(roomShard).not.toBe(ahead);
+  async function metricsOf(index: 0 | 1): Promise<string> {
+    const answer = await httpGet(replica(index).ports.metrics as number, '/metrics');
+    if (answer.status !== 200) throw new Error(`/metrics of replica ${index}: ${answer.status}`);
+    return answer.body;
+  }
 
-    // WHEN replica 1 has learned the room from its peer (the sync is asynchronous, so poll)
-    await pollUntil(
-      `replica 1 to send ${ROOM} to ${roomShard}`,
-      async () => ((await shardThrough(1, websocket(ROOM))) === roomShard ? true : undefined),
+  /** Polls a replica's metrics until a sample has a value. */
+  function waitForSample(index: 0 | 1, sample: string, value: number): Promise<true> {
+    return pollUntil(
+      `${sample} = ${value} on replica ${index}`,
+      async () => (metricValue(await metricsOf(index), sample) === value ? true : undefined),
       POLL_MS,
     );
+  }
 
-    // THEN 20 more requests, alternating replicas and paths, all land on that shard
-    const landed: string[] = [];
-    for (let i = 0; i < 20; i++) landed.push(await shardThrough(i % 2 === 0 ? 0 : 1, i % 4 < 2 ? bosh(ROOM) : websocket(ROOM)));
-    expect(landed).toEqual(Array.from({ length: 20 }, () => roomShard));
-    // AND no other shard ever saw the room
-    for (const fake of shards) if (fake.name !== roomShard) expect(fake.roomRequests.get(ROOM)).toBeUndefined();
+  /** The stick table of backend shards on a replica, limited to one key (`show table shards key <room>`). */
+  function tableOf(index: 0 | 1, room: string): Promise<string> {
+    return replica(index).cli(`@1 show table shards key ${room.toLowerCase()}`);
+  }
+
+  /** The entry of a `show table` answer: the key and the name of the server it sticks to. */
+  function roomEntry(table: string): { key: string; server: string } | undefined {
+    const match = /key=(\S+) .*server_key=(\S+)/.exec(table);
+    return match === null ? undefined : { key: match[1] as string, server: match[2] as string };
+  }
+
+  const bosh = (room: string): string => `/http-bind?room=${encodeURIComponent(room)}`;
+  const websocket = (room: string): string => `/xmpp-websocket?room=${encodeURIComponent(room)}`;
+
+  beforeAll(async () => {
+    // Three fake shards on loopback.
+    for (const name of SHARD_NAMES) shards.push(await startFakeShard(name));
+
+    // The chart rendered for two replicas in front of them, with fast health checks. maxConnections is lowered
+    // because HAProxy raises its fd limit to about 2 x maxconn at startup, and this sandbox caps it at 20000.
+    const values = {
+      replicaCount: 2,
+      balance,
+      maxConnections: 1000,
+      shards: shards.map((fake) => ({ name: fake.name, host: '127.0.0.1', port: fake.port })),
+      healthCheck: { interval: '200ms', fall: 2, rise: 2, path: '/' },
+    };
+    for (const major of HELM_MAJORS) renders.push(renderChart(major, 'haproxy', { release: RELEASE, namespace: NAMESPACE, values }));
+    const first = renders[0] as RenderResult;
+    if (first.status !== 0) throw new Error(`helm template failed:\n${first.stderr}`);
+    const cfg = configMapEntry(first.manifests, 'haproxy.cfg');
+
+    // Both replicas list both peers at the same loopback ports; each has its own frontend ports.
+    const ports0 = await allocateLoopbackPorts(
+      cfg,
+      {},
+      shards.map((fake) => fake.port),
+    );
+    const ports1 = await allocateLoopbackPorts(cfg, { peerPorts: ports0.peerPorts, nameserverPort: ports0.nameserverPort }, [
+      ...shards.map((fake) => fake.port),
+      ...Object.values(ports0.frontendPorts),
+    ]);
+    replicas.push(await startHaproxy(loopbackConfig(cfg, ports0), `${FULLNAME}-0`));
+    replicas.push(await startHaproxy(loopbackConfig(cfg, ports1), `${FULLNAME}-1`));
+
+    // Ready: each replica has its peer connected, and sees every shard up.
+    for (const index of [0, 1] as const) {
+      await waitForSample(index, 'haproxy_process_active_peers', 1);
+      for (const name of SHARD_NAMES) await waitForSample(index, serverStatusSample('shards', name, 'UP'), 1);
+    }
+  }, 30_000);
+
+  afterAll(async () => {
+    const results = await Promise.allSettled([...replicas.map((handle) => handle.stop()), ...shards.map((fake) => fake.stop())]);
+    const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed.length > 0) throw new Error(`cleanup failed: ${failed.map((result) => String(result.reason)).join('; ')}`);
+  }, 15_000);
+
+  test('Helm 3 and Helm 4 render the same chart byte for byte, so the live scenario runs once', () => {
+    // GIVEN / WHEN the chart rendered by each Helm major with the live values
+    // THEN every render succeeded and all are identical
+    expect(renders.map((render) => render.status)).toEqual(HELM_MAJORS.map(() => 0));
+    for (const render of renders.slice(1)) expect(render.stdout).toBe(renders[0]?.stdout);
   });
 
-  test('the room name is matched case-insensitively', async () => {
-    // GIVEN / WHEN the same room spelled in upper case, through each replica
-    // THEN it lands on the room's shard
-    expect(await shardThrough(0, bosh(ROOM.toUpperCase()))).toBe(roomShard);
-    expect(await shardThrough(1, websocket(ROOM.toUpperCase()))).toBe(roomShard);
+  test('each replica serves Prometheus metrics and /healthz, and has its peer connected', async () => {
+    for (const index of [0, 1] as const) {
+      // WHEN the metrics port is asked for /metrics and /healthz
+      const metrics = await httpGet(replica(index).ports.metrics as number, '/metrics');
+      const health = await httpGet(replica(index).ports.metrics as number, '/healthz');
+
+      // THEN it serves haproxy_ metrics, among them every shard up and one active peer, and /healthz answers 200
+      expect(metrics.status).toBe(200);
+      expect(metrics.body).toMatch(/^haproxy_process_active_peers 1$/m);
+      for (const name of SHARD_NAMES) expect(metricValue(metrics.body, serverStatusSample('shards', name, 'UP'))).toBe(1);
+      expect(health.status).toBe(200);
+    }
   });
 
-  test('after replica 0 stops, replica 1 still sends the room to its shard', async () => {
-    // GIVEN replica 0 stopped
-    await replica(0).stop();
-    expect(await acceptsConnections(replica(0).ports.http as number)).toBe(false);
+  if (balance === 'roomHash') {
+    test('the first requests of a new room arriving at both replicas at once land on one shard', async () => {
+      // GIVEN 40 new rooms, each requested for the first time through both replicas at the same moment
+      const split: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const room = `simultaneous-${i}`;
+        // WHEN neither replica can have learned the room from the other yet
+        const [through0, through1] = await Promise.all([shardThrough(0, bosh(room)), shardThrough(1, websocket(room))]);
+        // THEN both picked the same shard (the consistent hash of the room name)
+        if (through0 !== through1) split.push(`${room}: ${through0} / ${through1}`);
+      }
+      expect(split).toEqual([]);
+    });
+  }
 
-    // WHEN the room is requested through replica 1
-    const landed: string[] = [];
-    for (let i = 0; i < 6; i++) landed.push(await shardThrough(1, i % 2 === 0 ? bosh(ROOM) : websocket(ROOM)));
+  describe('a room, once placed, stays on its shard', () => {
+    const ROOM = 'weekly-standup';
+    let roomShard = '';
 
-    // THEN every request lands on the room's shard
-    expect(landed).toEqual(Array.from({ length: 6 }, () => roomShard));
+    test('every BOSH and websocket request of a room lands on one shard, through either replica', async () => {
+      // GIVEN replica 0's round-robin one step ahead of replica 1's (a request without a room), so that replica 1
+      // picking the room's shard by itself would pick another one
+      const ahead = await shardThrough(0, '/');
+      // AND a room's first request, through replica 0
+      roomShard = await shardThrough(0, bosh(ROOM));
+      expect(SHARD_NAMES).toContain(roomShard);
+      if (balance === 'roundrobin') expect(roomShard).not.toBe(ahead);
+
+      // WHEN replica 1 has learned the room from its peer: the sync is asynchronous, so poll replica 1's stick table
+      // (a request would not do: one arriving before the sync makes replica 1 place the room by itself)
+      await pollUntil(
+        `replica 1's stick table to hold ${ROOM} on ${roomShard}`,
+        async () => (roomEntry(await tableOf(1, ROOM))?.server === roomShard ? true : undefined),
+        POLL_MS,
+      );
+
+      // THEN 20 more requests, alternating replicas and paths, all land on that shard
+      const landed: string[] = [];
+      for (let i = 0; i < 20; i++) landed.push(await shardThrough(i % 2 === 0 ? 0 : 1, i % 4 < 2 ? bosh(ROOM) : websocket(ROOM)));
+      expect(landed).toEqual(Array.from({ length: 20 }, () => roomShard));
+      // AND no other shard ever saw the room
+      for (const fake of shards) if (fake.name !== roomShard) expect(fake.roomRequests.get(ROOM)).toBeUndefined();
+    });
+
+    test('the room name is matched case-insensitively', async () => {
+      // GIVEN / WHEN the same room spelled in upper case, through each replica
+      // THEN it lands on the room's shard
+      expect(await shardThrough(0, bosh(ROOM.toUpperCase()))).toBe(roomShard);
+      expect(await shardThrough(1, websocket(ROOM.toUpperCase()))).toBe(roomShard);
+    });
+
+    test('after replica 0 stops, replica 1 still sends the room to its shard', async () => {
+      // GIVEN replica 0 stopped
+      await replica(0).stop();
+      expect(await acceptsConnections(replica(0).ports.http as number)).toBe(false);
+
+      // WHEN the room is requested through replica 1
+      const landed: string[] = [];
+      for (let i = 0; i < 6; i++) landed.push(await shardThrough(1, i % 2 === 0 ? bosh(ROOM) : websocket(ROOM)));
+
+      // THEN every request lands on the room's shard, which replica 1's table still holds
+      expect(landed).toEqual(Array.from({ length: 6 }, () => roomShard));
+      expect(roomEntry(await tableOf(1, ROOM))).toEqual({ key: ROOM, server: roomShard });
+    });
   });
-});
 
-describe('new rooms are spread over the healthy shards', () => {
-  test('new rooms go round-robin, reaching every healthy shard', async () => {
-    // GIVEN 30 rooms never seen before
-    const rooms = Array.from({ length: 30 }, (_, i) => `round-robin-${i}`);
+  describe('new rooms are spread over the healthy shards', () => {
+    test('new rooms reach every healthy shard', async () => {
+      // GIVEN 30 rooms never seen before
+      const rooms = Array.from({ length: 30 }, (_, i) => `round-robin-${i}`);
 
-    // WHEN each is requested once (through replica 1, the one still running)
-    const placed = new Map<string, string>();
-    for (const room of rooms) placed.set(room, await shardThrough(1, bosh(room)));
+      // WHEN each is requested once (through replica 1, the one still running)
+      const placed = new Map<string, string>();
+      for (const room of rooms) placed.set(room, await shardThrough(1, bosh(room)));
 
-    // THEN every shard received at least one of them, and each room reached only the shard that answered it
-    for (const name of SHARD_NAMES) expect([...placed.values()].filter((placedOn) => placedOn === name).length).toBeGreaterThan(0);
-    for (const room of rooms) for (const fake of shards) expect(fake.roomRequests.has(room)).toBe(fake.name === placed.get(room));
-  });
+      // THEN every shard received at least one of them, and each room reached only the shard that answered it
+      for (const name of SHARD_NAMES) expect([...placed.values()].filter((placedOn) => placedOn === name).length).toBeGreaterThan(0);
+      for (const room of rooms) for (const fake of shards) expect(fake.roomRequests.has(room)).toBe(fake.name === placed.get(room));
+    });
 
-  test('a shard failing its health check gets no new room', async () => {
-    // GIVEN shard-b answering 503 to everything, the health check included
-    shard('shard-b').setHealthy(false);
+    test('a shard failing its health check gets no new room', async () => {
+      // GIVEN shard-b answering 503 to everything, the health check included
+      shard('shard-b').setHealthy(false);
 
-    // WHEN HAProxy has marked it down (health checks every 200 ms, down after 2 failures)
-    await waitForSample(1, serverStatusSample('shards', 'shard-b', 'DOWN'), 1);
-    const rooms = Array.from({ length: 20 }, (_, i) => `after-failure-${i}`);
-    const landed: string[] = [];
-    for (const room of rooms) landed.push(await shardThrough(1, websocket(room)));
+      // WHEN HAProxy has marked it down (health checks every 200 ms, down after 2 failures)
+      await waitForSample(1, serverStatusSample('shards', 'shard-b', 'DOWN'), 1);
+      const rooms = Array.from({ length: 20 }, (_, i) => `after-failure-${i}`);
+      const landed: string[] = [];
+      for (const room of rooms) landed.push(await shardThrough(1, websocket(room)));
 
-    // THEN the 20 new rooms all land on shard-a or shard-c, both of which get some, and shard-b sees none of them
-    expect(landed.filter((name) => name !== 'shard-a' && name !== 'shard-c')).toEqual([]);
-    expect(landed).toContain('shard-a');
-    expect(landed).toContain('shard-c');
-    for (const room of rooms) expect(shard('shard-b').roomRequests.has(room)).toBe(false);
+      // THEN the 20 new rooms all land on shard-a or shard-c, both of which get some, and shard-b sees none of them
+      expect(landed.filter((name) => name !== 'shard-a' && name !== 'shard-c')).toEqual([]);
+      expect(landed).toContain('shard-a');
+      expect(landed).toContain('shard-c');
+      for (const room of rooms) expect(shard('shard-b').roomRequests.has(room)).toBe(false);
+    });
   });
 });

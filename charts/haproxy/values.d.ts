@@ -65,6 +65,10 @@ export interface HaproxyValues {
     port?: number;
   }[];
   /**
+   * How a new room picks its shard. `roomHash`: a consistent hash of the room name, so every replica picks the same shard even before the stick table has synchronised (two people opening a new room at the same moment through different replicas land together). `roundrobin`: strict rotation, but two first requests of a room arriving at different replicas within milliseconds can land on different shards. Either way, later requests follow the stick table, and shards failing health checks get no new rooms.
+   */
+  balance?: "roomHash" | "roundrobin";
+  /**
    * Cluster DNS domain, used in the peer addresses of the replicas.
    */
   clusterDomain?: string;
@@ -148,7 +152,7 @@ export interface HaproxyValues {
     check?: string;
   };
   /**
-   * Global maximum of concurrent connections per replica.
+   * Global maximum of concurrent connections per replica; HAProxy needs about 2 file descriptors and, while busy, up to 32 KiB per connection, so raise `resources.limits.memory` with it.
    */
   maxConnections?: number;
   /**

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -263,6 +263,11 @@ export interface HaproxyHandle {
   readonly exited: boolean;
   /** The last 64 KiB of its standard output and error (the request log included). */
   output(): string;
+  /**
+   * Runs a command on the master CLI (`-S`) and returns its answer; prefix worker commands with `@1`
+   * (`@1 show table shards`). Commands run one at a time over one connection, each bounded by `timeoutMs`.
+   */
+  cli(command: string, timeoutMs?: number): Promise<string>;
   /** SIGTERM to its process group, SIGKILL after 3 s; resolves once it has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -309,15 +314,81 @@ export function acceptsConnections(port: number): Promise<boolean> {
   });
 }
 
+const MASTER_PROMPT = 'master> ';
+
 /**
- * Starts `haproxy -db -f <file> -L <localPeerName>` in its own process group and waits (5 s bound) until every
- * frontend port accepts connections. Throws (after stopping it) when it exits or does not listen in time.
+ * A master CLI connection in prompt mode. HAProxy 2.6's master CLI accepts a single connection, so one is kept
+ * open and commands are queued on it.
+ */
+class _MasterCli {
+  private socket: Socket | undefined;
+  private buffer = '';
+  private queue: Promise<unknown> = Promise.resolve();
+  private waiter: ((error?: Error) => void) | undefined;
+
+  constructor(private readonly path: string) {}
+
+  run(command: string, timeoutMs: number): Promise<string> {
+    const next = this.queue.then(() => this.exchange(`${command}\n`, timeoutMs));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  close(): void {
+    this.socket?.destroy();
+    this.socket = undefined;
+  }
+
+  private async exchange(text: string, timeoutMs: number): Promise<string> {
+    if (this.socket === undefined) {
+      const socket = connect(this.path);
+      this.socket = socket;
+      socket.setEncoding('utf8');
+      // Events of a socket already replaced (after an error or a timeout) must not settle the current command.
+      socket.on('data', (chunk: string) => {
+        if (this.socket !== socket) return;
+        this.buffer += chunk;
+        if (this.buffer.endsWith(MASTER_PROMPT)) this.waiter?.();
+      });
+      socket.on('error', (error) => this.socket === socket && this.waiter?.(error));
+      socket.on('close', () => this.socket === socket && this.waiter?.(new Error('master CLI closed the connection')));
+      await this.roundTrip(socket, 'prompt\n', timeoutMs);
+    }
+    const answer = await this.roundTrip(this.socket, text, timeoutMs);
+    return answer.slice(0, -MASTER_PROMPT.length).replace(/\n+$/, '');
+  }
+
+  private roundTrip(socket: Socket, text: string, timeoutMs: number): Promise<string> {
+    this.buffer = '';
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`master CLI: no answer to "${text.trim()}" after ${timeoutMs} ms`)), timeoutMs);
+      const finish = (error?: Error): void => {
+        clearTimeout(timer);
+        this.waiter = undefined;
+        if (error === undefined) return resolve(this.buffer);
+        this.close();
+        reject(error);
+      };
+      this.waiter = finish;
+      socket.write(text);
+    });
+  }
+}
+
+/**
+ * Starts `haproxy -W -db -S <master socket> -f <file> -L <localPeerName>` (master-worker, as the pods run it, plus a
+ * master CLI on a unix socket) in its own process group and waits (5 s bound) until every frontend port accepts
+ * connections. Throws (after stopping it) when it exits or does not listen in time.
  */
 export async function startHaproxy(config: LoopbackConfig, localPeerName: string, startupMs = 5_000): Promise<HaproxyHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'meetscale-haproxy-run-'));
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, config.text);
-  const child = spawn(HAPROXY_BIN, ['-db', '-f', file, '-L', localPeerName], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cli = new _MasterCli(join(dir, 'master.sock'));
+  const child = spawn(HAPROXY_BIN, ['-W', '-db', '-S', join(dir, 'master.sock'), '-f', file, '-L', localPeerName], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -342,9 +413,11 @@ export async function startHaproxy(config: LoopbackConfig, localPeerName: string
       return child.exitCode !== null || child.signalCode !== null;
     },
     output: () => output,
+    cli: (command, timeoutMs = 2_000) => cli.run(command, timeoutMs),
     stop: () =>
       (stopped ??= (async () => {
         try {
+          cli.close();
           _killGroup(child, 'SIGTERM');
           if (!(await _waitExit(child, 3_000))) {
             _killGroup(child, 'SIGKILL');

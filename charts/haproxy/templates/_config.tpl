@@ -34,7 +34,7 @@ peers replicas
 {{ end }}
 frontend metrics
   bind :{{ $.Values.containerPorts.metrics | int64 }}
-  no log
+  http-request set-log-level silent
   monitor-uri /healthz
   http-request use-service prometheus-exporter if { path /metrics }
 
@@ -43,7 +43,8 @@ frontend http
   default_backend shards
 
 backend shards
-  balance roundrobin
+  balance {{ if (eq $.Values.balance "roomHash") }}url_param room{{ else }}roundrobin{{ end }}
+  hash-type consistent
   http-reuse safe
   acl has_room urlp(room) -m found
   stick-table type string len {{ $.Values.stickTable.keyLength | int64 }} size {{ $.Values.stickTable.size }} expire {{ $.Values.stickTable.expire }} peers replicas

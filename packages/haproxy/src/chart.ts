@@ -15,6 +15,10 @@ healthy shards; every later request of the same room (the \`room\` URL parameter
 - **Replicas share one stick table.** The replicas run as a StatefulSet; the \`peers\` section lists every
   replica by its stable DNS name (\`<release>-haproxy-<i>.<release>-haproxy-peers\`), however many there are, so
   a room learnt by one replica is known to all and survives the loss of any of them.
+- **New rooms pick a shard by a consistent hash of the room name** (\`balance: roomHash\`, the default), so every
+  replica picks the same shard for a new room even in the milliseconds before the stick table has synchronised;
+  \`balance: roundrobin\` rotates strictly instead. Either way the stick table keeps each room on its shard when
+  shards are added, removed or fail.
 - **Health checks per shard.** A shard failing \`healthCheck.fall\` consecutive checks gets no new rooms; rooms
   bound to it are moved to a healthy shard (\`option redispatch\`).
 - Websocket-friendly timeouts, Prometheus metrics on \`:8404/metrics\` (HAProxy's own exporter, no sidecar),
@@ -51,6 +55,14 @@ ingress:
 Adding a shard is \`helm install shard-2 ...\` followed by \`helm upgrade haproxy ...\` with the shard appended to
 \`shards\`; existing rooms keep their shards. Keep shard names stable: the stick table records rooms per shard name.
 
+## Limits
+
+- HAProxy resolves peer addresses once, at start-up (it has no \`init-addr\` for peers). A replica that restarts
+  while another replica has no address yet (Pending) fails to start until that replica is scheduled; keep
+  \`replicaCount\` within what the node pool can always schedule.
+- The chart's configuration is checked against HAProxy 2.6 (Debian) in CI and uses only keywords HAProxy 2.6 to
+  3.2 share; the default image is the 3.2 LTS series.
+
 ## Upgrading
 
 \`helm upgrade\` rolls the replicas one at a time; the stick table is handed over through the peers, so rooms
@@ -61,7 +73,7 @@ stay on their shards.
 export const haproxyChart = defineChart({
   name: 'haproxy',
   version: packageJson.version,
-  appVersion: '3.2.4',
+  appVersion: '3.2.25',
   description: 'HAProxy in front of the Jitsi Meet shards: room-sticky load balancing with peered replicas.',
   keywords: ['jitsi', 'haproxy', 'load-balancer', 'meetscale'],
   source: 'packages/haproxy',

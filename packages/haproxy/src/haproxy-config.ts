@@ -1,4 +1,4 @@
-import { each, type HelmChart, requireUnique, times } from '@meetscale/chart-toolkit';
+import { each, eq, type HelmChart, requireUnique, times, when } from '@meetscale/chart-toolkit';
 
 import type { HaproxyValues } from './values';
 
@@ -8,6 +8,9 @@ export const PEERS_SECTION = 'replicas';
 /**
  * `haproxy.cfg` as template text: one server per shard, one peer per replica, room stickiness on the `room`
  * URL parameter of BOSH (`/http-bind`) and websocket (`/xmpp-websocket`) requests.
+ *
+ * New rooms go to a shard chosen by `balance`: `roomHash` (consistent hash of the room name, so every replica
+ * picks the same shard for a new room even before the stick table has synchronised) or `roundrobin`.
  *
  * Peers are addressed by the StatefulSet's stable DNS names; HAProxy starts with `-L <pod name>`, so each
  * replica knows which peer line is itself. Shard hosts may be Service DNS names: the servers resolve them
@@ -50,7 +53,7 @@ peers ${PEERS_SECTION}
 ${times(v.replicaCount, (index) => `  peer ${peer(String(index))} ${peer(String(index))}.${peersService}.${chart.release.namespace}.svc.${v.clusterDomain}:${v.containerPorts.peers}\n`)}
 frontend metrics
   bind :${v.containerPorts.metrics}
-  no log
+  http-request set-log-level silent
   monitor-uri /healthz
   http-request use-service prometheus-exporter if { path /metrics }
 
@@ -59,7 +62,8 @@ frontend http
   default_backend shards
 
 backend shards
-  balance roundrobin
+  balance ${when(eq(v.balance, 'roomHash'), 'url_param room', 'roundrobin')}
+  hash-type consistent
   http-reuse safe
   acl has_room urlp(room) -m found
   stick-table type string len ${v.stickTable.keyLength} size ${v.stickTable.size} expire ${v.stickTable.expire} peers ${PEERS_SECTION}

@@ -42,7 +42,7 @@ export const haproxyValues = z.strictObject({
     .max(16)
     .default(2)
     .describe('HAProxy replicas. Every replica is listed in the `peers` section, so all share one stick table.'),
-  image: imageValues({ repository: 'haproxy', tag: '3.2.4-alpine' }),
+  image: imageValues({ repository: 'haproxy', tag: '3.2.25-alpine' }),
   imagePullSecrets: imagePullSecrets(),
   shards: z
     .array(shard)
@@ -50,6 +50,12 @@ export const haproxyValues = z.strictObject({
     .default([{ name: 'shard-0', host: 'shard-0-jitsi-shard-web', port: 80 }])
     .describe(
       'The Jitsi shards, one HAProxy server each however many web pods a shard runs. New rooms go round-robin to healthy shards; every later request of a room goes to the shard that holds it. Names must be unique (rendering fails otherwise).',
+    ),
+  balance: z
+    .enum(['roomHash', 'roundrobin'])
+    .default('roomHash')
+    .describe(
+      'How a new room picks its shard. `roomHash`: a consistent hash of the room name, so every replica picks the same shard even before the stick table has synchronised (two people opening a new room at the same moment through different replicas land together). `roundrobin`: strict rotation, but two first requests of a room arriving at different replicas within milliseconds can land on different shards. Either way, later requests follow the stick table, and shards failing health checks get no new rooms.',
     ),
   clusterDomain: hostname().default('cluster.local').describe('Cluster DNS domain, used in the peer addresses of the replicas.'),
   healthCheck: z
@@ -93,7 +99,15 @@ export const haproxyValues = z.strictObject({
     })
     .prefault({})
     .describe('HAProxy timeouts, websocket-friendly by default.'),
-  maxConnections: z.number().int().min(100).max(1000000).default(20000).describe('Global maximum of concurrent connections per replica.'),
+  maxConnections: z
+    .number()
+    .int()
+    .min(100)
+    .max(1000000)
+    .default(10000)
+    .describe(
+      'Global maximum of concurrent connections per replica; HAProxy needs about 2 file descriptors and, while busy, up to 32 KiB per connection, so raise `resources.limits.memory` with it.',
+    ),
   containerPorts: z
     .strictObject({
       http: unprivilegedPort().default(8080).describe('Port HAProxy serves HTTP on.'),
@@ -136,7 +150,7 @@ export const haproxyValues = z.strictObject({
     })
     .prefault({})
     .describe('NetworkPolicy for the HAProxy pods.'),
-  resources: resourcesValues({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } }),
+  resources: resourcesValues({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } }),
   ...podPlacementValues(),
   terminationGracePeriodSeconds: z
     .number()
