@@ -69,6 +69,15 @@ export interface HaproxyValues {
    */
   balance?: "roomHash" | "roundrobin";
   /**
+   * Stick-table sync between the replicas.
+   */
+  peers?: {
+    /**
+     * How long a starting replica waits for the other replicas' names to resolve before it starts without the missing ones.
+     */
+    startupWaitSeconds?: number;
+  };
+  /**
    * Cluster DNS domain, used in the peer addresses of the replicas.
    */
   clusterDomain?: string;

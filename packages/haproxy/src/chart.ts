@@ -57,9 +57,11 @@ Adding a shard is \`helm install shard-2 ...\` followed by \`helm upgrade haprox
 
 ## Limits
 
-- HAProxy resolves peer addresses once, at start-up (it has no \`init-addr\` for peers). A replica that restarts
-  while another replica has no address yet (Pending) fails to start until that replica is scheduled; keep
-  \`replicaCount\` within what the node pool can always schedule.
+- HAProxy resolves peer addresses once, at start-up, and will not start when one does not resolve (it has no
+  \`init-addr\` for peers, haproxy/haproxy#930). So each replica starts through \`start.sh\`: it waits up to
+  \`peers.startupWaitSeconds\` for the other replicas' names, then starts without the peers still missing (a
+  Pending replica, say). That replica syncs with fewer peers until its next restart, and the room hash keeps
+  new rooms together meanwhile; it does not crash-loop.
 - The chart's configuration is checked against HAProxy 2.6 (Debian) in CI and uses only keywords HAProxy 2.6 to
   3.2 share; the default image is the 3.2 LTS series.
 

@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
 import { haproxyConfig } from './haproxy-config';
+import { CONFIG_DIR, RUN_DIR, startScript } from './start-script';
 import type { HaproxyValues } from './values';
 
 /** Settings of the Haproxy construct. */
@@ -13,7 +14,6 @@ export interface HaproxyProps {
 }
 
 const COMPONENT = 'haproxy';
-const CONFIG_DIR = '/usr/local/etc/haproxy';
 /** UID and GID of the `haproxy` user of the official image. */
 const HAPROXY_USER = 99;
 
@@ -34,6 +34,7 @@ export class Haproxy extends Construct {
     const labels = chart.standardLabels(COMPONENT);
     const selector = chart.selectorLabels(COMPONENT);
     const config = chart.defineText('config', haproxyConfig(chart, peersName));
+    const start = chart.defineText('start-script', startScript(chart));
 
     new k8s.KubeServiceAccount(this, 'serviceaccount', {
       metadata: { name, labels },
@@ -42,7 +43,7 @@ export class Haproxy extends Construct {
 
     new k8s.KubeConfigMap(this, 'configmap', {
       metadata: { name, labels },
-      data: { 'haproxy.cfg': String(config) },
+      data: { 'haproxy.cfg': String(config), 'start.sh': String(start) },
     });
 
     const service = new k8s.KubeService(this, 'service', {
@@ -102,9 +103,9 @@ export class Haproxy extends Construct {
               {
                 name: 'haproxy',
                 image: `${v.image.repository}:${v.image.tag}`,
-                command: ['haproxy'],
-                // -L names the local peer after the pod, which is how the peers section refers to it.
-                args: ['-W', '-db', '-f', `${CONFIG_DIR}/haproxy.cfg`, '-L', '$(POD_NAME)'],
+                // start.sh runs haproxy -L $POD_NAME (the local peer is named after the pod), leaving out peers
+                // whose names do not resolve yet.
+                command: ['/bin/sh', `${CONFIG_DIR}/start.sh`],
                 env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
                 ports: [
                   { name: 'http', containerPort: 8080, protocol: 'TCP' },
@@ -127,10 +128,16 @@ export class Haproxy extends Construct {
                   runAsNonRoot: true,
                   capabilities: { drop: ['ALL'] },
                 },
-                volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
+                volumeMounts: [
+                  { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                  { name: 'run', mountPath: RUN_DIR },
+                ],
               },
             ],
-            volumes: [{ name: 'config', configMap: { name } }],
+            volumes: [
+              { name: 'config', configMap: { name } },
+              { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
+            ],
           },
         },
       },
@@ -142,7 +149,7 @@ export class Haproxy extends Construct {
     chart.setField(
       statefulSet,
       '/spec/template/metadata/annotations',
-      chart.podAnnotations({ 'checksum/config': String(sha256(config)) }, v.podAnnotations),
+      chart.podAnnotations({ 'checksum/config': String(sha256(config)), 'checksum/start-script': String(sha256(start)) }, v.podAnnotations),
     );
     chart.setField(statefulSet, `${pod}/imagePullSecrets`, v.imagePullSecrets);
     chart.setField(statefulSet, `${pod}/nodeSelector`, v.nodeSelector);

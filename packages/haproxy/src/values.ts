@@ -57,6 +57,18 @@ export const haproxyValues = z.strictObject({
     .describe(
       'How a new room picks its shard. `roomHash`: a consistent hash of the room name, so every replica picks the same shard even before the stick table has synchronised (two people opening a new room at the same moment through different replicas land together). `roundrobin`: strict rotation, but two first requests of a room arriving at different replicas within milliseconds can land on different shards. Either way, later requests follow the stick table, and shards failing health checks get no new rooms.',
     ),
+  peers: z
+    .strictObject({
+      startupWaitSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(600)
+        .default(30)
+        .describe("How long a starting replica waits for the other replicas' names to resolve before it starts without the missing ones."),
+    })
+    .prefault({})
+    .describe('Stick-table sync between the replicas.'),
   clusterDomain: hostname().default('cluster.local').describe('Cluster DNS domain, used in the peer addresses of the replicas.'),
   healthCheck: z
     .strictObject({

@@ -36,8 +36,10 @@ describe('Haproxy', () => {
     expect(statefulSet).toContain(
       'serviceName: {{ toJson (printf "%s-%s" (include "haproxy.fullname" $) "peers" | trunc 63 | trimSuffix "-") }}',
     );
-    expect(statefulSet).toMatch(/- -L\n\s+- \$\(POD_NAME\)/);
+    expect(statefulSet).toMatch(/command:\n\s+- \/bin\/sh\n\s+- \/usr\/local\/etc\/haproxy\/start\.sh/);
+    expect(file('templates/_start-script.tpl')).toContain('exec haproxy -W -db -f "$run_cfg" -L "$POD_NAME"');
     expect(statefulSet).toContain('"checksum/config" ((include "haproxy.config" $) | sha256sum)');
+    expect(statefulSet).toContain('"checksum/start-script" ((include "haproxy.start-script" $) | sha256sum)');
   });
 
   test('publishes peer addresses before the replicas are ready', () => {
