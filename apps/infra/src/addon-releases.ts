@@ -1,0 +1,141 @@
+import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
+import { SYSTEM_NODE_SELECTOR } from './placement';
+
+/** An upstream chart at a pinned version. */
+export interface PinnedChart {
+  /** Chart name. */
+  readonly chart: string;
+  /** Helm repository URL. */
+  readonly repository: string;
+  /** Exact chart version. */
+  readonly version: string;
+}
+
+/**
+ * The cluster add-ons the meetscale charts rely on, from their upstream repositories at pinned versions. A
+ * version bump is a reviewed change of this table (and of the snapshots).
+ */
+export const ADDON_CHARTS = {
+  /** Ingress controller in front of HAProxy and the web frontends; `ingressClassName: nginx`. */
+  ingressNginx: { chart: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', version: '4.13.0' },
+  /** Certificates from Let's Encrypt for the ingresses. */
+  certManager: { chart: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.18.2' },
+  /** Prometheus operator, Prometheus, Alertmanager, Grafana, node exporter, kube-state-metrics. */
+  kubePrometheusStack: {
+    chart: 'kube-prometheus-stack',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    version: '75.15.0',
+  },
+  /** Custom metrics API for the bridges' horizontal autoscaling. */
+  prometheusAdapter: { chart: 'prometheus-adapter', repository: 'https://prometheus-community.github.io/helm-charts', version: '5.1.0' },
+  /** Elastic Cloud on Kubernetes: the operator behind the logging stack (Elasticsearch, Kibana). */
+  eckOperator: { chart: 'eck-operator', repository: 'https://helm.elastic.co', version: '3.1.0' },
+} as const satisfies Record<string, PinnedChart>;
+
+/** Namespace of the monitoring stack; the meetscale charts' NetworkPolicies admit scrapes from it. */
+export const MONITORING_NAMESPACE = 'monitoring';
+
+/** Namespace of the ingress controller; the meetscale charts' NetworkPolicies admit traffic from it. */
+export const INGRESS_NAMESPACE = 'ingress-nginx';
+
+/** The IngressClass the ingress controller serves. */
+export const INGRESS_CLASS = 'nginx';
+
+/** The label Prometheus selects ServiceMonitors by (the kube-prometheus-stack release name). */
+export const PROMETHEUS_RELEASE_LABEL: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
+
+/** The cert-manager ClusterIssuer the meetscale ingresses name. */
+export const CLUSTER_ISSUER = 'letsencrypt';
+
+const nodeSelector = (): Record<string, string> => ({ ...SYSTEM_NODE_SELECTOR });
+
+/**
+ * The add-on releases of a state, in install order: the Prometheus operator stack first (its CRDs, e.g.
+ * ServiceMonitor, are used by the others), then the adapter, the ingress controller, cert-manager and the ECK
+ * operator. Every add-on runs on the system pool; only the node exporter runs on every node.
+ */
+export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
+  return [
+    {
+      name: 'kube-prometheus-stack',
+      ...ADDON_CHARTS.kubePrometheusStack,
+      namespace: MONITORING_NAMESPACE,
+      values: {
+        prometheusOperator: { nodeSelector: nodeSelector() },
+        prometheus: {
+          prometheusSpec: {
+            nodeSelector: nodeSelector(),
+            replicas: context.prometheusReplicas,
+            retention: context.prometheusRetention,
+            serviceMonitorSelectorNilUsesHelmValues: false,
+            podMonitorSelectorNilUsesHelmValues: false,
+            ruleSelectorNilUsesHelmValues: false,
+          },
+        },
+        alertmanager: { alertmanagerSpec: { nodeSelector: nodeSelector() } },
+        grafana: { nodeSelector: nodeSelector() },
+        'kube-state-metrics': { nodeSelector: nodeSelector() },
+        'prometheus-node-exporter': { tolerations: [{ operator: 'Exists' }] },
+      },
+      sensitiveValues: { 'grafana.adminPassword': context.grafanaAdminPassword },
+    },
+    {
+      name: 'prometheus-adapter',
+      ...ADDON_CHARTS.prometheusAdapter,
+      namespace: MONITORING_NAMESPACE,
+      after: ['kube-prometheus-stack'],
+      values: {
+        nodeSelector: nodeSelector(),
+        prometheus: { url: `http://kube-prometheus-stack-prometheus.${MONITORING_NAMESPACE}.svc`, port: 9090 },
+        rules: {
+          default: true,
+          // The bridges scale on their network transmit rate, the signal HPI's autoscaling used.
+          custom: [
+            {
+              seriesQuery: 'container_network_transmit_bytes_total{namespace!="",pod!=""}',
+              resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
+              name: { matches: '^container_network_transmit_bytes_total$', as: 'network_transmit_bytes_per_second' },
+              metricsQuery: 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[3m])) by (<<.GroupBy>>)',
+            },
+          ],
+        },
+      },
+    },
+    {
+      name: 'ingress-nginx',
+      ...ADDON_CHARTS.ingressNginx,
+      namespace: INGRESS_NAMESPACE,
+      after: ['kube-prometheus-stack'],
+      values: {
+        controller: {
+          replicaCount: 2,
+          nodeSelector: nodeSelector(),
+          ingressClassResource: { name: INGRESS_CLASS, default: true },
+          service: { loadBalancerIP: context.ingressIp, externalTrafficPolicy: 'Local' },
+          metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: { ...PROMETHEUS_RELEASE_LABEL } } },
+          admissionWebhooks: { patch: { nodeSelector: nodeSelector() } },
+        },
+      },
+    },
+    {
+      name: 'cert-manager',
+      ...ADDON_CHARTS.certManager,
+      namespace: 'cert-manager',
+      after: ['kube-prometheus-stack'],
+      values: {
+        crds: { enabled: true },
+        nodeSelector: nodeSelector(),
+        webhook: { nodeSelector: nodeSelector() },
+        cainjector: { nodeSelector: nodeSelector() },
+        startupapicheck: { nodeSelector: nodeSelector() },
+        prometheus: { servicemonitor: { enabled: true, labels: { ...PROMETHEUS_RELEASE_LABEL } } },
+      },
+    },
+    {
+      name: 'eck-operator',
+      ...ADDON_CHARTS.eckOperator,
+      namespace: 'elastic-system',
+      values: { nodeSelector: nodeSelector() },
+    },
+  ];
+}

@@ -1,0 +1,48 @@
+/** Helm values: any YAML-serialisable object (Terraform expressions allowed in strings). */
+export type HelmValues = object;
+
+/** One Helm release, as the release lists describe it and {@link HelmReleases} installs it. */
+export interface HelmReleaseSpec {
+  /** Release name, unique in the stack; other releases name it in `after`. */
+  readonly name: string;
+  /** Chart name. */
+  readonly chart: string;
+  /** Chart repository: an HTTPS Helm repository or an `oci://` registry. */
+  readonly repository: string;
+  /** Exact chart version. */
+  readonly version: string;
+  /** Namespace, created when missing. */
+  readonly namespace: string;
+  /** Values, serialised to YAML. */
+  readonly values: HelmValues;
+  /**
+   * Values set from secrets (Helm `--set` paths to Terraform expressions), hidden in plans.
+   * @default - none
+   */
+  readonly sensitiveValues?: Readonly<Record<string, string>>;
+  /**
+   * Releases of the same list to install first (e.g. the one that brings the CRDs this one uses).
+   * @default - none
+   */
+  readonly after?: readonly string[];
+}
+
+/** What the release lists are computed from. */
+export interface ReleaseContext {
+  /** The state's id. */
+  readonly stateId: string;
+  /** The public host name of the meetings, e.g. `meet.bremen.meetscale.example`. */
+  readonly meetingHost: string;
+  /** The reserved public IP of the ingress controller's load balancer (a Terraform expression). */
+  readonly ingressIp: string;
+  /** Jitsi shards behind HAProxy. */
+  readonly jitsiShards: number;
+  /** HAProxy replicas. */
+  readonly haproxyReplicas: number;
+  /** How long Prometheus keeps samples, e.g. `15d`. */
+  readonly prometheusRetention: string;
+  /** Prometheus replicas. */
+  readonly prometheusReplicas: number;
+  /** The Grafana admin password (a Terraform expression of a sensitive variable). */
+  readonly grafanaAdminPassword: string;
+}

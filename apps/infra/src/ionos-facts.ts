@@ -1,0 +1,38 @@
+/**
+ * Facts about IONOS Cloud that a state's configuration is validated against. Check them against the IONOS
+ * documentation when a new location or region opens.
+ */
+
+/** The IONOS Cloud data center locations (`ionoscloud_datacenter.location`). */
+export const IONOS_LOCATIONS = [
+  'de/fra',
+  'de/fra/2',
+  'de/txl',
+  'es/vit',
+  'fr/par',
+  'gb/bhx',
+  'gb/lhr',
+  'us/ewr',
+  'us/las',
+  'us/mci',
+] as const;
+
+/** An IONOS Cloud data center location. */
+export type IonosLocation = (typeof IONOS_LOCATIONS)[number];
+
+/**
+ * The IONOS Object Storage regions with contract-owned buckets (what `ionoscloud_s3_bucket` creates), with
+ * their S3 endpoints. Contract-owned buckets exist only in Berlin so far; the provider defaults to it.
+ */
+export const OBJECT_STORAGE_ENDPOINTS = {
+  'eu-central-3': 'https://s3.eu-central-3.ionoscloud.com',
+} as const satisfies Record<string, string>;
+
+/** An IONOS Object Storage region. */
+export type ObjectStorageRegion = keyof typeof OBJECT_STORAGE_ENDPOINTS;
+
+/** The compute availability zones of a node pool; `AUTO` lets IONOS choose. */
+export const AVAILABILITY_ZONES = ['AUTO', 'ZONE_1', 'ZONE_2'] as const;
+
+/** The days a maintenance window may fall on (`maintenance_window.day_of_the_week`). */
+export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;

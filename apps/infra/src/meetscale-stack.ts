@@ -1,0 +1,181 @@
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { Fn, S3Backend, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import type { Construct, Node } from 'constructs';
+
+import { Ipblock } from '../generated/providers/ionoscloud/ipblock';
+import { IonoscloudProvider } from '../generated/providers/ionoscloud/provider';
+import { addonReleases } from './addon-releases';
+import type { ReleaseContext } from './helm-release-spec';
+import { HelmReleases } from './helm-releases';
+import { OBJECT_STORAGE_ENDPOINTS } from './ionos-facts';
+import { ManagedCluster } from './managed-cluster';
+import { mediaNodeSize } from './media-sizing';
+import { MeetingDns } from './meeting-dns';
+import { meetscaleReleases } from './meetscale-releases';
+import { ObjectStorage, stateBucketName } from './object-storage';
+import { formatTaint, MEDIA_POOL_LABELS, MEDIA_TAINT, SYSTEM_POOL_LABELS, TAINTS_ANNOTATION } from './placement';
+import type { StateConfig } from './state-config';
+import { StateDatacenter } from './state-datacenter';
+
+/** The Terraform variable holding the Grafana admin password (set `TF_VAR_grafana_admin_password`). */
+export const GRAFANA_PASSWORD_VARIABLE = 'grafana_admin_password';
+
+/**
+ * One federal state's meetscale installation on IONOS Cloud: data center and private LAN, a managed
+ * Kubernetes cluster with a system and a media node pool, the DNS zone of the meetings, the state and
+ * backup buckets (the state itself lives in the first, through the S3 backend), the cluster add-ons and the
+ * meetscale charts. Instantiated once per `states/<state>.ts`.
+ *
+ * Secrets never enter the configuration: the IONOS provider reads `IONOS_TOKEN`, `IONOS_S3_ACCESS_KEY` and
+ * `IONOS_S3_SECRET_KEY`, the S3 backend `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (the same Object
+ * Storage key), and the Grafana password is the sensitive variable `grafana_admin_password`.
+ */
+export class MeetscaleStack extends TerraformStack {
+  /** The validated configuration the stack was built from. */
+  public readonly config: StateConfig;
+  /** The managed cluster and its node pools. */
+  public readonly cluster: ManagedCluster;
+  /** The DNS zone. */
+  public readonly dns: MeetingDns;
+  /** The public host name of the meetings. */
+  public readonly meetingHost: string;
+  /** The cluster add-on releases. */
+  public readonly addons: HelmReleases;
+  /** The meetscale chart releases. */
+  public readonly charts: HelmReleases;
+
+  constructor(scope: Construct, config: StateConfig) {
+    super(scope, config.id);
+    this.config = config;
+    const name = `meetscale-${config.id}`;
+    const region = config.objectStorage.region;
+
+    new S3Backend(this, {
+      bucket: stateBucketName(config.id),
+      key: `${config.id}/terraform.tfstate`,
+      region,
+      endpoints: { s3: OBJECT_STORAGE_ENDPOINTS[region] },
+      usePathStyle: true,
+      skipCredentialsValidation: true,
+      skipRegionValidation: true,
+      skipRequestingAccountId: true,
+      skipMetadataApiCheck: true,
+      skipS3Checksum: true,
+    });
+    new IonoscloudProvider(this, 'ionoscloud', { s3Region: region });
+    const grafanaAdminPassword = new TerraformVariable(this, GRAFANA_PASSWORD_VARIABLE, {
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description: 'Grafana admin password; set TF_VAR_grafana_admin_password, never commit it.',
+    });
+
+    const storage = new ObjectStorage(this, 'object-storage', {
+      stateId: config.id,
+      region,
+      backupRetentionDays: config.objectStorage.backupRetentionDays,
+    });
+    const network = new StateDatacenter(this, 'network', {
+      name,
+      location: config.location,
+      description: `meetscale for ${config.name}`,
+    });
+
+    this.cluster = new ManagedCluster(this, 'kubernetes', {
+      name,
+      kubernetesVersion: config.kubernetes.version,
+      maintenanceWindow: config.kubernetes.maintenanceWindow,
+      apiAllowList: config.kubernetes.apiAllowList,
+      datacenter: network.datacenter,
+      privateLan: network.privateLan,
+    });
+    const { system, media } = config.nodePools;
+    this.cluster.addNodePool('system-pool', {
+      name: `${name}-system`,
+      cores: system.cores,
+      ramMb: system.ramMb,
+      storageGb: system.storageGb,
+      minNodes: system.minNodes,
+      maxNodes: system.maxNodes,
+      availabilityZone: system.availabilityZone,
+      maintenanceWindow: system.maintenanceWindow,
+      labels: SYSTEM_POOL_LABELS,
+    });
+    const mediaSize = mediaNodeSize();
+    const mediaPool = this.cluster.addNodePool('media-pool', {
+      name: `${name}-media`,
+      cores: mediaSize.cores,
+      ramMb: mediaSize.ramMb,
+      storageGb: media.storageGb,
+      minNodes: media.minNodes,
+      maxNodes: media.maxNodes,
+      availabilityZone: media.availabilityZone,
+      maintenanceWindow: media.maintenanceWindow,
+      serverType: 'DedicatedCore',
+      labels: MEDIA_POOL_LABELS,
+      annotations: { [TAINTS_ANNOTATION]: formatTaint(MEDIA_TAINT) },
+      reservedPublicIpsIn: media.reservedPublicIps ? config.location : undefined,
+    });
+
+    const ingressIp = new Ipblock(this, 'ingress-ip', { name: `${name}-ingress`, location: config.location, size: 1 });
+    const ingressAddress = Fn.element(ingressIp.ips, 0) as string;
+    this.dns = new MeetingDns(this, 'dns', { domain: config.domain, description: `meetscale meetings of ${config.name}` });
+    this.dns.addRecord({ name: config.meetingHost, type: 'A', content: ingressAddress });
+    this.meetingHost = this.dns.fqdn(config.meetingHost);
+
+    new HelmProvider(this, 'helm', { kubernetes: this.cluster.kubernetesAccess });
+    const context: ReleaseContext = {
+      stateId: config.id,
+      meetingHost: this.meetingHost,
+      ingressIp: ingressAddress,
+      jitsiShards: config.jitsi.shards,
+      haproxyReplicas: config.jitsi.haproxyReplicas,
+      prometheusRetention: config.monitoring.retention,
+      prometheusReplicas: config.monitoring.prometheusReplicas,
+      grafanaAdminPassword: grafanaAdminPassword.stringValue,
+    };
+    this.addons = new HelmReleases(this, 'addons', {
+      releases: addonReleases(context),
+      dependsOn: this.cluster.nodePools.map((pool) => pool.pool),
+    });
+    this.charts = new HelmReleases(this, 'meetscale', { releases: meetscaleReleases(context), dependsOn: this.addons.releases });
+
+    new TerraformOutput(this, 'kubeconfig', {
+      value: this.cluster.access.kubeConfig,
+      sensitive: true,
+      description: 'Kubeconfig of the cluster: terraform output -raw kubeconfig > kubeconfig.yaml',
+    });
+    new TerraformOutput(this, 'kubernetes_api_server', {
+      value: Fn.nonsensitive(this.cluster.access.server),
+      description: 'URL of the Kubernetes API server.',
+    });
+    new TerraformOutput(this, 'cluster_id', { value: this.cluster.cluster.id, description: 'IONOS id of the cluster.' });
+    new TerraformOutput(this, 'ingress_ip', { value: ingressAddress, description: 'Public IP of the ingress load balancer.' });
+    new TerraformOutput(this, 'meeting_url', { value: `https://${this.meetingHost}`, description: 'Where the meetings are served.' });
+    new TerraformOutput(this, 'dns_nameservers', {
+      value: this.dns.zone.nameservers,
+      description: `Name servers to delegate ${config.domain} to.`,
+    });
+    if (mediaPool.ipBlock !== undefined) {
+      new TerraformOutput(this, 'media_public_ips', {
+        value: mediaPool.ipBlock.ips,
+        description: 'Reserved public IPs of the media nodes (for firewall allow-lists of school networks).',
+      });
+    }
+    new TerraformOutput(this, 'object_storage', {
+      value: {
+        endpoint: OBJECT_STORAGE_ENDPOINTS[region],
+        state_bucket: storage.stateBucket.name,
+        backup_bucket: storage.backupBucket.name,
+      },
+      description: 'Object Storage endpoint and the state and backup buckets.',
+    });
+  }
+
+  /** Readable Terraform addresses: the construct path below the stack, e.g. `kubernetes_media-pool_pool`. */
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(element) ? element.node : element;
+    const path = node.scopes.slice(node.scopes.indexOf(this) + 1).map((scope) => scope.node.id);
+    return path.join('_').replace(/[^A-Za-z0-9_-]/g, '_');
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Where workloads run. The app labels the two node pools and installs every system workload on the system
+ * pool; the media pool is reserved for the videobridges. The jitsi-shard chart (a later issue) places its
+ * bridges with exactly these values (`nodeSelector: MEDIA_NODE_SELECTOR`, `tolerations: [MEDIA_TOLERATION]`),
+ * which its release entry in `meetscale-releases.ts` passes in; a chart cannot import an app.
+ */
+
+/** The node label that names a node's pool. */
+export const POOL_LABEL = 'meetscale.io/pool';
+
+/** Labels of the system pool's nodes. */
+export const SYSTEM_POOL_LABELS: Readonly<Record<string, string>> = { [POOL_LABEL]: 'system' };
+
+/** Labels of the media pool's nodes. */
+export const MEDIA_POOL_LABELS: Readonly<Record<string, string>> = { [POOL_LABEL]: 'media' };
+
+/** The node selector of system workloads (ingress, cert-manager, monitoring, operators, HAProxy). */
+export const SYSTEM_NODE_SELECTOR: Readonly<Record<string, string>> = SYSTEM_POOL_LABELS;
+
+/** The node selector of the videobridges. */
+export const MEDIA_NODE_SELECTOR: Readonly<Record<string, string>> = MEDIA_POOL_LABELS;
+
+/** A Kubernetes node taint. */
+export interface NodeTaint {
+  /** Taint key. */
+  readonly key: string;
+  /** Taint value. */
+  readonly value: string;
+  /** Taint effect. */
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** The taint that keeps everything but the bridges off the media nodes: `meetscale.io/media=true:NoSchedule`. */
+export const MEDIA_TAINT: NodeTaint = { key: 'meetscale.io/media', value: 'true', effect: 'NoSchedule' };
+
+/** The toleration the bridges carry for {@link MEDIA_TAINT}. */
+export const MEDIA_TOLERATION: Readonly<{ key: string; operator: 'Equal'; value: string; effect: NodeTaint['effect'] }> = {
+  key: MEDIA_TAINT.key,
+  operator: 'Equal',
+  value: MEDIA_TAINT.value,
+  effect: MEDIA_TAINT.effect,
+};
+
+/**
+ * The node-pool annotation that records the intended taint on every media node. IONOS node pools (provider
+ * 6.7.12) take labels and annotations but no taints, so the taint is applied inside the cluster from this
+ * annotation; until that lands, the node selectors above keep system workloads off the media nodes.
+ */
+export const TAINTS_ANNOTATION = 'meetscale.io/taints';
+
+/** `key=value:effect`, the kubectl notation of a taint. */
+export function formatTaint(taint: NodeTaint): string {
+  return `${taint.key}=${taint.value}:${taint.effect}`;
+}

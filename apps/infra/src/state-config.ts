@@ -1,0 +1,175 @@
+import { z } from 'zod';
+
+import { AVAILABILITY_ZONES, IONOS_LOCATIONS, OBJECT_STORAGE_ENDPOINTS, type ObjectStorageRegion, WEEKDAYS } from './ionos-facts';
+
+/** Lowercase DNS labels of letters, digits and inner hyphens, at least two, the last one not numeric. */
+const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const quoted = (input: unknown): string => JSON.stringify(input) ?? String(input);
+
+const maintenanceWindowSchema = z.strictObject({
+  /** Day of the week. */
+  day: z.enum(WEEKDAYS, { error: (issue) => `unknown day ${quoted(issue.input)}; expected one of ${WEEKDAYS.join(', ')}` }),
+  /** UTC start time, `HH:MM:SSZ`. */
+  time: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/, { error: (issue) => `${quoted(issue.input)} is not a UTC time of the form HH:MM:SSZ` }),
+});
+
+const cidrSchema = z.union([z.cidrv4(), z.cidrv6()], { error: (issue) => `${quoted(issue.input)} is not a CIDR block` });
+
+/** Settings both node pools share. */
+const poolSettings = {
+  /** Fewest nodes the autoscaler keeps. */
+  minNodes: z.int().min(1),
+  /** Most nodes the autoscaler adds. */
+  maxNodes: z.int().min(1),
+  /** Compute availability zone. */
+  availabilityZone: z
+    .enum(AVAILABILITY_ZONES, {
+      error: (issue) => `unknown availability zone ${quoted(issue.input)}; expected one of ${AVAILABILITY_ZONES.join(', ')}`,
+    })
+    .default('AUTO'),
+  /** Maintenance window of the pool; defaults to the cluster's. */
+  maintenanceWindow: maintenanceWindowSchema.optional(),
+};
+
+/** Adds the "minimum exceeds maximum" check to a pool schema. */
+function _boundedPool<T extends { minNodes: number; maxNodes: number }>(pool: T, context: z.core.$RefinementCtx<T>): void {
+  if (pool.minNodes > pool.maxNodes) {
+    context.addIssue({ code: 'custom', message: `minNodes (${pool.minNodes}) exceeds maxNodes (${pool.maxNodes})` });
+  }
+}
+
+const systemPoolSchema = z
+  .strictObject({
+    ...poolSettings,
+    /** CPU cores per node. */
+    cores: z.int().min(2),
+    /** RAM per node in MB, a multiple of 1024. */
+    ramMb: z
+      .int()
+      .min(4096)
+      .refine((ram) => ram % 1024 === 0, { error: (issue) => `${quoted(issue.input)} MB is not a multiple of 1024` }),
+    /** SSD storage per node in GB. */
+    storageGb: z.int().min(20).default(100),
+  })
+  .superRefine(_boundedPool);
+
+const mediaPoolSchema = z
+  .strictObject({
+    ...poolSettings,
+    /** Give the media nodes fixed public IPs from a reserved IP block (maxNodes + 1 addresses). */
+    reservedPublicIps: z.boolean().default(false),
+    /** SSD storage per node in GB. */
+    storageGb: z.int().min(20).default(50),
+  })
+  .superRefine(_boundedPool);
+
+/** The zod schema of a federal state's configuration (`states/<state>.ts`). */
+export const stateConfigSchema = z.strictObject({
+  /** The state's id, equal to its file name: names the stack, the cloud resources and the buckets. */
+  id: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, { error: (issue) => `${quoted(issue.input)} is not a kebab-case id of 3 to 32 characters` }),
+  /** The state's name, for descriptions. */
+  name: z.string().min(1),
+  /** The IONOS location of the data center and the cluster. */
+  location: z.enum(IONOS_LOCATIONS, {
+    error: (issue) => `unknown IONOS location ${quoted(issue.input)}; expected one of ${IONOS_LOCATIONS.join(', ')}`,
+  }),
+  /** The state's DNS zone: the meetings are served at `<meetingHost>.<domain>`. */
+  domain: z.string().regex(DOMAIN_PATTERN, {
+    error: (issue) =>
+      `${quoted(issue.input)} is not a valid domain name (lowercase labels of letters, digits and hyphens, separated by dots)`,
+  }),
+  /** The host name of the meetings inside the zone. */
+  meetingHost: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: (issue) => `${quoted(issue.input)} is not a DNS label` })
+    .default('meet'),
+  /** The managed Kubernetes cluster. */
+  kubernetes: z.strictObject({
+    /** Kubernetes version, one IONOS offers (`major.minor.patch`). */
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, { error: (issue) => `${quoted(issue.input)} is not a Kubernetes version of the form 1.33.3` }),
+    /** When IONOS may update the control plane. */
+    maintenanceWindow: maintenanceWindowSchema,
+    /** Networks that may reach the API server; must include wherever Terraform runs (it installs the Helm releases). */
+    apiAllowList: z.array(cidrSchema).min(1, { error: 'list at least one CIDR block: Terraform must reach the API server' }),
+  }),
+  /** The node pools. */
+  nodePools: z.strictObject({
+    /** Ingress, HAProxy, the Jitsi signalling, monitoring and operators. */
+    system: systemPoolSchema,
+    /** The videobridges, one per node; cores and RAM follow from the load figures (`media-sizing.ts`). */
+    media: mediaPoolSchema,
+  }),
+  /** The Jitsi installation. */
+  jitsi: z.strictObject({
+    /** Jitsi shards behind HAProxy (`shard-0` ... `shard-<n-1>`). */
+    shards: z.int().min(1).max(64),
+    /** HAProxy replicas (all share one stick table). */
+    haproxyReplicas: z.int().min(1).max(9).default(2),
+  }),
+  /** IONOS Object Storage: the Terraform state and backup buckets. */
+  objectStorage: z
+    .strictObject({
+      /** Region of the buckets. */
+      region: z
+        .enum(Object.keys(OBJECT_STORAGE_ENDPOINTS) as [ObjectStorageRegion, ...ObjectStorageRegion[]], {
+          error: (issue) =>
+            `unknown object storage region ${quoted(issue.input)}; expected one of ${Object.keys(OBJECT_STORAGE_ENDPOINTS).join(', ')}`,
+        })
+        .default('eu-central-3'),
+      /** Days a backup object is kept. */
+      backupRetentionDays: z.int().min(1).default(30),
+    })
+    .default({ region: 'eu-central-3', backupRetentionDays: 30 }),
+  /** Prometheus. */
+  monitoring: z
+    .strictObject({
+      /** How long Prometheus keeps samples. */
+      retention: z
+        .string()
+        .regex(/^\d+[dw]$/, { error: (issue) => `${quoted(issue.input)} is not a retention such as 15d or 2w` })
+        .default('15d'),
+      /** Prometheus replicas. */
+      prometheusReplicas: z.int().min(1).max(3).default(1),
+    })
+    .default({ retention: '15d', prometheusReplicas: 1 }),
+});
+
+/** A state's configuration as written in `states/<state>.ts` (defaults may be left out). */
+export type StateConfigInput = z.input<typeof stateConfigSchema>;
+
+/** A validated state configuration, defaults filled in. */
+export type StateConfig = z.output<typeof stateConfigSchema>;
+
+/** A state configuration that does not validate; the message lists every problem, one per line. */
+export class StateConfigError extends Error {
+  override readonly name = 'StateConfigError';
+}
+
+function _formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text === '' ? String(key) : `${text}.${String(key)}`),
+    '',
+  );
+}
+
+/**
+ * Validates a state configuration.
+ * @param source where the configuration comes from, for the error message (e.g. `states/bremen.ts`)
+ * @throws StateConfigError listing every problem as `- <path>: <message>`
+ */
+export function parseStateConfig(input: unknown, source: string): StateConfig {
+  const result = stateConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const where = _formatPath(issue.path);
+    return `  - ${where === '' ? '(root)' : where}: ${issue.message}`;
+  });
+  throw new StateConfigError(`Invalid state configuration in ${source}:\n${problems.join('\n')}`);
+}

@@ -1,0 +1,24 @@
+import { mediaNodesFor } from '../src/media-sizing';
+import type { StateConfigInput } from '../src/state-config';
+
+/**
+ * Bremen: a small state. Planned for 240 concurrent participants at peak (10 bridges of 24), two shards, and
+ * fixed public IPs for the bridges so the schools' firewalls can allow-list them.
+ */
+export const state: StateConfigInput = {
+  id: 'bremen',
+  name: 'Bremen',
+  location: 'de/txl',
+  domain: 'bremen.meetscale.example',
+  kubernetes: {
+    version: '1.33.3',
+    maintenanceWindow: { day: 'Saturday', time: '02:00:00Z' },
+    // The state's CI runners (a documentation range, replace with the real one).
+    apiAllowList: ['198.51.100.0/24'],
+  },
+  nodePools: {
+    system: { cores: 4, ramMb: 16384, minNodes: 2, maxNodes: 4 },
+    media: { minNodes: 2, maxNodes: mediaNodesFor(240), reservedPublicIps: true },
+  },
+  jitsi: { shards: 2 },
+};

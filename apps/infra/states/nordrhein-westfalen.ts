@@ -1,0 +1,26 @@
+import { mediaNodesFor } from '../src/media-sizing';
+import type { StateConfigInput } from '../src/state-config';
+
+/**
+ * Nordrhein-Westfalen: the largest state. Planned for 2,400 concurrent participants at peak (100 bridges of
+ * 24), eight shards, nodes with ephemeral public IPs (a fixed block of 101 addresses is not worth it here).
+ */
+export const state: StateConfigInput = {
+  id: 'nordrhein-westfalen',
+  name: 'Nordrhein-Westfalen',
+  location: 'de/fra',
+  domain: 'nrw.meetscale.example',
+  kubernetes: {
+    version: '1.33.3',
+    maintenanceWindow: { day: 'Sunday', time: '01:00:00Z' },
+    // The state's CI runners and the operations network (documentation ranges, replace with the real ones).
+    apiAllowList: ['203.0.113.0/24', '192.0.2.10/32'],
+  },
+  nodePools: {
+    system: { cores: 8, ramMb: 32768, storageGb: 200, minNodes: 3, maxNodes: 12, maintenanceWindow: { day: 'Sunday', time: '02:00:00Z' } },
+    media: { minNodes: 10, maxNodes: mediaNodesFor(2400), maintenanceWindow: { day: 'Sunday', time: '03:00:00Z' } },
+  },
+  jitsi: { shards: 8, haproxyReplicas: 3 },
+  objectStorage: { region: 'eu-central-3', backupRetentionDays: 90 },
+  monitoring: { retention: '30d', prometheusReplicas: 2 },
+};

@@ -1,0 +1,64 @@
+import './_bindings';
+
+import { Testing } from 'cdktf';
+import { parse } from 'yaml';
+
+import { loadStates } from '../src/load-states';
+import { MeetscaleStack } from '../src/meetscale-stack';
+import type { StateConfig, StateConfigInput } from '../src/state-config';
+import { parseStateConfig } from '../src/state-config';
+import type { SynthesizedStack } from './_provider-schema';
+
+/** A synthesized stack: the stack, its Terraform JSON as text (for cdktf's matchers) and parsed. */
+export interface Synthesized {
+  readonly stack: MeetscaleStack;
+  readonly text: string;
+  readonly json: SynthesizedStack & { resource: Record<string, Record<string, Record<string, unknown>>> };
+}
+
+/** Synthesizes one state's stack in a cdktf testing app. */
+export function synthesize(config: StateConfig): Synthesized {
+  const stack = new MeetscaleStack(Testing.app(), config);
+  const text = Testing.synth(stack);
+  return { stack, text, json: JSON.parse(text) as Synthesized['json'] };
+}
+
+/** The example states of `states/`, validated. */
+export function exampleStates(): Promise<StateConfig[]> {
+  return loadStates();
+}
+
+/** A resource of a synthesized stack by type and address name. */
+export function resourceOf(synthesized: Synthesized, type: string, name: string): Record<string, unknown> {
+  const resource = synthesized.json.resource[type]?.[name];
+  if (resource === undefined) throw new Error(`no ${type}.${name} in ${Object.keys(synthesized.json.resource[type] ?? {}).join(', ')}`);
+  return resource;
+}
+
+/** The values of a Helm release of a synthesized stack, parsed from YAML. */
+export function helmValuesOf(synthesized: Synthesized, name: string): unknown {
+  const release = resourceOf(synthesized, 'helm_release', name) as { values: string[] };
+  return parse(release.values[0] ?? '');
+}
+
+/** A minimal valid state configuration, for tests that change one thing. */
+export function minimalState(overrides: Partial<StateConfigInput> = {}): StateConfigInput {
+  return {
+    id: 'testland',
+    name: 'Testland',
+    location: 'de/fra',
+    domain: 'testland.meetscale.example',
+    kubernetes: { version: '1.33.3', maintenanceWindow: { day: 'Sunday', time: '01:00:00Z' }, apiAllowList: ['192.0.2.0/24'] },
+    nodePools: {
+      system: { cores: 4, ramMb: 8192, minNodes: 1, maxNodes: 2 },
+      media: { minNodes: 1, maxNodes: 2 },
+    },
+    jitsi: { shards: 1 },
+    ...overrides,
+  };
+}
+
+/** {@link minimalState}, validated. */
+export function minimalConfig(overrides: Partial<StateConfigInput> = {}): StateConfig {
+  return parseStateConfig(minimalState(overrides), 'test');
+}

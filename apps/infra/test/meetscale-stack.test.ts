@@ -1,0 +1,290 @@
+import './_bindings';
+
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Testing } from 'cdktf';
+
+import { DnsRecord } from '../generated/providers/ionoscloud/dns-record';
+import { DnsZone } from '../generated/providers/ionoscloud/dns-zone';
+import { K8SCluster } from '../generated/providers/ionoscloud/k8s-cluster';
+import { K8SNodePool } from '../generated/providers/ionoscloud/k8s-node-pool';
+import { stateFiles } from '../src/load-states';
+import type { StateConfig } from '../src/state-config';
+import { exampleStates, helmValuesOf, minimalConfig, resourceOf, synthesize, type Synthesized } from './_stacks';
+
+Testing.setupJest();
+
+/** The states of `states/`, known synchronously so each gets its own snapshot test. */
+const STATE_IDS = stateFiles().map((file) => file.replace(/\.ts$/, ''));
+
+let states: Map<string, Synthesized>;
+
+beforeAll(async () => {
+  states = new Map((await exampleStates()).map((config: StateConfig) => [config.id, synthesize(config)]));
+});
+
+const stateOf = (id: string): Synthesized => {
+  const synthesized = states.get(id);
+  if (synthesized === undefined) throw new Error(`no example state ${id}`);
+  return synthesized;
+};
+
+describe('MeetscaleStack', () => {
+  test('is synthesized once per state file, named after the state', () => {
+    // GIVEN the state files / WHEN their stacks are synthesized / THEN
+    expect([...states.keys()]).toEqual(STATE_IDS);
+    expect(STATE_IDS).toEqual(expect.arrayContaining(['bremen', 'nordrhein-westfalen']));
+    expect(stateOf('bremen').stack.node.id).toBe('bremen');
+  });
+
+  // Every state file gets its snapshot, next to the targeted assertions below.
+  test.each(STATE_IDS)('for %s matches the snapshot', (id) => {
+    // GIVEN / WHEN / THEN
+    expect(stateOf(id).text).toMatchSnapshot();
+  });
+
+  describe.each([
+    ['bremen', { location: 'de/txl', allowList: ['198.51.100.0/24'], window: { day_of_the_week: 'Saturday', time: '02:00:00Z' } }],
+    [
+      'nordrhein-westfalen',
+      { location: 'de/fra', allowList: ['203.0.113.0/24', '192.0.2.10/32'], window: { day_of_the_week: 'Sunday', time: '01:00:00Z' } },
+    ],
+  ])('for %s', (id, expected) => {
+    test('creates the cluster with its version, maintenance window and API allow-list', () => {
+      // GIVEN / WHEN the state's stack
+      const { text } = stateOf(id);
+
+      // THEN
+      expect(text).toHaveResourceWithProperties(K8SCluster, {
+        name: `meetscale-${id}`,
+        k8s_version: '1.33.3',
+        maintenance_window: expected.window,
+        api_subnet_allow_list: expected.allowList,
+      });
+      expect(text).toHaveResourceWithProperties(K8SNodePool, { datacenter_id: '${ionoscloud_datacenter.network_datacenter.id}' });
+      expect(resourceOf(stateOf(id), 'ionoscloud_datacenter', 'network_datacenter')).toMatchObject({ location: expected.location });
+    });
+
+    test('serves the meetings at meet.<domain> through the reserved ingress IP', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+      const domain = id === 'bremen' ? 'bremen.meetscale.example' : 'nrw.meetscale.example';
+
+      // THEN the zone has an A record to the ingress IP, which the ingress controller's load balancer claims
+      expect(synthesized.text).toHaveResourceWithProperties(DnsZone, { name: domain, enabled: true });
+      expect(synthesized.text).toHaveResourceWithProperties(DnsRecord, {
+        zone_id: '${ionoscloud_dns_zone.dns_zone.id}',
+        name: 'meet',
+        type: 'A',
+        content: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}',
+        ttl: 300,
+      });
+      expect(resourceOf(synthesized, 'ionoscloud_ipblock', 'ingress-ip')).toMatchObject({ location: expected.location, size: 1 });
+      expect(helmValuesOf(synthesized, 'addons_ingress-nginx')).toMatchObject({
+        controller: { service: { loadBalancerIP: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}', externalTrafficPolicy: 'Local' } },
+      });
+      expect(synthesized.json).toMatchObject({ output: { meeting_url: { value: `https://meet.${domain}` } } });
+    });
+
+    test('keeps the Terraform state in its own versioned bucket on IONOS Object Storage', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+
+      // THEN
+      expect(synthesized.json).toMatchObject({
+        terraform: {
+          backend: {
+            s3: {
+              bucket: `meetscale-${id}-tfstate`,
+              key: `${id}/terraform.tfstate`,
+              region: 'eu-central-3',
+              endpoints: { s3: 'https://s3.eu-central-3.ionoscloud.com' },
+            },
+          },
+        },
+      });
+      expect(resourceOf(synthesized, 'ionoscloud_s3_bucket', 'object-storage_state')).toMatchObject({
+        name: `meetscale-${id}-tfstate`,
+        lifecycle: { prevent_destroy: true },
+      });
+      expect(resourceOf(synthesized, 'ionoscloud_s3_bucket_versioning', 'object-storage_state-versioning')).toMatchObject({
+        versioning_configuration: { status: 'Enabled' },
+      });
+    });
+
+    test('exposes the kubeconfig only as a sensitive output', () => {
+      // GIVEN / WHEN / THEN
+      expect(stateOf(id).json).toMatchObject({
+        output: { kubeconfig: { sensitive: true, value: '${data.ionoscloud_k8s_cluster.kubernetes_access.kube_config}' } },
+      });
+    });
+
+    test('installs the add-ons from their upstream repositories at pinned versions, then the haproxy chart from the OCI registry', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+      const releases = synthesized.json.resource['helm_release'] ?? {};
+
+      // THEN
+      const summary = Object.fromEntries(
+        Object.entries(releases).map(([address, release]) => [
+          address,
+          [release['chart'], release['version'], release['repository'], release['namespace']].join(' '),
+        ]),
+      );
+      expect(summary).toEqual({
+        'addons_kube-prometheus-stack': 'kube-prometheus-stack 75.15.0 https://prometheus-community.github.io/helm-charts monitoring',
+        'addons_prometheus-adapter': 'prometheus-adapter 5.1.0 https://prometheus-community.github.io/helm-charts monitoring',
+        'addons_ingress-nginx': 'ingress-nginx 4.13.0 https://kubernetes.github.io/ingress-nginx ingress-nginx',
+        'addons_cert-manager': 'cert-manager v1.18.2 https://charts.jetstack.io cert-manager',
+        'addons_eck-operator': 'eck-operator 3.1.0 https://helm.elastic.co elastic-system',
+        meetscale_haproxy: 'haproxy 0.1.0 oci://ghcr.io/meetscale/charts jitsi',
+      });
+      expect(synthesized.text).toHaveResourceWithProperties(Release, {
+        name: 'haproxy',
+        atomic: true,
+        depends_on: [
+          'helm_release.addons_kube-prometheus-stack',
+          'helm_release.addons_prometheus-adapter',
+          'helm_release.addons_ingress-nginx',
+          'helm_release.addons_cert-manager',
+          'helm_release.addons_eck-operator',
+        ],
+      });
+      expect(resourceOf(synthesized, 'helm_release', 'addons_kube-prometheus-stack')).toMatchObject({
+        depends_on: ['ionoscloud_k8s_node_pool.kubernetes_system-pool_pool', 'ionoscloud_k8s_node_pool.kubernetes_media-pool_pool'],
+        set_sensitive: [{ name: 'grafana.adminPassword', value: '${var.grafana_admin_password}' }],
+      });
+    });
+  });
+
+  describe('node pools', () => {
+    test('size the media nodes from the load figures and label them for the bridges (nordrhein-westfalen)', () => {
+      // GIVEN / WHEN the large state
+      const synthesized = stateOf('nordrhein-westfalen');
+
+      // THEN one 9-core / 4 GB node per bridge, 10 to 100 of them, ephemeral public IPs
+      const media = resourceOf(synthesized, 'ionoscloud_k8s_node_pool', 'kubernetes_media-pool_pool');
+      expect(media).toMatchObject({
+        name: 'meetscale-nordrhein-westfalen-media',
+        cores_count: 9,
+        ram_size: 4096,
+        server_type: 'DedicatedCore',
+        node_count: 10,
+        auto_scaling: { min_node_count: 10, max_node_count: 100 },
+        labels: { 'meetscale.io/pool': 'media' },
+        annotations: { 'meetscale.io/taints': 'meetscale.io/media=true:NoSchedule' },
+        maintenance_window: { day_of_the_week: 'Sunday', time: '03:00:00Z' },
+        lifecycle: { ignore_changes: ['node_count'] },
+      });
+      expect(media).not.toHaveProperty('public_ips');
+      expect(synthesized.json.resource['ionoscloud_ipblock']).not.toHaveProperty('kubernetes_media-pool_public-ips');
+      expect(resourceOf(synthesized, 'ionoscloud_k8s_node_pool', 'kubernetes_system-pool_pool')).toMatchObject({
+        cores_count: 8,
+        ram_size: 32768,
+        storage_size: 200,
+        auto_scaling: { min_node_count: 3, max_node_count: 12 },
+        labels: { 'meetscale.io/pool': 'system' },
+        maintenance_window: { day_of_the_week: 'Sunday', time: '02:00:00Z' },
+      });
+    });
+
+    test('give the media nodes fixed public IPs from a reserved block one larger than the pool (bremen)', () => {
+      // GIVEN / WHEN the small state, which reserves the bridges' IPs
+      const synthesized = stateOf('bremen');
+
+      // THEN
+      expect(resourceOf(synthesized, 'ionoscloud_ipblock', 'kubernetes_media-pool_public-ips')).toEqual(
+        expect.objectContaining({ location: 'de/txl', size: 11, name: 'meetscale-bremen-media-public-ips' }),
+      );
+      expect(resourceOf(synthesized, 'ionoscloud_k8s_node_pool', 'kubernetes_media-pool_pool')).toMatchObject({
+        cores_count: 9,
+        ram_size: 4096,
+        auto_scaling: { min_node_count: 2, max_node_count: 10 },
+        public_ips: '${ionoscloud_ipblock.kubernetes_media-pool_public-ips.ips}',
+        labels: { 'meetscale.io/pool': 'media' },
+        maintenance_window: { day_of_the_week: 'Saturday', time: '02:00:00Z' },
+      });
+      expect(synthesized.json).toMatchObject({
+        output: { media_public_ips: { value: '${ionoscloud_ipblock.kubernetes_media-pool_public-ips.ips}' } },
+      });
+    });
+
+    test('both join the private LAN with DHCP', () => {
+      // GIVEN / WHEN a minimal state
+      const synthesized = synthesize(minimalConfig());
+
+      // THEN
+      for (const pool of ['kubernetes_system-pool_pool', 'kubernetes_media-pool_pool']) {
+        expect(resourceOf(synthesized, 'ionoscloud_k8s_node_pool', pool)).toMatchObject({
+          lans: [{ id: '${ionoscloud_lan.network_private-lan.id}', dhcp: true }],
+        });
+      }
+      expect(resourceOf(synthesized, 'ionoscloud_lan', 'network_private-lan')).toEqual(
+        expect.objectContaining({ name: 'meetscale-testland-private', public: false }),
+      );
+    });
+  });
+
+  describe('Helm releases', () => {
+    test('install the haproxy chart with one server per shard, TLS ingress and monitoring (nordrhein-westfalen)', () => {
+      // GIVEN / WHEN the large state's haproxy release
+      const values = helmValuesOf(stateOf('nordrhein-westfalen'), 'meetscale_haproxy');
+
+      // THEN
+      expect(values).toEqual({
+        replicaCount: 3,
+        commonLabels: { 'meetscale.io/state': 'nordrhein-westfalen' },
+        shards: Array.from({ length: 8 }, (_, index) => ({ name: `shard-${index}`, host: `shard-${index}-jitsi-shard-web`, port: 80 })),
+        ingress: {
+          enabled: true,
+          className: 'nginx',
+          annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
+          hosts: [{ host: 'meet.nrw.meetscale.example' }],
+          tls: [{ secretName: 'meet-nrw-meetscale-example-tls', hosts: ['meet.nrw.meetscale.example'] }],
+        },
+        metrics: { serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } },
+        networkPolicy: { enabled: true },
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        nodeSelector: { 'meetscale.io/pool': 'system' },
+      });
+    });
+
+    test('keep every add-on on the system pool, and let only the node exporter onto the media nodes', () => {
+      // GIVEN / WHEN the small state
+      const synthesized = stateOf('bremen');
+      const system = { 'meetscale.io/pool': 'system' };
+
+      // THEN
+      expect(helmValuesOf(synthesized, 'addons_kube-prometheus-stack')).toMatchObject({
+        prometheusOperator: { nodeSelector: system },
+        prometheus: { prometheusSpec: { nodeSelector: system, replicas: 1, retention: '15d' } },
+        alertmanager: { alertmanagerSpec: { nodeSelector: system } },
+        grafana: { nodeSelector: system },
+        'kube-state-metrics': { nodeSelector: system },
+        'prometheus-node-exporter': { tolerations: [{ operator: 'Exists' }] },
+      });
+      expect(helmValuesOf(synthesized, 'addons_cert-manager')).toMatchObject({ crds: { enabled: true }, nodeSelector: system });
+      expect(helmValuesOf(synthesized, 'addons_eck-operator')).toEqual({ nodeSelector: system });
+      expect(helmValuesOf(synthesized, 'addons_prometheus-adapter')).toMatchObject({
+        nodeSelector: system,
+        prometheus: { url: 'http://kube-prometheus-stack-prometheus.monitoring.svc', port: 9090 },
+      });
+    });
+
+    test('reach the cluster through the API server and token the cluster data source reads back', () => {
+      // GIVEN / WHEN / THEN
+      expect(stateOf('bremen').json).toMatchObject({
+        provider: {
+          helm: [
+            {
+              kubernetes: {
+                host: '${data.ionoscloud_k8s_cluster.kubernetes_access.server}',
+                cluster_ca_certificate: '${data.ionoscloud_k8s_cluster.kubernetes_access.ca_crt}',
+                token: '${data.ionoscloud_k8s_cluster.kubernetes_access.config[0].users[0].user["token"]}',
+              },
+            },
+          ],
+        },
+      });
+    });
+  });
+});

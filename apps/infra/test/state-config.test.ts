@@ -1,0 +1,92 @@
+import './_bindings';
+
+import { parseStateConfig, StateConfigError } from '../src/state-config';
+import { minimalState } from './_stacks';
+import { thrownBy } from './_thrown';
+
+describe('parseStateConfig', () => {
+  test('fills in the defaults of a minimal configuration', () => {
+    // GIVEN the smallest valid configuration
+    // WHEN it is parsed
+    const config = parseStateConfig(minimalState(), 'states/testland.ts');
+
+    // THEN the optional settings have their defaults
+    expect(config.meetingHost).toBe('meet');
+    expect(config.nodePools.system).toEqual({ cores: 4, ramMb: 8192, minNodes: 1, maxNodes: 2, availabilityZone: 'AUTO', storageGb: 100 });
+    expect(config.nodePools.media).toEqual({ minNodes: 1, maxNodes: 2, availabilityZone: 'AUTO', reservedPublicIps: false, storageGb: 50 });
+    expect(config.jitsi).toEqual({ shards: 1, haproxyReplicas: 2 });
+    expect(config.objectStorage).toEqual({ region: 'eu-central-3', backupRetentionDays: 30 });
+    expect(config.monitoring).toEqual({ retention: '15d', prometheusReplicas: 1 });
+  });
+
+  test('rejects an unknown location, naming the known ones', () => {
+    // GIVEN a location IONOS does not have
+    const input = { ...minimalState(), location: 'de/muc' };
+
+    // WHEN / THEN
+    const error = thrownBy(() => parseStateConfig(input, 'states/testland.ts'));
+    expect(error).toBeInstanceOf(StateConfigError);
+    expect(error.message).toBe(
+      'Invalid state configuration in states/testland.ts:\n' +
+        '  - location: unknown IONOS location "de/muc"; expected one of de/fra, de/fra/2, de/txl, es/vit, fr/par, gb/bhx, gb/lhr, us/ewr, us/las, us/mci',
+    );
+  });
+
+  test('rejects a node pool whose minimum exceeds its maximum', () => {
+    // GIVEN a media pool that could never satisfy its bounds
+    const input = minimalState({
+      nodePools: { system: { cores: 4, ramMb: 8192, minNodes: 1, maxNodes: 2 }, media: { minNodes: 8, maxNodes: 4 } },
+    });
+
+    // WHEN / THEN
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      'Invalid state configuration in states/testland.ts:\n  - nodePools.media: minNodes (8) exceeds maxNodes (4)',
+    );
+  });
+
+  test('rejects a malformed domain', () => {
+    // GIVEN a domain with an empty label
+    const input = minimalState({ domain: 'meet..example' });
+
+    // WHEN / THEN
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      'Invalid state configuration in states/testland.ts:\n' +
+        '  - domain: "meet..example" is not a valid domain name (lowercase labels of letters, digits and hyphens, separated by dots)',
+    );
+  });
+
+  test('lists every problem at once, including misspelt keys and malformed values', () => {
+    // GIVEN a configuration with several mistakes
+    const input = {
+      ...minimalState({ domain: 'Testland.DE' }),
+      kubernetes: { version: '1.33', maintenanceWindow: { day: 'Sonntag', time: '1:00' }, apiAllowList: ['10.0.0.0/33'] },
+      jitsi: { shard: 2 },
+    };
+
+    // WHEN / THEN
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      [
+        'Invalid state configuration in states/testland.ts:',
+        '  - domain: "Testland.DE" is not a valid domain name (lowercase labels of letters, digits and hyphens, separated by dots)',
+        '  - kubernetes.version: "1.33" is not a Kubernetes version of the form 1.33.3',
+        '  - kubernetes.maintenanceWindow.day: unknown day "Sonntag"; expected one of Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday',
+        '  - kubernetes.maintenanceWindow.time: "1:00" is not a UTC time of the form HH:MM:SSZ',
+        '  - kubernetes.apiAllowList[0]: "10.0.0.0/33" is not a CIDR block',
+        '  - jitsi.shards: Invalid input: expected number, received undefined',
+        '  - jitsi: Unrecognized key: "shard"',
+      ].join('\n'),
+    );
+  });
+
+  test('requires at least one network in the API allow-list', () => {
+    // GIVEN an empty allow-list, which would lock Terraform out of the cluster
+    const input = minimalState({
+      kubernetes: { version: '1.33.3', maintenanceWindow: { day: 'Sunday', time: '01:00:00Z' }, apiAllowList: [] },
+    });
+
+    // WHEN / THEN
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      'Invalid state configuration in states/testland.ts:\n  - kubernetes.apiAllowList: list at least one CIDR block: Terraform must reach the API server',
+    );
+  });
+});

@@ -1,0 +1,3 @@
+export * from './generate-bindings';
+export * from './subset';
+export * from './terraform-schema';
