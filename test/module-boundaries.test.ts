@@ -1,0 +1,67 @@
+/**
+ * The Nx module-boundary rules really constrain: imports across the tag rules fail lint with the rule's message,
+ * allowed ones pass. The code is linted as the text of an existing file of each project (the rule finds a file's
+ * project in Nx's file map, so it skips unknown paths); nothing is written.
+ */
+import { resolve } from 'node:path';
+
+import { createProjectGraphAsync } from '@nx/devkit';
+import { ESLint } from 'eslint';
+
+const root = resolve(__dirname, '..');
+let eslint: ESLint;
+
+beforeAll(async () => {
+  // the rule reads the cached project graph; make sure there is one
+  process.env.NX_DAEMON = 'false';
+  await createProjectGraphAsync({ exitOnError: false });
+  eslint = new ESLint({ cwd: root });
+}, 60_000);
+
+async function boundaryMessages(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: resolve(root, file) });
+  return (result?.messages ?? []).filter((message) => message.ruleId === '@nx/enforce-module-boundaries').map((message) => message.message);
+}
+
+test('a chart package may not import the infrastructure app', async () => {
+  const messages = await boundaryMessages(
+    'packages/haproxy/src/index.ts',
+    "import { MeetscaleStack } from '@meetscale/infra';\nexport const x = MeetscaleStack;\n",
+  );
+  expect(messages).toEqual(['Imports of apps are forbidden']);
+  // and a tool, which the tag rules forbid for charts
+  const tool = await boundaryMessages(
+    'packages/haproxy/src/index.ts',
+    "import { synth } from '@meetscale/synth';\nexport const x = synth;\n",
+  );
+  expect(tool).toEqual([expect.stringContaining('A project tagged with "type:chart" can only depend on libs tagged with "type:lib"')]);
+});
+
+test('the infrastructure app may not import a chart package, only the generated chart artifacts', async () => {
+  const chartPackage = await boundaryMessages(
+    'apps/infra/src/index.ts',
+    "import { haproxyChart } from '@meetscale/haproxy';\nexport const x = haproxyChart;\n",
+  );
+  expect(chartPackage).toEqual([
+    expect.stringContaining('A project tagged with "type:app" can only depend on libs tagged with "type:lib", "type:artifact"'),
+  ]);
+  const artifact = await boundaryMessages(
+    'apps/infra/src/index.ts',
+    "import type { HaproxyValues } from '@meetscale/chart-values/haproxy';\nexport type X = HaproxyValues;\n",
+  );
+  expect(artifact).toEqual([]);
+});
+
+test('a jitsi chart may not import an ops package, but may import the shared toolkit', async () => {
+  expect(
+    await boundaryMessages(
+      'packages/haproxy/src/index.ts',
+      "import { defineChart } from '@meetscale/chart-toolkit';\nexport const x = defineChart;\n",
+    ),
+  ).toEqual([]);
+  const scoped = await boundaryMessages(
+    'packages/haproxy/src/index.ts',
+    "import { x } from '@meetscale/kubernetes-schema';\nexport const y = x;\n",
+  );
+  expect(scoped).toEqual([expect.stringContaining('A project tagged with "type:chart" can only depend on libs tagged with "type:lib"')]);
+});
