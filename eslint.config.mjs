@@ -27,6 +27,7 @@ export default tseslint.config(
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:artifact'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:chart', 'type:tool'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib', 'type:chart', 'type:tool'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:jitsi', onlyDependOnLibsWithTags: ['scope:shared', 'scope:jitsi'] },
             { sourceTag: 'scope:bbb', onlyDependOnLibsWithTags: ['scope:shared', 'scope:bbb'] },
             { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared', 'scope:ops'] },

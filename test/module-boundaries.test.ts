@@ -52,7 +52,7 @@ test('the infrastructure app may not import a chart package, only the generated 
   expect(artifact).toEqual([]);
 });
 
-test('a jitsi chart may not import an ops package, but may import the shared toolkit', async () => {
+test('shared code may not import domain code, and domain code may import shared code', async () => {
   expect(
     await boundaryMessages(
       'packages/haproxy/src/index.ts',
@@ -60,8 +60,10 @@ test('a jitsi chart may not import an ops package, but may import the shared too
     ),
   ).toEqual([]);
   const scoped = await boundaryMessages(
-    'packages/haproxy/src/index.ts',
-    "import { x } from '@meetscale/kubernetes-schema';\nexport const y = x;\n",
+    'tools/synth/src/main.ts',
+    "import { haproxyChart } from '@meetscale/haproxy';\nexport const x = haproxyChart;\n",
   );
-  expect(scoped).toEqual([expect.stringContaining('A project tagged with "type:chart" can only depend on libs tagged with "type:lib"')]);
+  expect(scoped).toEqual([
+    expect.stringContaining('A project tagged with "scope:shared" can only depend on libs tagged with "scope:shared"'),
+  ]);
 });
