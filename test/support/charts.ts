@@ -52,6 +52,8 @@ export interface RenderOptions {
   readonly valuesFiles?: readonly string[];
   /** Values passed as one more `-f` file, after `valuesFiles`. */
   readonly values?: unknown;
+  /** Render this chart directory instead of `charts/<chart>` (an earlier version, say). */
+  readonly chartPath?: string;
 }
 
 /** What `helm template` produced. */
@@ -75,7 +77,13 @@ export function parseManifests(text: string): Manifest[] {
 
 /** Runs `helm template` on a chart with real Helm. */
 export function renderChart(major: HelmMajor, chart: string, options: RenderOptions = {}): RenderResult {
-  const args = ['template', options.release ?? 'test', chartDir(chart), '--namespace', options.namespace ?? 'meetscale'];
+  const args = [
+    'template',
+    options.release ?? 'test',
+    options.chartPath ?? chartDir(chart),
+    '--namespace',
+    options.namespace ?? 'meetscale',
+  ];
   for (const file of options.valuesFiles ?? []) args.push('-f', file);
   let scratch: string | undefined;
   try {

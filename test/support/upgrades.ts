@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import YAML from 'yaml';
+
+import { type Manifest, objectId, WORKSPACE_ROOT } from './charts';
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+/** Kubernetes workloads among rendered objects. */
+export function workloads(manifests: readonly Manifest[]): Manifest[] {
+  return manifests.filter((manifest) => WORKLOADS.has(manifest.kind));
+}
+
+/** Names of the ConfigMaps and Secrets a workload's pods read (volumes, projected volumes, env). */
+export function configSources(workload: Manifest): Set<string> {
+  const pod = (workload.spec as any)?.template?.spec ?? {};
+  const names = new Set<string>();
+  for (const volume of pod.volumes ?? []) {
+    if (volume.configMap?.name) names.add(`ConfigMap/${volume.configMap.name}`);
+    if (volume.secret?.secretName) names.add(`Secret/${volume.secret.secretName}`);
+    for (const source of volume.projected?.sources ?? []) {
+      if (source.configMap?.name) names.add(`ConfigMap/${source.configMap.name}`);
+      if (source.secret?.name) names.add(`Secret/${source.secret.name}`);
+    }
+  }
+  for (const container of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+    for (const env of container.env ?? []) {
+      if (env.valueFrom?.configMapKeyRef?.name) names.add(`ConfigMap/${env.valueFrom.configMapKeyRef.name}`);
+      if (env.valueFrom?.secretKeyRef?.name) names.add(`Secret/${env.valueFrom.secretKeyRef.name}`);
+    }
+    for (const from of container.envFrom ?? []) {
+      if (from.configMapRef?.name) names.add(`ConfigMap/${from.configMapRef.name}`);
+      if (from.secretRef?.name) names.add(`Secret/${from.secretRef.name}`);
+    }
+  }
+  return names;
+}
+
+/**
+ * Workloads that read a ConfigMap or Secret whose content differs between two renders, but whose pod template
+ * stayed the same: their pods would keep running the old configuration after `helm upgrade`.
+ */
+export function unrolledWorkloads(before: readonly Manifest[], after: readonly Manifest[]): string[] {
+  const content = (manifests: readonly Manifest[], id: string): string => {
+    const found = manifests.find((manifest) => objectId(manifest) === id);
+    return JSON.stringify({ data: found?.data, stringData: found?.stringData, binaryData: found?.binaryData });
+  };
+  return workloads(after).flatMap((workload) => {
+    const previous = before.find((manifest) => objectId(manifest) === objectId(workload));
+    if (previous === undefined) return [];
+    const changed = [...configSources(workload)].filter((id) => content(before, id) !== content(after, id));
+    const rolled = JSON.stringify((previous.spec as any)?.template) !== JSON.stringify((workload.spec as any)?.template);
+    return changed.length > 0 && !rolled ? [`${objectId(workload)} keeps its pods although ${changed.join(', ')} changed`] : [];
+  });
+}
+
+/** Fields Kubernetes refuses to change on an existing object, by kind. */
+const IMMUTABLE: Record<string, ReadonlyArray<readonly string[]>> = {
+  StatefulSet: [
+    ['spec', 'selector'],
+    ['spec', 'serviceName'],
+    ['spec', 'volumeClaimTemplates'],
+    ['spec', 'podManagementPolicy'],
+  ],
+  Deployment: [['spec', 'selector']],
+  DaemonSet: [['spec', 'selector']],
+  Job: [['spec', 'template']],
+  PersistentVolumeClaim: [
+    ['spec', 'storageClassName'],
+    ['spec', 'accessModes'],
+  ],
+  Service: [['spec', 'clusterIP']],
+};
+
+const at = (manifest: Manifest, path: readonly string[]): unknown => path.reduce<any>((node, key) => node?.[key], manifest);
+
+/**
+ * What an upgrade from `before` to `after` would break: an immutable field changed on an object both renders
+ * hold, or a PersistentVolumeClaim (or StatefulSet volume claim template) that disappears.
+ */
+export function upgradeBreaks(before: readonly Manifest[], after: readonly Manifest[]): string[] {
+  const breaks: string[] = [];
+  for (const old of before) {
+    const current = after.find((manifest) => objectId(manifest) === objectId(old));
+    if (current === undefined) {
+      if (old.kind === 'PersistentVolumeClaim') breaks.push(`${objectId(old)} would be deleted`);
+      continue;
+    }
+    for (const path of IMMUTABLE[old.kind] ?? []) {
+      if (JSON.stringify(at(old, path)) !== JSON.stringify(at(current, path)))
+        breaks.push(`${objectId(old)} changes immutable ${path.join('.')}`);
+    }
+  }
+  return breaks;
+}
+
+/** A chart as it was at an earlier version, from git history. */
+export interface PreviousChart {
+  readonly version: string;
+  readonly commit: string;
+  /** The chart directory extracted into a temporary folder. */
+  readonly dir: string;
+}
+
+function git(args: string[]): string {
+  return execFileSync('git', args, { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * The chart at its previous version: the newest commit whose `Chart.yaml` names another version than the working
+ * tree's, extracted with `git archive`. Undefined when history holds no other version (or no history at all).
+ */
+export function previousChart(chart: string, currentVersion: string): PreviousChart | undefined {
+  let commits: string[];
+  try {
+    commits = git(['log', '--format=%H', '--', `charts/${chart}/Chart.yaml`])
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return undefined;
+  }
+  for (const commit of commits) {
+    const version = String((YAML.parse(git(['show', `${commit}:charts/${chart}/Chart.yaml`])) as { version: unknown }).version);
+    if (version === currentVersion) continue;
+    const dir = mkdtempSync(join(tmpdir(), `previous-${chart}-`));
+    execFileSync('sh', ['-c', `git archive ${commit} charts/${chart} | tar -x -C "${dir}"`], { cwd: WORKSPACE_ROOT });
+    return { version, commit, dir: join(dir, 'charts', chart) };
+  }
+  return undefined;
+}
