@@ -70,7 +70,6 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
     ...templates,
     ...scenarioFiles,
   ];
-  if (process.env.MS_DEBUG) for (const f of files) process.stdout.write(`=== ${f.path}\n${f.content}\n`);
   const leftover = files.find((file) => /mstpl\d{6,}x/.test(file.content));
   if (leftover !== undefined) throw new Error(`Chart ${definition.name}: ${leftover.path} still holds an unresolved value placeholder`);
   return files;

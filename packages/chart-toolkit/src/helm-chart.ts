@@ -162,9 +162,4 @@ export class HelmChart<V = unknown> extends Chart {
       .filter((node): node is ApiObject => ApiObject.isApiObject(node))
       .map((object) => ({ object, options: API_OBJECT_OPTIONS.get(object) ?? {} }));
   }
-
-  /** The Go expression of a value; handy in tests. */
-  public static expressionOf(value: HelmValue<unknown>): string {
-    return expressionOf(value);
-  }
 }
