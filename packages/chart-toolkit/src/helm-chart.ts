@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 
-import { _refsFor, expressionOf, HelmValue, isHelmValue, type Refs, type SchemaNode } from './helm-value';
+import { _refsFor, HelmValue, isHelmValue, type Refs, type SchemaNode } from './helm-value';
 import { expr, mergeMaps } from './template-functions';
 
 /** Construction settings of a HelmChart. */
