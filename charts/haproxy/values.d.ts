@@ -46,7 +46,7 @@ export interface HaproxyValues {
     name: string;
   }[];
   /**
-   * The Jitsi shards, one HAProxy server each however many web pods a shard runs. New rooms go round-robin to healthy shards; every later request of a room goes to the shard that holds it. Names must be unique (rendering fails otherwise).
+   * The Jitsi shards, one HAProxy server each however many web pods a shard runs. A new room goes to a healthy shard chosen by `balance`; every later request of the room goes to the shard that holds it. Names must be unique (rendering fails otherwise).
    *
    * @maxItems 64
    */

@@ -30,6 +30,8 @@ export const ADDON_CHARTS = {
   prometheusAdapter: { chart: 'prometheus-adapter', repository: 'https://prometheus-community.github.io/helm-charts', version: '5.1.0' },
   /** Elastic Cloud on Kubernetes: the operator behind the logging stack (Elasticsearch, Kibana). */
   eckOperator: { chart: 'eck-operator', repository: 'https://helm.elastic.co', version: '3.1.0' },
+  /** Plain manifests from the values (`resources`), as one release: carries the ClusterIssuer. */
+  rawManifests: { chart: 'raw', repository: 'https://bedag.github.io/helm-charts', version: '2.0.2' },
 } as const satisfies Record<string, PinnedChart>;
 
 /** Namespace of the monitoring stack; the meetscale charts' NetworkPolicies admit scrapes from it. */
@@ -44,15 +46,44 @@ export const INGRESS_CLASS = 'nginx';
 /** The label Prometheus selects ServiceMonitors by (the kube-prometheus-stack release name). */
 export const PROMETHEUS_RELEASE_LABEL: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
 
-/** The cert-manager ClusterIssuer the meetscale ingresses name. */
+/** Namespace of cert-manager; the ClusterIssuer's ACME account key Secret lives there too. */
+export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+
+/** The cert-manager ClusterIssuer the meetscale ingresses name, installed by the `cluster-issuer` release. */
 export const CLUSTER_ISSUER = 'letsencrypt';
+
+/** The Secret cert-manager keeps the ClusterIssuer's ACME account key in (it creates the key itself). */
+export const CLUSTER_ISSUER_ACCOUNT_KEY_SECRET = `${CLUSTER_ISSUER}-account-key`;
 
 const nodeSelector = (): Record<string, string> => ({ ...SYSTEM_NODE_SELECTOR });
 
 /**
+ * The ACME ClusterIssuer {@link CLUSTER_ISSUER}: an account at the state's ACME server (Let's Encrypt) with the
+ * state's contact e-mail, answering HTTP-01 challenges through the ingress controller's class; the solver pods
+ * run on the system pool.
+ */
+export function clusterIssuer(context: ReleaseContext): object {
+  return {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'ClusterIssuer',
+    metadata: { name: CLUSTER_ISSUER },
+    spec: {
+      acme: {
+        server: context.acmeServer,
+        email: context.acmeEmail,
+        privateKeySecretRef: { name: CLUSTER_ISSUER_ACCOUNT_KEY_SECRET },
+        solvers: [{ http01: { ingress: { ingressClassName: INGRESS_CLASS, podTemplate: { spec: { nodeSelector: nodeSelector() } } } } }],
+      },
+    },
+  };
+}
+
+/**
  * The add-on releases of a state, in install order: the Prometheus operator stack first (its CRDs, e.g.
- * ServiceMonitor, are used by the others), then the adapter, the ingress controller, cert-manager and the ECK
- * operator. Every add-on runs on the system pool; only the node exporter runs on every node.
+ * ServiceMonitor, are used by the others), then the adapter, the ingress controller, cert-manager, the
+ * ClusterIssuer (after cert-manager, whose CRDs and webhook it needs, and the ingress controller, whose class
+ * its HTTP-01 solver uses) and the ECK operator. Every add-on runs on the system pool; only the node exporter
+ * runs on every node.
  */
 export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
   return [
@@ -120,7 +151,7 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
     {
       name: 'cert-manager',
       ...ADDON_CHARTS.certManager,
-      namespace: 'cert-manager',
+      namespace: CERT_MANAGER_NAMESPACE,
       after: ['kube-prometheus-stack'],
       values: {
         crds: { enabled: true },
@@ -130,6 +161,13 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
         startupapicheck: { nodeSelector: nodeSelector() },
         prometheus: { servicemonitor: { enabled: true, labels: { ...PROMETHEUS_RELEASE_LABEL } } },
       },
+    },
+    {
+      name: 'cluster-issuer',
+      ...ADDON_CHARTS.rawManifests,
+      namespace: CERT_MANAGER_NAMESPACE,
+      after: ['cert-manager', 'ingress-nginx'],
+      values: { resources: [clusterIssuer(context)] },
     },
     {
       name: 'eck-operator',

@@ -45,4 +45,8 @@ export interface ReleaseContext {
   readonly prometheusReplicas: number;
   /** The Grafana admin password (a Terraform expression of a sensitive variable). */
   readonly grafanaAdminPassword: string;
+  /** Contact e-mail of the ClusterIssuer's ACME account. */
+  readonly acmeEmail: string;
+  /** Directory URL of the ACME server the ClusterIssuer registers with, e.g. Let's Encrypt production. */
+  readonly acmeServer: string;
 }

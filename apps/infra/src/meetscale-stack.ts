@@ -14,7 +14,7 @@ import { MeetingDns } from './meeting-dns';
 import { meetscaleReleases } from './meetscale-releases';
 import { ObjectStorage, stateBucketName } from './object-storage';
 import { formatTaint, MEDIA_POOL_LABELS, MEDIA_TAINT, SYSTEM_POOL_LABELS, TAINTS_ANNOTATION } from './placement';
-import type { StateConfig } from './state-config';
+import { ACME_SERVERS, type StateConfig } from './state-config';
 import { StateDatacenter } from './state-datacenter';
 
 /** The Terraform variable holding the Grafana admin password (set `TF_VAR_grafana_admin_password`). */
@@ -133,6 +133,8 @@ export class MeetscaleStack extends TerraformStack {
       prometheusRetention: config.monitoring.retention,
       prometheusReplicas: config.monitoring.prometheusReplicas,
       grafanaAdminPassword: grafanaAdminPassword.stringValue,
+      acmeEmail: config.certificates.acmeEmail,
+      acmeServer: ACME_SERVERS[config.certificates.acmeServer],
     };
     this.addons = new HelmReleases(this, 'addons', {
       releases: addonReleases(context),

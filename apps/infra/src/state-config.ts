@@ -16,6 +16,20 @@ const maintenanceWindowSchema = z.strictObject({
     .regex(/^([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/, { error: (issue) => `${quoted(issue.input)} is not a UTC time of the form HH:MM:SSZ` }),
 });
 
+/**
+ * Let's Encrypt's ACME directories: `production` issues trusted certificates; `staging` issues untrusted ones
+ * under far higher rate limits, for trying out a new installation.
+ */
+export const ACME_SERVERS = {
+  production: 'https://acme-v02.api.letsencrypt.org/directory',
+  staging: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+} as const;
+
+/** The name of a Let's Encrypt ACME directory in {@link ACME_SERVERS}. */
+export type AcmeServer = keyof typeof ACME_SERVERS;
+
+const ACME_SERVER_NAMES = Object.keys(ACME_SERVERS) as [AcmeServer, ...AcmeServer[]];
+
 const cidrSchema = z.union([z.cidrv4(), z.cidrv6()], { error: (issue) => `${quoted(issue.input)} is not a CIDR block` });
 
 /** Settings both node pools share. */
@@ -88,6 +102,17 @@ export const stateConfigSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: (issue) => `${quoted(issue.input)} is not a DNS label` })
     .default('meet'),
+  /** The meetings' TLS certificates, issued by Let's Encrypt through cert-manager's ClusterIssuer. */
+  certificates: z.strictObject({
+    /** Contact e-mail of the ACME account, e.g. the platform team's address (no secret: the account key stays in the cluster). */
+    acmeEmail: z.string().check(z.email({ error: (issue) => `${quoted(issue.input)} is not an e-mail address` })),
+    /** Let's Encrypt's `production` directory, or `staging` (untrusted certificates) while trying out an installation. */
+    acmeServer: z
+      .enum(ACME_SERVER_NAMES, {
+        error: (issue) => `unknown ACME server ${quoted(issue.input)}; expected one of ${ACME_SERVER_NAMES.join(', ')}`,
+      })
+      .default('production'),
+  }),
   /** The managed Kubernetes cluster. */
   kubernetes: z.strictObject({
     /** Kubernetes version, one IONOS offers (`major.minor.patch`). */

@@ -10,6 +10,8 @@ export const state: StateConfigInput = {
   name: 'Bremen',
   location: 'de/txl',
   domain: 'bremen.meetscale.example',
+  // The ACME account's contact (an example address, replace with the platform team's).
+  certificates: { acmeEmail: 'platform@bremen.meetscale.example' },
   kubernetes: {
     version: '1.33.3',
     maintenanceWindow: { day: 'Saturday', time: '02:00:00Z' },

@@ -10,6 +10,8 @@ export const state: StateConfigInput = {
   name: 'Nordrhein-Westfalen',
   location: 'de/fra',
   domain: 'nrw.meetscale.example',
+  // The ACME account's contact (an example address, replace with the platform team's).
+  certificates: { acmeEmail: 'platform@nrw.meetscale.example' },
   kubernetes: {
     version: '1.33.3',
     maintenanceWindow: { day: 'Sunday', time: '01:00:00Z' },

@@ -48,6 +48,7 @@ export function minimalState(overrides: Partial<StateConfigInput> = {}): StateCo
     name: 'Testland',
     location: 'de/fra',
     domain: 'testland.meetscale.example',
+    certificates: { acmeEmail: 'platform@testland.meetscale.example' },
     kubernetes: { version: '1.33.3', maintenanceWindow: { day: 'Sunday', time: '01:00:00Z' }, apiAllowList: ['192.0.2.0/24'] },
     nodePools: {
       system: { cores: 4, ramMb: 8192, minNodes: 1, maxNodes: 2 },

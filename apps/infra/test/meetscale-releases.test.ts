@@ -11,6 +11,8 @@ const context = {
   prometheusRetention: '15d',
   prometheusReplicas: 1,
   grafanaAdminPassword: '${var.grafana_admin_password}',
+  acmeEmail: 'platform@testland.meetscale.example',
+  acmeServer: 'https://acme-v02.api.letsencrypt.org/directory',
 };
 
 describe('meetscaleChart', () => {

@@ -43,10 +43,23 @@ describe('MeetscaleStack', () => {
   });
 
   describe.each([
-    ['bremen', { location: 'de/txl', allowList: ['198.51.100.0/24'], window: { day_of_the_week: 'Saturday', time: '02:00:00Z' } }],
+    [
+      'bremen',
+      {
+        location: 'de/txl',
+        allowList: ['198.51.100.0/24'],
+        window: { day_of_the_week: 'Saturday', time: '02:00:00Z' },
+        acmeEmail: 'platform@bremen.meetscale.example',
+      },
+    ],
     [
       'nordrhein-westfalen',
-      { location: 'de/fra', allowList: ['203.0.113.0/24', '192.0.2.10/32'], window: { day_of_the_week: 'Sunday', time: '01:00:00Z' } },
+      {
+        location: 'de/fra',
+        allowList: ['203.0.113.0/24', '192.0.2.10/32'],
+        window: { day_of_the_week: 'Sunday', time: '01:00:00Z' },
+        acmeEmail: 'platform@nrw.meetscale.example',
+      },
     ],
   ])('for %s', (id, expected) => {
     test('creates the cluster with its version, maintenance window and API allow-list', () => {
@@ -135,6 +148,7 @@ describe('MeetscaleStack', () => {
         'addons_prometheus-adapter': 'prometheus-adapter 5.1.0 https://prometheus-community.github.io/helm-charts monitoring',
         'addons_ingress-nginx': 'ingress-nginx 4.13.0 https://kubernetes.github.io/ingress-nginx ingress-nginx',
         'addons_cert-manager': 'cert-manager v1.18.2 https://charts.jetstack.io cert-manager',
+        'addons_cluster-issuer': 'raw 2.0.2 https://bedag.github.io/helm-charts cert-manager',
         'addons_eck-operator': 'eck-operator 3.1.0 https://helm.elastic.co elastic-system',
         meetscale_haproxy: 'haproxy 0.1.0 oci://ghcr.io/meetscale/charts jitsi',
       });
@@ -146,12 +160,93 @@ describe('MeetscaleStack', () => {
           'helm_release.addons_prometheus-adapter',
           'helm_release.addons_ingress-nginx',
           'helm_release.addons_cert-manager',
+          'helm_release.addons_cluster-issuer',
           'helm_release.addons_eck-operator',
         ],
       });
       expect(resourceOf(synthesized, 'helm_release', 'addons_kube-prometheus-stack')).toMatchObject({
         depends_on: ['ionoscloud_k8s_node_pool.kubernetes_system-pool_pool', 'ionoscloud_k8s_node_pool.kubernetes_media-pool_pool'],
         set_sensitive: [{ name: 'grafana.adminPassword', value: '${var.grafana_admin_password}' }],
+      });
+    });
+
+    test("creates the Let's Encrypt ClusterIssuer the ingresses name, from the pinned raw chart, with the state's e-mail", () => {
+      // GIVEN / WHEN the state's stack, which leaves the ACME server at its default
+      const synthesized = stateOf(id);
+
+      // THEN one ClusterIssuer on Let's Encrypt production, answering HTTP-01 through the ingress class
+      expect(resourceOf(synthesized, 'helm_release', 'addons_cluster-issuer')).toMatchObject({
+        name: 'cluster-issuer',
+        chart: 'raw',
+        version: '2.0.2',
+        repository: 'https://bedag.github.io/helm-charts',
+        namespace: 'cert-manager',
+      });
+      expect(helmValuesOf(synthesized, 'addons_cluster-issuer')).toEqual({
+        resources: [
+          {
+            apiVersion: 'cert-manager.io/v1',
+            kind: 'ClusterIssuer',
+            metadata: { name: 'letsencrypt' },
+            spec: {
+              acme: {
+                server: 'https://acme-v02.api.letsencrypt.org/directory',
+                email: expected.acmeEmail,
+                privateKeySecretRef: { name: 'letsencrypt-account-key' },
+                solvers: [
+                  {
+                    http01: {
+                      ingress: { ingressClassName: 'nginx', podTemplate: { spec: { nodeSelector: { 'meetscale.io/pool': 'system' } } } },
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        ],
+      });
+      expect(helmValuesOf(synthesized, 'meetscale_haproxy')).toMatchObject({
+        ingress: { className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } },
+      });
+    });
+
+    test('installs the ClusterIssuer after cert-manager and the ingress controller, and before the haproxy chart', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+
+      // THEN cert-manager's CRDs and the ingress class exist when the issuer is created, and the issuer exists
+      // when haproxy's ingress asks for a certificate
+      expect(resourceOf(synthesized, 'helm_release', 'addons_cluster-issuer')['depends_on']).toEqual([
+        'ionoscloud_k8s_node_pool.kubernetes_system-pool_pool',
+        'ionoscloud_k8s_node_pool.kubernetes_media-pool_pool',
+        'helm_release.addons_cert-manager',
+        'helm_release.addons_ingress-nginx',
+      ]);
+      expect(resourceOf(synthesized, 'helm_release', 'meetscale_haproxy')['depends_on']).toContain('helm_release.addons_cluster-issuer');
+    });
+  });
+
+  describe("Let's Encrypt ClusterIssuer", () => {
+    test("is issued by Let's Encrypt's staging server when the state asks for it", () => {
+      // GIVEN a state trying out its installation on the staging server
+      const config = minimalConfig({ certificates: { acmeEmail: 'platform@testland.meetscale.example', acmeServer: 'staging' } });
+
+      // WHEN its stack is synthesized
+      const synthesized = synthesize(config);
+
+      // THEN the ClusterIssuer registers with the staging directory
+      expect(helmValuesOf(synthesized, 'addons_cluster-issuer')).toMatchObject({
+        resources: [
+          {
+            kind: 'ClusterIssuer',
+            spec: {
+              acme: {
+                server: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+                email: 'platform@testland.meetscale.example',
+              },
+            },
+          },
+        ],
       });
     });
   });

@@ -12,6 +12,7 @@ describe('parseStateConfig', () => {
 
     // THEN the optional settings have their defaults
     expect(config.meetingHost).toBe('meet');
+    expect(config.certificates).toEqual({ acmeEmail: 'platform@testland.meetscale.example', acmeServer: 'production' });
     expect(config.nodePools.system).toEqual({ cores: 4, ramMb: 8192, minNodes: 1, maxNodes: 2, availabilityZone: 'AUTO', storageGb: 100 });
     expect(config.nodePools.media).toEqual({ minNodes: 1, maxNodes: 2, availabilityZone: 'AUTO', reservedPublicIps: false, storageGb: 50 });
     expect(config.jitsi).toEqual({ shards: 1, haproxyReplicas: 2 });
@@ -52,6 +53,36 @@ describe('parseStateConfig', () => {
     expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
       'Invalid state configuration in states/testland.ts:\n' +
         '  - domain: "meet..example" is not a valid domain name (lowercase labels of letters, digits and hyphens, separated by dots)',
+    );
+  });
+
+  test('rejects a malformed ACME e-mail address', () => {
+    // GIVEN a contact address without a domain
+    const input = minimalState({ certificates: { acmeEmail: 'platform-team' } });
+
+    // WHEN / THEN
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      'Invalid state configuration in states/testland.ts:\n  - certificates.acmeEmail: "platform-team" is not an e-mail address',
+    );
+  });
+
+  test('rejects an unknown ACME server, naming the known ones', () => {
+    // GIVEN a server name that is neither of Let's Encrypt's directories
+    const input = { ...minimalState(), certificates: { acmeEmail: 'platform@testland.meetscale.example', acmeServer: 'prod' } };
+
+    // WHEN / THEN
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      'Invalid state configuration in states/testland.ts:\n  - certificates.acmeServer: unknown ACME server "prod"; expected one of production, staging',
+    );
+  });
+
+  test('requires the certificates section', () => {
+    // GIVEN a configuration without the ACME account's contact
+    const { certificates: _omitted, ...input } = minimalState();
+
+    // WHEN / THEN
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      'Invalid state configuration in states/testland.ts:\n  - certificates: Invalid input: expected object, received undefined',
     );
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { valuesJsonSchema, valuesYaml } from '../src';
+import { wrap } from '../src/values-yaml';
 
 describe('valuesYaml', () => {
   test('writes the defaults in schema order with every key preceded by its description', () => {
@@ -24,5 +25,12 @@ image:
   # (a string).
   tag: "1.10"
 `);
+  });
+});
+
+describe('wrap', () => {
+  test('breaks at spaces within the width and keeps a longer word whole', () => {
+    expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrap('averyveryverylongword x', 5)).toEqual(['averyveryverylongword', 'x']);
   });
 });

@@ -49,7 +49,7 @@ export const haproxyValues = z.strictObject({
     .max(64)
     .default([{ name: 'shard-0', host: 'shard-0-jitsi-shard-web', port: 80 }])
     .describe(
-      'The Jitsi shards, one HAProxy server each however many web pods a shard runs. New rooms go round-robin to healthy shards; every later request of a room goes to the shard that holds it. Names must be unique (rendering fails otherwise).',
+      'The Jitsi shards, one HAProxy server each however many web pods a shard runs. A new room goes to a healthy shard chosen by `balance`; every later request of the room goes to the shard that holds it. Names must be unique (rendering fails otherwise).',
     ),
   balance: z
     .enum(['roomHash', 'roundrobin'])
