@@ -122,7 +122,7 @@ export const MINIMAL_MANIFESTS: Readonly<Record<string, Record<string, unknown>>
 };
 
 /** A manifest that a test changes at any depth. */
- 
+
 type Editable = Record<string, any>;
 
 /** A deep copy of a minimal manifest, to be changed by one test. */
