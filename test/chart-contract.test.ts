@@ -2,7 +2,8 @@
  * The chart contract (design/chart-contract.md), checked for every chart in `charts/` under Helm 3 and
  * Helm 4. A new chart is covered by emitting it into `charts/`: nothing here names a chart.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { runHelm } from '@meetscale/helm-binaries';
@@ -159,6 +160,30 @@ describe.each(charts)('chart %s', (chart) => {
           expect(context.seccompProfile?.type ?? pod.securityContext?.seccompProfile?.type).toBe('RuntimeDefault');
           expect(Object.keys(container.resources?.requests ?? {})).toEqual(expect.arrayContaining(['cpu', 'memory']));
         }
+      }
+    });
+
+    test.each(contexts)('NOTES.txt renders and names the release ($name)', ({ valuesFiles }) => {
+      // GIVEN a copy of the chart in which NOTES.txt is an ordinary template (helm template skips NOTES.txt)
+      const copy = mkdtempSync(join(tmpdir(), `notes-${chart}-`));
+      try {
+        cpSync(chartDir(chart), join(copy, chart), { recursive: true });
+        renameSync(join(copy, chart, 'templates/NOTES.txt'), join(copy, chart, 'templates/notes.txt'));
+        // WHEN it is rendered
+        const result = runHelm(major, [
+          'template',
+          'lesson-7',
+          join(copy, chart),
+          '--show-only',
+          'templates/notes.txt',
+          ...valuesFiles.flatMap((file) => ['-f', file]),
+        ]);
+        // THEN it renders, naming the release and leaving no template syntax behind
+        expect(result.stderr).toBe('');
+        expect(result.stdout).toContain('lesson-7');
+        expect(result.stdout).not.toMatch(/\{\{|\}\}/);
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
       }
     });
 
