@@ -1,4 +1,5 @@
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
+import { MEDIA_NODE_TAINT, mediaNodeTaintManifests, NODE_TAINT_NAMESPACE } from './media-node-taint';
 import { SYSTEM_NODE_SELECTOR } from './placement';
 
 /** An upstream chart at a pinned version. */
@@ -30,7 +31,7 @@ export const ADDON_CHARTS = {
   prometheusAdapter: { chart: 'prometheus-adapter', repository: 'https://prometheus-community.github.io/helm-charts', version: '5.1.0' },
   /** Elastic Cloud on Kubernetes: the operator behind the logging stack (Elasticsearch, Kibana). */
   eckOperator: { chart: 'eck-operator', repository: 'https://helm.elastic.co', version: '3.1.0' },
-  /** Plain manifests from the values (`resources`), as one release: carries the ClusterIssuer. */
+  /** Plain manifests from the values (`resources`), as one release: carries the media-node taint and the ClusterIssuer. */
   rawManifests: { chart: 'raw', repository: 'https://bedag.github.io/helm-charts', version: '2.0.2' },
 } as const satisfies Record<string, PinnedChart>;
 
@@ -79,18 +80,27 @@ export function clusterIssuer(context: ReleaseContext): object {
 }
 
 /**
- * The add-on releases of a state, in install order: the Prometheus operator stack first (its CRDs, e.g.
- * ServiceMonitor, are used by the others), then the adapter, the ingress controller, cert-manager, the
+ * The add-on releases of a state, in install order: the media-node taint first (it needs only the node
+ * pools), so no pod of a later release can land on a media node; then the Prometheus operator stack (its CRDs,
+ * e.g. ServiceMonitor, are used by the others), the adapter, the ingress controller, cert-manager, the
  * ClusterIssuer (after cert-manager, whose CRDs and webhook it needs, and the ingress controller, whose class
- * its HTTP-01 solver uses) and the ECK operator. Every add-on runs on the system pool; only the node exporter
- * runs on every node.
+ * its HTTP-01 solver uses) and the ECK operator. The two releases that wait for nothing else, the Prometheus
+ * operator stack and the ECK operator, wait for the taint; the rest come after the former. Every add-on runs on
+ * the system pool; only the node exporter and the taint's DaemonSet run on the media nodes.
  */
 export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
   return [
     {
+      name: MEDIA_NODE_TAINT,
+      ...ADDON_CHARTS.rawManifests,
+      namespace: NODE_TAINT_NAMESPACE,
+      values: { resources: mediaNodeTaintManifests() },
+    },
+    {
       name: 'kube-prometheus-stack',
       ...ADDON_CHARTS.kubePrometheusStack,
       namespace: MONITORING_NAMESPACE,
+      after: [MEDIA_NODE_TAINT],
       values: {
         prometheusOperator: { nodeSelector: nodeSelector() },
         prometheus: {
@@ -173,6 +183,7 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
       name: 'eck-operator',
       ...ADDON_CHARTS.eckOperator,
       namespace: 'elastic-system',
+      after: [MEDIA_NODE_TAINT],
       values: { nodeSelector: nodeSelector() },
     },
   ];

@@ -4,6 +4,7 @@ export * from './helm-releases';
 export * from './ionos-facts';
 export * from './load-states';
 export * from './managed-cluster';
+export * from './media-node-taint';
 export * from './media-sizing';
 export * from './meeting-dns';
 export * from './meetscale-releases';

@@ -13,7 +13,7 @@ import { mediaNodeSize } from './media-sizing';
 import { MeetingDns } from './meeting-dns';
 import { meetscaleReleases } from './meetscale-releases';
 import { ObjectStorage, stateBucketName } from './object-storage';
-import { formatTaint, MEDIA_POOL_LABELS, MEDIA_TAINT, SYSTEM_POOL_LABELS, TAINTS_ANNOTATION } from './placement';
+import { MEDIA_POOL_LABELS, SYSTEM_POOL_LABELS } from './placement';
 import { ACME_SERVERS, type StateConfig } from './state-config';
 import { StateDatacenter } from './state-datacenter';
 
@@ -113,7 +113,6 @@ export class MeetscaleStack extends TerraformStack {
       maintenanceWindow: media.maintenanceWindow,
       serverType: 'DedicatedCore',
       labels: MEDIA_POOL_LABELS,
-      annotations: { [TAINTS_ANNOTATION]: formatTaint(MEDIA_TAINT) },
       reservedPublicIpsIn: media.reservedPublicIps ? config.location : undefined,
     });
 

@@ -1,8 +1,10 @@
 /**
  * Where workloads run. The app labels the two node pools and installs every system workload on the system
- * pool; the media pool is reserved for the videobridges. The jitsi-shard chart (a later issue) places its
- * bridges with exactly these values (`nodeSelector: MEDIA_NODE_SELECTOR`, `tolerations: [MEDIA_TOLERATION]`),
- * which its release entry in `meetscale-releases.ts` passes in; a chart cannot import an app.
+ * pool; the media pool is reserved for the videobridges, and the `media-node-taint` release
+ * (`media-node-taint.ts`) taints its nodes with {@link MEDIA_TAINT}. The jitsi-shard chart (a later issue)
+ * places its bridges with exactly these values (`nodeSelector: MEDIA_NODE_SELECTOR`,
+ * `tolerations: [MEDIA_TOLERATION]`), which its release entry in `meetscale-releases.ts` passes in; a chart
+ * cannot import an app.
  */
 
 /** The node label that names a node's pool. */
@@ -30,23 +32,19 @@ export interface NodeTaint {
   readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
-/** The taint that keeps everything but the bridges off the media nodes: `meetscale.io/media=true:NoSchedule`. */
+/**
+ * The taint that keeps everything but the bridges off the media nodes: `meetscale.io/media=true:NoSchedule`.
+ * IONOS node pools (provider 6.7.12) take no taints, so the `media-node-taint` release applies it in the cluster.
+ */
 export const MEDIA_TAINT: NodeTaint = { key: 'meetscale.io/media', value: 'true', effect: 'NoSchedule' };
 
-/** The toleration the bridges carry for {@link MEDIA_TAINT}. */
+/** The toleration the bridges (and the DaemonSet that applies the taint) carry for {@link MEDIA_TAINT}. */
 export const MEDIA_TOLERATION: Readonly<{ key: string; operator: 'Equal'; value: string; effect: NodeTaint['effect'] }> = {
   key: MEDIA_TAINT.key,
   operator: 'Equal',
   value: MEDIA_TAINT.value,
   effect: MEDIA_TAINT.effect,
 };
-
-/**
- * The node-pool annotation that records the intended taint on every media node. IONOS node pools (provider
- * 6.7.12) take labels and annotations but no taints, so the taint is applied inside the cluster from this
- * annotation; until that lands, the node selectors above keep system workloads off the media nodes.
- */
-export const TAINTS_ANNOTATION = 'meetscale.io/taints';
 
 /** `key=value:effect`, the kubectl notation of a taint. */
 export function formatTaint(taint: NodeTaint): string {

@@ -8,6 +8,7 @@ import { DnsZone } from '../generated/providers/ionoscloud/dns-zone';
 import { K8SCluster } from '../generated/providers/ionoscloud/k8s-cluster';
 import { K8SNodePool } from '../generated/providers/ionoscloud/k8s-node-pool';
 import { stateFiles } from '../src/load-states';
+import { formatTaint, MEDIA_NODE_SELECTOR, MEDIA_TAINT, MEDIA_TOLERATION } from '../src/placement';
 import type { StateConfig } from '../src/state-config';
 import { exampleStates, helmValuesOf, minimalConfig, resourceOf, synthesize, type Synthesized } from './_stacks';
 
@@ -26,6 +27,33 @@ const stateOf = (id: string): Synthesized => {
   const synthesized = states.get(id);
   if (synthesized === undefined) throw new Error(`no example state ${id}`);
   return synthesized;
+};
+
+const NODE_POOLS = ['ionoscloud_k8s_node_pool.kubernetes_system-pool_pool', 'ionoscloud_k8s_node_pool.kubernetes_media-pool_pool'];
+
+/** The manifest of a kind among a raw-chart release's `resources`. */
+const manifestOf = (synthesized: Synthesized, release: string, kind: string): any => {
+  const { resources } = helmValuesOf(synthesized, release) as { resources: { kind: string }[] };
+  const manifest = resources.find((resource) => resource.kind === kind);
+  if (manifest === undefined) throw new Error(`no ${kind} in ${release}`);
+  return manifest;
+};
+
+/** The Terraform addresses a resource waits for, directly or through what it waits for. */
+const waitsFor = (synthesized: Synthesized, address: string): Set<string> => {
+  const seen = new Set<string>();
+  const visit = (current: string): void => {
+    const [type = '', name = ''] = current.split('.');
+    const dependsOn = (synthesized.json.resource[type]?.[name]?.['depends_on'] ?? []) as string[];
+    for (const dependency of dependsOn) {
+      if (!seen.has(dependency)) {
+        seen.add(dependency);
+        visit(dependency);
+      }
+    }
+  };
+  visit(address);
+  return seen;
 };
 
 describe('MeetscaleStack', () => {
@@ -144,6 +172,7 @@ describe('MeetscaleStack', () => {
         ]),
       );
       expect(summary).toEqual({
+        'addons_media-node-taint': 'raw 2.0.2 https://bedag.github.io/helm-charts node-taint',
         'addons_kube-prometheus-stack': 'kube-prometheus-stack 75.15.0 https://prometheus-community.github.io/helm-charts monitoring',
         'addons_prometheus-adapter': 'prometheus-adapter 5.1.0 https://prometheus-community.github.io/helm-charts monitoring',
         'addons_ingress-nginx': 'ingress-nginx 4.13.0 https://kubernetes.github.io/ingress-nginx ingress-nginx',
@@ -156,6 +185,7 @@ describe('MeetscaleStack', () => {
         name: 'haproxy',
         atomic: true,
         depends_on: [
+          'helm_release.addons_media-node-taint',
           'helm_release.addons_kube-prometheus-stack',
           'helm_release.addons_prometheus-adapter',
           'helm_release.addons_ingress-nginx',
@@ -165,7 +195,7 @@ describe('MeetscaleStack', () => {
         ],
       });
       expect(resourceOf(synthesized, 'helm_release', 'addons_kube-prometheus-stack')).toMatchObject({
-        depends_on: ['ionoscloud_k8s_node_pool.kubernetes_system-pool_pool', 'ionoscloud_k8s_node_pool.kubernetes_media-pool_pool'],
+        depends_on: [...NODE_POOLS, 'helm_release.addons_media-node-taint'],
         set_sensitive: [{ name: 'grafana.adminPassword', value: '${var.grafana_admin_password}' }],
       });
     });
@@ -217,12 +247,136 @@ describe('MeetscaleStack', () => {
       // THEN cert-manager's CRDs and the ingress class exist when the issuer is created, and the issuer exists
       // when haproxy's ingress asks for a certificate
       expect(resourceOf(synthesized, 'helm_release', 'addons_cluster-issuer')['depends_on']).toEqual([
-        'ionoscloud_k8s_node_pool.kubernetes_system-pool_pool',
-        'ionoscloud_k8s_node_pool.kubernetes_media-pool_pool',
+        ...NODE_POOLS,
         'helm_release.addons_cert-manager',
         'helm_release.addons_ingress-nginx',
       ]);
       expect(resourceOf(synthesized, 'helm_release', 'meetscale_haproxy')['depends_on']).toContain('helm_release.addons_cluster-issuer');
+    });
+
+    test('taints the media nodes through the pinned raw chart, in a namespace of its own', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+
+      // THEN one release of the raw chart holds a ServiceAccount, its node RBAC and the DaemonSet, nothing else
+      expect(resourceOf(synthesized, 'helm_release', 'addons_media-node-taint')).toMatchObject({
+        name: 'media-node-taint',
+        chart: 'raw',
+        version: '2.0.2',
+        repository: 'https://bedag.github.io/helm-charts',
+        namespace: 'node-taint',
+        atomic: true,
+      });
+      const { resources } = helmValuesOf(synthesized, 'addons_media-node-taint') as { resources: { kind: string }[] };
+      expect(resources.map((resource) => resource.kind)).toEqual(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'DaemonSet']);
+      expect(manifestOf(synthesized, 'addons_media-node-taint', 'ServiceAccount')).toMatchObject({
+        apiVersion: 'v1',
+        metadata: { name: 'media-node-taint', namespace: 'node-taint' },
+        automountServiceAccountToken: false,
+      });
+    });
+
+    test('lets the taint only read and patch nodes', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+
+      // THEN the ClusterRole grants get and patch on nodes and nothing more, to the DaemonSet's ServiceAccount only
+      expect(manifestOf(synthesized, 'addons_media-node-taint', 'ClusterRole')).toEqual({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: {
+          name: 'media-node-taint',
+          labels: { 'app.kubernetes.io/name': 'media-node-taint', 'app.kubernetes.io/part-of': 'meetscale' },
+        },
+        rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'] }],
+      });
+      expect(manifestOf(synthesized, 'addons_media-node-taint', 'ClusterRoleBinding')).toMatchObject({
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'media-node-taint' },
+        subjects: [{ kind: 'ServiceAccount', name: 'media-node-taint', namespace: 'node-taint' }],
+      });
+      expect(manifestOf(synthesized, 'addons_media-node-taint', 'DaemonSet').spec.template.spec.serviceAccountName).toBe(
+        'media-node-taint',
+      );
+    });
+
+    test('runs the taint on every media node, tolerating the taint the bridges tolerate, with the taint from placement.ts', () => {
+      // GIVEN / WHEN the state's stack
+      const daemonSet = manifestOf(stateOf(id), 'addons_media-node-taint', 'DaemonSet');
+      const pod = daemonSet.spec.template.spec;
+
+      // THEN the pods run on the media pool only, tolerate exactly the placement constant, and taint their own node
+      expect(daemonSet).toMatchObject({ apiVersion: 'apps/v1', metadata: { name: 'media-node-taint', namespace: 'node-taint' } });
+      expect(pod.nodeSelector).toEqual({ ...MEDIA_NODE_SELECTOR });
+      expect(pod.nodeSelector).toEqual({ 'meetscale.io/pool': 'media' });
+      expect(pod.tolerations).toEqual([MEDIA_TOLERATION]);
+      expect(pod.tolerations).toEqual([{ key: 'meetscale.io/media', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
+      const [taint, ...otherInitContainers] = pod.initContainers;
+      expect(otherInitContainers).toEqual([]);
+      expect(taint).toMatchObject({
+        name: 'taint',
+        image: 'registry.k8s.io/kubectl:v1.33.3',
+        command: ['kubectl', 'taint', 'node', '$(NODE_NAME)', formatTaint(MEDIA_TAINT), '--overwrite'],
+      });
+      expect(taint.command).toContain('meetscale.io/media=true:NoSchedule');
+      expect(taint.env).toContainEqual({ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+
+      // and then stay idle, so the DaemonSet stays Ready and every node the autoscaler adds gets its pod
+      expect(pod.containers).toEqual([
+        expect.objectContaining({ name: 'idle', image: 'registry.k8s.io/kubectl:v1.33.3', command: ['sleep', 'infinity'] }),
+      ]);
+      expect(daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+    });
+
+    test('runs the taint unprivileged, with small resources, and with a token only because it calls the API', () => {
+      // GIVEN / WHEN the state's stack
+      const pod = manifestOf(stateOf(id), 'addons_media-node-taint', 'DaemonSet').spec.template.spec;
+
+      // THEN
+      expect(pod.automountServiceAccountToken).toBe(true);
+      expect(pod.securityContext).toEqual({
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      for (const container of [...pod.initContainers, ...pod.containers]) {
+        expect(container.securityContext).toEqual({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect(container.resources).toEqual({
+          requests: { cpu: expect.stringMatching(/^\d+m$/), memory: expect.stringMatching(/^\d+Mi$/) },
+          limits: { cpu: expect.stringMatching(/^\d+m$/), memory: expect.stringMatching(/^\d+Mi$/) },
+        });
+        expect(Number.parseInt(container.resources.limits.cpu, 10)).toBeLessThanOrEqual(100);
+        expect(Number.parseInt(container.resources.limits.memory, 10)).toBeLessThanOrEqual(128);
+      }
+      // kubectl's cache goes to a small scratch volume, as the root file system is read-only
+      expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '32Mi' } }]);
+      expect(pod.initContainers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    });
+
+    test('installs the taint right after the node pools, and everything else after the taint', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+      const releases = Object.keys(synthesized.json.resource['helm_release'] ?? {}).map((name) => `helm_release.${name}`);
+
+      // THEN the taint waits for the node pools only
+      expect(resourceOf(synthesized, 'helm_release', 'addons_media-node-taint')['depends_on']).toEqual(NODE_POOLS);
+
+      // and the releases that waited only for the node pools now wait for the taint as well
+      for (const name of ['addons_kube-prometheus-stack', 'addons_eck-operator']) {
+        expect(resourceOf(synthesized, 'helm_release', name)['depends_on']).toEqual([
+          ...NODE_POOLS,
+          'helm_release.addons_media-node-taint',
+        ]);
+      }
+
+      // so every other release waits for it, directly or through another release
+      for (const release of releases.filter((address) => address !== 'helm_release.addons_media-node-taint')) {
+        expect([release, waitsFor(synthesized, release).has('helm_release.addons_media-node-taint')]).toEqual([release, true]);
+      }
     });
   });
 
@@ -266,11 +420,11 @@ describe('MeetscaleStack', () => {
         node_count: 10,
         auto_scaling: { min_node_count: 10, max_node_count: 100 },
         labels: { 'meetscale.io/pool': 'media' },
-        annotations: { 'meetscale.io/taints': 'meetscale.io/media=true:NoSchedule' },
         maintenance_window: { day_of_the_week: 'Sunday', time: '03:00:00Z' },
         lifecycle: { ignore_changes: ['node_count'] },
       });
       expect(media).not.toHaveProperty('public_ips');
+      expect(media).not.toHaveProperty('annotations'); // the taint is applied in the cluster, not recorded here
       expect(synthesized.json.resource['ionoscloud_ipblock']).not.toHaveProperty('kubernetes_media-pool_public-ips');
       expect(resourceOf(synthesized, 'ionoscloud_k8s_node_pool', 'kubernetes_system-pool_pool')).toMatchObject({
         cores_count: 8,
@@ -343,7 +497,7 @@ describe('MeetscaleStack', () => {
       });
     });
 
-    test('keep every add-on on the system pool, and let only the node exporter onto the media nodes', () => {
+    test('keep every add-on on the system pool, and let only the node exporter and the media-node taint onto the media nodes', () => {
       // GIVEN / WHEN the small state
       const synthesized = stateOf('bremen');
       const system = { 'meetscale.io/pool': 'system' };
@@ -359,6 +513,9 @@ describe('MeetscaleStack', () => {
       });
       expect(helmValuesOf(synthesized, 'addons_cert-manager')).toMatchObject({ crds: { enabled: true }, nodeSelector: system });
       expect(helmValuesOf(synthesized, 'addons_eck-operator')).toEqual({ nodeSelector: system });
+      expect(manifestOf(synthesized, 'addons_media-node-taint', 'DaemonSet').spec.template.spec.nodeSelector).toEqual({
+        'meetscale.io/pool': 'media',
+      });
       expect(helmValuesOf(synthesized, 'addons_prometheus-adapter')).toMatchObject({
         nodeSelector: system,
         prometheus: { url: 'http://kube-prometheus-stack-prometheus.monitoring.svc', port: 9090 },
