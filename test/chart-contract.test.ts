@@ -21,6 +21,7 @@ import {
   valuesSchema,
   valuesValidator,
 } from './support/schema-values';
+import { unrolledWorkloads } from './support/upgrades';
 
 const charts = chartNames();
 
@@ -53,6 +54,15 @@ function selectorsOf(manifest: Manifest): Record<string, string>[] {
 function labelSetsOf(manifest: Manifest): Record<string, string>[] {
   const template = (manifest.spec as Record<string, any> | undefined)?.template?.metadata?.labels;
   return [manifest.metadata.labels ?? {}, ...(template === undefined ? [] : [template])];
+}
+
+/** One documented value overridden at install time, and what that did. */
+interface OverrideRun {
+  readonly name: string;
+  readonly alternative: unknown;
+  readonly changesOutput: boolean;
+  /** Workloads that kept their pods although their configuration changed. */
+  readonly unrolled: string[];
 }
 
 const matches = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
@@ -209,33 +219,51 @@ describe.each(charts)('chart %s', (chart) => {
       expect(crossMatches(second.manifests, first.manifests)).toEqual([]);
     });
 
-    test('every documented value changes the rendered output when overridden at install time', () => {
+    /**
+     * Every documented value overridden once, on top of the defaults and, when that changes nothing, of each
+     * scenario (a value may matter only with a feature on). Computed once, read by the two tests below.
+     */
+    let overrides: OverrideRun[] | undefined;
+    const overrideRuns = (): OverrideRun[] => {
+      if (overrides !== undefined) return overrides;
       const validate = valuesValidator(schema);
       const baselines = contexts.map((context) => ({
         ...context,
-        output: renderChart(major, chart, { valuesFiles: context.valuesFiles }).stdout,
+        rendered: renderChart(major, chart, { valuesFiles: context.valuesFiles }),
       }));
-      const ineffective: string[] = [];
-      for (const leaf of leaves(schema)) {
-        // GIVEN a value different from its default that the schema accepts
+      overrides = leaves(schema).map((leaf): OverrideRun => {
+        const name = leaf.path.join('.');
         const alternative = alternativeFor(leaf.schema, leaf.default, (candidate) =>
           validate(merge(defaults, valuesAt(leaf.path, candidate))),
         );
-        if (alternative === undefined) {
-          ineffective.push(`${leaf.path.join('.')}: no alternative value could be generated`);
-          continue;
-        }
-        // WHEN it is set on top of the defaults or of a scenario (a value may matter only with a feature on)
-        const changes = baselines.some((baseline) => {
+        if (alternative === undefined) return { name, alternative, changesOutput: false, unrolled: [] };
+        let unrolled: string[] = [];
+        const changesOutput = baselines.some((baseline, index) => {
           const rendered = renderChart(major, chart, { valuesFiles: baseline.valuesFiles, values: valuesAt(leaf.path, alternative) });
-          if (rendered.status !== 0)
-            throw new Error(`${leaf.path.join('.')}=${JSON.stringify(alternative)} failed to render:\n${rendered.stderr}`);
-          return rendered.stdout !== baseline.output;
+          if (rendered.status !== 0) throw new Error(`${name}=${JSON.stringify(alternative)} failed to render:\n${rendered.stderr}`);
+          if (index === 0) unrolled = unrolledWorkloads(baseline.rendered.manifests, rendered.manifests);
+          return rendered.stdout !== baseline.rendered.stdout;
         });
-        // THEN the rendered output changes
-        if (!changes) ineffective.push(`${leaf.path.join('.')}=${JSON.stringify(alternative)} changed nothing`);
-      }
+        return { name, alternative, changesOutput, unrolled };
+      });
+      return overrides;
+    };
+
+    test('every documented value changes the rendered output when overridden at install time', () => {
+      // GIVEN a value different from its default that the schema accepts, for every documented value
+      // WHEN it is set at install time
+      // THEN the rendered output changes
+      const ineffective = overrideRuns().flatMap((run) => {
+        if (run.alternative === undefined) return [`${run.name}: no alternative value could be generated`];
+        return run.changesOutput ? [] : [`${run.name}=${JSON.stringify(run.alternative)} changed nothing`];
+      });
       expect(ineffective).toEqual([]);
+    });
+
+    test('a configuration change rolls the pods that read the configuration', () => {
+      // GIVEN each documented value changed from its default (on top of the defaults)
+      // THEN every workload whose ConfigMaps or Secrets changed gets a new pod template (checksum annotations)
+      expect(overrideRuns().flatMap((run) => run.unrolled.map((problem) => `${run.name}: ${problem}`))).toEqual([]);
     });
 
     test('a corpus of invalid values is refused before rendering, naming the offending value', () => {
