@@ -85,6 +85,20 @@ describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
     );
   });
 
+  test('repeats an object once per index, with the index in its name and fields', () => {
+    // GIVEN three replicas WHEN rendered THEN one Service per replica, each with its own name and port
+    const services = render(major, { replicaCount: 3 }, 'shard-2').manifests.filter((manifest) => manifest.kind === 'Service');
+    expect(services.map((service: any) => [service.metadata.name, service.spec.ports[0].port]).sort()).toEqual([
+      ['shard-2-demo', 80],
+      ['shard-2-demo-0', 8000],
+      ['shard-2-demo-1', 8001],
+      ['shard-2-demo-2', 8002],
+    ]);
+    // AND no replica gives no repeated object, and the condition still switches them all off
+    expect(render(major, { replicaCount: 0 }).manifests.filter((manifest) => manifest.kind === 'Service')).toHaveLength(1);
+    expect(render(major, { service: { enabled: false } }).manifests.filter((manifest) => manifest.kind === 'Service')).toEqual([]);
+  });
+
   test('leaves an empty optional field out and writes it when set', () => {
     expect(deployment(render(major).manifests).spec.template.spec).not.toHaveProperty('priorityClassName');
     expect(deployment(render(major, { priorityClassName: 'lessons' }).manifests).spec.template.spec.priorityClassName).toBe('lessons');

@@ -30,7 +30,12 @@ export interface TemplateOptions {
   readonly extraLabels?: HelmValue<unknown>;
   /** Fields set on the serialized object (JSON pointer to value), applied in order. */
   readonly fields?: ReadonlyArray<readonly [string, unknown]>;
+  /** Render the object once per index `0 .. count-1` (`{{ range }}` around the file). */
+  readonly repeat?: HelmValue<number> | number;
 }
+
+/** The Go variable holding the index of a repeated object (see `HelmChart.repeat`). */
+export const REPEAT_INDEX = '$repeatIndex';
 
 const API_OBJECT_OPTIONS = new WeakMap<ApiObject, TemplateOptions>();
 const DEFINED_TEXT = Symbol('meetscale.definedText');
@@ -125,6 +130,18 @@ export class HelmChart<V = unknown> extends Chart {
   public renderWhen(construct: IConstruct, condition: HelmValue<unknown>): void {
     const target = ApiObject.of(construct);
     API_OBJECT_OPTIONS.set(target, { ...API_OBJECT_OPTIONS.get(target), condition });
+  }
+
+  /**
+   * Renders one object per index `0 .. count-1`, for resources that exist once per possible replica (a
+   * NodePort Service per videobridge, say). `create` receives the index as a value to put into names and
+   * fields; the object becomes a `{{ range }}` over `until count` at install time.
+   */
+  public repeat<C extends IConstruct>(count: HelmValue<number> | number, create: (index: HelmValue<number>) => C): C {
+    const construct = create(new HelmValue<number>(REPEAT_INDEX, 'integer'));
+    const target = ApiObject.of(construct);
+    API_OBJECT_OPTIONS.set(target, { ...API_OBJECT_OPTIONS.get(target), repeat: count });
+    return construct;
   }
 
   /** Adds the entries of a map value (e.g. `serviceMonitor.labels`) to the object's labels. */

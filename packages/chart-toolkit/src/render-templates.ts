@@ -1,7 +1,7 @@
 import type { ApiObject } from 'cdk8s';
 
 import { _hasToken } from './_tokens';
-import type { HelmChart, TemplateOptions } from './helm-chart';
+import { type HelmChart, REPEAT_INDEX, type TemplateOptions } from './helm-chart';
 import { expressionOf, type HelmValue } from './helm-value';
 import { helmYaml } from './helm-yaml';
 import { omittableExpression, textTemplate, yamlScalarTemplate } from './render-expression';
@@ -137,8 +137,13 @@ export function setAtPointer(document: Record<string, unknown>, pointer: string,
 }
 
 function wrap(body: string, options: TemplateOptions): string {
-  if (options.condition === undefined) return body;
-  return `{{- if ${expressionOf(options.condition)} }}\n${body}{{- end }}\n`;
+  const count = options.repeat;
+  const repeated =
+    count === undefined
+      ? body
+      : `{{- range ${REPEAT_INDEX} := until (int ${typeof count === 'number' ? count : expressionOf(count)}) }}\n---\n${body}{{- end }}\n`;
+  if (options.condition === undefined) return repeated;
+  return `{{- if ${expressionOf(options.condition)} }}\n${repeated}{{- end }}\n`;
 }
 
 /** Every template file of a chart: one file per API object, plus `_<name>.tpl` for its text templates. */
@@ -152,7 +157,9 @@ export function renderTemplates(chart: HelmChart, source: string): ChartFile[] {
     for (const [pointer, value] of entry.options.fields ?? []) setAtPointer(serialized, pointer, value);
     const manifest = withReleaseMetadata(chart, serialized, entry.options);
     const body = wrap(manifestTemplate(manifest), entry.options);
-    files.push({ path: `templates/${entry.folder}${base}.yaml`, content: generatedHeader(yamlComment, source) + body });
+    // A repeated object's file holds several documents: its header is a template comment, not a document.
+    const header = generatedHeader(entry.options.repeat === undefined ? yamlComment : templateComment, source);
+    files.push({ path: `templates/${entry.folder}${base}.yaml`, content: header + body });
   }
   for (const [name, text] of chart.definedTexts()) {
     const define = `{{- define ${JSON.stringify(`${chart.chartName}.${name}`)} -}}\n${textTemplate(text)}{{- end }}\n`;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { defineChart } from '../chart-definition';
 import { baseValues, hostname, imageValues, podPlacementValues, resourcesValues } from '../common-values';
-import { each, omitIfEmpty, times, when } from '../template-functions';
+import { add, each, omitIfEmpty, times, when } from '../template-functions';
 
 /** Values of the demo chart: one of each kind of value the toolkit must honor at install time. */
 export const demoValues = z.strictObject({
@@ -76,5 +76,14 @@ export const demoChart = defineChart({
       spec: { selector: chart.selectorLabels('web'), ports: [{ port: 80 }] },
     });
     chart.renderWhen(service, v.service.enabled);
+    const perReplica = chart.repeat(v.replicaCount, (index) => {
+      const replicaService = new k8s.KubeService(chart, 'replica-service', {
+        metadata: { name: `${chart.fullname}-${index}` },
+        spec: { selector: chart.selectorLabels('web'), ports: [{ port: 8000 }] },
+      });
+      chart.setField(replicaService, '/spec/ports/0/port', add(8000, index));
+      return replicaService;
+    });
+    chart.renderWhen(perReplica, v.service.enabled);
   },
 });
