@@ -67,10 +67,30 @@ describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
       resources: { requests: { cpu: '2' }, limits: { memory: '1Gi' } },
     });
     const spec = deployment(manifests).spec.template.spec;
-    expect(spec.containers[0].env).toEqual(env);
+    expect(spec.containers[0].env).toEqual([
+      { name: 'PUBLIC_URL', value: 'https://meet.example.org/' },
+      { name: 'SERVICE', value: 'on' },
+      ...env,
+    ]);
     // Helm merges maps with the defaults (requests.memory stays), and replaces lists
     expect(spec.containers[0].resources).toEqual({ requests: { cpu: '2', memory: '16Mi' }, limits: { memory: '1Gi' } });
     expect(spec.nodeSelector).toEqual({ pool: 'media' });
+  });
+
+  test('joins fixed list items, conditional items and a list value', () => {
+    // GIVEN the Service off and a domain WHEN rendered THEN the conditional item is left out and the domain is in
+    const { manifests } = render(major, { service: { enabled: false }, domain: 'schule.example.de' });
+    expect(deployment(manifests).spec.template.spec.containers[0].env).toEqual([
+      { name: 'PUBLIC_URL', value: 'https://schule.example.de/' },
+    ]);
+  });
+
+  test('fails with the message of a values rule JSON Schema cannot state, rendering nothing', () => {
+    const result = render(major, { service: { enabled: false, className: 'required' } });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('service.className "required" needs service.enabled');
+    expect(render(major, { service: { enabled: true, className: 'required' } }).status).toBe(0);
   });
 
   test('switches an optional resource with a boolean', () => {

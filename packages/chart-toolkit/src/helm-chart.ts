@@ -37,7 +37,16 @@ export interface TemplateOptions {
 /** The Go variable holding the index of a repeated object (see `HelmChart.repeat`). */
 export const REPEAT_INDEX = '$repeatIndex';
 
+/** A rule on the values that JSON Schema cannot state, checked when Helm renders. */
+export interface ValuesRule {
+  /** Rendering fails when this holds. */
+  readonly failWhen: HelmValue<unknown>;
+  /** The error, naming the values involved. */
+  readonly message: string;
+}
+
 const API_OBJECT_OPTIONS = new WeakMap<ApiObject, TemplateOptions>();
+const RULES = Symbol('meetscale.rules');
 const DEFINED_TEXT = Symbol('meetscale.definedText');
 
 /**
@@ -55,6 +64,7 @@ export class HelmChart<V = unknown> extends Chart {
   /** Chart name prefix of the named templates. */
   public readonly chartName: string;
   private readonly [DEFINED_TEXT] = new Map<string, string>();
+  private readonly [RULES]: ValuesRule[] = [];
 
   public constructor(scope: Construct, id: string, props: HelmChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -124,6 +134,19 @@ export class HelmChart<V = unknown> extends Chart {
   /** The named text templates, by name. */
   public definedTexts(): ReadonlyMap<string, string> {
     return this[DEFINED_TEXT];
+  }
+
+  /**
+   * Fails rendering with `message` when `failWhen` holds, for rules between values that JSON Schema cannot
+   * state (a setting that becomes required when another one is chosen, say). Nothing is rendered then.
+   */
+  public failWhen(failWhen: HelmValue<unknown>, message: string): void {
+    this[RULES].push({ failWhen, message });
+  }
+
+  /** The rules added with `failWhen`, in order. */
+  public valuesRules(): readonly ValuesRule[] {
+    return this[RULES];
   }
 
   /** Renders the object only when `condition` holds at install time. */

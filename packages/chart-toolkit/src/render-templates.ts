@@ -165,6 +165,13 @@ export function renderTemplates(chart: HelmChart, source: string): ChartFile[] {
     const define = `{{- define ${JSON.stringify(`${chart.chartName}.${name}`)} -}}\n${textTemplate(text)}{{- end }}\n`;
     files.push({ path: `templates/_${name}.tpl`, content: generatedHeader(templateComment, source) + define });
   }
+  const rules = chart.valuesRules();
+  if (rules.length > 0) {
+    const checks = rules.map(
+      (rule) => `{{- if ${expressionOf(rule.failWhen)} }}\n{{- fail ${JSON.stringify(rule.message)} }}\n{{- end }}\n`,
+    );
+    files.push({ path: 'templates/validate-values.yaml', content: generatedHeader(templateComment, source) + checks.join('') });
+  }
   const paths = files.map((file) => file.path);
   const duplicate = paths.find((path, index) => paths.indexOf(path) !== index);
   if (duplicate !== undefined) throw new Error(`Two objects render to ${duplicate}: give them distinct construct ids`);

@@ -143,3 +143,33 @@ export function mergeMaps(fixed: Readonly<Record<string, string>>, extra: HelmVa
     'object',
   );
 }
+
+/**
+ * The Go template expression building a JSON-like literal: maps become `dict`, lists `list`, strings (which
+ * may hold value tokens) strings, numbers and booleans themselves; a HelmValue stands for its own value.
+ */
+export function goValue(value: unknown): string {
+  if (value instanceof HelmValue) return expressionOf(value);
+  if (typeof value === 'string') return goString(value);
+  if (Array.isArray(value)) return `(list ${value.map(goValue).join(' ')})`;
+  if (value !== null && typeof value === 'object') {
+    return `(dict ${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)} ${goValue(item)}`)
+      .join(' ')})`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * A list made of literal items (which may hold values) followed by the elements of list values, e.g. a
+ * container's fixed `env` followed by the user's `extraEnv`. Pass `when(condition)` parts with `listWhen`.
+ */
+export function concatLists(...parts: Array<readonly unknown[] | HelmValue<unknown>>): HelmValue<unknown[]> {
+  const lists = parts.map((part) => (part instanceof HelmValue ? `(${expressionOf(part)} | default list)` : goValue(part)));
+  return new HelmValue<unknown[]>(`(concat ${lists.join(' ')})`, 'array');
+}
+
+/** The literal items when a condition holds, otherwise an empty list (for `concatLists`). */
+export function listWhen(condition: HelmValue<unknown>, items: readonly unknown[]): HelmValue<unknown[]> {
+  return new HelmValue<unknown[]>(`(ternary ${goValue(items)} (list) (${expressionOf(condition)} | empty | not))`, 'array');
+}

@@ -35,6 +35,7 @@ describe('emitChart', () => {
       'deployment.yaml',
       'service-replica-service.yaml',
       'service-service.yaml',
+      'validate-values.yaml',
     ]);
     expect(files('ci')).toEqual(['01-no-service-values.yaml']);
     expect(readFileSync(join(target, 'values.d.ts'), 'utf8')).toContain('export interface DemoValues {');

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { defineChart } from '../chart-definition';
 import { baseValues, hostname, imageValues, podPlacementValues, resourcesValues } from '../common-values';
-import { add, each, omitIfEmpty, times, when } from '../template-functions';
+import { add, and, concatLists, each, eq, listWhen, not, omitIfEmpty, times, when } from '../template-functions';
 
 /** Values of the demo chart: one of each kind of value the toolkit must honor at install time. */
 export const demoValues = z.strictObject({
@@ -67,7 +67,16 @@ export const demoChart = defineChart({
       },
     });
     chart.setField(deployment, '/spec/replicas', v.replicaCount);
-    chart.setField(deployment, '/spec/template/spec/containers/0/env', v.extraEnv);
+    chart.setField(
+      deployment,
+      '/spec/template/spec/containers/0/env',
+      concatLists(
+        [{ name: 'PUBLIC_URL', value: `https://${v.domain}/` }],
+        listWhen(v.service.enabled, [{ name: 'SERVICE', value: 'on' }]),
+        v.extraEnv,
+      ),
+    );
+    chart.failWhen(and(not(v.service.enabled), eq(v.service.className, 'required')), 'service.className "required" needs service.enabled');
     chart.setField(deployment, '/spec/template/spec/containers/0/resources', v.resources);
     chart.setField(deployment, '/spec/template/spec/nodeSelector', v.nodeSelector);
     chart.setField(deployment, '/spec/template/spec/priorityClassName', omitIfEmpty(v.priorityClassName));
