@@ -15,8 +15,8 @@ export interface ValueExpression {
   readonly kind: 'value';
   readonly expression: string;
   readonly type: JsonType;
-  /** As a whole manifest field, leave the field out when the value is empty. */
-  readonly omitWhenEmpty?: boolean;
+  /** As a whole manifest field, write the field only when this expression is true (not empty). */
+  readonly presentWhen?: string;
 }
 
 /** A control structure inside text: `{{ open }}body{{ else }}otherwise{{ end }}`. */

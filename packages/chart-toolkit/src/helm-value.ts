@@ -32,21 +32,21 @@ export class HelmValue<T = unknown> {
   private readonly [EXPRESSION]: string;
   private readonly [TYPE]: JsonType;
   private readonly [SCHEMA]: SchemaNode | undefined;
-  private readonly [OPTIONAL]: boolean;
+  private readonly [OPTIONAL]: string | undefined;
 
   /**
-   * @param omitWhenEmpty leave the whole manifest field out when the value is empty (see `omitIfEmpty`)
+   * @param presentWhen write the whole manifest field only when this expression is not empty (see `omitIfEmpty`)
    */
-  public constructor(expression: string, type: JsonType, schema?: SchemaNode, omitWhenEmpty = false) {
+  public constructor(expression: string, type: JsonType, schema?: SchemaNode, presentWhen?: string) {
     this[EXPRESSION] = expression;
     this[TYPE] = type;
     this[SCHEMA] = schema;
-    this[OPTIONAL] = omitWhenEmpty;
+    this[OPTIONAL] = presentWhen;
   }
 
   /** The token standing for this value inside strings. */
   public toString(): string {
-    return _tokenFor({ kind: 'value', expression: this[EXPRESSION], type: this[TYPE], omitWhenEmpty: this[OPTIONAL] });
+    return _tokenFor({ kind: 'value', expression: this[EXPRESSION], type: this[TYPE], presentWhen: this[OPTIONAL] });
   }
 
   /** JSON serialization yields the token as well, so values survive `JSON.stringify` and cdk8s. */

@@ -56,7 +56,7 @@ export function omittableExpression(text: string): string | undefined {
   const segments = _hasToken(text) ? _segments(text) : [];
   const only = segments[0];
   if (segments.length !== 1 || only === undefined || !('token' in only) || only.expression.kind !== 'value') return undefined;
-  return only.expression.omitWhenEmpty === true ? only.expression.expression : undefined;
+  return only.expression.presentWhen;
 }
 
 /** Raw text (config files, NOTES.txt) with tokens turned into template actions and literal `{{` escaped. */

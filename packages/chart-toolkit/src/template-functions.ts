@@ -109,7 +109,25 @@ export function orDefault<T>(value: HelmValue<T>, fallback: Operand): HelmValue<
  * or list): for optional fields such as `priorityClassName` that Kubernetes rejects when empty.
  */
 export function omitIfEmpty<T>(value: HelmValue<T>): HelmValue<T> {
-  return new HelmValue<T>(expressionOf(value), typeOf(value), undefined, true);
+  return new HelmValue<T>(expressionOf(value), typeOf(value), undefined, expressionOf(value));
+}
+
+/**
+ * The value, with its whole field left out of the manifest unless `condition` holds: for fields another
+ * value decides about, such as `replicas`, which an autoscaler owns when it is on.
+ */
+export function onlyWhen<T>(condition: HelmValue<unknown>, value: HelmValue<T>): HelmValue<T> {
+  return new HelmValue<T>(expressionOf(value), typeOf(value), undefined, expressionOf(condition));
+}
+
+/** The SHA-256 of any value (maps, lists, strings with tokens), for a checksum annotation over settings. */
+export function checksum(value: unknown): HelmValue<string> {
+  return new HelmValue<string>(`(toJson ${goValue(value)} | sha256sum)`, 'string');
+}
+
+/** `then` when the condition holds, otherwise `otherwise` (Sprig `ternary`); both are values or literals. */
+export function ternary<T>(condition: HelmValue<unknown>, then: unknown, otherwise: unknown, type: JsonType = 'any'): HelmValue<T> {
+  return new HelmValue<T>(`(ternary ${goValue(then)} ${goValue(otherwise)} (${expressionOf(condition)} | empty | not))`, type);
 }
 
 /** The value as JSON text, for JSON or YAML written inside a text template. */

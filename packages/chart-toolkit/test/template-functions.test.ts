@@ -2,14 +2,20 @@ import { z } from 'zod';
 
 import {
   and,
+  checksum,
+  concatLists,
   each,
   eq,
   expr,
   expressionOf,
+  goValue,
+  listWhen,
   mergeMaps,
   not,
   omitIfEmpty,
+  onlyWhen,
   requireUnique,
+  ternary,
   textTemplate,
   times,
   valuesJsonSchema,
@@ -18,6 +24,34 @@ import {
 import { _refsFor } from '../src/helm-value';
 
 describe('template functions', () => {
+  test('goValue builds maps, lists and strings holding values as Go expressions', () => {
+    const port = expr<number>('$.Values.port', 'integer');
+    expect(goValue({ name: `svc-${port}`, ports: [port, 80], on: true })).toBe(
+      '(dict "name" (print "svc-" ($.Values.port | int64 | toString)) "ports" (list $.Values.port 80) "on" true)',
+    );
+  });
+
+  test('concatLists joins literal items, conditional items and list values, tolerating a null list', () => {
+    const extra = expr<unknown[]>('$.Values.extraEnv', 'array');
+    const list = concatLists([{ name: 'A' }], listWhen(expr('$.Values.on', 'boolean'), [{ name: 'B' }]), extra);
+    expect(expressionOf(list)).toBe(
+      '(concat (list (dict "name" "A")) ((ternary (list (dict "name" "B")) (list) ($.Values.on | empty | not)) | default list) ($.Values.extraEnv | default list))',
+    );
+  });
+
+  test('onlyWhen writes a field under a condition of its own', () => {
+    const replicas = onlyWhen(not(expr('$.Values.autoscaling', 'boolean')), expr<number>('$.Values.replicas', 'integer'));
+    expect(String(replicas)).toMatch(/^mstpl\d{6}x$/);
+    expect(expressionOf(replicas)).toBe('$.Values.replicas');
+  });
+
+  test('ternary and checksum accept values and literals alike', () => {
+    expect(expressionOf(ternary(expr('$.Values.on', 'boolean'), 'a', expr('$.Values.b', 'string'), 'string'))).toBe(
+      '(ternary "a" $.Values.b ($.Values.on | empty | not))',
+    );
+    expect(expressionOf(checksum({ a: expr('$.Values.a', 'string') }))).toBe('(toJson (dict "a" $.Values.a) | sha256sum)');
+  });
+
   test('times repeats a body with an index', () => {
     const text = times(expr<number>('$.Values.replicaCount', 'integer'), (index) => `peer-${index}\n`);
     expect(textTemplate(text)).toBe('{{ range $index1 := until (int $.Values.replicaCount) }}peer-{{ $index1 | int64 }}\n{{ end }}');
