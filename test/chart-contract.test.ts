@@ -2,7 +2,7 @@
  * The chart contract (design/chart-contract.md), checked for every chart in `charts/` under Helm 3 and
  * Helm 4. A new chart is covered by emitting it into `charts/`: nothing here names a chart.
  */
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,6 +11,7 @@ import { formatManifestIssue, validateManifests } from '@meetscale/kubernetes-sc
 import YAML from 'yaml';
 
 import { chartDir, chartNames, HELM_MAJORS, type Manifest, objectId, renderChart, scenarioFiles } from './support/charts';
+import { generatedFields, maskGenerated } from './support/generated-values';
 import {
   alternativeFor,
   invalidCorpus,
@@ -63,6 +64,8 @@ interface OverrideRun {
   readonly changesOutput: boolean;
   /** Workloads that kept their pods although their configuration changed. */
   readonly unrolled: string[];
+  /** Why rendering failed, when it failed on top of the defaults and of every scenario. */
+  readonly failures: string[];
 }
 
 const matches = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
@@ -174,24 +177,32 @@ describe.each(charts)('chart %s', (chart) => {
     });
 
     test.each(contexts)('NOTES.txt renders and names the release ($name)', ({ valuesFiles }) => {
-      // GIVEN a copy of the chart in which NOTES.txt is an ordinary template (helm template skips NOTES.txt)
+      // GIVEN a copy of the chart in which NOTES.txt is rendered into a ConfigMap (helm template skips NOTES.txt,
+      // and NOTES text is no YAML document of its own)
       const copy = mkdtempSync(join(tmpdir(), `notes-${chart}-`));
       try {
         cpSync(chartDir(chart), join(copy, chart), { recursive: true });
-        renameSync(join(copy, chart, 'templates/NOTES.txt'), join(copy, chart, 'templates/notes.txt'));
+        const notes = readFileSync(join(copy, chart, 'templates/NOTES.txt'), 'utf8');
+        rmSync(join(copy, chart, 'templates/NOTES.txt'));
+        writeFileSync(join(copy, chart, 'templates/_notes-under-test.tpl'), `{{- define "notes-under-test" -}}\n${notes}{{- end }}\n`);
+        writeFileSync(
+          join(copy, chart, 'templates/notes-under-test.yaml'),
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes-under-test\ndata:\n  notes: {{ include "notes-under-test" . | toJson }}\n',
+        );
         // WHEN it is rendered
         const result = runHelm(major, [
           'template',
           'lesson-7',
           join(copy, chart),
           '--show-only',
-          'templates/notes.txt',
+          'templates/notes-under-test.yaml',
           ...valuesFiles.flatMap((file) => ['-f', file]),
         ]);
         // THEN it renders, naming the release and leaving no template syntax behind
         expect(result.stderr).toBe('');
-        expect(result.stdout).toContain('lesson-7');
-        expect(result.stdout).not.toMatch(/\{\{|\}\}/);
+        const text = (YAML.parse(result.stdout) as { data: { notes: string } }).data.notes;
+        expect(text).toContain('lesson-7');
+        expect(text).not.toMatch(/\{\{|\}\}/);
       } finally {
         rmSync(copy, { recursive: true, force: true });
       }
@@ -227,27 +238,54 @@ describe.each(charts)('chart %s', (chart) => {
     const overrideRuns = (): OverrideRun[] => {
       if (overrides !== undefined) return overrides;
       const validate = valuesValidator(schema);
-      const baselines = contexts.map((context) => ({
-        ...context,
-        rendered: renderChart(major, chart, { valuesFiles: context.valuesFiles }),
-      }));
+      const baselines = contexts.map((context) => {
+        const first = renderChart(major, chart, { valuesFiles: context.valuesFiles });
+        const second = renderChart(major, chart, { valuesFiles: context.valuesFiles });
+        const generated = generatedFields(first.manifests, second.manifests);
+        return { ...context, generated, manifests: maskGenerated(first.manifests, generated) };
+      });
       overrides = leaves(schema).map((leaf): OverrideRun => {
         const name = leaf.path.join('.');
         const alternative = alternativeFor(leaf.schema, leaf.default, (candidate) =>
           validate(merge(defaults, valuesAt(leaf.path, candidate))),
         );
-        if (alternative === undefined) return { name, alternative, changesOutput: false, unrolled: [] };
-        let unrolled: string[] = [];
-        const changesOutput = baselines.some((baseline, index) => {
+        if (alternative === undefined) return { name, alternative, changesOutput: false, unrolled: [], failures: [] };
+        let unrolled: string[] | undefined;
+        const failures: string[] = [];
+        // A value may matter, or be allowed, only together with another one: try each scenario in turn.
+        const changesOutput = baselines.some((baseline) => {
           const rendered = renderChart(major, chart, { valuesFiles: baseline.valuesFiles, values: valuesAt(leaf.path, alternative) });
-          if (rendered.status !== 0) throw new Error(`${name}=${JSON.stringify(alternative)} failed to render:\n${rendered.stderr}`);
-          if (index === 0) unrolled = unrolledWorkloads(baseline.rendered.manifests, rendered.manifests);
-          return rendered.stdout !== baseline.rendered.stdout;
+          if (rendered.status !== 0) {
+            failures.push(`${baseline.name}: ${rendered.stderr.trim().split('\n')[0]}`);
+            return false;
+          }
+          const manifests = maskGenerated(rendered.manifests, baseline.generated);
+          unrolled ??= unrolledWorkloads(baseline.manifests, manifests);
+          return JSON.stringify(manifests) !== JSON.stringify(baseline.manifests);
         });
-        return { name, alternative, changesOutput, unrolled };
+        return {
+          name,
+          alternative,
+          changesOutput,
+          unrolled: unrolled ?? [],
+          failures: failures.length === baselines.length ? failures : [],
+        };
       });
       return overrides;
     };
+
+    test.each(contexts)('renders the same objects twice, apart from credentials generated on first install ($name)', ({ valuesFiles }) => {
+      // GIVEN the same values rendered twice
+      const first = renderChart(major, chart, { valuesFiles });
+      const second = renderChart(major, chart, { valuesFiles });
+      // THEN only generated Secret entries differ, and each is a fresh random value
+      const generated = generatedFields(first.manifests, second.manifests);
+      expect(maskGenerated(second.manifests, generated)).toEqual(maskGenerated(first.manifests, generated));
+      for (const field of generated) {
+        const value = (first.manifests.find((manifest) => objectId(manifest) === field.object)?.data as Record<string, string>)[field.key];
+        expect(Buffer.from(value ?? '', 'base64').length).toBeGreaterThanOrEqual(24);
+      }
+    });
 
     test('every documented value changes the rendered output when overridden at install time', () => {
       // GIVEN a value different from its default that the schema accepts, for every documented value
@@ -255,6 +293,8 @@ describe.each(charts)('chart %s', (chart) => {
       // THEN the rendered output changes
       const ineffective = overrideRuns().flatMap((run) => {
         if (run.alternative === undefined) return [`${run.name}: no alternative value could be generated`];
+        if (run.failures.length > 0)
+          return [`${run.name}=${JSON.stringify(run.alternative)} renders with no scenario: ${run.failures.join('; ')}`];
         return run.changesOutput ? [] : [`${run.name}=${JSON.stringify(run.alternative)} changed nothing`];
       });
       expect(ineffective).toEqual([]);
