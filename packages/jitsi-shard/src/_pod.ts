@@ -1,0 +1,108 @@
+import { concatLists, type HelmChart, type HelmValue, omitIfEmpty, type Refs } from '@meetscale/chart-toolkit';
+import { k8s } from 'cdk8s-plus-27';
+import type { IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+
+import type { JitsiShardValues } from './values';
+
+/** The values every component has (`web`, `prosody`, `jicofo`, `jvb`). */
+export type ComponentValues = Pick<
+  JitsiShardValues['web'],
+  | 'image'
+  | 'resources'
+  | 'extraEnv'
+  | 'nodeSelector'
+  | 'tolerations'
+  | 'affinity'
+  | 'podAnnotations'
+  | 'podLabels'
+  | 'priorityClassName'
+  | 'podDisruptionBudget'
+>;
+
+/** UID and GID of the `s6` user the jitsi images (stable-11146 and later) run as. */
+export const JITSI_USER = 1000;
+
+/**
+ * The pod security context of every component: the jitsi images run rootless as `s6` (UID 1000), so the
+ * pods run non-root with the runtime's default seccomp profile; `fsGroup` makes the emptyDirs theirs.
+ */
+export const POD_SECURITY_CONTEXT: k8s.PodSecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: JITSI_USER,
+  runAsGroup: JITSI_USER,
+  fsGroup: JITSI_USER,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** The container security context: no capabilities at all (every port is above 1024), read-only root. */
+export const CONTAINER_SECURITY_CONTEXT: k8s.SecurityContext = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+};
+
+/** A small in-memory emptyDir, for the directories s6-overlay and the config scripts write to. */
+export function scratchVolume(name: string, size = '16Mi'): k8s.Volume {
+  return { name, emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(size) } };
+}
+
+/** `/run` and `/tmp`: s6-overlay renders each service's configuration into `/run` at every start. */
+export const RUNTIME_VOLUMES: k8s.Volume[] = [scratchVolume('run'), scratchVolume('tmp')];
+export const RUNTIME_MOUNTS: k8s.VolumeMount[] = [
+  { name: 'run', mountPath: '/run' },
+  { name: 'tmp', mountPath: '/tmp' },
+];
+
+/** What a component workload shares with the shard: settings, credentials, and its own env entries. */
+export interface PodSettings {
+  /** The component name (`web`, `jvb`, ...), in labels and selectors. */
+  readonly component: string;
+  /** The component's values. */
+  readonly values: Refs<ComponentValues>;
+  /** Annotations that roll the pods when what they read changes (`checksum/...`). */
+  readonly checksums: Readonly<Record<string, string>>;
+  /** The container's own env entries (lists, or `listWhen` parts), before the user's `extraEnv`. */
+  readonly env: ReadonlyArray<readonly k8s.EnvVar[] | HelmValue<unknown[]>>;
+}
+
+/**
+ * Sets what every component's pod template reads from values: labels, annotations, pull secrets, placement,
+ * image pull policy, resources, and env (the component's own entries followed by `extraEnv`).
+ */
+export function applyPodSettings(chart: HelmChart<JitsiShardValues>, workload: IConstruct, settings: PodSettings): void {
+  const v = settings.values;
+  const pod = '/spec/template/spec';
+  chart.setField(workload, '/spec/template/metadata/labels', chart.podLabels(settings.component, v.podLabels));
+  chart.setField(workload, '/spec/template/metadata/annotations', chart.podAnnotations(settings.checksums, v.podAnnotations));
+  chart.setField(workload, `${pod}/imagePullSecrets`, chart.values.imagePullSecrets);
+  chart.setField(workload, `${pod}/nodeSelector`, v.nodeSelector);
+  chart.setField(workload, `${pod}/tolerations`, v.tolerations);
+  chart.setField(workload, `${pod}/affinity`, v.affinity);
+  chart.setField(workload, `${pod}/priorityClassName`, omitIfEmpty(v.priorityClassName));
+  chart.setField(workload, `${pod}/containers/0/imagePullPolicy`, v.image.pullPolicy);
+  chart.setField(workload, `${pod}/containers/0/resources`, v.resources);
+  chart.setField(workload, `${pod}/containers/0/env`, concatLists(...settings.env, v.extraEnv));
+}
+
+/** Settings of a component's PodDisruptionBudget. */
+export interface ComponentDisruptionBudgetProps {
+  readonly chart: HelmChart<JitsiShardValues>;
+  readonly component: string;
+  readonly values: Refs<ComponentValues>;
+}
+
+/** The PodDisruptionBudget of one component, switched and sized by its `podDisruptionBudget` values. */
+export class ComponentDisruptionBudget extends Construct {
+  public constructor(scope: Construct, id: string, props: ComponentDisruptionBudgetProps) {
+    super(scope, id);
+    const { chart, component, values } = props;
+    const pdb = new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: { name: String(chart.componentName(component)), labels: chart.standardLabels(component) },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: chart.selectorLabels(component) } },
+    });
+    chart.setField(pdb, '/spec/maxUnavailable', values.podDisruptionBudget.maxUnavailable);
+    chart.renderWhen(pdb, values.podDisruptionBudget.enabled);
+  }
+}

@@ -1,0 +1,252 @@
+import { defineChart, type HelmChart, when } from '@meetscale/chart-toolkit';
+
+import packageJson from '../package.json';
+import { buildJitsiShard } from './jitsi-shard';
+import { JITSI_RELEASE, type JitsiShardValues, jitsiShardValues } from './values';
+import { CUSTOM_METRICS } from './videobridges';
+
+const README = `One complete Jitsi Meet shard per release: web, prosody, jicofo and an autoscaled pool of videobridges
+(JVB), from the official jitsi images (\`ghcr.io/jitsi/*:${JITSI_RELEASE}\`, rootless). A federal state grows by
+installing another release (\`shard-0\`, \`shard-1\`, ...) in the same namespace, with the \`haproxy\` chart in front.
+
+## Architecture of a shard
+
+\`\`\`
+             HAProxy (haproxy chart) or the shard's own Ingress
+                              |  HTTPS, BOSH / xmpp-websocket
+                              v
+  <release>-jitsi-shard-web (Service) -> web (nginx + Jitsi Meet, 2 replicas)
+                              |  /http-bind, /xmpp-websocket
+                              v
+  <release>-jitsi-shard-prosody (XMPP) <- jicofo (focus)  <- bridges join the brewery room
+                                                    \\
+                                                     -> places each conference on a bridge
+  clients  ==== UDP media ====>  bridges (jvb, autoscaled; hostPort or NodePort)
+\`\`\`
+
+- **web** serves the app and proxies BOSH and the XMPP websocket to prosody. Its Service,
+  \`<release>-jitsi-shard-web\` on port 80, is the endpoint the haproxy chart lists for this shard.
+- **prosody** is the XMPP server (one replica; it is recreated, never doubled). It creates the jicofo and bridge
+  accounts from the credentials Secret at every start.
+- **jicofo** finds the bridges in the brewery room (\`xmpp.breweryMuc\`) and places each conference on one.
+- **bridges** all log in with one shared account and a nickname from their pod name, so bridges come and go
+  without any configuration: no per-bridge component, no controller.
+- Every component runs non-root (UID 1000) with a read-only root filesystem, no capabilities and the runtime's
+  seccomp profile; a change of shared settings rolls every component (checksum annotations).
+
+## Simplest install: one shard on its own
+
+\`\`\`sh
+helm install shard-0 oci://<registry>/meetscale/jitsi-shard --version <version> \\
+  --namespace jitsi --create-namespace \\
+  --set domain=meet.example.org \\
+  --set web.ingress.enabled=true --set web.ingress.className=nginx \\
+  --set 'web.ingress.hosts[0].host=meet.example.org' \\
+  --set 'web.ingress.tls[0].secretName=meet-example-org-tls' \\
+  --set 'web.ingress.tls[0].hosts[0]=meet.example.org' \\
+  --set 'web.ingress.annotations.cert-manager\\.io/cluster-issuer=letsencrypt'
+\`\`\`
+
+The Ingress sends everything to this shard's web Service, and cert-manager issues the certificate. Open the UDP
+media port (\`jvb.media.hostPort.port\`, 10000) to the media nodes in the cloud firewall.
+
+## Several shards behind HAProxy
+
+Install each shard as its own release, with the same \`domain\` and no Ingress of its own:
+
+\`\`\`sh
+helm install shard-0 oci://<registry>/meetscale/jitsi-shard --namespace jitsi -f state-values.yaml
+helm install shard-1 oci://<registry>/meetscale/jitsi-shard --namespace jitsi -f state-values.yaml
+\`\`\`
+
+then list them in the haproxy chart, which holds the Ingress and keeps every room on one shard:
+
+\`\`\`yaml
+shards:
+  - name: shard-0
+    host: shard-0-jitsi-shard-web
+  - name: shard-1
+    host: shard-1-jitsi-shard-web
+\`\`\`
+
+Adding a shard is \`helm install shard-2 ...\` and appending it to \`shards\` with \`helm upgrade haproxy ...\`.
+Two releases share no resource name and no selector; in \`nodePort\` mode give each its own port range
+(\`jvb.media.nodePort.basePort\`: 30300, 30400, ...).
+
+## Media: two modes
+
+Bridges must be reachable over UDP from the internet, and the address a bridge announces must be the one that
+reaches it.
+
+| | \`hostPort\` (default) | \`nodePort\` |
+| --- | --- | --- |
+| workload | Deployment | StatefulSet (bridge \`i\` = ordinal \`i\`) |
+| bridge port | \`jvb.media.hostPort.port\` on its node, the same for every bridge | \`basePort + i\`, its own NodePort Service |
+| bridges per node | one (pod anti-affinity across all shards) | several |
+| announced | the node's IP and the fixed port | the node's IP and \`basePort + i\` |
+| scaling | each new bridge needs a node: the node-pool autoscaler adds one | bridges fill nodes first |
+| rollout | new bridges start first, old ones drain meanwhile | one bridge at a time, each drained first |
+| choose it when | media nodes are dedicated to bridges (one big node per bridge, the IONOS design) | nodes are shared, or you cannot use host ports |
+
+In \`nodePort\` mode the chart renders one Service per possible bridge, \`<release>-jitsi-shard-jvb-<i>\` for
+\`i\` from 0 to \`jvb.autoscaling.maxReplicas - 1\` (or \`jvb.replicaCount - 1\` without the autoscaler), each with
+\`externalTrafficPolicy: Local\` and \`nodePort = targetPort = basePort + i\`, so whichever bridges exist, the
+port a bridge announces is forwarded to exactly that bridge. The bridge announces its node's IP
+(\`jvb.media.advertise: nodeIP\`, right for IONOS nodes with public IPs), or asks STUN servers (\`stun\`) behind NAT.
+
+Run the bridges on a dedicated media node pool with \`jvb.nodeSelector\` and \`jvb.tolerations\` (and
+\`jvb.affinity\`, which replaces the default one-bridge-per-node rule).
+
+## Autoscaling and graceful scale-down
+
+A HorizontalPodAutoscaler (autoscaling/v2) scales the bridges between \`jvb.autoscaling.minReplicas\` and
+\`maxReplicas\`, on one of three metrics (\`jvb.autoscaling.metric\`):
+
+| metric | HPA metric | needs |
+| --- | --- | --- |
+| \`cpu\` | Resource \`cpu\`, average utilisation \`targetCPUUtilizationPercentage\` | metrics-server only |
+| \`jvbStress\` | Pods \`${CUSTOM_METRICS.jvbStress}\`, average \`targetJvbStress\` | the bridges' PodMonitor and prometheus-adapter |
+| \`networkTransmit\` | Pods \`${CUSTOM_METRICS.networkTransmit}\`, average \`targetNetworkTransmit\` | cAdvisor metrics and prometheus-adapter |
+
+The custom metrics API must serve these names as **Pods metrics** of the release namespace, with the series
+labels \`namespace\` and \`pod\` mapped to the Namespace and Pod resources. prometheus-adapter rules that do so:
+
+\`\`\`yaml
+rules:
+  custom:
+    - seriesQuery: 'jitsi_jvb_stress{namespace!="",pod!=""}'
+      resources: { overrides: { namespace: { resource: namespace }, pod: { resource: pod } } }
+      name: { as: "${CUSTOM_METRICS.jvbStress}" }
+      metricsQuery: 'avg_over_time(<<.Series>>{<<.LabelMatchers>>}[1m])'
+    - seriesQuery: 'container_network_transmit_bytes_total{namespace!="",pod!=""}'
+      resources: { overrides: { namespace: { resource: namespace }, pod: { resource: pod } } }
+      name: { as: "${CUSTOM_METRICS.networkTransmit}" }
+      metricsQuery: 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[3m])) by (<<.GroupBy>>)'
+\`\`\`
+
+\`jitsi_jvb_stress\` is the bridge's CPU usage divided by 0.9 (1.0 is a saturated bridge); the network metric is
+what HPI scaled on. Scale-up and scale-down behaviour (stabilization windows, policies) come from
+\`jvb.autoscaling.behavior\`: by default up by two bridges a minute, down by one bridge every five minutes after
+fifteen quiet minutes.
+
+**A bridge that is scaled down or rolled does not cut a lesson.** Its preStop hook asks it for a graceful
+shutdown (\`POST /colibri/shutdown\`), so jicofo places no new conference there, then polls its participant count
+(\`jitsi_jvb_local_endpoints\`) every \`jvb.gracefulShutdown.pollSeconds\` until nobody is left. Kubernetes waits
+up to \`jvb.gracefulShutdown.terminationGracePeriodSeconds\` (default two hours, a double lesson plus margin)
+before it stops the bridge anyway. Every component has a PodDisruptionBudget, so a node drain takes one bridge
+at a time.
+
+## Credentials and authentication
+
+The XMPP passwords of jicofo and the bridges are generated on first install into
+\`<release>-jitsi-shard-xmpp-credentials\` and read back with Helm's \`lookup\` on every upgrade, so they never change
+and never appear in \`values.yaml\`. To manage them yourself, name a Secret with the keys \`jicofo-auth-password\` and
+\`jvb-auth-password\` in \`credentials.existingSecret\`. (\`helm template\` cannot look anything up and prints new
+random passwords each time; render against the cluster with \`--dry-run=server\`.)
+
+Authentication is anonymous by default. For JWT tokens set \`auth.type: jwt\`, \`auth.jwt.appId\`, and
+\`auth.jwt.existingSecret\` (the Secret holding the signing secret under \`auth.jwt.secretKey\`); rendering fails
+with a message when the Secret is missing.
+
+## Operations
+
+- Probes: web \`GET /\`, prosody \`GET /http-bind\` and its XMPP port, jicofo and bridges \`GET /about/health\`.
+- Metrics: bridges \`:8080/metrics\` (PodMonitor, \`metrics.podMonitor.enabled\`), jicofo \`:8888/metrics\` and prosody
+  \`:5280/metrics\` (ServiceMonitor, \`metrics.serviceMonitor.enabled\`); no exporter sidecars.
+- \`networkPolicy.enabled\` admits only: the ingress controller's namespace and the HAProxy pods to web; web,
+  jicofo and the bridges to prosody; UDP media from anywhere to the bridges; the monitoring namespace to the
+  metrics ports.
+- Resources default to HPI's production figures: bridges 8 CPU / 1000Mi (limit 2000Mi, JVM heap 1500m), web
+  400m/300Mi, jicofo 400m/400Mi, prosody 300m/300Mi.
+
+## Upgrading
+
+\`helm upgrade\` keeps the credentials, rolls web one pod at a time, recreates prosody and jicofo (a few seconds
+without signalling; running conferences keep their media), and replaces bridges without cutting conferences as
+described above. Switching \`jvb.media.mode\` replaces the Deployment with a StatefulSet (or back): do it outside
+lesson time.
+`;
+
+/** The jitsi-shard chart. */
+export const jitsiShardChart = defineChart({
+  name: 'jitsi-shard',
+  version: packageJson.version,
+  appVersion: JITSI_RELEASE,
+  description: 'One complete Jitsi Meet shard per release: web, prosody, jicofo and autoscaled videobridges.',
+  keywords: ['jitsi', 'jitsi-meet', 'videobridge', 'webrtc', 'meetscale'],
+  source: 'packages/jitsi-shard',
+  values: jitsiShardValues,
+  build: (chart: HelmChart<JitsiShardValues>) => buildJitsiShard(chart),
+  notes: (chart) => {
+    const v = chart.values;
+    return `Jitsi Meet shard ${chart.release.name} is installed in namespace ${chart.release.namespace}.
+
+Shard endpoint (list it in the haproxy chart): ${chart.componentName('web')}:${v.web.service.port}
+${when(v.web.ingress.enabled, `Public URL: https://${v.domain}/ (this shard's own Ingress)\n`, `Public URL: https://${v.domain}/ through HAProxy or your ingress\n`)}
+Bridges: media mode ${v.jvb.media.mode}, ${when(
+      v.jvb.autoscaling.enabled,
+      `autoscaled between ${v.jvb.autoscaling.minReplicas} and ${v.jvb.autoscaling.maxReplicas} on ${v.jvb.autoscaling.metric}`,
+      `${v.jvb.replicaCount} fixed`,
+    )}.
+  kubectl -n ${chart.release.namespace} get pods -l app.kubernetes.io/instance=${chart.release.name},app.kubernetes.io/component=jvb
+`;
+  },
+  readme: README,
+  scenarios: {
+    'standalone-ingress': {
+      domain: 'meet.schule.example.org',
+      web: {
+        ingress: {
+          enabled: true,
+          className: 'nginx',
+          annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
+          hosts: [{ host: 'meet.schule.example.org' }],
+          tls: [{ secretName: 'meet-schule-example-org-tls', hosts: ['meet.schule.example.org'] }],
+        },
+      },
+    },
+    'nodeport-jvb-stress': {
+      jvb: {
+        media: { mode: 'nodePort', nodePort: { basePort: 30400 } },
+        autoscaling: { metric: 'jvbStress', minReplicas: 2, maxReplicas: 6, targetJvbStress: '700m' },
+        nodeSelector: { 'meetscale.io/pool': 'media' },
+        tolerations: [{ key: 'meetscale.io/media', operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
+      },
+      metrics: {
+        podMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
+        serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
+      },
+    },
+    'hostport-network-transmit': {
+      // JWT prepared (the Secret exists), not yet switched on
+      auth: { jwt: { appId: 'schulportal', existingSecret: 'jitsi-jwt' } },
+      credentials: { existingSecret: 'jitsi-xmpp' },
+      jvb: {
+        media: { advertise: 'stun' },
+        autoscaling: {
+          metric: 'networkTransmit',
+          targetNetworkTransmit: '2M',
+          behavior: { scaleDown: { stabilizationWindowSeconds: 1200, policies: [{ type: 'Percent', value: 10, periodSeconds: 600 }] } },
+        },
+        gracefulShutdown: { terminationGracePeriodSeconds: 5400, pollSeconds: 15 },
+      },
+      networkPolicy: { enabled: true },
+      commonLabels: { 'meetscale.io/state': 'bremen' },
+    },
+    'fixed-bridges': {
+      jvb: {
+        replicaCount: 3,
+        autoscaling: { enabled: false },
+        media: { mode: 'nodePort' },
+        podDisruptionBudget: { enabled: false, maxUnavailable: 1 },
+      },
+      web: { replicaCount: 1, service: { type: 'NodePort' } },
+    },
+    'jwt-auth': {
+      auth: {
+        type: 'jwt',
+        jwt: { existingSecret: 'jitsi-jwt', secretKey: 'signing-key', acceptedIssuers: ['schulportal'], acceptedAudiences: ['jitsi'] },
+      },
+    },
+  },
+});

@@ -1,0 +1,43 @@
+import type { HelmChart } from '@meetscale/chart-toolkit';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+
+import type { JitsiShardValues } from './values';
+
+/** Settings of the ShardServiceMonitor construct. */
+export interface ShardServiceMonitorProps {
+  /** The chart whose values and release names the construct reads. */
+  readonly chart: HelmChart<JitsiShardValues>;
+}
+
+/**
+ * A ServiceMonitor for the Services of jicofo and prosody, which serve `/metrics` themselves on their port
+ * named `http` (the bridges are scraped pod by pod through their PodMonitor).
+ */
+export class ShardServiceMonitor extends Construct {
+  public constructor(scope: Construct, id: string, props: ShardServiceMonitorProps) {
+    super(scope, id);
+    const { chart } = props;
+    const m = chart.values.metrics.serviceMonitor;
+    const serviceMonitor = new ApiObject(this, 'servicemonitor', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: String(chart.fullname), labels: chart.standardLabels('metrics') },
+      spec: {
+        selector: {
+          matchLabels: {
+            'app.kubernetes.io/name': String(chart.include('name')),
+            'app.kubernetes.io/instance': String(chart.release.name),
+          },
+          matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['jicofo', 'prosody'] }],
+        },
+        namespaceSelector: { matchNames: [String(chart.release.namespace)] },
+        endpoints: [{ port: 'http', path: '/metrics' }],
+      },
+    });
+    chart.setField(serviceMonitor, '/spec/endpoints/0/interval', m.interval);
+    chart.setField(serviceMonitor, '/spec/endpoints/0/scrapeTimeout', m.scrapeTimeout);
+    chart.addLabels(serviceMonitor, m.labels);
+    chart.renderWhen(serviceMonitor, m.enabled);
+  }
+}

@@ -1,0 +1,375 @@
+import {
+  baseValues,
+  hostname,
+  imagePullSecrets,
+  imageValues,
+  ingressValues,
+  podDisruptionBudgetValues,
+  podPlacementValues,
+  port,
+  promDuration,
+  quantity,
+  resourcesValues,
+  serviceMonitorValues,
+  stringMap,
+} from '@meetscale/chart-toolkit';
+import { z } from 'zod';
+
+/** The docker-jitsi-meet release every component image defaults to (the chart's appVersion). */
+export const JITSI_RELEASE = 'stable-11146-2';
+
+/** Extra environment variables of a container, passed through whole. */
+const extraEnv = () =>
+  z
+    .array(
+      z.strictObject({
+        name: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+          .describe('Variable name.'),
+        value: z.string().default('').describe('Variable value.'),
+      }),
+    )
+    .default([])
+    .describe('Extra environment variables of the container (docker-jitsi-meet settings the chart does not set).');
+
+/** An XMPP domain (internal, not resolved by DNS). */
+const xmppDomain = (fallback: string, description: string) => hostname().default(fallback).describe(description);
+
+/** How one direction of the bridge autoscaler behaves (autoscaling/v2 `HPAScalingRules`). */
+const scalingRules = (defaults: { window: number; pods: number; period: number }, description: string) =>
+  z
+    .strictObject({
+      stabilizationWindowSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(3600)
+        .default(defaults.window)
+        .describe('Past recommendations the autoscaler considers, so a short spike or dip does not resize the pool.'),
+      selectPolicy: z
+        .enum(['Max', 'Min', 'Disabled'])
+        .default('Max')
+        .describe('Which policy wins when several apply; `Disabled` turns this direction off.'),
+      policies: z
+        .array(
+          z.strictObject({
+            type: z.enum(['Pods', 'Percent']).describe('`Pods`: a number of bridges; `Percent`: a share of the current bridges.'),
+            value: z.number().int().min(1).describe('Bridges (or percent) the pool may change by per period.'),
+            periodSeconds: z.number().int().min(1).max(1800).describe('Length of the period.'),
+          }),
+        )
+        .min(1)
+        .default([{ type: 'Pods', value: defaults.pods, periodSeconds: defaults.period }])
+        .describe('How fast the pool may change.'),
+    })
+    .prefault({})
+    .describe(description);
+
+/** Settings every component shares: image, resources, extra env, placement and disruption budget. */
+export const component = (defaults: {
+  repository: string;
+  requests: Record<string, string>;
+  limits: Record<string, string>;
+  pdb: { enabled: boolean; maxUnavailable: number };
+}) => ({
+  image: imageValues({ repository: defaults.repository, tag: JITSI_RELEASE }),
+  resources: resourcesValues({ requests: defaults.requests, limits: defaults.limits }),
+  extraEnv: extraEnv(),
+  ...podPlacementValues(),
+  podDisruptionBudget: podDisruptionBudgetValues(defaults.pdb),
+});
+
+const web = z
+  .strictObject({
+    replicaCount: z.number().int().min(1).max(32).default(2).describe('Web (nginx + Jitsi Meet frontend) replicas.'),
+    ...component({
+      repository: 'ghcr.io/jitsi/web',
+      requests: { cpu: '400m', memory: '300Mi' },
+      limits: { memory: '300Mi' },
+      pdb: { enabled: true, maxUnavailable: 1 },
+    }),
+    service: z
+      .strictObject({
+        type: z
+          .enum(['ClusterIP', 'NodePort', 'LoadBalancer'])
+          .default('ClusterIP')
+          .describe('Service type; the haproxy chart or an ingress controller targets a ClusterIP Service.'),
+        port: port().default(80).describe('Service port (what the haproxy chart lists as the shard port).'),
+        annotations: stringMap('Service annotations.'),
+      })
+      .prefault({})
+      .describe('The web Service, `<release>-jitsi-shard-web`: the shard endpoint the haproxy chart targets.'),
+    ingress: ingressValues({ path: '/' }).describe(
+      'An Ingress straight to this shard, for a single-shard installation without HAProxy (the simplest install).',
+    ),
+  })
+  .prefault({})
+  .describe('The Jitsi Meet frontend: static files, config.js, and the BOSH/websocket proxy to prosody.');
+
+const prosody = z
+  .strictObject({
+    ...component({
+      repository: 'ghcr.io/jitsi/prosody',
+      requests: { cpu: '300m', memory: '300Mi' },
+      limits: { memory: '300Mi' },
+      pdb: { enabled: true, maxUnavailable: 1 },
+    }),
+    metricsAllowedCidr: z
+      .string()
+      .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}(,([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2})*$/, 'must be IPv4 CIDRs, comma-separated')
+      .default('10.0.0.0/8,172.16.0.0/12,192.168.0.0/16')
+      .describe('Networks allowed to read prosody `/metrics`; must include the pod network Prometheus scrapes from.'),
+  })
+  .prefault({})
+  .describe('Prosody, the XMPP server of the shard (one replica: XMPP sessions live in its memory).');
+
+const jicofo = z
+  .strictObject({
+    ...component({
+      repository: 'ghcr.io/jitsi/jicofo',
+      requests: { cpu: '400m', memory: '400Mi' },
+      limits: { memory: '400Mi' },
+      pdb: { enabled: true, maxUnavailable: 1 },
+    }),
+    maxMemory: z
+      .string()
+      .regex(/^[0-9]+[mg]$/, 'must be a JVM size such as 300m')
+      .default('300m')
+      .describe('JVM heap limit (`JICOFO_MAX_MEMORY`); keep it below the memory limit.'),
+  })
+  .prefault({})
+  .describe('Jicofo, the conference focus: places each conference on a bridge (one replica).');
+
+const media = z
+  .strictObject({
+    mode: z
+      .enum(['hostPort', 'nodePort'])
+      .default('hostPort')
+      .describe(
+        '`hostPort`: every bridge listens on `hostPort.port` of its node, one bridge per node; the node-pool autoscaler adds nodes as bridges are added. `nodePort`: bridge `i` listens on `nodePort.basePort + i` behind a NodePort Service of its own, so several bridges can share a node.',
+      ),
+    advertise: z
+      .enum(['nodeIP', 'stun'])
+      .default('nodeIP')
+      .describe(
+        'Address the bridges announce to clients: `nodeIP`, the IP of the node the bridge runs on (IONOS public node pools give nodes public IPs); `stun`, whatever the STUN servers see (nodes behind NAT).',
+      ),
+    stunServers: z
+      .string()
+      .regex(/^[a-z0-9.-]+:[0-9]+(,[a-z0-9.-]+:[0-9]+)*$/, 'must be host:port pairs, comma-separated')
+      .default('meet-jit-si-turnrelay.jitsi.net:443')
+      .describe('STUN servers the bridges ask for their public address when `advertise` is `stun`.'),
+    hostPort: z
+      .strictObject({
+        port: port().default(10000).describe('UDP port on the node, the same for every bridge.'),
+      })
+      .prefault({})
+      .describe('The `hostPort` mode.'),
+    nodePort: z
+      .strictObject({
+        basePort: z
+          .number()
+          .int()
+          .min(30000)
+          .max(32767)
+          .default(30300)
+          .describe(
+            'NodePort of bridge 0; bridge `i` uses `basePort + i`. Give every shard its own range (shard 0: 30300, shard 1: 30400, ...) and keep `basePort + maximum bridges - 1` within the cluster NodePort range (30000-32767).',
+          ),
+      })
+      .prefault({})
+      .describe('The `nodePort` mode.'),
+  })
+  .prefault({})
+  .describe('How clients reach the bridges over UDP.');
+
+const autoscaling = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Scale the bridges with a HorizontalPodAutoscaler (otherwise `jvb.replicaCount`).'),
+    minReplicas: z.number().int().min(1).max(100).default(1).describe('Fewest bridges.'),
+    maxReplicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe('Most bridges; in `nodePort` mode also the number of NodePort Services rendered.'),
+    metric: z
+      .enum(['cpu', 'jvbStress', 'networkTransmit'])
+      .default('cpu')
+      .describe(
+        "`cpu`: CPU utilisation of the bridges (needs only metrics-server). `jvbStress`: the bridges' own `jitsi_jvb_stress`, and `networkTransmit`: per-pod transmitted bytes per second, both Pods metrics of the custom metrics API served by prometheus-adapter (metric names in the chart README).",
+      ),
+    targetCPUUtilizationPercentage: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(60)
+      .describe('Average CPU utilisation (of the requests) the `cpu` metric aims at.'),
+    targetJvbStress: quantity()
+      .default('600m')
+      .describe('Average `jitsi_jvb_stress` the `jvbStress` metric aims at (`600m` = 0.6; 1.0 is a saturated bridge).'),
+    targetNetworkTransmit: quantity()
+      .default('100k')
+      .describe('Average bytes per second a bridge sends that the `networkTransmit` metric aims at (HPI ran 100 kB/s).'),
+    behavior: z
+      .strictObject({
+        scaleUp: scalingRules({ window: 60, pods: 2, period: 60 }, 'Scale-up: fast, since a new bridge takes a minute to join.'),
+        scaleDown: scalingRules(
+          { window: 900, pods: 1, period: 300 },
+          'Scale-down: slow, one bridge at a time; a removed bridge drains its conferences first.',
+        ),
+      })
+      .prefault({})
+      .describe('Scale-up and scale-down behaviour (autoscaling/v2 `behavior`).'),
+  })
+  .prefault({})
+  .describe('The bridge autoscaler.');
+
+const jvb = z
+  .strictObject({
+    replicaCount: z.number().int().min(0).max(100).default(1).describe('Bridges when `autoscaling.enabled` is false.'),
+    ...component({
+      repository: 'ghcr.io/jitsi/jvb',
+      requests: { cpu: '8', memory: '1000Mi' },
+      limits: { cpu: '8', memory: '2000Mi' },
+      pdb: { enabled: true, maxUnavailable: 1 },
+    }),
+    maxMemory: z
+      .string()
+      .regex(/^[0-9]+[mg]$/, 'must be a JVM size such as 1500m')
+      .default('1500m')
+      .describe('JVM heap limit (`VIDEOBRIDGE_MAX_MEMORY`); keep it below the memory limit.'),
+    media,
+    autoscaling,
+    gracefulShutdown: z
+      .strictObject({
+        terminationGracePeriodSeconds: z
+          .number()
+          .int()
+          .min(30)
+          .max(86400)
+          .default(7200)
+          .describe(
+            'Longest a stopping bridge waits for its conferences to end before it is killed: two hours cover a double lesson (90 minutes) that began just before the bridge was asked to stop.',
+          ),
+        pollSeconds: z.number().int().min(1).max(300).default(10).describe('How often the preStop hook counts the participants left.'),
+      })
+      .prefault({})
+      .describe(
+        'Scale-down and rollout without cutting a lesson: the preStop hook asks the bridge to shut down gracefully (jicofo places no new conferences there) and waits until no participant is left.',
+      ),
+  })
+  .prefault({})
+  .describe('The videobridges (JVB): a pool that routes the media, scaled by the autoscaler.');
+
+/** The values of the jitsi-shard chart. */
+export const jitsiShardValues = z.strictObject({
+  ...baseValues,
+  domain: hostname()
+    .default('meet.example.org')
+    .describe('Public hostname users open (`PUBLIC_URL` is `https://<domain>`); the same for every shard behind one HAProxy.'),
+  timezone: z
+    .string()
+    .regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'must be a tz database name such as Europe/Berlin')
+    .default('Europe/Berlin')
+    .describe('Time zone of the components (logs).'),
+  xmpp: z
+    .strictObject({
+      domain: xmppDomain('meet.jitsi', 'Main XMPP domain (internal; not resolved by DNS).'),
+      authDomain: xmppDomain('auth.meet.jitsi', 'XMPP domain of the jicofo and bridge accounts.'),
+      mucDomain: xmppDomain('muc.meet.jitsi', 'XMPP domain of the conference rooms.'),
+      internalMucDomain: xmppDomain('internal-muc.meet.jitsi', 'XMPP domain of the internal rooms, such as the bridge brewery.'),
+      guestDomain: xmppDomain('guest.meet.jitsi', 'XMPP domain of guests when JWT authentication admits them.'),
+      breweryMuc: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a lower-case room name')
+        .default('jvbbrewery')
+        .describe('The room every bridge of the shard joins so that jicofo finds it.'),
+    })
+    .prefault({})
+    .describe('XMPP domains inside the shard.'),
+  credentials: z
+    .strictObject({
+      existingSecret: z
+        .string()
+        .default('')
+        .describe(
+          'Secret with keys `jicofo-auth-password` and `jvb-auth-password` for the XMPP accounts of jicofo and the bridges. Empty: the chart generates them on first install and keeps them on upgrade.',
+        ),
+    })
+    .prefault({})
+    .describe('XMPP credentials of jicofo and the bridges.'),
+  auth: z
+    .strictObject({
+      type: z
+        .enum(['anonymous', 'jwt'])
+        .default('anonymous')
+        .describe('`anonymous`: anyone with the link joins; `jwt`: a signed token (from the school platform) is required.'),
+      enableGuests: z.boolean().default(false).describe('With `jwt`, let people without a token join rooms a token holder has opened.'),
+      jwt: z
+        .strictObject({
+          appId: z
+            .string()
+            .regex(/^[A-Za-z0-9._-]+$/, 'must be an application id')
+            .default('meetscale')
+            .describe('Application id the tokens carry (`JWT_APP_ID`).'),
+          existingSecret: z
+            .string()
+            .default('')
+            .describe('Secret holding the token signing secret (`JWT_APP_SECRET`); required with `auth.type: jwt`.'),
+          secretKey: z.string().min(1).default('jwt-app-secret').describe('Key of the signing secret in `existingSecret`.'),
+          acceptedIssuers: z.array(z.string().min(1)).default([]).describe('Token issuers accepted; empty accepts any.'),
+          acceptedAudiences: z.array(z.string().min(1)).default([]).describe('Token audiences accepted; empty accepts any.'),
+        })
+        .prefault({})
+        .describe('JWT token authentication.'),
+    })
+    .prefault({})
+    .describe('Who may open and join conferences.'),
+  imagePullSecrets: imagePullSecrets(),
+  web,
+  prosody,
+  jicofo,
+  jvb,
+  metrics: z
+    .strictObject({
+      serviceMonitor: serviceMonitorValues().describe('ServiceMonitor for jicofo and prosody (Prometheus operator).'),
+      podMonitor: z
+        .strictObject({
+          enabled: z.boolean().default(false).describe('Create a PodMonitor for the bridges (each bridge is scraped on its own).'),
+          interval: promDuration().default('30s').describe('Scrape interval.'),
+          scrapeTimeout: promDuration().default('10s').describe('Scrape timeout.'),
+          labels: stringMap('Extra labels, e.g. the `release` label your Prometheus selects PodMonitors by.'),
+        })
+        .prefault({})
+        .describe('PodMonitor for the bridges (Prometheus operator).'),
+    })
+    .prefault({})
+    .describe('Prometheus metrics, served by the bridges, jicofo and prosody themselves.'),
+  networkPolicy: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Admit only the flows a shard needs: the ingress controller and HAProxy to web, web, jicofo and the bridges to prosody, UDP media from anywhere to the bridges, metrics from the monitoring namespace.',
+        ),
+      ingressNamespaceSelector: stringMap('Labels of the namespace of the ingress controller (allowed to reach web).').default({
+        'kubernetes.io/metadata.name': 'ingress-nginx',
+      }),
+      haproxyPodSelector: stringMap('Labels of the HAProxy pods in the release namespace (allowed to reach web).').default({
+        'app.kubernetes.io/name': 'haproxy',
+      }),
+      monitoringNamespaceSelector: stringMap('Labels of the namespace Prometheus scrapes from.').default({
+        'kubernetes.io/metadata.name': 'monitoring',
+      }),
+    })
+    .prefault({})
+    .describe('NetworkPolicies for every component of the shard.'),
+});
+
+/** Values of the jitsi-shard chart after defaults are applied. */
+export type JitsiShardValues = z.output<typeof jitsiShardValues>;

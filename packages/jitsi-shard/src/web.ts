@@ -1,0 +1,122 @@
+import { each, type HelmChart, json, omitIfEmpty } from '@meetscale/chart-toolkit';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+
+import {
+  applyPodSettings,
+  ComponentDisruptionBudget,
+  CONTAINER_SECURITY_CONTEXT,
+  POD_SECURITY_CONTEXT,
+  RUNTIME_MOUNTS,
+  RUNTIME_VOLUMES,
+} from './_pod';
+import { PORTS, type ShardSettings } from './shard-settings';
+import type { JitsiShardValues } from './values';
+
+/** Settings of the Web construct. */
+export interface WebProps {
+  /** The chart whose values and release names the construct reads. */
+  readonly chart: HelmChart<JitsiShardValues>;
+  /** The shard's shared settings. */
+  readonly settings: ShardSettings;
+}
+
+const COMPONENT = 'web';
+
+/**
+ * The Jitsi Meet frontend (nginx): serves the app and proxies BOSH and the XMPP websocket to prosody. Its
+ * Service, `<release>-jitsi-shard-web`, is the shard endpoint the haproxy chart lists; the optional Ingress
+ * makes the shard reachable on its own (a single-shard installation).
+ */
+export class Web extends Construct {
+  /** Name of the web Service (the shard endpoint). */
+  public readonly serviceName: string;
+
+  public constructor(scope: Construct, id: string, props: WebProps) {
+    super(scope, id);
+    const { chart, settings } = props;
+    const v = chart.values.web;
+    const name = String(chart.componentName(COMPONENT));
+    this.serviceName = name;
+    const labels = chart.standardLabels(COMPONENT);
+    const selector = chart.selectorLabels(COMPONENT);
+
+    const deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name, labels },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: {
+          metadata: {},
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: POD_SECURITY_CONTEXT,
+            containers: [
+              {
+                name: COMPONENT,
+                image: `${v.image.repository}:${v.image.tag}`,
+                envFrom: [{ configMapRef: { name: settings.configMapName } }],
+                ports: [{ name: 'http', containerPort: PORTS.webHttp, protocol: 'TCP' }],
+                // The image has no health endpoint; nginx answering the app page is the health signal.
+                readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('http') }, periodSeconds: 5, failureThreshold: 3 },
+                livenessProbe: {
+                  httpGet: { path: '/', port: k8s.IntOrString.fromString('http') },
+                  initialDelaySeconds: 10,
+                  periodSeconds: 10,
+                  failureThreshold: 3,
+                },
+                securityContext: CONTAINER_SECURITY_CONTEXT,
+                volumeMounts: RUNTIME_MOUNTS,
+              },
+            ],
+            volumes: RUNTIME_VOLUMES,
+          },
+        },
+      },
+    });
+    chart.setField(deployment, '/spec/replicas', v.replicaCount);
+    applyPodSettings(chart, deployment, {
+      component: COMPONENT,
+      values: v,
+      checksums: { 'checksum/settings': settings.checksum },
+      // TLS ends at the ingress (or HAProxy); nginx serves plain HTTP inside the cluster.
+      env: [
+        [
+          { name: 'DISABLE_HTTPS', value: '1' },
+          { name: 'ENABLE_HTTP_REDIRECT', value: '0' },
+          { name: 'ENABLE_LETSENCRYPT', value: '0' },
+        ],
+      ],
+    });
+
+    const service = new k8s.KubeService(this, 'service', {
+      metadata: { name, labels },
+      spec: { selector, ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
+    });
+    chart.setField(service, '/metadata/annotations', v.service.annotations);
+    chart.setField(service, '/spec/type', v.service.type);
+    chart.setField(service, '/spec/ports/0/port', v.service.port);
+
+    const rules = chart.defineList(
+      'web-ingress-rules',
+      each(
+        v.ingress.hosts,
+        (host) =>
+          `- host: ${json(host.host)}\n  http:\n    paths:\n${each(
+            host.paths,
+            (path) =>
+              `      - path: ${json(path.path)}\n        pathType: ${json(path.pathType)}\n        backend:\n          service:\n            name: ${json(chart.componentName(COMPONENT))}\n            port:\n              name: http\n`,
+          )}`,
+      ),
+    );
+    const ingress = new k8s.KubeIngress(this, 'ingress', { metadata: { name, labels }, spec: {} });
+    chart.setField(ingress, '/metadata/annotations', v.ingress.annotations);
+    chart.setField(ingress, '/spec/ingressClassName', omitIfEmpty(v.ingress.className));
+    chart.setField(ingress, '/spec/rules', rules);
+    chart.setField(ingress, '/spec/tls', v.ingress.tls);
+    chart.renderWhen(ingress, v.ingress.enabled);
+
+    new ComponentDisruptionBudget(this, 'disruption-budget', { chart, component: COMPONENT, values: v });
+  }
+}
