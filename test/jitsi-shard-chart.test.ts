@@ -1,0 +1,280 @@
+/**
+ * The jitsi-shard chart's own behaviours, rendered by real Helm 3 and 4: the bridge autoscaler, the two media
+ * modes, graceful scale-down, and the network policies. The chart contract (chart-contract.test.ts) covers the
+ * rest.
+ */
+import { GRACEFUL_SHUTDOWN_SCRIPT, START_SCRIPT } from '@meetscale/jitsi-shard';
+
+import { HELM_MAJORS, type Manifest, renderChart } from './support/charts';
+
+const CHART = 'jitsi-shard';
+
+describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
+  const render = (values: unknown = {}, release = 'shard-0'): Manifest[] => {
+    const result = renderChart(major, CHART, { release, namespace: 'jitsi', values });
+    if (result.status !== 0) throw new Error(result.stderr);
+    return result.manifests;
+  };
+  const failure = (values: unknown): string => {
+    const result = renderChart(major, CHART, { release: 'shard-0', namespace: 'jitsi', values });
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 1, stdout: '' });
+    return result.stderr;
+  };
+  const one = (manifests: Manifest[], kind: string, name?: string): any => {
+    const found = manifests.filter((manifest) => manifest.kind === kind && (name === undefined || manifest.metadata.name === name));
+    expect(found.map((manifest) => `${manifest.kind}/${manifest.metadata.name}`)).toHaveLength(1);
+    return found[0];
+  };
+  const bridgeContainer = (workload: any): any => workload.spec.template.spec.containers[0];
+  const env = (container: any): Record<string, unknown> =>
+    Object.fromEntries(container.env.map((entry: any) => [entry.name, entry.value ?? entry.valueFrom]));
+
+  describe('bridge autoscaler', () => {
+    test('scales the bridge Deployment on CPU between the default bounds', () => {
+      const hpa = one(render(), 'HorizontalPodAutoscaler');
+      expect(hpa.spec).toMatchObject({
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shard-0-jitsi-shard-jvb' },
+        minReplicas: 1,
+        maxReplicas: 10,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
+      });
+      // AND the workload leaves its replica count to the autoscaler
+      expect(one(render(), 'Deployment', 'shard-0-jitsi-shard-jvb').spec).not.toHaveProperty('replicas');
+    });
+
+    test.each([
+      ['jvbStress', 'jitsi_jvb_stress', { targetJvbStress: '750m' }, '750m'],
+      ['networkTransmit', 'container_network_transmit_bytes_per_second', { targetNetworkTransmit: '3M' }, '3M'],
+    ])('scales on the Pods metric of %s with its target', (metric, name, target, averageValue) => {
+      const hpa = one(render({ jvb: { autoscaling: { metric, minReplicas: 3, maxReplicas: 7, ...target } } }), 'HorizontalPodAutoscaler');
+      expect(hpa.spec.minReplicas).toBe(3);
+      expect(hpa.spec.maxReplicas).toBe(7);
+      expect(hpa.spec.metrics).toEqual([{ type: 'Pods', pods: { metric: { name }, target: { type: 'AverageValue', averageValue } } }]);
+    });
+
+    test('takes scale-up and scale-down behaviour from values', () => {
+      const behavior = {
+        scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }] },
+        scaleDown: {
+          stabilizationWindowSeconds: 1800,
+          selectPolicy: 'Disabled',
+          policies: [{ type: 'Pods', value: 1, periodSeconds: 600 }],
+        },
+      };
+      expect(one(render({ jvb: { autoscaling: { behavior } } }), 'HorizontalPodAutoscaler').spec.behavior).toEqual(behavior);
+    });
+
+    test('targets the StatefulSet in nodePort mode', () => {
+      const hpa = one(render({ jvb: { media: { mode: 'nodePort' } } }), 'HorizontalPodAutoscaler');
+      expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'shard-0-jitsi-shard-jvb' });
+    });
+
+    test('is left out when disabled, and the workload then runs jvb.replicaCount bridges', () => {
+      const manifests = render({ jvb: { replicaCount: 4, autoscaling: { enabled: false } } });
+      expect(manifests.filter((manifest) => manifest.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+      expect(one(manifests, 'Deployment', 'shard-0-jitsi-shard-jvb').spec.replicas).toBe(4);
+    });
+
+    test('refuses a minimum above the maximum, naming both values', () => {
+      expect(failure({ jvb: { autoscaling: { minReplicas: 5, maxReplicas: 3 } } })).toContain(
+        'jvb.autoscaling.minReplicas must not exceed jvb.autoscaling.maxReplicas',
+      );
+    });
+  });
+
+  describe('nodePort media mode', () => {
+    const nodePortServices = (manifests: Manifest[]): any[] =>
+      manifests.filter((manifest: any) => manifest.kind === 'Service' && manifest.spec.type === 'NodePort');
+
+    test('renders exactly one NodePort Service per possible bridge, bridge i on basePort + i', () => {
+      // GIVEN up to 6 bridges from port 30400
+      const manifests = render({ jvb: { media: { mode: 'nodePort', nodePort: { basePort: 30400 } }, autoscaling: { maxReplicas: 6 } } });
+      // THEN six Services, each forwarding basePort + i to exactly bridge i, on the node it runs on
+      const services = nodePortServices(manifests);
+      expect(services.map((service) => service.metadata.name).sort()).toEqual(
+        [0, 1, 2, 3, 4, 5].map((index) => `shard-0-jitsi-shard-jvb-${index}`).sort(),
+      );
+      for (const service of services) {
+        const index = Number(service.metadata.name.split('-').pop());
+        expect(service.spec.externalTrafficPolicy).toBe('Local');
+        expect(service.spec.ports).toEqual([
+          { name: 'media', protocol: 'UDP', port: 30400 + index, targetPort: 30400 + index, nodePort: 30400 + index },
+        ]);
+        expect(service.spec.selector).toMatchObject({
+          'app.kubernetes.io/instance': 'shard-0',
+          'app.kubernetes.io/component': 'jvb',
+          'statefulset.kubernetes.io/pod-name': `shard-0-jitsi-shard-jvb-${index}`,
+        });
+      }
+      // AND the bridges are a StatefulSet whose pods compute the same port from their ordinal and announce their node
+      const statefulSet = one(manifests, 'StatefulSet', 'shard-0-jitsi-shard-jvb');
+      expect(manifests.filter((manifest) => manifest.kind === 'Deployment' && manifest.metadata.name.endsWith('-jvb'))).toEqual([]);
+      expect(bridgeContainer(statefulSet).command).toEqual(['/bin/sh', '/scripts/start.sh', '/init']);
+      expect(env(bridgeContainer(statefulSet))).toMatchObject({
+        JVB_NODE_PORT_BASE: '30400',
+        JVB_ADVERTISE_IPS: { fieldRef: { fieldPath: 'status.hostIP' } },
+      });
+      expect(env(bridgeContainer(statefulSet))).not.toHaveProperty('JVB_PORT');
+      const configMap = one(manifests, 'ConfigMap', 'shard-0-jitsi-shard-jvb');
+      expect(configMap.data['start.sh']).toBe(START_SCRIPT);
+    });
+
+    test('follows jvb.replicaCount when the autoscaler is off', () => {
+      const manifests = render({ jvb: { media: { mode: 'nodePort' }, autoscaling: { enabled: false }, replicaCount: 2 } });
+      expect(
+        nodePortServices(manifests)
+          .map((service) => service.spec.ports[0].nodePort)
+          .sort(),
+      ).toEqual([30300, 30301]);
+    });
+
+    test('gives two shards disjoint port ranges when their base ports differ', () => {
+      const ports = (release: string, basePort: number): number[] =>
+        nodePortServices(
+          render({ jvb: { media: { mode: 'nodePort', nodePort: { basePort } }, autoscaling: { maxReplicas: 100 } } }, release),
+        ).map((service) => service.spec.ports[0].nodePort);
+      const first = ports('shard-0', 30300);
+      const second = ports('shard-1', 30400);
+      expect(first).toHaveLength(100);
+      expect(first.filter((port) => second.includes(port))).toEqual([]);
+    });
+
+    test('refuses a port range beyond the NodePort range', () => {
+      expect(failure({ jvb: { media: { mode: 'nodePort', nodePort: { basePort: 32760 } }, autoscaling: { maxReplicas: 10 } } })).toContain(
+        'jvb.media.nodePort.basePort: basePort + the most bridges (jvb.autoscaling.maxReplicas) must stay within the NodePort range',
+      );
+    });
+
+    test('is off in the default hostPort mode: one port on every node, one bridge per node', () => {
+      const manifests = render();
+      expect(nodePortServices(manifests)).toEqual([]);
+      const deployment = one(manifests, 'Deployment', 'shard-0-jitsi-shard-jvb');
+      expect(bridgeContainer(deployment).ports).toContainEqual({ name: 'media', containerPort: 10000, hostPort: 10000, protocol: 'UDP' });
+      expect(bridgeContainer(deployment)).not.toHaveProperty('command');
+      expect(env(bridgeContainer(deployment))).toMatchObject({
+        JVB_PORT: '10000',
+        JVB_ADVERTISE_IPS: { fieldRef: { fieldPath: 'status.hostIP' } },
+      });
+      expect(deployment.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+        {
+          topologyKey: 'kubernetes.io/hostname',
+          labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'jitsi-shard', 'app.kubernetes.io/component': 'jvb' } },
+        },
+      ]);
+      // AND a placement of the user's replaces the one-bridge-per-node rule
+      const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } };
+      expect(one(render({ jvb: { affinity } }), 'Deployment', 'shard-0-jitsi-shard-jvb').spec.template.spec.affinity).toEqual(affinity);
+    });
+
+    test('announces what STUN sees when the nodes sit behind NAT', () => {
+      const container = bridgeContainer(one(render({ jvb: { media: { advertise: 'stun' } } }), 'Deployment', 'shard-0-jitsi-shard-jvb'));
+      expect(env(container)).toMatchObject({ JVB_STUN_SERVERS: 'meet-jit-si-turnrelay.jitsi.net:443' });
+      expect(env(container)).not.toHaveProperty('JVB_ADVERTISE_IPS');
+    });
+  });
+
+  describe('graceful scale-down', () => {
+    test.each(['hostPort', 'nodePort'])('every bridge drains in its preStop hook, bounded by the grace period (%s)', (mode) => {
+      // GIVEN a grace period and poll interval from values
+      const manifests = render({ jvb: { media: { mode }, gracefulShutdown: { terminationGracePeriodSeconds: 5400, pollSeconds: 20 } } });
+      const workload = manifests.find(
+        (manifest) => ['Deployment', 'StatefulSet'].includes(manifest.kind) && manifest.metadata.name.endsWith('-jvb'),
+      );
+      const pod = (workload as any).spec.template.spec;
+      // THEN the preStop hook runs the graceful shutdown script, which the pod mounts from the chart's ConfigMap
+      expect(pod.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['/bin/sh', '/scripts/graceful-shutdown.sh'] } } });
+      expect(one(manifests, 'ConfigMap', 'shard-0-jitsi-shard-jvb').data['graceful-shutdown.sh']).toBe(GRACEFUL_SHUTDOWN_SCRIPT);
+      expect(pod.volumes).toContainEqual({ name: 'scripts', configMap: { name: 'shard-0-jitsi-shard-jvb' } });
+      // AND the grace period and poll interval follow values, and the shutdown API the hook calls is on
+      expect(pod.terminationGracePeriodSeconds).toBe(5400);
+      expect(env(pod.containers[0])).toMatchObject({
+        SHUTDOWN_POLL_SECONDS: '20',
+        COLIBRI_REST_ENABLED: 'true',
+        SHUTDOWN_REST_ENABLED: 'true',
+      });
+    });
+
+    test('the default grace period covers a double lesson', () => {
+      const pod = one(render(), 'Deployment', 'shard-0-jitsi-shard-jvb').spec.template.spec;
+      expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(90 * 60);
+    });
+
+    test('every component has a PodDisruptionBudget', () => {
+      const budgets = render().filter((manifest) => manifest.kind === 'PodDisruptionBudget');
+      expect(budgets.map((budget: any) => budget.spec.selector.matchLabels['app.kubernetes.io/component']).sort()).toEqual([
+        'jicofo',
+        'jvb',
+        'prosody',
+        'web',
+      ]);
+    });
+  });
+
+  describe('network policies', () => {
+    const policies = (values: unknown = {}): Record<string, any> =>
+      Object.fromEntries(
+        render({ networkPolicy: { enabled: true }, ...(values as object) })
+          .filter((manifest) => manifest.kind === 'NetworkPolicy')
+          .map((policy: any) => [policy.spec.podSelector.matchLabels['app.kubernetes.io/component'], policy.spec]),
+      );
+
+    test('admit only the flows a shard needs', () => {
+      const spec = policies();
+      expect(Object.keys(spec).sort()).toEqual(['jicofo', 'jvb', 'prosody', 'web']);
+      // web: the ingress controller's namespace and the HAProxy pods, on the HTTP port only
+      expect(spec.web.ingress).toEqual([
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+            { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'haproxy' } } },
+          ],
+          ports: [{ port: 8000, protocol: 'TCP' }],
+        },
+      ]);
+      // prosody: jicofo and the bridges on XMPP, web on BOSH/websocket, monitoring on metrics; all of this release
+      const ofThisShard = (components: string[]): unknown => ({
+        podSelector: {
+          matchLabels: { 'app.kubernetes.io/name': 'jitsi-shard', 'app.kubernetes.io/instance': 'shard-0' },
+          matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: components }],
+        },
+      });
+      const monitoring = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+      expect(spec.prosody.ingress).toEqual([
+        { from: [ofThisShard(['jicofo', 'jvb'])], ports: [{ port: 5222, protocol: 'TCP' }] },
+        { from: [ofThisShard(['web'])], ports: [{ port: 5280, protocol: 'TCP' }] },
+        { from: [monitoring], ports: [{ port: 5280, protocol: 'TCP' }] },
+      ]);
+      expect(spec.jicofo.ingress).toEqual([{ from: [monitoring], ports: [{ port: 8888, protocol: 'TCP' }] }]);
+      // bridges: UDP media from anywhere, metrics from monitoring
+      expect(spec.jvb.ingress).toEqual([
+        { ports: [{ port: 10000, endPort: 10000, protocol: 'UDP' }] },
+        { from: [monitoring], ports: [{ port: 8080, protocol: 'TCP' }] },
+      ]);
+      for (const policy of Object.values(spec)) expect(policy.policyTypes).toEqual(['Ingress']);
+    });
+
+    test('open the whole port range of the possible bridges in nodePort mode', () => {
+      const spec = policies({ jvb: { media: { mode: 'nodePort', nodePort: { basePort: 30400 } }, autoscaling: { maxReplicas: 8 } } });
+      expect(spec.jvb.ingress[0]).toEqual({ ports: [{ port: 30400, endPort: 30407, protocol: 'UDP' }] });
+    });
+
+    test('are left out unless enabled', () => {
+      expect(render().filter((manifest) => manifest.kind === 'NetworkPolicy')).toEqual([]);
+    });
+  });
+
+  describe('authentication', () => {
+    test('switches prosody, jicofo and web to JWT with the signing secret from an existing Secret', () => {
+      const manifests = render({ auth: { type: 'jwt', jwt: { appId: 'portal', existingSecret: 'jwt', secretKey: 'key' } } });
+      const settings = one(manifests, 'ConfigMap', 'shard-0-jitsi-shard-settings').data;
+      expect(settings).toMatchObject({ ENABLE_AUTH: '1', AUTH_TYPE: 'jwt', JWT_APP_ID: 'portal' });
+      const prosody = one(manifests, 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec.containers[0];
+      expect(env(prosody)).toMatchObject({ JWT_APP_SECRET: { secretKeyRef: { name: 'jwt', key: 'key' } } });
+      expect(one(render(), 'ConfigMap', 'shard-0-jitsi-shard-settings').data).toMatchObject({ ENABLE_AUTH: '0' });
+    });
+
+    test('refuses JWT without the Secret holding the signing secret', () => {
+      expect(failure({ auth: { type: 'jwt' } })).toContain('auth.jwt.existingSecret: name the Secret holding the token signing secret');
+    });
+  });
+});
