@@ -44,7 +44,7 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
 
     test.each([
       ['jvbStress', 'jitsi_jvb_stress', { targetJvbStress: '750m' }, '750m'],
-      ['networkTransmit', 'container_network_transmit_bytes_per_second', { targetNetworkTransmit: '3M' }, '3M'],
+      ['networkTransmit', 'network_transmit_bytes_per_second', { targetNetworkTransmit: '3M' }, '3M'],
     ])('scales on the Pods metric of %s with its target', (metric, name, target, averageValue) => {
       const hpa = one(render({ jvb: { autoscaling: { metric, minReplicas: 3, maxReplicas: 7, ...target } } }), 'HorizontalPodAutoscaler');
       expect(hpa.spec.minReplicas).toBe(3);

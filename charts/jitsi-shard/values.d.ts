@@ -756,6 +756,19 @@ export interface JitsiShardValues {
        */
       targetNetworkTransmit?: string;
       /**
+       * Pods metric names, as your prometheus-adapter rules name them (see the README).
+       */
+      customMetrics?: {
+        /**
+         * Name under which the custom metrics API serves the bridges' `jitsi_jvb_stress`.
+         */
+        jvbStress?: string;
+        /**
+         * Name under which the custom metrics API serves a pod's transmitted bytes per second (a rate of `container_network_transmit_bytes_total`).
+         */
+        networkTransmit?: string;
+      };
+      /**
        * Scale-up and scale-down behaviour (autoscaling/v2 `behavior`).
        */
       behavior?: {

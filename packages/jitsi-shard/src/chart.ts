@@ -2,8 +2,7 @@ import { defineChart, type HelmChart, when } from '@meetscale/chart-toolkit';
 
 import packageJson from '../package.json';
 import { buildJitsiShard } from './jitsi-shard';
-import { JITSI_RELEASE, type JitsiShardValues, jitsiShardValues } from './values';
-import { CUSTOM_METRICS } from './videobridges';
+import { CUSTOM_METRICS, JITSI_RELEASE, type JitsiShardValues, jitsiShardValues } from './values';
 
 const README = `One complete Jitsi Meet shard per release: web, prosody, jicofo and an autoscaled pool of videobridges
 (JVB), from the official jitsi images (\`ghcr.io/jitsi/*:${JITSI_RELEASE}\`, rootless). A federal state grows by
@@ -105,22 +104,23 @@ A HorizontalPodAutoscaler (autoscaling/v2) scales the bridges between \`jvb.auto
 | metric | HPA metric | needs |
 | --- | --- | --- |
 | \`cpu\` | Resource \`cpu\`, average utilisation \`targetCPUUtilizationPercentage\` | metrics-server only |
-| \`jvbStress\` | Pods \`${CUSTOM_METRICS.jvbStress}\`, average \`targetJvbStress\` | the bridges' PodMonitor and prometheus-adapter |
-| \`networkTransmit\` | Pods \`${CUSTOM_METRICS.networkTransmit}\`, average \`targetNetworkTransmit\` | cAdvisor metrics and prometheus-adapter |
+| \`jvbStress\` | Pods \`${CUSTOM_METRICS.jvbStress}\` (\`customMetrics.jvbStress\`), average \`targetJvbStress\` | the bridges' PodMonitor and prometheus-adapter |
+| \`networkTransmit\` | Pods \`${CUSTOM_METRICS.networkTransmit}\` (\`customMetrics.networkTransmit\`), average \`targetNetworkTransmit\` | cAdvisor metrics and prometheus-adapter |
 
 The custom metrics API must serve these names as **Pods metrics** of the release namespace, with the series
-labels \`namespace\` and \`pod\` mapped to the Namespace and Pod resources. prometheus-adapter rules that do so:
+labels \`namespace\` and \`pod\` mapped to the Namespace and Pod resources (set \`jvb.autoscaling.customMetrics\` when
+your adapter names them otherwise). prometheus-adapter rules that do so:
 
 \`\`\`yaml
 rules:
   custom:
     - seriesQuery: 'jitsi_jvb_stress{namespace!="",pod!=""}'
       resources: { overrides: { namespace: { resource: namespace }, pod: { resource: pod } } }
-      name: { as: "${CUSTOM_METRICS.jvbStress}" }
+      name: { matches: "^jitsi_jvb_stress$", as: "${CUSTOM_METRICS.jvbStress}" }
       metricsQuery: 'avg_over_time(<<.Series>>{<<.LabelMatchers>>}[1m])'
     - seriesQuery: 'container_network_transmit_bytes_total{namespace!="",pod!=""}'
       resources: { overrides: { namespace: { resource: namespace }, pod: { resource: pod } } }
-      name: { as: "${CUSTOM_METRICS.networkTransmit}" }
+      name: { matches: "^container_network_transmit_bytes_total$", as: "${CUSTOM_METRICS.networkTransmit}" }
       metricsQuery: 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[3m])) by (<<.GroupBy>>)'
 \`\`\`
 

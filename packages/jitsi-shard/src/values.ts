@@ -18,6 +18,20 @@ import { z } from 'zod';
 /** The docker-jitsi-meet release every component image defaults to (the chart's appVersion). */
 export const JITSI_RELEASE = 'stable-11146-2';
 
+/** The Pods metrics of the custom metrics API the bridge autoscaler reads by default, by `jvb.autoscaling.metric`. */
+export const CUSTOM_METRICS = {
+  jvbStress: 'jitsi_jvb_stress',
+  networkTransmit: 'network_transmit_bytes_per_second',
+} as const;
+
+/** A metric name of the custom metrics API. */
+const metricName = (fallback: string, description: string) =>
+  z
+    .string()
+    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name')
+    .default(fallback)
+    .describe(description);
+
 /** Extra environment variables of a container, passed through whole. */
 const extraEnv = () =>
   z
@@ -214,6 +228,16 @@ const autoscaling = z
     targetNetworkTransmit: quantity()
       .default('100k')
       .describe('Average bytes per second a bridge sends that the `networkTransmit` metric aims at (HPI ran 100 kB/s).'),
+    customMetrics: z
+      .strictObject({
+        jvbStress: metricName(CUSTOM_METRICS.jvbStress, 'Name under which the custom metrics API serves the bridges\' `jitsi_jvb_stress`.'),
+        networkTransmit: metricName(
+          CUSTOM_METRICS.networkTransmit,
+          'Name under which the custom metrics API serves a pod\'s transmitted bytes per second (a rate of `container_network_transmit_bytes_total`).',
+        ),
+      })
+      .prefault({})
+      .describe('Pods metric names, as your prometheus-adapter rules name them (see the README).'),
     behavior: z
       .strictObject({
         scaleUp: scalingRules({ window: 60, pods: 2, period: 60 }, 'Scale-up: fast, since a new bridge takes a minute to join.'),

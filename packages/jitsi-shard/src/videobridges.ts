@@ -41,12 +41,6 @@ export interface VideobridgesProps {
 /** The component name of the bridges, in names, labels and selectors. */
 export const JVB_COMPONENT = 'jvb';
 
-/** The Pods metrics of the custom metrics API the autoscaler reads, by `jvb.autoscaling.metric`. */
-export const CUSTOM_METRICS = {
-  jvbStress: 'jitsi_jvb_stress',
-  networkTransmit: 'container_network_transmit_bytes_per_second',
-} as const;
-
 /**
  * The videobridge pool of a shard. Every bridge joins the brewery room with the shared bridge account, so
  * bridges come and go without configuration; the autoscaler sizes the pool, and a preStop hook drains a
@@ -245,8 +239,8 @@ export class Videobridges extends Construct {
             resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCPUUtilizationPercentage } },
           },
         ]),
-        listWhen(eq(a.metric, 'jvbStress'), [podsMetric(CUSTOM_METRICS.jvbStress, a.targetJvbStress)]),
-        listWhen(eq(a.metric, 'networkTransmit'), [podsMetric(CUSTOM_METRICS.networkTransmit, a.targetNetworkTransmit)]),
+        listWhen(eq(a.metric, 'jvbStress'), [podsMetric(a.customMetrics.jvbStress, a.targetJvbStress)]),
+        listWhen(eq(a.metric, 'networkTransmit'), [podsMetric(a.customMetrics.networkTransmit, a.targetNetworkTransmit)]),
       ),
     );
     chart.setField(hpa, '/spec/behavior', a.behavior);
@@ -283,6 +277,6 @@ export function possibleBridgeCount(chart: HelmChart<JitsiShardValues>): HelmVal
 }
 
 /** An autoscaling/v2 Pods metric aiming at an average value per bridge. */
-function podsMetric(metric: string, target: HelmValue<string>): Record<string, unknown> {
+function podsMetric(metric: HelmValue<string>, target: HelmValue<string>): Record<string, unknown> {
   return { type: 'Pods', pods: { metric: { name: metric }, target: { type: 'AverageValue', averageValue: target } } };
 }
