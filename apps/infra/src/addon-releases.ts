@@ -35,6 +35,12 @@ export const ADDON_CHARTS = {
   rawManifests: { chart: 'raw', repository: 'https://bedag.github.io/helm-charts', version: '2.0.2' },
 } as const satisfies Record<string, PinnedChart>;
 
+/**
+ * The Pods metrics prometheus-adapter serves for the videobridges: the bridges' own load (`jitsi_jvb_stress`)
+ * and their transmit rate (HPI's signal). The jitsi-shard releases name them in `jvb.autoscaling.customMetrics`.
+ */
+export const BRIDGE_METRICS = { jvbStress: 'jitsi_jvb_stress', networkTransmit: 'network_transmit_bytes_per_second' } as const;
+
 /** Namespace of the monitoring stack; the meetscale charts' NetworkPolicies admit scrapes from it. */
 export const MONITORING_NAMESPACE = 'monitoring';
 
@@ -130,12 +136,18 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
         prometheus: { url: `http://kube-prometheus-stack-prometheus.${MONITORING_NAMESPACE}.svc`, port: 9090 },
         rules: {
           default: true,
-          // The bridges scale on their network transmit rate, the signal HPI's autoscaling used.
+          // The Pods metrics the jitsi-shard chart's bridge autoscaler can scale on (its `customMetrics` values).
           custom: [
+            {
+              seriesQuery: 'jitsi_jvb_stress{namespace!="",pod!=""}',
+              resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
+              name: { matches: '^jitsi_jvb_stress$', as: BRIDGE_METRICS.jvbStress },
+              metricsQuery: 'avg_over_time(<<.Series>>{<<.LabelMatchers>>}[1m])',
+            },
             {
               seriesQuery: 'container_network_transmit_bytes_total{namespace!="",pod!=""}',
               resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
-              name: { matches: '^container_network_transmit_bytes_total$', as: 'network_transmit_bytes_per_second' },
+              name: { matches: '^container_network_transmit_bytes_total$', as: BRIDGE_METRICS.networkTransmit },
               metricsQuery: 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[3m])) by (<<.GroupBy>>)',
             },
           ],

@@ -39,6 +39,10 @@ export interface ReleaseContext {
   readonly jitsiShards: number;
   /** HAProxy replicas. */
   readonly haproxyReplicas: number;
+  /** Fewest media nodes (one videobridge each), shared by the shards. */
+  readonly mediaNodesMin: number;
+  /** Most media nodes the node-pool autoscaler adds, shared by the shards. */
+  readonly mediaNodesMax: number;
   /** How long Prometheus keeps samples, e.g. `15d`. */
   readonly prometheusRetention: string;
   /** Prometheus replicas. */

@@ -1,8 +1,16 @@
 import type { HaproxyValues } from '@meetscale/chart-values/haproxy';
+import type { JitsiShardValues } from '@meetscale/chart-values/jitsi-shard';
 
-import { CLUSTER_ISSUER, INGRESS_CLASS, PROMETHEUS_RELEASE_LABEL } from './addon-releases';
+import {
+  BRIDGE_METRICS,
+  CLUSTER_ISSUER,
+  INGRESS_CLASS,
+  INGRESS_NAMESPACE,
+  MONITORING_NAMESPACE,
+  PROMETHEUS_RELEASE_LABEL,
+} from './addon-releases';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
-import { SYSTEM_NODE_SELECTOR } from './placement';
+import { MEDIA_NODE_SELECTOR, MEDIA_TOLERATION, SYSTEM_NODE_SELECTOR } from './placement';
 
 /** The OCI registry the meetscale charts are published to. */
 export const MEETSCALE_CHART_REGISTRY = 'oci://ghcr.io/meetscale/charts';
@@ -12,8 +20,13 @@ export const JITSI_NAMESPACE = 'jitsi';
 
 /** A meetscale chart release whose values have the chart's generated values type `V`. */
 export interface MeetscaleChart<V extends object> {
-  /** Chart name (the directory under `charts/`); also the release name. */
+  /** Chart name (the directory under `charts/`). */
   readonly chart: string;
+  /**
+   * Release name.
+   * @default - the chart name
+   */
+  readonly release?: string;
   /** Exact published chart version. */
   readonly version: string;
   /** Namespace of the release. */
@@ -33,7 +46,7 @@ export interface MeetscaleChart<V extends object> {
  */
 export function meetscaleChart<V extends object>(release: MeetscaleChart<V>): HelmReleaseSpec {
   return {
-    name: release.chart,
+    name: release.release ?? release.chart,
     chart: release.chart,
     repository: MEETSCALE_CHART_REGISTRY,
     version: release.version,
@@ -49,13 +62,70 @@ export function shardNames(shards: number): string[] {
 }
 
 /**
- * The meetscale chart releases of a state, one entry per chart, installed after the add-ons. The jitsi-shard
- * chart (a later issue) becomes one more entry here, with `nodeSelector: { ...MEDIA_NODE_SELECTOR }` and
- * `tolerations: [MEDIA_TOLERATION]` (see `placement.ts`) for its bridges.
+ * The bridges one shard may run: the media nodes shared evenly (one bridge per node), at least one each.
+ * @throws if there are more shards than media nodes at most
+ */
+export function bridgesPerShard(context: Pick<ReleaseContext, 'jitsiShards' | 'mediaNodesMin' | 'mediaNodesMax'>): {
+  min: number;
+  max: number;
+} {
+  if (context.mediaNodesMax < context.jitsiShards) {
+    throw new Error(
+      `${context.jitsiShards} shards need at least ${context.jitsiShards} media nodes, but the pool has at most ${context.mediaNodesMax}`,
+    );
+  }
+  const max = Math.floor(context.mediaNodesMax / context.jitsiShards);
+  return { min: Math.min(max, Math.max(1, Math.floor(context.mediaNodesMin / context.jitsiShards))), max };
+}
+
+/** One jitsi-shard release: its bridges on the media pool, everything else on the system pool. */
+function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
+  const bridges = bridgesPerShard(context);
+  const system = { nodeSelector: { ...SYSTEM_NODE_SELECTOR } };
+  return meetscaleChart<JitsiShardValues>({
+    chart: 'jitsi-shard',
+    release: name,
+    version: '0.1.0',
+    namespace: JITSI_NAMESPACE,
+    values: {
+      domain: context.meetingHost,
+      commonLabels: { 'meetscale.io/state': context.stateId },
+      web: system,
+      prosody: system,
+      jicofo: system,
+      jvb: {
+        nodeSelector: { ...MEDIA_NODE_SELECTOR },
+        tolerations: [{ ...MEDIA_TOLERATION }],
+        media: { mode: 'hostPort', advertise: 'nodeIP' },
+        autoscaling: {
+          enabled: true,
+          minReplicas: bridges.min,
+          maxReplicas: bridges.max,
+          metric: 'jvbStress',
+          customMetrics: { ...BRIDGE_METRICS },
+        },
+      },
+      metrics: {
+        serviceMonitor: { enabled: true, labels: { ...PROMETHEUS_RELEASE_LABEL } },
+        podMonitor: { enabled: true, labels: { ...PROMETHEUS_RELEASE_LABEL } },
+      },
+      networkPolicy: {
+        enabled: true,
+        ingressNamespaceSelector: { 'kubernetes.io/metadata.name': INGRESS_NAMESPACE },
+        monitoringNamespaceSelector: { 'kubernetes.io/metadata.name': MONITORING_NAMESPACE },
+      },
+    },
+  });
+}
+
+/**
+ * The meetscale chart releases of a state, installed after the add-ons: one jitsi-shard release per shard
+ * (`shard-0`, `shard-1`, ...) with its bridges on the media pool (`placement.ts`), and HAProxy in front of them.
  */
 export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
   const tlsSecret = `${context.meetingHost.replaceAll('.', '-')}-tls`;
   return [
+    ...shardNames(context.jitsiShards).map((name) => jitsiShard(name, context)),
     meetscaleChart<HaproxyValues>({
       chart: 'haproxy',
       version: '0.1.0',

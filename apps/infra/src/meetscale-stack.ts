@@ -129,6 +129,8 @@ export class MeetscaleStack extends TerraformStack {
       ingressIp: ingressAddress,
       jitsiShards: config.jitsi.shards,
       haproxyReplicas: config.jitsi.haproxyReplicas,
+      mediaNodesMin: media.minNodes,
+      mediaNodesMax: media.maxNodes,
       prometheusRetention: config.monitoring.retention,
       prometheusReplicas: config.monitoring.prometheusReplicas,
       grafanaAdminPassword: grafanaAdminPassword.stringValue,

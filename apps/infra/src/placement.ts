@@ -1,10 +1,9 @@
 /**
  * Where workloads run. The app labels the two node pools and installs every system workload on the system
  * pool; the media pool is reserved for the videobridges, and the `media-node-taint` release
- * (`media-node-taint.ts`) taints its nodes with {@link MEDIA_TAINT}. The jitsi-shard chart (a later issue)
- * places its bridges with exactly these values (`nodeSelector: MEDIA_NODE_SELECTOR`,
- * `tolerations: [MEDIA_TOLERATION]`), which its release entry in `meetscale-releases.ts` passes in; a chart
- * cannot import an app.
+ * (`media-node-taint.ts`) taints its nodes with {@link MEDIA_TAINT}. The jitsi-shard releases place their
+ * bridges with exactly these values (`jvb.nodeSelector: MEDIA_NODE_SELECTOR`, `jvb.tolerations:
+ * [MEDIA_TOLERATION]`), which `meetscale-releases.ts` passes in; a chart cannot import an app.
  */
 
 /** The node label that names a node's pool. */

@@ -1,6 +1,13 @@
 import type { HaproxyValues } from '@meetscale/chart-values/haproxy';
 
-import { JITSI_NAMESPACE, MEETSCALE_CHART_REGISTRY, meetscaleChart, meetscaleReleases, shardNames } from '../src/meetscale-releases';
+import {
+  bridgesPerShard,
+  JITSI_NAMESPACE,
+  MEETSCALE_CHART_REGISTRY,
+  meetscaleChart,
+  meetscaleReleases,
+  shardNames,
+} from '../src/meetscale-releases';
 
 const context = {
   stateId: 'testland',
@@ -8,6 +15,8 @@ const context = {
   ingressIp: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}',
   jitsiShards: 3,
   haproxyReplicas: 2,
+  mediaNodesMin: 4,
+  mediaNodesMax: 10,
   prometheusRetention: '15d',
   prometheusReplicas: 1,
   grafanaAdminPassword: '${var.grafana_admin_password}',
@@ -61,10 +70,11 @@ describe('meetscaleChart', () => {
 describe('meetscaleReleases', () => {
   test('lists the haproxy chart with one server per shard, behind the TLS ingress of the meeting host', () => {
     // GIVEN / WHEN
-    const [haproxy, ...others] = meetscaleReleases(context);
+    const releases = meetscaleReleases(context);
+    const haproxy = releases.find((release) => release.name === 'haproxy');
 
     // THEN
-    expect(others).toEqual([]);
+    expect(releases.map((release) => release.name)).toEqual(['shard-0', 'shard-1', 'shard-2', 'haproxy']);
     expect(haproxy).toMatchObject({ name: 'haproxy', repository: MEETSCALE_CHART_REGISTRY, version: '0.1.0', namespace: JITSI_NAMESPACE });
     expect(haproxy?.values).toMatchObject({
       replicaCount: 2,
@@ -78,6 +88,48 @@ describe('meetscaleReleases', () => {
         tls: [{ secretName: 'meet-testland-meetscale-example-tls', hosts: ['meet.testland.meetscale.example'] }],
       },
     });
+  });
+});
+
+describe('the jitsi-shard releases', () => {
+  test('install one shard per name, each behind the meeting host, bridges on the tainted media pool', () => {
+    // GIVEN / WHEN
+    const shards = meetscaleReleases(context).filter((release) => release.chart === 'jitsi-shard');
+
+    // THEN each release is named after its shard, which is the host HAProxy lists
+    expect(shards.map((release) => [release.name, release.repository, release.version, release.namespace])).toEqual(
+      ['shard-0', 'shard-1', 'shard-2'].map((name) => [name, MEETSCALE_CHART_REGISTRY, '0.1.0', JITSI_NAMESPACE]),
+    );
+    expect(shards[0]?.values).toMatchObject({
+      domain: 'meet.testland.meetscale.example',
+      web: { nodeSelector: { 'meetscale.io/pool': 'system' } },
+      jvb: {
+        nodeSelector: { 'meetscale.io/pool': 'media' },
+        tolerations: [{ key: 'meetscale.io/media', operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
+        media: { mode: 'hostPort', advertise: 'nodeIP' },
+        // the metric names the prometheus-adapter add-on serves
+        autoscaling: {
+          metric: 'jvbStress',
+          customMetrics: { jvbStress: 'jitsi_jvb_stress', networkTransmit: 'network_transmit_bytes_per_second' },
+        },
+      },
+      metrics: { podMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } },
+      networkPolicy: { enabled: true },
+    });
+  });
+
+  test('share the media nodes evenly between the shards, one bridge per node', () => {
+    // GIVEN 4 to 10 media nodes and 3 shards THEN each shard runs 1 to 3 bridges
+    expect(bridgesPerShard(context)).toEqual({ min: 1, max: 3 });
+    expect((meetscaleReleases(context)[0]?.values as any).jvb.autoscaling).toMatchObject({ minReplicas: 1, maxReplicas: 3 });
+    // AND a single shard gets the whole pool
+    expect(bridgesPerShard({ jitsiShards: 1, mediaNodesMin: 2, mediaNodesMax: 10 })).toEqual({ min: 2, max: 10 });
+  });
+
+  test('refuse more shards than media nodes', () => {
+    expect(() => bridgesPerShard({ jitsiShards: 4, mediaNodesMin: 1, mediaNodesMax: 3 })).toThrow(
+      '4 shards need at least 4 media nodes, but the pool has at most 3',
+    );
   });
 });
 

@@ -159,7 +159,7 @@ describe('MeetscaleStack', () => {
       });
     });
 
-    test('installs the add-ons from their upstream repositories at pinned versions, then the haproxy chart from the OCI registry', () => {
+    test('installs the add-ons from their upstream repositories at pinned versions, then the shards and haproxy from the OCI registry', () => {
       // GIVEN / WHEN the state's stack
       const synthesized = stateOf(id);
       const releases = synthesized.json.resource['helm_release'] ?? {};
@@ -180,6 +180,12 @@ describe('MeetscaleStack', () => {
         'addons_cluster-issuer': 'raw 2.0.2 https://bedag.github.io/helm-charts cert-manager',
         'addons_eck-operator': 'eck-operator 3.1.0 https://helm.elastic.co elastic-system',
         meetscale_haproxy: 'haproxy 0.1.0 oci://ghcr.io/meetscale/charts jitsi',
+        ...Object.fromEntries(
+          Array.from({ length: stateOf(id).stack.config.jitsi.shards }, (_, index) => [
+            `meetscale_shard-${index}`,
+            'jitsi-shard 0.1.0 oci://ghcr.io/meetscale/charts jitsi',
+          ]),
+        ),
       });
       expect(synthesized.text).toHaveResourceWithProperties(Release, {
         name: 'haproxy',
