@@ -1,0 +1,78 @@
+import { chartFiles } from '@meetscale/chart-toolkit';
+
+import { JITSI_RELEASE, jitsiShardChart, jitsiShardValues } from '../src';
+
+describe('JitsiShard', () => {
+  let files: Map<string, string>;
+  beforeAll(async () => {
+    files = new Map((await chartFiles(jitsiShardChart)).map((file) => [file.path, file.content]));
+  });
+
+  test('renders each component into a folder of its own, optional objects behind their switches', () => {
+    const templates = [...files.keys()].filter((path) => /^templates\/[a-z-]+\//.test(path)).sort();
+    expect(templates).toEqual([
+      'templates/jicofo/deployment.yaml',
+      'templates/jicofo/poddisruptionbudget.yaml',
+      'templates/jicofo/service.yaml',
+      'templates/jvb/configmap.yaml',
+      'templates/jvb/deployment.yaml',
+      'templates/jvb/horizontalpodautoscaler.yaml',
+      'templates/jvb/poddisruptionbudget.yaml',
+      'templates/jvb/podmonitor.yaml',
+      'templates/jvb/service-headless.yaml',
+      'templates/jvb/service-nodeport.yaml',
+      'templates/jvb/statefulset.yaml',
+      'templates/metrics/servicemonitor.yaml',
+      'templates/network-policies/networkpolicy-jicofo.yaml',
+      'templates/network-policies/networkpolicy-jvb.yaml',
+      'templates/network-policies/networkpolicy-prosody.yaml',
+      'templates/network-policies/networkpolicy-web.yaml',
+      'templates/prosody/deployment.yaml',
+      'templates/prosody/poddisruptionbudget.yaml',
+      'templates/prosody/service.yaml',
+      'templates/settings/configmap.yaml',
+      'templates/settings/secret.yaml',
+      'templates/web/deployment.yaml',
+      'templates/web/ingress.yaml',
+      'templates/web/poddisruptionbudget.yaml',
+      'templates/web/service.yaml',
+    ]);
+    expect(files.get('templates/jvb/horizontalpodautoscaler.yaml')).toContain('{{- if $.Values.jvb.autoscaling.enabled }}');
+    expect(files.get('templates/jvb/statefulset.yaml')).toContain('{{- if (eq $.Values.jvb.media.mode "nodePort") }}');
+    expect(files.get('templates/jvb/deployment.yaml')).toContain('{{- if (eq $.Values.jvb.media.mode "hostPort") }}');
+    expect(files.get('templates/settings/secret.yaml')).toContain('{{- if (not $.Values.credentials.existingSecret) }}');
+    expect(files.get('templates/settings/secret.yaml')).toContain('lookup "v1" "Secret" $.Release.Namespace');
+  });
+
+  test('defaults to HPI production sizing and the pinned jitsi release for every component', () => {
+    // GIVEN the defaults
+    const defaults = jitsiShardValues.parse({});
+    // THEN resources follow platform-facts.md (HPI production) and every image is the chart's appVersion
+    expect(defaults.jvb.resources.requests).toEqual({ cpu: '8', memory: '1000Mi' });
+    expect(defaults.web.resources.requests).toEqual({ cpu: '400m', memory: '300Mi' });
+    expect(defaults.jicofo.resources.requests).toEqual({ cpu: '400m', memory: '400Mi' });
+    expect(defaults.prosody.resources.requests).toEqual({ cpu: '300m', memory: '300Mi' });
+    for (const component of ['web', 'prosody', 'jicofo', 'jvb'] as const) {
+      expect(defaults[component].image).toEqual({
+        repository: `ghcr.io/jitsi/${component}`,
+        tag: JITSI_RELEASE,
+        pullPolicy: 'IfNotPresent',
+      });
+    }
+    expect(jitsiShardChart.appVersion).toBe(JITSI_RELEASE);
+  });
+
+  test('keeps the JVM heaps below the memory limits', () => {
+    const defaults = jitsiShardValues.parse({});
+    const mebibytes = (quantity: string | undefined): number => Number(/^(\d+)Mi$/.exec(quantity ?? '')?.[1]);
+    const heap = (size: string): number => Number(size.slice(0, -1)) * (size.endsWith('g') ? 1024 : 1);
+    expect(heap(defaults.jvb.maxMemory)).toBeLessThan(mebibytes(defaults.jvb.resources.limits.memory));
+    expect(heap(defaults.jicofo.maxMemory)).toBeLessThan(mebibytes(defaults.jicofo.resources.limits.memory));
+  });
+
+  test('refuses values the schema forbids, naming the field', () => {
+    const result = jitsiShardValues.safeParse({ jvb: { media: { mode: 'loadBalancer' } } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['jvb', 'media', 'mode']);
+  });
+});
