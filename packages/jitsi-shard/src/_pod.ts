@@ -55,6 +55,43 @@ export const RUNTIME_MOUNTS: k8s.VolumeMount[] = [
   { name: 'tmp', mountPath: '/tmp' },
 ];
 
+/** What a component's pod adds to the settings every component shares. */
+export interface ComponentPodProps {
+  /** The component name, also the container name. */
+  readonly component: string;
+  /** The component's values. */
+  readonly values: Refs<ComponentValues>;
+  /** The name of the ConfigMap of shared settings the container loads. */
+  readonly settingsConfigMap: string;
+  /** The container's ports, probes, lifecycle and extra mounts. */
+  readonly container: Omit<k8s.Container, 'name' | 'image' | 'envFrom' | 'securityContext'>;
+  /** Volumes besides `/run` and `/tmp`. */
+  readonly volumes?: readonly k8s.Volume[];
+}
+
+/**
+ * The pod spec of a component: the jitsi image as a non-root, read-only container with no capabilities,
+ * loading the shared settings, with emptyDirs for `/run` and `/tmp` plus the component's own mounts.
+ */
+export function componentPodSpec(props: ComponentPodProps): k8s.PodSpec {
+  const { container, values } = props;
+  return {
+    automountServiceAccountToken: false,
+    securityContext: POD_SECURITY_CONTEXT,
+    containers: [
+      {
+        ...container,
+        name: props.component,
+        image: `${values.image.repository}:${values.image.tag}`,
+        envFrom: [{ configMapRef: { name: props.settingsConfigMap } }],
+        securityContext: CONTAINER_SECURITY_CONTEXT,
+        volumeMounts: [...RUNTIME_MOUNTS, ...(container.volumeMounts ?? [])],
+      },
+    ],
+    volumes: [...RUNTIME_VOLUMES, ...(props.volumes ?? [])],
+  };
+}
+
 /** What a component workload shares with the shard: settings, credentials, and its own env entries. */
 export interface PodSettings {
   /** The component name (`web`, `jvb`, ...), in labels and selectors. */

@@ -230,10 +230,10 @@ const autoscaling = z
       .describe('Average bytes per second a bridge sends that the `networkTransmit` metric aims at (HPI ran 100 kB/s).'),
     customMetrics: z
       .strictObject({
-        jvbStress: metricName(CUSTOM_METRICS.jvbStress, 'Name under which the custom metrics API serves the bridges\' `jitsi_jvb_stress`.'),
+        jvbStress: metricName(CUSTOM_METRICS.jvbStress, "Name under which the custom metrics API serves the bridges' `jitsi_jvb_stress`."),
         networkTransmit: metricName(
           CUSTOM_METRICS.networkTransmit,
-          'Name under which the custom metrics API serves a pod\'s transmitted bytes per second (a rate of `container_network_transmit_bytes_total`).',
+          "Name under which the custom metrics API serves a pod's transmitted bytes per second (a rate of `container_network_transmit_bytes_total`).",
         ),
       })
       .prefault({})

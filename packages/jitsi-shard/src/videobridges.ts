@@ -18,14 +18,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
-import {
-  applyPodSettings,
-  ComponentDisruptionBudget,
-  CONTAINER_SECURITY_CONTEXT,
-  POD_SECURITY_CONTEXT,
-  RUNTIME_MOUNTS,
-  RUNTIME_VOLUMES,
-} from './_pod';
+import { applyPodSettings, ComponentDisruptionBudget, componentPodSpec } from './_pod';
 import { GRACEFUL_SHUTDOWN_SCRIPT, SCRIPTS_DIR, START_SCRIPT } from './jvb-scripts';
 import { CREDENTIAL_KEYS, PORTS, type ShardSettings } from './shard-settings';
 import type { JitsiShardValues } from './values';
@@ -70,33 +63,22 @@ export class Videobridges extends Construct {
       data: scripts,
     });
 
+    const health = { httpGet: { path: '/about/health', port: k8s.IntOrString.fromString('http') } };
     const podSpec: k8s.PodSpec = {
-      automountServiceAccountToken: false,
-      securityContext: POD_SECURITY_CONTEXT,
-      terminationGracePeriodSeconds: 7200,
-      containers: [
-        {
-          name: JVB_COMPONENT,
-          image: `${v.image.repository}:${v.image.tag}`,
-          envFrom: [{ configMapRef: { name: settings.configMapName } }],
+      ...componentPodSpec({
+        component: JVB_COMPONENT,
+        values: v,
+        settingsConfigMap: settings.configMapName,
+        container: {
           ports: [],
-          readinessProbe: {
-            httpGet: { path: '/about/health', port: k8s.IntOrString.fromString('http') },
-            periodSeconds: 5,
-            failureThreshold: 3,
-          },
-          livenessProbe: {
-            httpGet: { path: '/about/health', port: k8s.IntOrString.fromString('http') },
-            initialDelaySeconds: 30,
-            periodSeconds: 10,
-            failureThreshold: 3,
-          },
+          readinessProbe: { ...health, periodSeconds: 5, failureThreshold: 3 },
+          livenessProbe: { ...health, initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3 },
           lifecycle: { preStop: { exec: { command: ['/bin/sh', `${SCRIPTS_DIR}/graceful-shutdown.sh`] } } },
-          securityContext: CONTAINER_SECURITY_CONTEXT,
-          volumeMounts: [...RUNTIME_MOUNTS, { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true }],
+          volumeMounts: [{ name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true }],
         },
-      ],
-      volumes: [...RUNTIME_VOLUMES, { name: 'scripts', configMap: { name } }],
+        volumes: [{ name: 'scripts', configMap: { name } }],
+      }),
+      terminationGracePeriodSeconds: 7200,
     };
     const template = { metadata: {}, spec: podSpec };
 

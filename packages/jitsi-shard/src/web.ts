@@ -2,14 +2,7 @@ import { each, type HelmChart, json, omitIfEmpty } from '@meetscale/chart-toolki
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
-import {
-  applyPodSettings,
-  ComponentDisruptionBudget,
-  CONTAINER_SECURITY_CONTEXT,
-  POD_SECURITY_CONTEXT,
-  RUNTIME_MOUNTS,
-  RUNTIME_VOLUMES,
-} from './_pod';
+import { ComponentDeployment } from './component-deployment';
 import { PORTS, type ShardSettings } from './shard-settings';
 import type { JitsiShardValues } from './values';
 
@@ -39,47 +32,25 @@ export class Web extends Construct {
     const name = String(chart.componentName(COMPONENT));
     this.serviceName = name;
     const labels = chart.standardLabels(COMPONENT);
-    const selector = chart.selectorLabels(COMPONENT);
 
-    const deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name, labels },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        template: {
-          metadata: {},
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: POD_SECURITY_CONTEXT,
-            containers: [
-              {
-                name: COMPONENT,
-                image: `${v.image.repository}:${v.image.tag}`,
-                envFrom: [{ configMapRef: { name: settings.configMapName } }],
-                ports: [{ name: 'http', containerPort: PORTS.webHttp, protocol: 'TCP' }],
-                // The image has no health endpoint; nginx answering the app page is the health signal.
-                readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('http') }, periodSeconds: 5, failureThreshold: 3 },
-                livenessProbe: {
-                  httpGet: { path: '/', port: k8s.IntOrString.fromString('http') },
-                  initialDelaySeconds: 10,
-                  periodSeconds: 10,
-                  failureThreshold: 3,
-                },
-                securityContext: CONTAINER_SECURITY_CONTEXT,
-                volumeMounts: RUNTIME_MOUNTS,
-              },
-            ],
-            volumes: RUNTIME_VOLUMES,
-          },
-        },
-      },
-    });
-    chart.setField(deployment, '/spec/replicas', v.replicaCount);
-    applyPodSettings(chart, deployment, {
+    const web = new ComponentDeployment(this, 'component', {
+      chart,
+      settings,
       component: COMPONENT,
       values: v,
-      checksums: { 'checksum/settings': settings.checksum },
+      replicas: v.replicaCount,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+      container: {
+        ports: [{ name: 'http', containerPort: PORTS.webHttp, protocol: 'TCP' }],
+        // The image has no health endpoint; nginx answering the app page is the health signal.
+        readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('http') }, periodSeconds: 5, failureThreshold: 3 },
+        livenessProbe: {
+          httpGet: { path: '/', port: k8s.IntOrString.fromString('http') },
+          initialDelaySeconds: 10,
+          periodSeconds: 10,
+          failureThreshold: 3,
+        },
+      },
       // TLS ends at the ingress (or HAProxy); nginx serves plain HTTP inside the cluster.
       env: [
         [
@@ -88,15 +59,11 @@ export class Web extends Construct {
           { name: 'ENABLE_LETSENCRYPT', value: '0' },
         ],
       ],
+      servicePorts: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
     });
-
-    const service = new k8s.KubeService(this, 'service', {
-      metadata: { name, labels },
-      spec: { selector, ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
-    });
-    chart.setField(service, '/metadata/annotations', v.service.annotations);
-    chart.setField(service, '/spec/type', v.service.type);
-    chart.setField(service, '/spec/ports/0/port', v.service.port);
+    chart.setField(web.service, '/metadata/annotations', v.service.annotations);
+    chart.setField(web.service, '/spec/type', v.service.type);
+    chart.setField(web.service, '/spec/ports/0/port', v.service.port);
 
     const rules = chart.defineList(
       'web-ingress-rules',
@@ -116,7 +83,5 @@ export class Web extends Construct {
     chart.setField(ingress, '/spec/rules', rules);
     chart.setField(ingress, '/spec/tls', v.ingress.tls);
     chart.renderWhen(ingress, v.ingress.enabled);
-
-    new ComponentDisruptionBudget(this, 'disruption-budget', { chart, component: COMPONENT, values: v });
   }
 }
