@@ -7,6 +7,7 @@ export { expressionOf, HelmValue, isHelmValue, type Refs, type SchemaNode, typeO
 export * from './helm-yaml';
 export * from './render-expression';
 export * from './render-templates';
+export * from './service-ingress';
 export * from './template-functions';
 export * from './values-schema';
 export * from './values-yaml';

@@ -1,4 +1,4 @@
-import { each, type HelmChart, json, omitIfEmpty, sha256 } from '@meetscale/chart-toolkit';
+import { type HelmChart, omitIfEmpty, ServiceIngress, sha256 } from '@meetscale/chart-toolkit';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -170,27 +170,15 @@ export class Haproxy extends Construct {
     chart.setField(pdb, '/spec/maxUnavailable', v.podDisruptionBudget.maxUnavailable);
     chart.renderWhen(pdb, v.podDisruptionBudget.enabled);
 
-    const rules = chart.defineList(
-      'ingress-rules',
-      each(
-        v.ingress.hosts,
-        (host) =>
-          `- host: ${json(host.host)}\n  http:\n    paths:\n${each(
-            host.paths,
-            (path) =>
-              `      - path: ${json(path.path)}\n        pathType: ${json(path.pathType)}\n        backend:\n          service:\n            name: ${json(chart.fullname)}\n            port:\n              name: http\n`,
-          )}`,
-      ),
-    );
-    const ingress = new k8s.KubeIngress(this, 'ingress', {
-      metadata: { name, labels },
-      spec: {},
+    new ServiceIngress(this, 'ingress', {
+      chart: chart as HelmChart<unknown>,
+      values: v.ingress,
+      name,
+      labels,
+      serviceName: chart.fullname,
+      servicePort: 'http',
+      rulesTemplate: 'ingress-rules',
     });
-    chart.setField(ingress, '/metadata/annotations', v.ingress.annotations);
-    chart.setField(ingress, '/spec/ingressClassName', omitIfEmpty(v.ingress.className));
-    chart.setField(ingress, '/spec/rules', rules);
-    chart.setField(ingress, '/spec/tls', v.ingress.tls);
-    chart.renderWhen(ingress, v.ingress.enabled);
 
     const serviceMonitor = new ApiObject(this, 'servicemonitor', {
       apiVersion: 'monitoring.coreos.com/v1',

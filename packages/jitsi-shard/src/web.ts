@@ -1,4 +1,4 @@
-import { each, type HelmChart, json, omitIfEmpty } from '@meetscale/chart-toolkit';
+import { type HelmChart, ServiceIngress } from '@meetscale/chart-toolkit';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
@@ -31,7 +31,6 @@ export class Web extends Construct {
     const v = chart.values.web;
     const name = String(chart.componentName(COMPONENT));
     this.serviceName = name;
-    const labels = chart.standardLabels(COMPONENT);
 
     const web = new ComponentDeployment(this, 'component', {
       chart,
@@ -65,23 +64,14 @@ export class Web extends Construct {
     chart.setField(web.service, '/spec/type', v.service.type);
     chart.setField(web.service, '/spec/ports/0/port', v.service.port);
 
-    const rules = chart.defineList(
-      'web-ingress-rules',
-      each(
-        v.ingress.hosts,
-        (host) =>
-          `- host: ${json(host.host)}\n  http:\n    paths:\n${each(
-            host.paths,
-            (path) =>
-              `      - path: ${json(path.path)}\n        pathType: ${json(path.pathType)}\n        backend:\n          service:\n            name: ${json(chart.componentName(COMPONENT))}\n            port:\n              name: http\n`,
-          )}`,
-      ),
-    );
-    const ingress = new k8s.KubeIngress(this, 'ingress', { metadata: { name, labels }, spec: {} });
-    chart.setField(ingress, '/metadata/annotations', v.ingress.annotations);
-    chart.setField(ingress, '/spec/ingressClassName', omitIfEmpty(v.ingress.className));
-    chart.setField(ingress, '/spec/rules', rules);
-    chart.setField(ingress, '/spec/tls', v.ingress.tls);
-    chart.renderWhen(ingress, v.ingress.enabled);
+    new ServiceIngress(this, 'ingress', {
+      chart: chart as HelmChart<unknown>,
+      values: v.ingress,
+      name,
+      labels: chart.standardLabels(COMPONENT),
+      serviceName: chart.componentName(COMPONENT),
+      servicePort: 'http',
+      rulesTemplate: 'web-ingress-rules',
+    });
   }
 }

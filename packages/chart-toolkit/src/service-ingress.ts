@@ -1,0 +1,66 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { z } from 'zod';
+
+import type { ingressValues } from './common-values';
+import type { HelmChart } from './helm-chart';
+import type { HelmValue, Refs } from './helm-value';
+import { each, json, omitIfEmpty } from './template-functions';
+
+/** The values of an `ingressValues()` block. */
+export type IngressValues = z.output<ReturnType<typeof ingressValues>>;
+
+/** Settings of the ServiceIngress construct. */
+export interface ServiceIngressProps {
+  /** The chart the Ingress belongs to. */
+  readonly chart: HelmChart<unknown>;
+  /** The chart's `ingressValues()` block. */
+  readonly values: Refs<IngressValues>;
+  /** Name of the Ingress. */
+  readonly name: string;
+  /** Labels of the Ingress. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The Service every path routes to. */
+  readonly serviceName: HelmValue<string>;
+  /** The name of the Service port every path routes to (a DNS label). */
+  readonly servicePort: string;
+  /** Name of the text template that renders the rules (unique within the chart). */
+  readonly rulesTemplate: string;
+}
+
+/**
+ * An Ingress to one Service, rendered when `ingress.enabled`: class, annotations and TLS passed through, and
+ * one rule per `ingress.hosts` entry with its paths (item defaults applied at install time).
+ */
+export class ServiceIngress extends Construct {
+  public constructor(scope: Construct, id: string, props: ServiceIngressProps) {
+    super(scope, id);
+    const { chart, values } = props;
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.servicePort)) {
+      throw new Error(`ServiceIngress ${id}: service port name "${props.servicePort}" is not a DNS label`);
+    }
+    const backend = `        backend:\n          service:\n            name: ${json(props.serviceName)}\n            port:\n              name: ${props.servicePort}\n`;
+    const rules = chart.defineList(
+      props.rulesTemplate,
+      each(
+        values.hosts,
+        (host) =>
+          `- host: ${json(host.host)}\n  http:\n    paths:\n${each(
+            host.paths,
+            (path) => `      - path: ${json(path.path)}\n        pathType: ${json(path.pathType)}\n${backend}`,
+          )}`,
+      ),
+    );
+    const ingress = new ApiObject(this, 'ingress', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: props.name, labels: { ...props.labels } },
+      spec: {},
+    });
+    chart.setField(ingress, '/metadata/annotations', values.annotations);
+    chart.setField(ingress, '/spec/ingressClassName', omitIfEmpty(values.className));
+    chart.setField(ingress, '/spec/rules', rules);
+    chart.setField(ingress, '/spec/tls', values.tls);
+    chart.renderWhen(ingress, values.enabled);
+  }
+}
