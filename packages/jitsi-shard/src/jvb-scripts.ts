@@ -13,6 +13,7 @@ export const SCRIPTS_DIR = '/scripts';
  */
 export const START_SCRIPT = `#!/bin/sh
 set -eu
+base="\${JVB_NODE_PORT_BASE:?start.sh: JVB_NODE_PORT_BASE is not set}"
 ordinal="\${HOSTNAME##*-}"
 case "$ordinal" in
   '' | *[!0-9]*)
@@ -20,7 +21,7 @@ case "$ordinal" in
     exit 1
     ;;
 esac
-JVB_PORT=$((JVB_NODE_PORT_BASE + ordinal))
+JVB_PORT=$((base + ordinal))
 export JVB_PORT
 echo "start.sh: bridge $ordinal listens on UDP port $JVB_PORT"
 exec "$@"
