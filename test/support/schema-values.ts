@@ -63,7 +63,21 @@ export function pointer(path: readonly (string | number)[]): string {
   return path.map((key) => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
-const STRING_CANDIDATES = ['alt-value', 'example.org', '10.0.0.42', '/alt', '42s', '7m', '250m', '3Gi', '42', '17k', 'Prefix', 'x', '10.42.0.0/16'];
+const STRING_CANDIDATES = [
+  'alt-value',
+  'example.org',
+  '10.0.0.42',
+  '/alt',
+  '42s',
+  '7m',
+  '250m',
+  '3Gi',
+  '42',
+  '17k',
+  'Prefix',
+  'x',
+  '10.42.0.0/16',
+];
 
 function typeList(node: SchemaNode): string[] {
   if (node.type === undefined) return node.anyOf?.flatMap(typeList) ?? [];
