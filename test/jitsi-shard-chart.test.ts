@@ -263,6 +263,17 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
     });
   });
 
+  describe('shard settings', () => {
+    test('address prosody by its fully qualified Service name, which nginx resolves without search domains', () => {
+      // GIVEN a cluster domain WHEN rendered THEN web proxies BOSH, and jicofo and the bridges connect, to prosody's FQDN
+      const settings = one(render({ clusterDomain: 'k8s.example' }), 'ConfigMap', 'shard-0-jitsi-shard-settings').data;
+      expect(settings.XMPP_BOSH_URL_BASE).toBe('http://shard-0-jitsi-shard-prosody.jitsi.svc.k8s.example:5280');
+      expect(settings.XMPP_SERVER).toBe('shard-0-jitsi-shard-prosody.jitsi.svc.k8s.example');
+      // AND that is the prosody Service of this release
+      expect(one(render(), 'Service', 'shard-0-jitsi-shard-prosody').spec.ports.map((port: any) => port.port)).toEqual([5222, 5280]);
+    });
+  });
+
   describe('authentication', () => {
     test('switches prosody, jicofo and web to JWT with the signing secret from an existing Secret', () => {
       const manifests = render({ auth: { type: 'jwt', jwt: { appId: 'portal', existingSecret: 'jwt', secretKey: 'key' } } });

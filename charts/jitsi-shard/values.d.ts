@@ -20,6 +20,10 @@ export interface JitsiShardValues {
    */
   domain?: string;
   /**
+   * Cluster DNS domain. The prosody address is fully qualified (`<service>.<namespace>.svc.<clusterDomain>`) because nginx in the web image resolves it at run time without search domains.
+   */
+  clusterDomain?: string;
+  /**
    * Time zone of the components (logs).
    */
   timezone?: string;

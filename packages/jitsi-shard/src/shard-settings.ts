@@ -59,7 +59,9 @@ export class ShardSettings extends Construct {
     super(scope, id);
     const { chart } = props;
     const v = chart.values;
-    const prosody = String(chart.componentName('prosody'));
+    // Fully qualified: web's nginx proxies BOSH with variables in proxy_pass, so it resolves the name at run time
+    // through its `resolver`, which applies no search domains.
+    const prosody = `${chart.componentName('prosody')}.${chart.release.namespace}.svc.${v.clusterDomain}`;
     const jwt = eq(v.auth.type, 'jwt');
     const yesNo = (condition: HelmValue<unknown>): string => String(ternary(condition, '1', '0', 'string'));
     const joined = (list: HelmValue<unknown>): string => String(expr(`(join "," ${expressionOf(list)})`, 'string'));

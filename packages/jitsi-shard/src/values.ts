@@ -295,6 +295,11 @@ export const jitsiShardValues = z.strictObject({
   domain: hostname()
     .default('meet.example.org')
     .describe('Public hostname users open (`PUBLIC_URL` is `https://<domain>`); the same for every shard behind one HAProxy.'),
+  clusterDomain: hostname()
+    .default('cluster.local')
+    .describe(
+      'Cluster DNS domain. The prosody address is fully qualified (`<service>.<namespace>.svc.<clusterDomain>`) because nginx in the web image resolves it at run time without search domains.',
+    ),
   timezone: z
     .string()
     .regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'must be a tz database name such as Europe/Berlin')
