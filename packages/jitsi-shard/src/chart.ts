@@ -159,6 +159,17 @@ with a message when the Secret is missing.
 - Resources default to HPI's production figures: bridges 8 CPU / 1000Mi (limit 2000Mi, JVM heap 1500m), web
   400m/300Mi, jicofo 400m/400Mi, prosody 300m/300Mi.
 
+## Limits
+
+- The autoscaler decides how many bridges run, not which one goes: a scale-down may pick a busy bridge. It does
+  not cut the lesson (the bridge drains first), but its capacity stays in use until its last conference ends.
+- prosody and jicofo run once per shard; a shard is the unit of redundancy (HAProxy moves new rooms away from a
+  shard whose web fails its checks).
+- Rotating the passwords inside \`credentials.existingSecret\` in place does not restart the pods; rename the Secret
+  (or restart the shard) to roll them.
+- \`helm template\` cannot read the credentials of an installed release and prints new random ones; what is
+  installed keeps its own (\`helm upgrade\` reads them with \`lookup\`).
+
 ## Upgrading
 
 \`helm upgrade\` keeps the credentials, rolls web one pod at a time, recreates prosody and jicofo (a few seconds
