@@ -10,7 +10,7 @@
  * Everything listens on 127.0.0.1 only and nothing is contacted beyond it: the DNS has no upstream. Helm runs
  * synchronously, but only in beforeAll before any server is started; every other program runs as an async child.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -28,9 +28,8 @@ import {
   queryA,
   requireProgram,
   startLoopbackDns,
-  stopGroup,
-  trackChild,
 } from './support/loopback-dns';
+import { startServerProcess } from './support/processes';
 
 const NGINX_BIN = '/usr/sbin/nginx';
 const CHART = 'jitsi-shard';
@@ -244,34 +243,24 @@ async function startNginx(dnsPort: number, upstreamBase: string, xmppDomain: str
     throw new Error(`nginx -t rejected the config:\n${check.output}\n${config}`);
   }
 
-  const child = spawn(NGINX_BIN, ['-c', file, '-p', `${dir}/`], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  trackChild(child);
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-64 * 1024);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let spawnError: Error | undefined;
-  child.once('error', (error) => (spawnError = error));
+  const server = startServerProcess(NGINX_BIN, ['-c', file, '-p', `${dir}/`]);
   const errorLog = (): string => {
     const path = join(dir, 'error.log');
     return existsSync(path) ? readFileSync(path, 'utf8') : '';
   };
-  let stopped: Promise<void> | undefined;
   const handle: Nginx = {
     port,
     check,
     config,
     errorLog,
-    stop: () => (stopped ??= stopGroup(child, 3_000).finally(() => rmSync(dir, { recursive: true, force: true }))),
+    stop: () => server.stop(3_000).finally(() => rmSync(dir, { recursive: true, force: true })),
   };
   started.push(handle);
 
   const deadline = Date.now() + NGINX_STARTUP_MS;
   for (;;) {
-    if (spawnError !== undefined) throw spawnError;
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nginx exited during startup:\n${output}\n${errorLog()}`);
+    if (server.spawnError !== undefined) throw server.spawnError;
+    if (server.exited) throw new Error(`nginx exited during startup:\n${server.output()}\n${errorLog()}`);
     if (await acceptsConnections(port)) return handle;
     if (Date.now() > deadline) throw new Error(`nginx not listening on 127.0.0.1:${port} after ${NGINX_STARTUP_MS} ms:\n${errorLog()}`);
     await sleep(25);

@@ -1,10 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { startServerProcess } from './processes';
 
 /** The HAProxy binary the tests run (Debian's HAProxy 2.6, built with the Prometheus exporter). */
 export const HAPROXY_BIN = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
@@ -272,34 +274,6 @@ export interface HaproxyHandle {
   stop(): Promise<void>;
 }
 
-const OUTPUT_LIMIT = 64 * 1024;
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function _killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function _waitExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.off('exit', onExit);
-      resolve(false);
-    }, ms);
-    const onExit = (): void => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    child.once('exit', onExit);
-  });
-}
-
 /** Whether something accepts TCP connections on 127.0.0.1:port (500 ms bound). */
 export function acceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -385,48 +359,23 @@ export async function startHaproxy(config: LoopbackConfig, localPeerName: string
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, config.text);
   const cli = new _MasterCli(join(dir, 'master.sock'));
-  const child = spawn(HAPROXY_BIN, ['-W', '-db', '-S', join(dir, 'master.sock'), '-f', file, '-L', localPeerName], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => running.forEach((leftover) => _killGroup(leftover, 'SIGKILL')));
-  }
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let spawnError: Error | undefined;
-  child.once('error', (error) => (spawnError = error));
-  child.once('exit', () => running.delete(child));
-
+  const server = startServerProcess(HAPROXY_BIN, ['-W', '-db', '-S', join(dir, 'master.sock'), '-f', file, '-L', localPeerName]);
   let stopped: Promise<void> | undefined;
   const handle: HaproxyHandle = {
-    pid: child.pid ?? -1,
+    pid: server.child.pid ?? -1,
     peerName: localPeerName,
     ports: config.frontendPorts,
     get exited() {
-      return child.exitCode !== null || child.signalCode !== null;
+      return server.exited;
     },
-    output: () => output,
+    output: () => server.output(),
     cli: (command, timeoutMs = 2_000) => cli.run(command, timeoutMs),
     stop: () =>
       (stopped ??= (async () => {
         try {
           cli.close();
-          _killGroup(child, 'SIGTERM');
-          if (!(await _waitExit(child, 3_000))) {
-            _killGroup(child, 'SIGKILL');
-            await _waitExit(child, 2_000);
-          }
+          await server.stop(3_000);
         } finally {
-          child.stdout?.destroy();
-          child.stderr?.destroy();
-          running.delete(child);
           rmSync(dir, { recursive: true, force: true });
         }
       })()),
@@ -436,11 +385,13 @@ export async function startHaproxy(config: LoopbackConfig, localPeerName: string
     const deadline = Date.now() + startupMs;
     for (const [frontend, port] of Object.entries(config.frontendPorts)) {
       for (;;) {
-        if (spawnError !== undefined) throw spawnError;
-        if (handle.exited) throw new Error(`haproxy -L ${localPeerName} exited during startup:\n${output}`);
+        if (server.spawnError !== undefined) throw server.spawnError;
+        if (handle.exited) throw new Error(`haproxy -L ${localPeerName} exited during startup:\n${server.output()}`);
         if (await acceptsConnections(port)) break;
         if (Date.now() > deadline)
-          throw new Error(`haproxy -L ${localPeerName}: frontend ${frontend} not listening on ${port} after ${startupMs} ms:\n${output}`);
+          throw new Error(
+            `haproxy -L ${localPeerName}: frontend ${frontend} not listening on ${port} after ${startupMs} ms:\n${server.output()}`,
+          );
         await sleep(25);
       }
     }

@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { startServerProcess } from './processes';
 
 /** The dnsmasq binary (Debian's dnsmasq-base). */
 export const DNSMASQ_BIN = '/usr/sbin/dnsmasq';
@@ -149,59 +150,6 @@ export interface LoopbackDns {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** Sends a signal to a child's process group (it was spawned detached), if it is still running. */
-export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/** Resolves true once a child has exited, false after `ms`. */
-export function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.off('exit', onExit);
-      resolve(false);
-    }, ms);
-    const onExit = (): void => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    child.once('exit', onExit);
-  });
-}
-
-/** SIGTERM to a child's process group, SIGKILL after `graceMs`; resolves once it has exited (or gave up). */
-export async function stopGroup(child: ChildProcess, graceMs = 2_000): Promise<void> {
-  signalGroup(child, 'SIGTERM');
-  if (!(await waitExit(child, graceMs))) {
-    signalGroup(child, 'SIGKILL');
-    await waitExit(child, 2_000);
-  }
-  child.stdout?.destroy();
-  child.stderr?.destroy();
-}
-
-/**
- * Remembers a child spawned detached so that, should the test process end without stopping it, its process group
- * is killed on exit.
- */
-export function trackChild(child: ChildProcess): void {
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => running.forEach((leftover) => signalGroup(leftover, 'SIGKILL')));
-  }
-}
-
 /**
  * Starts dnsmasq as a loopback stand-in for the cluster DNS: listening on 127.0.0.1:<free port> only (UDP and TCP),
  * answering each of `names` (and names below it) with 127.0.0.1 and everything else with NXDOMAIN. It reads no
@@ -230,44 +178,29 @@ export async function startLoopbackDns(names: readonly string[], startupMs = 5_0
     ...names.map((name) => `--address=/${name}/${LOOPBACK}`),
     ...(process.getuid?.() === 0 ? ['--user=nobody', '--group=nogroup'] : []),
   ];
-  const child = spawn(DNSMASQ_BIN, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  trackChild(child);
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-64 * 1024);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let spawnError: Error | undefined;
-  child.once('error', (error) => (spawnError = error));
-
-  let stopped: Promise<void> | undefined;
+  const server = startServerProcess(DNSMASQ_BIN, args);
   const handle: LoopbackDns = {
     port,
-    pid: child.pid ?? -1,
+    pid: server.child.pid ?? -1,
     get exited() {
-      return child.exitCode !== null || child.signalCode !== null;
+      return server.exited;
     },
-    log: () => output,
-    stop: () =>
-      (stopped ??= stopGroup(child).finally(() => {
-        running.delete(child);
-        rmSync(dir, { recursive: true, force: true });
-      })),
+    log: () => server.output(),
+    stop: () => server.stop().finally(() => rmSync(dir, { recursive: true, force: true })),
   };
 
   try {
     const deadline = Date.now() + startupMs;
     const probe = names[0] ?? 'probe.invalid';
     for (;;) {
-      if (spawnError !== undefined) throw spawnError;
-      if (handle.exited) throw new Error(`dnsmasq exited during startup:\n${output}`);
+      if (server.spawnError !== undefined) throw server.spawnError;
+      if (handle.exited) throw new Error(`dnsmasq exited during startup:\n${server.output()}`);
       const answered = await queryA(port, probe, 200).then(
         () => true,
         () => false,
       );
       if (answered) break;
-      if (Date.now() > deadline) throw new Error(`dnsmasq does not answer on 127.0.0.1:${port} after ${startupMs} ms:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`dnsmasq does not answer on 127.0.0.1:${port} after ${startupMs} ms:\n${server.output()}`);
     }
     return handle;
   } catch (error) {
