@@ -1,0 +1,12 @@
+export {
+  ensureGoTool,
+  type EnsureGoToolOptions,
+  ensureGoTools,
+  GO_TOOLS_CACHE_ENV,
+  GoBuildError,
+  type GoTool,
+  goToolPath,
+  goToolsCacheRoot,
+  reportBuildsOnStderr,
+  WORKSPACE_ROOT,
+} from './go-tool';
