@@ -20,6 +20,12 @@ export interface GoTool {
   readonly moduleDir: string;
   /** Import path of the program's main package, e.g. `k8s.io/kubernetes/cmd/kube-apiserver`. */
   readonly packagePath: string;
+  /**
+   * `-X importpath.name=value` settings for the linker, such as the version a program reports of itself
+   * (a module build carries no release stamping).
+   * @default []
+   */
+  readonly linkerSettings?: readonly string[];
 }
 
 /**
@@ -33,13 +39,14 @@ export function goToolsCacheRoot(): string {
 
 /**
  * Where the binary of `tool` lives: `<cache>/<name>-<key>/<name>`, where the key hashes the pinning `go.mod`,
- * `go.sum` and the package path, so a changed pin builds anew instead of reusing a stale binary.
+ * `go.sum`, the package path and the linker settings, so a changed pin builds anew instead of reusing a stale binary.
  */
 export function goToolPath(tool: GoTool): string {
   const moduleDir = path.resolve(WORKSPACE_ROOT, tool.moduleDir);
   const hash = createHash('sha256');
   for (const file of ['go.mod', 'go.sum']) hash.update(fs.readFileSync(path.join(moduleDir, file)));
   hash.update(tool.packagePath);
+  for (const setting of tool.linkerSettings ?? []) hash.update(`\n${setting}`);
   return path.join(goToolsCacheRoot(), `${tool.name}-${hash.digest('hex').slice(0, 12)}`, tool.name);
 }
 
@@ -69,7 +76,7 @@ export interface EnsureGoToolOptions {
 
 /**
  * Returns the path of `tool`'s binary, building it first when the cache lacks it. The build runs
- * `go build -mod=readonly -trimpath` inside the pinning module, so every module comes from the proxy at the
+ * `go build -mod=readonly -trimpath` (stripped of debug symbols) inside the pinning module, so every module comes from the proxy at the
  * version `go.mod` selects and must match `go.sum`; it writes to a temporary file and renames it into place,
  * so an interrupted build leaves no binary behind.
  * @throws {GoBuildError} when the go command fails (or is missing), naming the tool and quoting its output
@@ -77,21 +84,84 @@ export interface EnsureGoToolOptions {
 export function ensureGoTool(tool: GoTool, options: EnsureGoToolOptions = {}): string {
   const binary = goToolPath(tool);
   if (fs.existsSync(binary)) return binary;
-  options.onBuild?.(tool);
   fs.mkdirSync(path.dirname(binary), { recursive: true });
+  const release = _lock(`${binary}.lock`);
+  try {
+    // another process may have built it while this one waited for the lock
+    if (!fs.existsSync(binary)) _build(tool, binary, options);
+  } finally {
+    release();
+  }
+  return binary;
+}
+
+/** Sleeps synchronously (a Go build is waited for from synchronous callers such as jest global setups). */
+function _sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Whether a process exists. */
+function _isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes an exclusive lock (a folder holding the owner's pid), waiting while another living process holds it,
+ * so that two test runs never build the same tool at once. A lock whose owner died is taken over.
+ * @returns the function that releases it
+ */
+function _lock(lockDir: string): () => void {
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+      return () => fs.rmSync(lockDir, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let owner = Number.NaN;
+      try {
+        owner = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+      } catch {
+        // the owner is between creating the folder and writing its pid
+      }
+      if (Number.isInteger(owner) && owner > 0 && !_isAlive(owner)) fs.rmSync(lockDir, { recursive: true, force: true });
+      else _sleep(500);
+    }
+  }
+}
+
+/** Runs `go build` for one tool into a temporary file and renames it to `binary`. */
+function _build(tool: GoTool, binary: string, options: EnsureGoToolOptions): void {
+  options.onBuild?.(tool);
   const partial = `${binary}.partial-${process.pid}`;
-  const result = spawnSync('go', ['build', '-mod=readonly', '-trimpath', '-o', partial, tool.packagePath], {
-    cwd: path.resolve(WORKSPACE_ROOT, tool.moduleDir),
-    env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -buildvcs=false', CGO_ENABLED: '0' },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const result = spawnSync(
+    'go',
+    [
+      'build',
+      '-mod=readonly',
+      '-trimpath',
+      `-ldflags=${['-s', '-w', ...(tool.linkerSettings ?? []).map((setting) => `-X ${setting}`)].join(' ')}`,
+      '-o',
+      partial,
+      tool.packagePath,
+    ],
+    {
+      cwd: path.resolve(WORKSPACE_ROOT, tool.moduleDir),
+      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -buildvcs=false' },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (result.error !== undefined || result.status !== 0) {
     fs.rmSync(partial, { force: true });
     throw new GoBuildError(tool, result.error !== undefined ? `go: ${result.error.message}` : `${result.stdout}${result.stderr}`);
   }
   fs.renameSync(partial, binary);
-  return binary;
 }
 
 /** {@link ensureGoTool} for each tool in order (one at a time: a Go build already uses every core). */

@@ -64,3 +64,29 @@ describe('ensureGoTool', () => {
     expect(fs.existsSync(path.dirname(goToolPath(tool))) ? fs.readdirSync(path.dirname(goToolPath(tool))) : []).toEqual([]);
   });
 });
+
+describe('ensureGoTool with a lock left behind', () => {
+  it('takes over the build lock of a process that died', () => {
+    // GIVEN a lock folder whose owner process no longer exists
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'go-tools-lock-'));
+    const previous = process.env[GO_TOOLS_CACHE_ENV];
+    process.env[GO_TOOLS_CACHE_ENV] = path.join(work, 'cache');
+    try {
+      writeModule(path.join(work, 'module'), 'locked');
+      const tool: GoTool = { name: 'greeter', moduleDir: path.join(work, 'module'), packagePath: 'example.test/greeter' };
+      const dead = spawnSync('true').pid as number;
+      const lock = `${goToolPath(tool)}.lock`;
+      fs.mkdirSync(lock, { recursive: true });
+      fs.writeFileSync(path.join(lock, 'pid'), String(dead));
+      // WHEN the tool is ensured
+      const binary = ensureGoTool(tool);
+      // THEN it is built and the lock is gone
+      expect(spawnSync(binary, { encoding: 'utf8' }).stdout).toBe('locked\n');
+      expect(fs.existsSync(lock)).toBe(false);
+    } finally {
+      if (previous === undefined) delete process.env[GO_TOOLS_CACHE_ENV];
+      else process.env[GO_TOOLS_CACHE_ENV] = previous;
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,350 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { reportBuildsOnStderr } from '@meetscale/go-tools';
+
+import { type ControlPlaneBinaries, ensureControlPlaneBinaries, kubernetesVersion } from './control-plane-tools';
+import { KubeClient, waitFor } from './kube-client';
+import { kubeconfig } from './kubeconfig';
+import { kwokNodes, type NodePoolShape } from './kwok-nodes';
+import { freeLoopbackPort } from './loopback-port';
+import { isAlive, logTail, type ManagedProcess, startProcess, stopProcessGroups } from './managed-process';
+import { installUpstreamCrds } from './upstream-crds';
+
+/** Options of {@link ControlPlane.start}. */
+export interface ControlPlaneOptions {
+  /**
+   * The folder for etcd's data, keys, kubeconfigs, logs and the state file; created when missing, and
+   * removed by {@link ControlPlane.stop} when the control plane created it.
+   * @default - a new temporary folder
+   */
+  readonly dir?: string;
+  /**
+   * kwok nodes to create once the control plane is up; it returns when all are Ready.
+   * @default - none
+   */
+  readonly nodePools?: readonly NodePoolShape[];
+  /**
+   * Whether to install the upstream CRDs (`UPSTREAM_CRD_SOURCES`: Prometheus Operator, cert-manager,
+   * Gateway API) from their pinned modules before returning.
+   * @default false
+   */
+  readonly upstreamCrds?: boolean;
+  /**
+   * Whether the programs outlive this process (the `cluster up` command); otherwise they are stopped when
+   * this process exits.
+   * @default false
+   */
+  readonly detached?: boolean;
+  /**
+   * Reports progress (e.g. on standard error).
+   * @default - nothing is reported
+   */
+  readonly log?: (line: string) => void;
+}
+
+/** What `state.json` in a control plane's folder records, so another process can stop it. */
+export interface ControlPlaneState {
+  /** The process that started the control plane. */
+  readonly ownerPid: number;
+  /** Whether it outlives its owner. */
+  readonly detached: boolean;
+  /** The API server's URL. */
+  readonly server: string;
+  /** The admin kubeconfig. */
+  readonly kubeconfig: string;
+  /** The programs, as process group ids, in start order. */
+  readonly processes: ReadonlyArray<{ readonly name: string; readonly pid: number }>;
+}
+
+/** The prefix of temporary control-plane folders, so that folders of dead test processes can be swept. */
+const TEMP_PREFIX = 'meetscale-cluster-';
+
+/** The service CIDR of the cluster (Service ClusterIPs come from here; nothing is routed). */
+export const SERVICE_CIDR = '10.96.0.0/16';
+
+/** The pod CIDR kwok assigns pod IPs from (written into pod status only; nothing is routed). */
+export const POD_CIDR = '10.244.0.1/16';
+
+/** Stops the programs recorded in a control plane folder's state file and removes the file. */
+export async function stopRecordedControlPlane(dir: string): Promise<boolean> {
+  const stateFile = path.join(dir, 'state.json');
+  if (!fs.existsSync(stateFile)) return false;
+  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ControlPlaneState;
+  await stopProcessGroups(
+    state.processes.map((entry) => entry.pid),
+    5_000,
+  );
+  fs.rmSync(stateFile, { force: true });
+  return true;
+}
+
+/** Stops and removes temporary control planes whose (non-detached) owner process has died. */
+async function _sweepOrphans(): Promise<void> {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const dir = path.join(os.tmpdir(), name);
+    const stateFile = path.join(dir, 'state.json');
+    try {
+      const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ControlPlaneState;
+      if (state.detached || isAlive(state.ownerPid)) continue;
+      await stopRecordedControlPlane(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // a folder being set up (no state file yet) or removed meanwhile
+    }
+  }
+}
+
+/** Random bearer tokens for the identities of the control plane. */
+function _tokens(): Record<'admin' | 'controllerManager' | 'scheduler' | 'kwok', string> {
+  const token = (): string => randomBytes(24).toString('hex');
+  return { admin: token(), controllerManager: token(), scheduler: token(), kwok: token() };
+}
+
+/**
+ * A real Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver (with its default admission plugins,
+ * Pod Security among them, and RBAC), kube-controller-manager and kube-scheduler, built from the pinned
+ * Kubernetes modules, plus kwok, which drives Node objects and moves the pods bound to them to Running and
+ * Ready without running any container. Every port is a free loopback port chosen at start.
+ */
+export class ControlPlane {
+  /**
+   * Builds what is missing, starts every program, waits until the API server is ready, the controllers
+   * work (the `default` ServiceAccount exists) and the requested kwok nodes are Ready.
+   * @throws naming the program that failed and the end of its log; everything started is stopped again
+   */
+  static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+    const log = options.log ?? ((): void => undefined);
+    const binaries = ensureControlPlaneBinaries({ onBuild: reportBuildsOnStderr });
+    await _sweepOrphans();
+    const ownsDir = options.dir === undefined;
+    const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
+    fs.mkdirSync(dir, { recursive: true });
+    const plane = new ControlPlane(dir, ownsDir, options.detached ?? false, binaries);
+    try {
+      await plane._boot(log);
+      if (options.upstreamCrds === true) {
+        log('upstream CRDs');
+        await installUpstreamCrds(plane.client);
+      }
+      if (options.nodePools !== undefined) await plane.addNodes(options.nodePools);
+      return plane;
+    } catch (error) {
+      await plane.stop();
+      throw error;
+    }
+  }
+
+  /** The API server's URL, `https://127.0.0.1:<port>`, once started. */
+  server = '';
+  /** The admin kubeconfig (group `system:masters`), for Helm and humans. */
+  readonly kubeconfig: string;
+  private _client: KubeClient | undefined;
+  private readonly _processes: ManagedProcess[] = [];
+  private readonly _tokens = _tokens();
+
+  private constructor(
+    /** The control plane's folder. */
+    readonly dir: string,
+    private readonly _ownsDir: boolean,
+    private readonly _detached: boolean,
+    private readonly _binaries: ControlPlaneBinaries,
+  ) {
+    this.kubeconfig = path.join(dir, 'kubeconfig');
+  }
+
+  /** An admin client of the API server. */
+  get client(): KubeClient {
+    if (this._client === undefined) throw new Error('the control plane is not started');
+    return this._client;
+  }
+
+  /** The Kubernetes version the control plane runs (e.g. `1.33.13`). */
+  get version(): string {
+    return kubernetesVersion();
+  }
+
+  /** Creates the kwok nodes of each pool and waits until every one is Ready. */
+  async addNodes(pools: readonly NodePoolShape[]): Promise<void> {
+    const nodes = pools.flatMap((pool) => kwokNodes(pool, this.version)) as Array<{ metadata: { name: string } }>;
+    for (const node of nodes) await this.client.create('/api/v1/nodes', node);
+    for (const node of nodes) {
+      await waitFor(`node ${node.metadata.name} to become Ready`, async () => {
+        const current = await this.client.get(`/api/v1/nodes/${node.metadata.name}`);
+        const ready = (current.status?.conditions ?? []).find((condition: { type: string }) => condition.type === 'Ready');
+        // the node lifecycle controller lifts its not-ready taint shortly after the node turns Ready
+        const notReadyTaint = (current.spec?.taints ?? []).some((taint: { key: string }) => taint.key.startsWith('node.kubernetes.io/'));
+        return ready?.status === 'True' && !notReadyTaint ? true : undefined;
+      });
+    }
+  }
+
+  /** Stops every program (SIGTERM, then SIGKILL), and removes the folder when the control plane made it. */
+  async stop(): Promise<void> {
+    this._client?.close();
+    await stopProcessGroups(
+      [...this._processes].reverse().map((entry) => entry.pid),
+      2_000,
+    );
+    this._processes.length = 0;
+    fs.rmSync(path.join(this.dir, 'state.json'), { force: true });
+    if (this._ownsDir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Starts one program and records it in the state file. */
+  private _start(name: string, command: string, args: string[]): ManagedProcess {
+    const started = startProcess({ name, command, args, logFile: path.join(this.dir, `${name}.log`), detached: this._detached });
+    this._processes.push(started);
+    const state: ControlPlaneState = {
+      ownerPid: process.pid,
+      detached: this._detached,
+      server: this.server,
+      kubeconfig: this.kubeconfig,
+      processes: this._processes.map((entry) => ({ name: entry.name, pid: entry.pid })),
+    };
+    fs.writeFileSync(path.join(this.dir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
+    return started;
+  }
+
+  /** Waits for `probe`, failing early with the program's log when the program has exited. */
+  private async _waitForProgram<T>(
+    program: ManagedProcess,
+    what: string,
+    probe: () => Promise<T | undefined>,
+    timeoutMs = 90_000,
+  ): Promise<T> {
+    try {
+      return await waitFor(
+        what,
+        async () => {
+          const status = program.exitStatus();
+          if (status !== undefined) throw new Error(`${program.name} ${status}`);
+          return probe();
+        },
+        timeoutMs,
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- end of ${program.logFile} ---\n${logTail(program.logFile)}`);
+    }
+  }
+
+  /** Starts etcd, the API server, the controllers and kwok, in that order, each when the previous is ready. */
+  private async _boot(log: (line: string) => void): Promise<void> {
+    const dir = this.dir;
+    const [etcdClientPort, etcdPeerPort, apiserverPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+    const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
+    const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
+
+    log(`etcd on ${etcdUrl}`);
+    const etcd = this._start('etcd', this._binaries.etcd, [
+      `--data-dir=${path.join(dir, 'etcd')}`,
+      `--listen-client-urls=${etcdUrl}`,
+      `--advertise-client-urls=${etcdUrl}`,
+      `--listen-peer-urls=${peerUrl}`,
+      `--initial-advertise-peer-urls=${peerUrl}`,
+      `--initial-cluster=default=${peerUrl}`,
+      '--unsafe-no-fsync',
+      '--log-level=warn',
+    ]);
+    await this._waitForProgram(etcd, 'etcd to report health', async () => {
+      const response = await fetch(`${etcdUrl}/health`);
+      return response.ok && ((await response.json()) as { health?: string }).health === 'true' ? true : undefined;
+    });
+
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const saKey = path.join(dir, 'service-account.key');
+    const saPub = path.join(dir, 'service-account.pub');
+    fs.writeFileSync(saKey, privateKey, { mode: 0o600 });
+    fs.writeFileSync(saPub, publicKey);
+    const tokens = this._tokens;
+    const tokenFile = path.join(dir, 'tokens.csv');
+    fs.writeFileSync(
+      tokenFile,
+      [
+        `${tokens.admin},admin,admin,"system:masters"`,
+        `${tokens.controllerManager},system:kube-controller-manager,system:kube-controller-manager,"system:masters"`,
+        `${tokens.scheduler},system:kube-scheduler,system:kube-scheduler`,
+        `${tokens.kwok},kwok,kwok,"system:masters"`,
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    const certDir = path.join(dir, 'apiserver-certs');
+    this.server = `https://127.0.0.1:${apiserverPort}`;
+    log(`kube-apiserver ${this.version} on ${this.server}`);
+    const apiserver = this._start('kube-apiserver', this._binaries.apiserver, [
+      `--etcd-servers=${etcdUrl}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${apiserverPort}`,
+      `--cert-dir=${certDir}`,
+      `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${saPub}`,
+      `--service-account-signing-key-file=${saKey}`,
+      `--token-auth-file=${tokenFile}`,
+      '--authorization-mode=RBAC',
+      '--allow-privileged=true',
+      '--profiling=false',
+      '--v=1',
+    ]);
+    const caFile = path.join(certDir, 'apiserver.crt');
+    await this._waitForProgram(apiserver, 'kube-apiserver to write its serving certificate', async () =>
+      fs.existsSync(caFile) ? true : undefined,
+    );
+    const ca = fs.readFileSync(caFile, 'utf8');
+    this._client = new KubeClient({ server: this.server, token: tokens.admin, ca });
+    await this._waitForProgram(apiserver, 'kube-apiserver to be ready (/readyz)', async () => {
+      const response = await this.client.request('GET', '/readyz');
+      return response.status === 200 ? true : undefined;
+    });
+
+    const writeKubeconfig = (file: string, user: string, token: string): string => {
+      fs.writeFileSync(file, kubeconfig(this.server, ca, user, token), { mode: 0o600 });
+      return file;
+    };
+    writeKubeconfig(this.kubeconfig, 'admin', tokens.admin);
+    const controllerManagerConfig = writeKubeconfig(
+      path.join(dir, 'controller-manager.kubeconfig'),
+      'system:kube-controller-manager',
+      tokens.controllerManager,
+    );
+    const schedulerConfig = writeKubeconfig(path.join(dir, 'scheduler.kubeconfig'), 'system:kube-scheduler', tokens.scheduler);
+    const kwokConfig = writeKubeconfig(path.join(dir, 'kwok.kubeconfig'), 'kwok', tokens.kwok);
+
+    log('kube-controller-manager, kube-scheduler and kwok');
+    const controllerManager = this._start('kube-controller-manager', this._binaries.controllerManager, [
+      `--kubeconfig=${controllerManagerConfig}`,
+      '--leader-elect=false',
+      '--secure-port=0',
+      `--service-account-private-key-file=${saKey}`,
+      `--root-ca-file=${caFile}`,
+      '--horizontal-pod-autoscaler-sync-period=5s',
+      '--v=1',
+    ]);
+    this._start('kube-scheduler', this._binaries.scheduler, [
+      `--kubeconfig=${schedulerConfig}`,
+      '--leader-elect=false',
+      '--secure-port=0',
+      '--v=1',
+    ]);
+    this._start('kwok', this._binaries.kwok, [
+      `--kubeconfig=${kwokConfig}`,
+      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+      `--cidr=${POD_CIDR}`,
+      '--node-ip=127.0.0.1',
+    ]);
+    await this._waitForProgram(controllerManager, 'the controllers to create the default ServiceAccount', async () => {
+      const response = await this.client.request('GET', '/api/v1/namespaces/default/serviceaccounts/default');
+      return response.status === 200 ? true : undefined;
+    });
+    log(`ready: kubeconfig ${this.kubeconfig}`);
+  }
+}

@@ -1,0 +1,28 @@
+export {
+  ControlPlane,
+  type ControlPlaneOptions,
+  type ControlPlaneState,
+  POD_CIDR,
+  SERVICE_CIDR,
+  stopRecordedControlPlane,
+} from './control-plane';
+export {
+  CONTROL_PLANE_MODULE,
+  type ControlPlaneBinaries,
+  type ControlPlaneRole,
+  controlPlaneTools,
+  ensureControlPlaneBinaries,
+  kubernetesVersion,
+  missingControlPlaneBinaries,
+  pinnedModuleVersion,
+} from './control-plane-tools';
+export { KubeApiError, KubeClient, type KubeClientOptions, type KubeJson, type KubeResponse, waitFor } from './kube-client';
+export { KWOK_NODE_ANNOTATION, kwokNodes, type NodePoolShape, type NodeTaint } from './kwok-nodes';
+export {
+  CRD_MODULE,
+  installUpstreamCrds,
+  UPSTREAM_CRD_SOURCES,
+  type UpstreamCrd,
+  upstreamCrds,
+  type UpstreamCrdSource,
+} from './upstream-crds';

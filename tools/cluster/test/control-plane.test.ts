@@ -1,0 +1,136 @@
+import * as fs from 'node:fs';
+
+import { ControlPlane, KubeApiError, waitFor } from '../src';
+import { isAlive } from '../src/managed-process';
+
+const RESTRICTED = { 'pod-security.kubernetes.io/enforce': 'restricted' };
+
+/** A Deployment whose pods meet Pod Security `restricted` unless `hostPort` is given. */
+function deployment(name: string, options: { hostPort?: number; nodeSelector?: Record<string, string> } = {}): object {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          nodeSelector: options.nodeSelector,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'main',
+              image: 'registry.invalid/never-pulled:1',
+              ports: options.hostPort === undefined ? [] : [{ containerPort: 8080, hostPort: options.hostPort }],
+              resources: { requests: { cpu: '1', memory: '1Gi' } },
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+describe('ControlPlane', () => {
+  let plane: ControlPlane;
+
+  beforeAll(async () => {
+    plane = await ControlPlane.start({
+      nodePools: [
+        { name: 'system', count: 2, cpu: '4', memory: '16Gi', labels: { pool: 'system' } },
+        {
+          name: 'media',
+          count: 1,
+          cpu: '16',
+          memory: '32Gi',
+          labels: { pool: 'media' },
+          taints: [{ key: 'media', value: 'true', effect: 'NoSchedule' }],
+        },
+      ],
+      upstreamCrds: true,
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await plane?.stop();
+  });
+
+  it('serves the pinned Kubernetes version on a loopback port', async () => {
+    expect(plane.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const version = await plane.client.get('/version');
+    expect(version.gitVersion).toBe(`v${plane.version}`);
+    expect(fs.readFileSync(plane.kubeconfig, 'utf8')).toContain(plane.server);
+  });
+
+  it('has Ready kwok nodes shaped as asked', async () => {
+    const nodes = await plane.client.list('/api/v1/nodes');
+    expect(nodes.map((node) => node.metadata.name).sort()).toEqual(['media-0', 'system-0', 'system-1']);
+    const media = nodes.find((node) => node.metadata.name === 'media-0');
+    expect(media.status.allocatable).toMatchObject({ cpu: '16', memory: '32Gi' });
+    expect(media.spec.taints).toEqual([{ key: 'media', value: 'true', effect: 'NoSchedule' }]);
+  });
+
+  it('schedules pods by node selector and resources, and kwok makes them Ready', async () => {
+    await plane.client.create('/api/v1/namespaces', { metadata: { name: 'schedule', labels: RESTRICTED } });
+    await plane.client.create('/apis/apps/v1/namespaces/schedule/deployments', deployment('web', { nodeSelector: { pool: 'system' } }));
+    const pods = await waitFor('two Ready web pods', async () => {
+      const list = await plane.client.list('/api/v1/namespaces/schedule/pods', 'app=web');
+      const ready = list.filter((pod) => pod.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+      return ready.length === 2 ? ready : undefined;
+    });
+    expect(pods.map((pod) => pod.spec.nodeName).every((node: string) => node.startsWith('system-'))).toBe(true);
+  });
+
+  it('enforces Pod Security admission on labelled namespaces', async () => {
+    await plane.client.create('/api/v1/namespaces', { metadata: { name: 'strict', labels: RESTRICTED } });
+    const pod = (deployment('probe', { hostPort: 8080 }) as any).spec.template;
+    const refused = await plane.client.request('POST', '/api/v1/namespaces/strict/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'probe' },
+      spec: pod.spec,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toContain('violates PodSecurity "restricted:latest": hostPort');
+  });
+
+  it('validates custom resources against the upstream CRDs', async () => {
+    await plane.client.create('/api/v1/namespaces', { metadata: { name: 'monitors' } });
+    const monitor = (port: unknown): object => ({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'm' },
+      spec: { selector: { matchLabels: { app: 'x' } }, endpoints: [{ port, interval: '30s' }] },
+    });
+    await expect(plane.client.create('/apis/monitoring.coreos.com/v1/namespaces/monitors/servicemonitors', monitor(8080))).rejects.toThrow(
+      KubeApiError,
+    );
+    await expect(
+      plane.client.create('/apis/monitoring.coreos.com/v1/namespaces/monitors/servicemonitors', monitor('metrics')),
+    ).resolves.toMatchObject({
+      kind: 'ServiceMonitor',
+    });
+    for (const crd of ['certificates.cert-manager.io', 'httproutes.gateway.networking.k8s.io', 'prometheusrules.monitoring.coreos.com']) {
+      await expect(plane.client.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd}`)).resolves.toMatchObject({
+        metadata: { name: crd },
+      });
+    }
+  });
+
+  it('stops every program it started', async () => {
+    const state = JSON.parse(fs.readFileSync(`${plane.dir}/state.json`, 'utf8')) as { processes: Array<{ name: string; pid: number }> };
+    expect(state.processes.map((entry) => entry.name)).toEqual([
+      'etcd',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kwok',
+    ]);
+    await plane.stop();
+    expect(state.processes.filter((entry) => isAlive(entry.pid))).toEqual([]);
+    expect(fs.existsSync(plane.dir)).toBe(false);
+  }, 30_000);
+});
