@@ -1,0 +1,1 @@
+export { KUBERNETES } from './kubernetes';
