@@ -1,4 +1,5 @@
 import type { ChartDefinition } from './chart-definition';
+import { HELM_VERSIONS_ANNOTATION, SUPPORTED_HELM_VERSIONS } from './helm-versions';
 import { helmYaml } from './helm-yaml';
 
 /** `Chart.yaml` of a chart definition. */
@@ -15,6 +16,7 @@ export function chartYaml(definition: ChartDefinition, header: string): string {
     home: definition.home ?? 'https://github.com/meetscale/meetscale',
     sources: definition.sources ?? ['https://github.com/meetscale/meetscale'],
     maintainers: definition.maintainers ?? [{ name: 'meetscale', url: 'https://github.com/meetscale/meetscale' }],
+    annotations: { [HELM_VERSIONS_ANNOTATION]: SUPPORTED_HELM_VERSIONS },
   };
   return `# ${header}\n${helmYaml(chart)}`;
 }

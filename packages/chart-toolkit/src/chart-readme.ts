@@ -1,5 +1,6 @@
 import type { ChartDefinition } from './chart-definition';
 import type { SchemaNode } from './helm-value';
+import { OLDEST_SUPPORTED_HELM_3, SUPPORTED_HELM_VERSIONS } from './helm-versions';
 
 /** One row of the values table. */
 export interface ValueRow {
@@ -50,6 +51,7 @@ ${definition.description}
 | Chart version | \`${definition.version}\` |
 | App version | \`${definition.appVersion}\` |
 | Kubernetes | \`${definition.kubeVersion ?? '>=1.27.0-0'}\` |
+| Helm | \`${SUPPORTED_HELM_VERSIONS}\`: Helm ${OLDEST_SUPPORTED_HELM_3} or any later Helm 3, and Helm 4 |
 
 ${definition.readme.trim()}
 

@@ -4,6 +4,7 @@ export * from './common-values';
 export * from './emit-chart';
 export * from './helm-chart';
 export { expressionOf, HelmValue, isHelmValue, type Refs, type SchemaNode, typeOf } from './helm-value';
+export * from './helm-versions';
 export * from './helm-yaml';
 export * from './render-expression';
 export * from './render-templates';
