@@ -9,6 +9,17 @@ export interface ChartMaintainer {
   readonly url?: string;
 }
 
+/** A Pod Security Standards level, as the `pod-security.kubernetes.io/enforce` namespace label names it. */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/**
+ * The marker line a `ci/` scenario file carries after its header when the scenario needs a Pod Security level
+ * above `restricted`, e.g. `# pod-security: privileged`; a scenario without it installs under `restricted`.
+ */
+export function podSecurityMarker(level: PodSecurityLevel): string {
+  return `# pod-security: ${level}`;
+}
+
 /** Everything a chart package declares; `emitChart` turns it into `charts/<name>/`. */
 export interface ChartDefinition<S extends z.ZodType = z.ZodType> {
   /** Chart name: the directory under `charts/` and the `Chart.yaml` name. */
@@ -38,6 +49,12 @@ export interface ChartDefinition<S extends z.ZodType = z.ZodType> {
   readonly readme: string;
   /** Install scenarios written to `ci/NN-<name>-values.yaml`; each must satisfy the schema. */
   readonly scenarios: Readonly<Record<string, z.input<S>>>;
+  /**
+   * The Pod Security level the pods rendered from these values need. The defaults must need `restricted`; a
+   * scenario that needs more carries {@link podSecurityMarker} in its `ci/` file.
+   * @default - every configuration runs under `restricted`
+   */
+  podSecurity?(values: z.output<S>): PodSecurityLevel;
 }
 
 /** Declares a chart, checking the names a chart directory depends on. */

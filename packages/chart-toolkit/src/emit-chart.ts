@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 
 import { App } from 'cdk8s';
 
-import type { ChartDefinition } from './chart-definition';
+import { type ChartDefinition, podSecurityMarker } from './chart-definition';
 import { chartYaml, HELMIGNORE, helpersTemplate } from './chart-metadata';
 import { chartReadme } from './chart-readme';
 import { HelmChart } from './helm-chart';
@@ -32,13 +32,21 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
     );
   }
   const defaults = definition.values.parse({});
+  const defaultLevel = definition.podSecurity?.(defaults) ?? 'restricted';
+  if (defaultLevel !== 'restricted') {
+    throw new Error(
+      `Chart ${definition.name}: the defaults need Pod Security "${defaultLevel}"; a default install must run under "restricted"`,
+    );
+  }
   const scenarioFiles = Object.entries(definition.scenarios).map(([name, values], index): ChartFile => {
     const parsed = definition.values.safeParse(values);
     if (!parsed.success) {
       throw new Error(`Chart ${definition.name}: scenario "${name}" does not satisfy the values schema:\n${parsed.error.message}`);
     }
     const number = String(index + 1).padStart(2, '0');
-    return { path: `ci/${number}-${name}-values.yaml`, content: `# ${header}\n${helmYaml(values)}` };
+    const level = definition.podSecurity?.(parsed.data) ?? 'restricted';
+    const marker = level === 'restricted' ? '' : `${podSecurityMarker(level)}\n`;
+    return { path: `ci/${number}-${name}-values.yaml`, content: `# ${header}\n${marker}${helmYaml(values)}` };
   });
 
   const app = new App();
