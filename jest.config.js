@@ -23,6 +23,6 @@ module.exports = {
     testMatch: ['<rootDir>/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/'],
   })),
-  globalSetup: '<rootDir>/tools/helm/jest-global-setup.js',
+  globalSetup: '<rootDir>/tools/jest-global-setup.js',
   reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
 };
