@@ -24,6 +24,8 @@ healthy shards; every later request of the same room (the \`room\` URL parameter
 - Websocket-friendly timeouts, Prometheus metrics on \`:8404/metrics\` (HAProxy's own exporter, no sidecar),
   a PodDisruptionBudget, non-root read-only containers, and a checksum annotation that rolls the pods when the
   configuration changes.
+- **Pod Security \`restricted\`** in every configuration (non-root, no privilege escalation, all capabilities
+  dropped, \`RuntimeDefault\` seccomp, no host ports): install it into a namespace that enforces it.
 
 ## Install
 
