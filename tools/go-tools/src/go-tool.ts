@@ -26,6 +26,12 @@ export interface GoTool {
    * @default []
    */
   readonly linkerSettings?: readonly string[];
+  /**
+   * Environment variables the build needs, e.g. `{ GOEXPERIMENT: 'jsonv2' }` for a program whose own release
+   * build sets them.
+   * @default {}
+   */
+  readonly buildEnv?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -39,7 +45,7 @@ export function goToolsCacheRoot(): string {
 
 /**
  * Where the binary of `tool` lives: `<cache>/<name>-<key>/<name>`, where the key hashes the pinning `go.mod`,
- * `go.sum`, the package path and the linker settings, so a changed pin builds anew instead of reusing a stale binary.
+ * `go.sum`, the package path, the linker settings and the build environment, so a changed pin builds anew instead of reusing a stale binary.
  */
 export function goToolPath(tool: GoTool): string {
   const moduleDir = path.resolve(WORKSPACE_ROOT, tool.moduleDir);
@@ -47,6 +53,7 @@ export function goToolPath(tool: GoTool): string {
   for (const file of ['go.mod', 'go.sum']) hash.update(fs.readFileSync(path.join(moduleDir, file)));
   hash.update(tool.packagePath);
   for (const setting of tool.linkerSettings ?? []) hash.update(`\n${setting}`);
+  for (const [name, value] of Object.entries(tool.buildEnv ?? {}).sort()) hash.update(`\n${name}=${value}`);
   return path.join(goToolsCacheRoot(), `${tool.name}-${hash.digest('hex').slice(0, 12)}`, tool.name);
 }
 
@@ -152,7 +159,7 @@ function _build(tool: GoTool, binary: string, options: EnsureGoToolOptions): voi
     ],
     {
       cwd: path.resolve(WORKSPACE_ROOT, tool.moduleDir),
-      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -buildvcs=false' },
+      env: { ...process.env, ...tool.buildEnv, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -buildvcs=false' },
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     },

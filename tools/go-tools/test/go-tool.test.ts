@@ -55,6 +55,20 @@ describe('ensureGoTool', () => {
     expect(spawnSync(after, { encoding: 'utf8' }).stdout).toBe('bye\n');
   });
 
+  it('keys the binary by its linker settings and build environment, and applies them', () => {
+    // GIVEN a program printing a variable the linker sets
+    fs.writeFileSync(
+      path.join(tool.moduleDir, 'main.go'),
+      'package main\n\nimport "fmt"\n\nvar stamp = "unset"\n\nfunc main() { fmt.Println(stamp) }\n',
+    );
+    const stamped: GoTool = { ...tool, linkerSettings: ['main.stamp=v1.2.3'] };
+    const withEnv: GoTool = { ...stamped, buildEnv: { GOAMD64: 'v1' } };
+    // THEN each variant has a binary of its own, and the stamp is applied
+    expect(new Set([goToolPath(tool), goToolPath(stamped), goToolPath(withEnv)]).size).toBe(3);
+    expect(spawnSync(ensureGoTool(stamped), { encoding: 'utf8' }).stdout).toBe('v1.2.3\n');
+    expect(spawnSync(ensureGoTool(tool), { encoding: 'utf8' }).stdout).toBe('unset\n');
+  });
+
   it('fails with the go command output and leaves nothing in the cache when the build fails', () => {
     fs.writeFileSync(path.join(tool.moduleDir, 'main.go'), 'package main\n\nfunc main() { undefinedCall() }\n');
     expect(() => ensureGoTool(tool)).toThrow(GoBuildError);
