@@ -293,6 +293,8 @@ export class ControlPlane {
       '--authorization-mode=RBAC',
       '--allow-privileged=true',
       '--profiling=false',
+      // its own Endpoints would hold the loopback address, which Endpoints validation refuses
+      '--endpoint-reconciler-type=none',
       '--v=1',
     ]);
     const caFile = path.join(certDir, 'apiserver.crt');
@@ -327,6 +329,9 @@ export class ControlPlane {
       `--service-account-private-key-file=${saKey}`,
       `--root-ca-file=${caFile}`,
       '--horizontal-pod-autoscaler-sync-period=5s',
+      // kwok's heartbeats can lag on a loaded 2-core machine; a node marked NotReady would turn every pod on
+      // it NotReady for good (no kubelet sets it back), so the grace period is long
+      '--node-monitor-grace-period=5m',
       '--v=1',
     ]);
     this._start('kube-scheduler', this._binaries.scheduler, [
@@ -340,6 +345,8 @@ export class ControlPlane {
       '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
       `--cidr=${POD_CIDR}`,
       '--node-ip=127.0.0.1',
+      // heartbeats through Leases (renewed every 10 s) rather than status patches
+      '--node-lease-duration-seconds=40',
     ]);
     await this._waitForProgram(controllerManager, 'the controllers to create the default ServiceAccount', async () => {
       const response = await this.client.request('GET', '/api/v1/namespaces/default/serviceaccounts/default');

@@ -34,13 +34,24 @@ export interface ManagedProcess {
 const _owned = new Set<number>();
 let _exitHookInstalled = false;
 
-/** Kills every process group this process started without `detached`, when this process exits. */
+/**
+ * Kills every process group this process started without `detached` when this process exits, also when it
+ * is interrupted or terminated (the signal is then raised again, so the process still ends as it would have).
+ */
 function _installExitHook(): void {
   if (_exitHookInstalled) return;
   _exitHookInstalled = true;
-  process.once('exit', () => {
+  const killOwned = (): void => {
     for (const pid of _owned) _signalGroup(pid, 'SIGKILL');
-  });
+  };
+  process.once('exit', killOwned);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      killOwned();
+      process.kill(process.pid, signal);
+    };
+    if (process.listenerCount(signal) === 0) process.once(signal, onSignal);
+  }
 }
 
 /** Sends a signal to a process group; a group that is gone already is not an error. */
