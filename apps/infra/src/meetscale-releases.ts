@@ -2,6 +2,7 @@ import type { HaproxyValues } from '@meetscale/chart-values/haproxy';
 import type { JitsiShardValues } from '@meetscale/chart-values/jitsi-shard';
 
 import {
+  ADDON_CHARTS,
   BRIDGE_METRICS,
   CLUSTER_ISSUER,
   INGRESS_CLASS,
@@ -17,6 +18,77 @@ export const MEETSCALE_CHART_REGISTRY = 'oci://ghcr.io/meetscale/charts';
 
 /** The namespace of the Jitsi installation (HAProxy and the shards). */
 export const JITSI_NAMESPACE = 'jitsi';
+
+/** A Pod Security Standards level, as the `pod-security.kubernetes.io/*` namespace labels name it. */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** How clients reach the videobridges: the jitsi-shard chart's `jvb.media.mode`. */
+export type JvbMediaMode = NonNullable<NonNullable<NonNullable<JitsiShardValues['jvb']>['media']>['mode']>;
+
+/**
+ * The Pod Security level each media mode of the jitsi-shard chart needs (its README, "Pod Security"): host ports
+ * are forbidden from `baseline` up, so `hostPort` needs `privileged`; in `nodePort` mode every pod meets `restricted`.
+ */
+export const MEDIA_MODE_POD_SECURITY = {
+  hostPort: 'privileged',
+  nodePort: 'restricted',
+} as const satisfies Record<JvbMediaMode, PodSecurityLevel>;
+
+/**
+ * The bridges' media mode: a host port on each dedicated media node, one bridge per node, announcing the node's
+ * public IP (the IONOS design; the chart's default is `nodePort`).
+ */
+export const JVB_MEDIA_MODE = 'hostPort' satisfies JvbMediaMode;
+
+/** The Pod Security level {@link JITSI_NAMESPACE} enforces: the one {@link JVB_MEDIA_MODE} needs. */
+export const JITSI_POD_SECURITY_LEVEL: PodSecurityLevel = MEDIA_MODE_POD_SECURITY[JVB_MEDIA_MODE];
+
+/**
+ * Pod Security labels of a namespace: `enforce` the given level, and `warn` and `audit` at `restricted`, so that
+ * every violation beyond what the level is there for stays visible (kubectl warnings, the audit log).
+ */
+export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': enforce,
+    'pod-security.kubernetes.io/warn': 'restricted',
+    'pod-security.kubernetes.io/audit': 'restricted',
+  };
+}
+
+/** The release that creates {@link JITSI_NAMESPACE} with its Pod Security labels, before HAProxy and the shards. */
+export const JITSI_NAMESPACE_RELEASE = 'jitsi-namespace';
+
+/**
+ * The Namespace {@link JITSI_NAMESPACE}, labelled for {@link JITSI_POD_SECURITY_LEVEL}. Helm keeps it when the
+ * release goes (`helm.sh/resource-policy: keep`): uninstalling or renaming the release must not delete the
+ * namespace, and with it every shard.
+ */
+export function jitsiNamespaceManifest(): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: JITSI_NAMESPACE,
+      labels: podSecurityLabels(JITSI_POD_SECURITY_LEVEL),
+      annotations: { 'helm.sh/resource-policy': 'keep' },
+    },
+  };
+}
+
+/**
+ * The release of {@link jitsiNamespaceManifest}, through the pinned `raw` chart. The Helm provider's own
+ * `create_namespace` cannot label a namespace; and a release is recorded in a namespace that must exist before
+ * it, so this one is recorded in `default`. The releases in the namespace find it there (Helm's
+ * `--create-namespace` leaves an existing namespace alone).
+ */
+function jitsiNamespace(): HelmReleaseSpec {
+  return {
+    name: JITSI_NAMESPACE_RELEASE,
+    ...ADDON_CHARTS.rawManifests,
+    namespace: 'default',
+    values: { resources: [jitsiNamespaceManifest()] },
+  };
+}
 
 /** A meetscale chart release whose values have the chart's generated values type `V`. */
 export interface MeetscaleChart<V extends object> {
@@ -87,6 +159,7 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
     release: name,
     version: '0.1.0',
     namespace: JITSI_NAMESPACE,
+    after: [JITSI_NAMESPACE_RELEASE],
     values: {
       domain: context.meetingHost,
       commonLabels: { 'meetscale.io/state': context.stateId },
@@ -96,7 +169,7 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
       jvb: {
         nodeSelector: { ...MEDIA_NODE_SELECTOR },
         tolerations: [{ ...MEDIA_TOLERATION }],
-        media: { mode: 'hostPort', advertise: 'nodeIP' },
+        media: { mode: JVB_MEDIA_MODE, advertise: 'nodeIP' },
         autoscaling: {
           enabled: true,
           minReplicas: bridges.min,
@@ -119,17 +192,20 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
 }
 
 /**
- * The meetscale chart releases of a state, installed after the add-ons: one jitsi-shard release per shard
- * (`shard-0`, `shard-1`, ...) with its bridges on the media pool (`placement.ts`), and HAProxy in front of them.
+ * The meetscale chart releases of a state, installed after the add-ons: the Jitsi namespace with its Pod Security
+ * labels, one jitsi-shard release per shard (`shard-0`, `shard-1`, ...) with its bridges on the media pool
+ * (`placement.ts`), and HAProxy in front of them.
  */
 export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
   const tlsSecret = `${context.meetingHost.replaceAll('.', '-')}-tls`;
   return [
+    jitsiNamespace(),
     ...shardNames(context.jitsiShards).map((name) => jitsiShard(name, context)),
     meetscaleChart<HaproxyValues>({
       chart: 'haproxy',
       version: '0.1.0',
       namespace: JITSI_NAMESPACE,
+      after: [JITSI_NAMESPACE_RELEASE],
       values: {
         replicaCount: context.haproxyReplicas,
         commonLabels: { 'meetscale.io/state': context.stateId },

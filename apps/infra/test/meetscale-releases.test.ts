@@ -3,9 +3,14 @@ import type { HaproxyValues } from '@meetscale/chart-values/haproxy';
 import {
   bridgesPerShard,
   JITSI_NAMESPACE,
+  JITSI_NAMESPACE_RELEASE,
+  JITSI_POD_SECURITY_LEVEL,
+  JVB_MEDIA_MODE,
+  MEDIA_MODE_POD_SECURITY,
   MEETSCALE_CHART_REGISTRY,
   meetscaleChart,
   meetscaleReleases,
+  podSecurityLabels,
   shardNames,
 } from '../src/meetscale-releases';
 
@@ -74,7 +79,7 @@ describe('meetscaleReleases', () => {
     const haproxy = releases.find((release) => release.name === 'haproxy');
 
     // THEN
-    expect(releases.map((release) => release.name)).toEqual(['shard-0', 'shard-1', 'shard-2', 'haproxy']);
+    expect(releases.map((release) => release.name)).toEqual(['jitsi-namespace', 'shard-0', 'shard-1', 'shard-2', 'haproxy']);
     expect(haproxy).toMatchObject({ name: 'haproxy', repository: MEETSCALE_CHART_REGISTRY, version: '0.1.0', namespace: JITSI_NAMESPACE });
     expect(haproxy?.values).toMatchObject({
       replicaCount: 2,
@@ -88,6 +93,46 @@ describe('meetscaleReleases', () => {
         tls: [{ secretName: 'meet-testland-meetscale-example-tls', hosts: ['meet.testland.meetscale.example'] }],
       },
     });
+  });
+});
+
+describe('the Jitsi namespace', () => {
+  test("enforces the Pod Security level the bridges' media mode needs: privileged, for host ports", () => {
+    // GIVEN / WHEN
+    const namespace = meetscaleReleases(context).find((release) => release.name === JITSI_NAMESPACE_RELEASE);
+
+    // THEN the level is the one the chart README names for the mode the shards are installed with
+    expect(JVB_MEDIA_MODE).toBe('hostPort');
+    expect(JITSI_POD_SECURITY_LEVEL).toBe(MEDIA_MODE_POD_SECURITY[JVB_MEDIA_MODE]);
+    expect(JITSI_POD_SECURITY_LEVEL).toBe('privileged');
+    // AND the raw chart creates the namespace with it, warning and auditing at restricted
+    expect(namespace).toMatchObject({ chart: 'raw', namespace: 'default' });
+    expect(namespace?.after).toBeUndefined();
+    expect(namespace?.values).toEqual({
+      resources: [
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {
+            name: JITSI_NAMESPACE,
+            labels: podSecurityLabels('privileged'),
+            annotations: { 'helm.sh/resource-policy': 'keep' },
+          },
+        },
+      ],
+    });
+    expect(podSecurityLabels('privileged')).toEqual({
+      'pod-security.kubernetes.io/enforce': 'privileged',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
+  });
+
+  test('is created before every release installed into it', () => {
+    const inNamespace = meetscaleReleases(context).filter((release) => release.namespace === JITSI_NAMESPACE);
+    expect(inNamespace.map((release) => [release.name, release.after])).toEqual(
+      ['shard-0', 'shard-1', 'shard-2', 'haproxy'].map((name) => [name, [JITSI_NAMESPACE_RELEASE]]),
+    );
   });
 });
 
@@ -121,7 +166,8 @@ describe('the jitsi-shard releases', () => {
   test('share the media nodes evenly between the shards, one bridge per node', () => {
     // GIVEN 4 to 10 media nodes and 3 shards THEN each shard runs 1 to 3 bridges
     expect(bridgesPerShard(context)).toEqual({ min: 1, max: 3 });
-    expect((meetscaleReleases(context)[0]?.values as any).jvb.autoscaling).toMatchObject({ minReplicas: 1, maxReplicas: 3 });
+    const shard0 = meetscaleReleases(context).find((release) => release.name === 'shard-0');
+    expect((shard0?.values as any).jvb.autoscaling).toMatchObject({ minReplicas: 1, maxReplicas: 3 });
     // AND a single shard gets the whole pool
     expect(bridgesPerShard({ jitsiShards: 1, mediaNodesMin: 2, mediaNodesMax: 10 })).toEqual({ min: 2, max: 10 });
   });

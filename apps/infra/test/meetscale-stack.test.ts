@@ -179,6 +179,7 @@ describe('MeetscaleStack', () => {
         'addons_cert-manager': 'cert-manager v1.18.2 https://charts.jetstack.io cert-manager',
         'addons_cluster-issuer': 'raw 2.0.2 https://bedag.github.io/helm-charts cert-manager',
         'addons_eck-operator': 'eck-operator 3.1.0 https://helm.elastic.co elastic-system',
+        'meetscale_jitsi-namespace': 'raw 2.0.2 https://bedag.github.io/helm-charts default',
         meetscale_haproxy: 'haproxy 0.1.0 oci://ghcr.io/meetscale/charts jitsi',
         ...Object.fromEntries(
           Array.from({ length: stateOf(id).stack.config.jitsi.shards }, (_, index) => [
@@ -198,12 +199,41 @@ describe('MeetscaleStack', () => {
           'helm_release.addons_cert-manager',
           'helm_release.addons_cluster-issuer',
           'helm_release.addons_eck-operator',
+          'helm_release.meetscale_jitsi-namespace',
         ],
       });
       expect(resourceOf(synthesized, 'helm_release', 'addons_kube-prometheus-stack')).toMatchObject({
         depends_on: [...NODE_POOLS, 'helm_release.addons_media-node-taint'],
         set_sensitive: [{ name: 'grafana.adminPassword', value: '${var.grafana_admin_password}' }],
       });
+    });
+
+    test('creates the jitsi namespace with the Pod Security labels hostPort bridges need, before HAProxy and the shards', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+
+      // THEN the namespace enforces privileged (host ports) and warns and audits at restricted
+      expect(manifestOf(synthesized, 'meetscale_jitsi-namespace', 'Namespace')).toEqual({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: 'jitsi',
+          labels: {
+            'pod-security.kubernetes.io/enforce': 'privileged',
+            'pod-security.kubernetes.io/warn': 'restricted',
+            'pod-security.kubernetes.io/audit': 'restricted',
+          },
+          annotations: { 'helm.sh/resource-policy': 'keep' },
+        },
+      });
+      // AND every release in it is installed after it
+      const inJitsi = Object.entries(synthesized.json.resource['helm_release'] ?? {}).filter(
+        ([, release]) => release['namespace'] === 'jitsi',
+      );
+      expect(inJitsi.length).toBeGreaterThan(1);
+      for (const [address, release] of inJitsi) {
+        expect([address, release['depends_on']]).toEqual([address, expect.arrayContaining(['helm_release.meetscale_jitsi-namespace'])]);
+      }
     });
 
     test("creates the Let's Encrypt ClusterIssuer the ingresses name, from the pinned raw chart, with the state's e-mail", () => {
