@@ -96,11 +96,20 @@ export class KubeClient {
     });
   }
 
-  /** A request that must succeed (2xx); its body. */
+  /**
+   * A request that must succeed (2xx); its body. A 429 answer (the server asks to come back, e.g. while the
+   * storage of a just-created CRD initializes) is retried a few times, as client-go does.
+   */
   async call(method: string, path: string, body?: unknown, contentType?: string): Promise<KubeJson> {
-    const response = await this.request(method, path, body, contentType);
-    if (response.status < 200 || response.status >= 300) throw new KubeApiError(method, path, response.status, response.body);
-    return response.body;
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await this.request(method, path, body, contentType);
+      if (response.status === 429 && attempt < 10) {
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        continue;
+      }
+      if (response.status < 200 || response.status >= 300) throw new KubeApiError(method, path, response.status, response.body);
+      return response.body;
+    }
   }
 
   /** GET that must succeed. */

@@ -1,0 +1,233 @@
+/**
+ * Charts on the real control plane (`@meetscale/cluster`): namespaces at a Pod Security level, Helm against
+ * the API server, and what the controllers made of a release (pods, endpoints, autoscalers, budgets).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { helmYaml } from '@meetscale/chart-toolkit';
+import type { ControlPlane, KubeClient, NodePoolShape } from '@meetscale/cluster';
+import { waitFor } from '@meetscale/cluster';
+import { type HelmMajor, type HelmRunResult, runHelm } from '@meetscale/helm-binaries';
+
+/** The Pod Security Standards levels, weakest last. */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** The marker a `ci/` scenario carries when it needs a weaker level than `restricted`. */
+const LEVEL_MARKER = /^#\s*pod-security:\s*(restricted|baseline|privileged)\s*$/m;
+
+/** The Pod Security level a scenario file declares (`# pod-security: <level>`), `restricted` when none. */
+export function scenarioPodSecurity(valuesFile: string | undefined): PodSecurityLevel {
+  if (valuesFile === undefined) return 'restricted';
+  return (LEVEL_MARKER.exec(readFileSync(valuesFile, 'utf8'))?.[1] as PodSecurityLevel | undefined) ?? 'restricted';
+}
+
+/**
+ * Node pools on which every given pod spec can be scheduled, as in a cluster that has the pools the charts'
+ * placement values name: one general pool without labels or taints, and one pool per distinct node selector,
+ * labelled with it and tainted with what the pods that select it tolerate (exact `Equal` tolerations), so that
+ * only they land there.
+ */
+export function nodePoolsForPods(podSpecs: readonly any[], shape: { count: number; cpu: string; memory: string }): NodePoolShape[] {
+  const pools = new Map<string, NodePoolShape>();
+  pools.set('{}', { name: 'general', ...shape });
+  for (const spec of podSpecs) {
+    const selector = spec.nodeSelector as Record<string, string> | undefined;
+    if (selector === undefined || Object.keys(selector).length === 0) continue;
+    const key = JSON.stringify(Object.fromEntries(Object.entries(selector).sort()));
+    if (pools.has(key)) continue;
+    const taints = ((spec.tolerations ?? []) as any[])
+      .filter((toleration) => toleration.operator === 'Equal' && toleration.key !== undefined && toleration.effect !== undefined)
+      .map((toleration) => ({ key: toleration.key, value: toleration.value, effect: toleration.effect }));
+    const name = `pool-${pools.size}`;
+    pools.set(key, { name, ...shape, labels: selector, taints });
+  }
+  return [...pools.values()];
+}
+
+/** Creates a namespace whose Pod Security admission enforces `level` (and warns at `restricted`). */
+export async function createNamespace(client: KubeClient, name: string, level: PodSecurityLevel): Promise<void> {
+  await client.create('/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': level, 'pod-security.kubernetes.io/warn': 'restricted' } },
+  });
+}
+
+/** Options of {@link helmOn}. */
+export interface HelmOnOptions {
+  /** Values passed as one `-f` file after the given args. */
+  readonly values?: unknown;
+  /**
+   * Time after which Helm is killed.
+   * @default 300000
+   */
+  readonly timeoutMs?: number;
+}
+
+/** Runs real Helm against the control plane's API server. */
+export function helmOn(plane: ControlPlane, major: HelmMajor, args: readonly string[], options: HelmOnOptions = {}): HelmRunResult {
+  let scratch: string | undefined;
+  try {
+    const extra: string[] = [];
+    if (options.values !== undefined) {
+      scratch = mkdtempSync(join(tmpdir(), 'meetscale-values-'));
+      writeFileSync(join(scratch, 'values.yaml'), helmYaml(options.values));
+      extra.push('-f', join(scratch, 'values.yaml'));
+    }
+    return runHelm(major, [...args, ...extra, '--kubeconfig', plane.kubeconfig], { timeoutMs: options.timeoutMs ?? 300_000 });
+  } finally {
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Helm's output when it failed, for assertion messages. */
+export function helmOutcome(result: HelmRunResult): { status: number; output: string } {
+  return { status: result.status, output: result.status === 0 ? '' : `${result.stdout}${result.stderr}`.trim() };
+}
+
+const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined): boolean =>
+  Object.entries(selector).every(([key, value]) => labels?.[key] === value);
+
+const isReady = (pod: any): boolean =>
+  (pod.status?.conditions ?? []).some((condition: any) => condition.type === 'Ready' && condition.status === 'True');
+
+/** A per-ordinal Service selects one StatefulSet pod by name; it is empty while that ordinal does not exist. */
+const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+
+/**
+ * What is wrong with an installed release, as the controllers see it (empty when all is well):
+ * - a pod of the release that is not scheduled or not Ready, a workload short of its desired pods;
+ * - a Service whose EndpointSlices do not hold exactly the Ready pods its selector matches, a Service with no
+ *   endpoint (unless it names a StatefulSet ordinal that does not exist yet), or one whose selector does not
+ *   name its release and one component (or one pod), or that selects pods of another component or release;
+ * - an HPA that cannot resolve its scale target; a PDB whose expected pods differ from the pods it selects.
+ */
+export async function releaseProblems(client: KubeClient, namespace: string, release: string): Promise<string[]> {
+  const instance = `app.kubernetes.io/instance=${release}`;
+  const ns = `/namespaces/${namespace}`;
+  const pods = (await client.list(`/api/v1${ns}/pods`)).filter((pod) => pod.metadata.deletionTimestamp === undefined);
+  const problems: string[] = [];
+  for (const pod of pods) {
+    if (pod.spec.nodeName === undefined)
+      problems.push(`pod ${pod.metadata.name} is not scheduled: ${JSON.stringify(pod.status?.conditions ?? [])}`);
+    else if (!isReady(pod)) problems.push(`pod ${pod.metadata.name} on ${pod.spec.nodeName} is not Ready`);
+  }
+  for (const kind of ['deployments', 'statefulsets', 'daemonsets']) {
+    for (const workload of await client.list(`/apis/apps/v1${ns}/${kind}`, instance)) {
+      const desired = kind === 'daemonsets' ? workload.status?.desiredNumberScheduled : workload.spec.replicas;
+      const ready = kind === 'daemonsets' ? workload.status?.numberReady : workload.status?.readyReplicas;
+      if ((ready ?? 0) !== desired || desired === 0)
+        problems.push(`${kind} ${workload.metadata.name}: ${ready ?? 0} of ${desired} pods Ready`);
+    }
+  }
+  const slices = await client.list(`/apis/discovery.k8s.io/v1${ns}/endpointslices`);
+  for (const service of await client.list(`/api/v1${ns}/services`, instance)) {
+    const selector = service.spec.selector as Record<string, string> | undefined;
+    if (selector === undefined) continue;
+    const selected = pods.filter((pod) => matches(selector, pod.metadata.labels));
+    const expected = selected
+      .filter(isReady)
+      .map((pod) => pod.metadata.name)
+      .sort();
+    const endpoints = slices
+      .filter((slice) => slice.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name)
+      .flatMap((slice) => slice.endpoints ?? [])
+      .filter((endpoint) => endpoint.conditions?.ready === true)
+      .map((endpoint) => endpoint.targetRef?.name as string)
+      .sort();
+    const name = `Service ${service.metadata.name}`;
+    if (JSON.stringify(endpoints) !== JSON.stringify(expected))
+      problems.push(`${name} has endpoints ${endpoints.join(',')} but Ready pods ${expected.join(',')}`);
+    if (expected.length === 0 && selector[POD_NAME_LABEL] === undefined) problems.push(`${name} selects no Ready pod`);
+    // a Service is meant for one component of its release: its selector names both, and selects nothing else
+    const component = selector['app.kubernetes.io/component'];
+    if (selector['app.kubernetes.io/instance'] !== release)
+      problems.push(`${name} does not select by its release (${JSON.stringify(selector)})`);
+    if (component === undefined && selector[POD_NAME_LABEL] === undefined)
+      problems.push(`${name} does not select one component (${JSON.stringify(selector)})`);
+    for (const pod of selected) {
+      if (pod.metadata.labels?.['app.kubernetes.io/instance'] !== release)
+        problems.push(`${name} selects pod ${pod.metadata.name} of another release`);
+      if (component !== undefined && pod.metadata.labels?.['app.kubernetes.io/component'] !== component)
+        problems.push(
+          `${name} selects pod ${pod.metadata.name} of component ${pod.metadata.labels?.['app.kubernetes.io/component']}, not ${component}`,
+        );
+    }
+  }
+  for (const hpa of await client.list(`/apis/autoscaling/v2${ns}/horizontalpodautoscalers`, instance)) {
+    const able = (hpa.status?.conditions ?? []).find((condition: any) => condition.type === 'AbleToScale');
+    if (able?.status !== 'True')
+      problems.push(`HPA ${hpa.metadata.name} cannot resolve its target: ${JSON.stringify(able ?? 'no AbleToScale condition yet')}`);
+  }
+  for (const pdb of await client.list(`/apis/policy/v1${ns}/poddisruptionbudgets`, instance)) {
+    const selected = pods.filter((pod) => matches(pdb.spec.selector?.matchLabels ?? {}, pod.metadata.labels)).length;
+    if (selected === 0 || pdb.status?.expectedPods !== selected)
+      problems.push(`PDB ${pdb.metadata.name} expects ${pdb.status?.expectedPods} pods, selects ${selected}`);
+  }
+  return problems;
+}
+
+/** Waits until {@link releaseProblems} finds nothing, and returns what it found last otherwise. */
+export async function settledReleaseProblems(
+  client: KubeClient,
+  namespace: string,
+  release: string,
+  timeoutMs = 60_000,
+): Promise<string[]> {
+  let last: string[] = [];
+  try {
+    await waitFor(
+      `release ${release} in ${namespace} to settle`,
+      async () => {
+        last = await releaseProblems(client, namespace, release);
+        return last.length === 0 ? true : undefined;
+      },
+      timeoutMs,
+      500,
+    );
+  } catch {
+    // the problems found last are the answer
+  }
+  return last;
+}
+
+/** Kinds that the API server or controllers create in every namespace, which no release owns. */
+const NAMESPACE_DEFAULTS = new Set(['ServiceAccount/default', 'ConfigMap/kube-root-ca.crt']);
+
+/**
+ * Every object left in a namespace besides what Kubernetes puts in every namespace (and Events): found by
+ * listing every namespaced resource type the server serves.
+ */
+export async function leftoverObjects(client: KubeClient, namespace: string): Promise<string[]> {
+  const groups = [{ version: 'v1', prefix: '/api/v1' }];
+  const apis = await client.get('/apis');
+  for (const group of apis.groups)
+    groups.push({ version: group.preferredVersion.groupVersion, prefix: `/apis/${group.preferredVersion.groupVersion}` });
+  const left: string[] = [];
+  for (const group of groups) {
+    const resources = (await client.get(group.prefix)).resources as Array<{
+      name: string;
+      kind: string;
+      namespaced: boolean;
+      verbs: string[];
+    }>;
+    for (const resource of resources) {
+      if (!resource.namespaced || resource.name.includes('/') || !resource.verbs.includes('list') || resource.kind === 'Event') continue;
+      for (const item of await client.list(`${group.prefix}/namespaces/${namespace}/${resource.name}`)) {
+        const id = `${resource.kind}/${item.metadata.name}`;
+        if (!NAMESPACE_DEFAULTS.has(id)) left.push(id);
+      }
+    }
+  }
+  return left.sort();
+}
+
+/** The API server's words for pods a controller could not create because of Pod Security (from Events). */
+export async function podSecurityRefusals(client: KubeClient, namespace: string): Promise<string[]> {
+  const events = await client.list(`/api/v1/namespaces/${namespace}/events`);
+  return events
+    .filter((event) => event.reason === 'FailedCreate' && String(event.message).includes('violates PodSecurity'))
+    .map((event) => String(event.message));
+}
