@@ -1,13 +1,80 @@
 /**
  * The jitsi-shard chart's own behaviours, rendered by real Helm 3 and 4: the bridge autoscaler, the two media
- * modes, graceful scale-down, and the network policies. The chart contract (chart-contract.test.ts) covers the
- * rest.
+ * modes, graceful scale-down, the network policies, and the Pod Security level each mode needs. The chart
+ * contract (chart-contract.test.ts) covers the rest.
  */
-import { GRACEFUL_SHUTDOWN_SCRIPT, START_SCRIPT } from '@meetscale/jitsi-shard';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 
-import { HELM_MAJORS, type Manifest, renderChart } from './support/charts';
+import { helmYaml } from '@meetscale/chart-toolkit';
+import { runHelm } from '@meetscale/helm-binaries';
+import { GRACEFUL_SHUTDOWN_SCRIPT, MEDIA_MODE_POD_SECURITY, START_SCRIPT } from '@meetscale/jitsi-shard';
+import YAML from 'yaml';
+
+import { chartDir, HELM_MAJORS, type Manifest, renderChart, scenarioFiles } from './support/charts';
 
 const CHART = 'jitsi-shard';
+
+type Level = 'restricted' | 'baseline' | 'privileged';
+
+/** Volume types the Pod Security Standards `restricted` level allows. */
+const RESTRICTED_VOLUMES = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
+
+/**
+ * Why the pods of rendered workloads break the Pod Security Standards, by the lowest level each violation
+ * breaks (https://kubernetes.io/docs/concepts/security/pod-security-standards/): the checks a chart's own pod
+ * specs can fail. The API server is the authority; this keeps a render from drifting from what the README says.
+ */
+function podSecurityViolations(manifests: readonly Manifest[]): { baseline: string[]; restricted: string[] } {
+  const baseline: string[] = [];
+  const restricted: string[] = [];
+  for (const workload of manifests.filter((manifest) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(manifest.kind))) {
+    const id = `${workload.kind}/${workload.metadata.name}`;
+    const pod = (workload.spec as any).template.spec;
+    const podContext = pod.securityContext ?? {};
+    if (pod.hostNetwork || pod.hostPID || pod.hostIPC) baseline.push(`${id} shares host namespaces`);
+    if ((podContext.sysctls ?? []).length > 0) baseline.push(`${id} sets sysctls`);
+    for (const volume of pod.volumes ?? []) {
+      const type = Object.keys(volume).find((key) => key !== 'name') as string;
+      if (type === 'hostPath') baseline.push(`${id} mounts hostPath ${volume.name}`);
+      if (!RESTRICTED_VOLUMES.has(type)) restricted.push(`${id} has a ${type} volume`);
+    }
+    for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
+      const where = `${id} container ${container.name}`;
+      const context = container.securityContext ?? {};
+      for (const port of container.ports ?? []) if (port.hostPort) baseline.push(`${where} uses hostPort ${port.hostPort}`);
+      if (context.privileged) baseline.push(`${where} is privileged`);
+      if (context.procMount !== undefined && context.procMount !== 'Default') baseline.push(`${where} sets procMount`);
+      if (context.seLinuxOptions || podContext.seLinuxOptions) baseline.push(`${where} sets SELinux options`);
+      const added: string[] = context.capabilities?.add ?? [];
+      if (added.some((capability) => capability !== 'NET_BIND_SERVICE')) restricted.push(`${where} adds ${added.join(',')}`);
+      if (!(context.capabilities?.drop ?? []).includes('ALL')) restricted.push(`${where} keeps capabilities`);
+      if (context.allowPrivilegeEscalation !== false) restricted.push(`${where} allows privilege escalation`);
+      if ((context.runAsNonRoot ?? podContext.runAsNonRoot) !== true) restricted.push(`${where} may run as root`);
+      if ((context.runAsUser ?? podContext.runAsUser) === 0) restricted.push(`${where} runs as UID 0`);
+      const seccomp = context.seccompProfile?.type ?? podContext.seccompProfile?.type;
+      if (seccomp === 'Unconfined') baseline.push(`${where} is unconfined`);
+      if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') restricted.push(`${where} has no seccomp profile`);
+    }
+  }
+  return { baseline, restricted };
+}
+
+/** The level a `ci/` scenario file declares in its `# pod-security: <level>` line; none means `restricted`. */
+function declaredLevel(file: string): Level {
+  const marker = /^# pod-security: (\w+)$/m.exec(readFileSync(file, 'utf8'));
+  return (marker?.[1] as Level | undefined) ?? 'restricted';
+}
 
 describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
   const render = (values: unknown = {}, release = 'shard-0'): Manifest[] => {
@@ -28,18 +95,19 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
   const bridgeContainer = (workload: any): any => workload.spec.template.spec.containers[0];
   const env = (container: any): Record<string, unknown> =>
     Object.fromEntries(container.env.map((entry: any) => [entry.name, entry.value ?? entry.valueFrom]));
+  const HOST_PORT = { jvb: { media: { mode: 'hostPort' } } };
 
   describe('bridge autoscaler', () => {
-    test('scales the bridge Deployment on CPU between the default bounds', () => {
+    test('scales the bridge StatefulSet (default nodePort mode) on CPU between the default bounds', () => {
       const hpa = one(render(), 'HorizontalPodAutoscaler');
       expect(hpa.spec).toMatchObject({
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shard-0-jitsi-shard-jvb' },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'shard-0-jitsi-shard-jvb' },
         minReplicas: 1,
         maxReplicas: 10,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
       });
       // AND the workload leaves its replica count to the autoscaler
-      expect(one(render(), 'Deployment', 'shard-0-jitsi-shard-jvb').spec).not.toHaveProperty('replicas');
+      expect(one(render(), 'StatefulSet', 'shard-0-jitsi-shard-jvb').spec).not.toHaveProperty('replicas');
     });
 
     test.each([
@@ -64,15 +132,22 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
       expect(one(render({ jvb: { autoscaling: { behavior } } }), 'HorizontalPodAutoscaler').spec.behavior).toEqual(behavior);
     });
 
-    test('targets the StatefulSet in nodePort mode', () => {
-      const hpa = one(render({ jvb: { media: { mode: 'nodePort' } } }), 'HorizontalPodAutoscaler');
-      expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'shard-0-jitsi-shard-jvb' });
+    test('targets the Deployment in hostPort mode', () => {
+      const hpa = one(render(HOST_PORT), 'HorizontalPodAutoscaler');
+      expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'shard-0-jitsi-shard-jvb' });
     });
 
     test('is left out when disabled, and the workload then runs jvb.replicaCount bridges', () => {
       const manifests = render({ jvb: { replicaCount: 4, autoscaling: { enabled: false } } });
       expect(manifests.filter((manifest) => manifest.kind === 'HorizontalPodAutoscaler')).toEqual([]);
-      expect(one(manifests, 'Deployment', 'shard-0-jitsi-shard-jvb').spec.replicas).toBe(4);
+      expect(one(manifests, 'StatefulSet', 'shard-0-jitsi-shard-jvb').spec.replicas).toBe(4);
+      expect(
+        one(
+          render({ jvb: { replicaCount: 4, autoscaling: { enabled: false }, media: { mode: 'hostPort' } } }),
+          'Deployment',
+          'shard-0-jitsi-shard-jvb',
+        ).spec.replicas,
+      ).toBe(4);
     });
 
     test('refuses a minimum above the maximum, naming both values', () => {
@@ -85,6 +160,23 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
   describe('nodePort media mode', () => {
     const nodePortServices = (manifests: Manifest[]): any[] =>
       manifests.filter((manifest: any) => manifest.kind === 'Service' && manifest.spec.type === 'NodePort');
+
+    test('is the default: one NodePort per possible bridge, all within the NodePort range, no host port', () => {
+      // GIVEN the defaults WHEN rendered
+      const manifests = render();
+      // THEN the bridges are a StatefulSet behind ten NodePort Services, 30300-30309, inside 30000-32767
+      const ports = nodePortServices(manifests)
+        .map((service) => service.spec.ports[0].nodePort)
+        .sort();
+      expect(ports).toEqual([30300, 30301, 30302, 30303, 30304, 30305, 30306, 30307, 30308, 30309]);
+      for (const port of ports) expect(port >= 30000 && port <= 32767).toBe(true);
+      const statefulSet = one(manifests, 'StatefulSet', 'shard-0-jitsi-shard-jvb');
+      expect(statefulSet.spec.serviceName).toBe('shard-0-jitsi-shard-jvb');
+      expect(one(manifests, 'Service', 'shard-0-jitsi-shard-jvb').spec.clusterIP).toBe('None');
+      expect(env(bridgeContainer(statefulSet))).toMatchObject({ JVB_NODE_PORT_BASE: '30300' });
+      expect(bridgeContainer(statefulSet).ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+      expect(manifests.filter((manifest) => manifest.kind === 'Deployment' && manifest.metadata.name.endsWith('-jvb'))).toEqual([]);
+    });
 
     test('renders exactly one NodePort Service per possible bridge, bridge i on basePort + i', () => {
       // GIVEN up to 6 bridges from port 30400
@@ -145,8 +237,8 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
       );
     });
 
-    test('is off in the default hostPort mode: one port on every node, one bridge per node', () => {
-      const manifests = render();
+    test('is off in hostPort mode: one port on every node, one bridge per node', () => {
+      const manifests = render(HOST_PORT);
       expect(nodePortServices(manifests)).toEqual([]);
       const deployment = one(manifests, 'Deployment', 'shard-0-jitsi-shard-jvb');
       expect(bridgeContainer(deployment).ports).toContainEqual({ name: 'media', containerPort: 10000, hostPort: 10000, protocol: 'UDP' });
@@ -163,11 +255,14 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
       ]);
       // AND a placement of the user's replaces the one-bridge-per-node rule
       const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } };
-      expect(one(render({ jvb: { affinity } }), 'Deployment', 'shard-0-jitsi-shard-jvb').spec.template.spec.affinity).toEqual(affinity);
+      expect(
+        one(render({ jvb: { affinity, media: { mode: 'hostPort' } } }), 'Deployment', 'shard-0-jitsi-shard-jvb').spec.template.spec
+          .affinity,
+      ).toEqual(affinity);
     });
 
     test('announces what STUN sees when the nodes sit behind NAT', () => {
-      const container = bridgeContainer(one(render({ jvb: { media: { advertise: 'stun' } } }), 'Deployment', 'shard-0-jitsi-shard-jvb'));
+      const container = bridgeContainer(one(render({ jvb: { media: { advertise: 'stun' } } }), 'StatefulSet', 'shard-0-jitsi-shard-jvb'));
       expect(env(container)).toMatchObject({ JVB_STUN_SERVERS: 'meet-jit-si-turnrelay.jitsi.net:443' });
       expect(env(container)).not.toHaveProperty('JVB_ADVERTISE_IPS');
     });
@@ -195,8 +290,13 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
     });
 
     test('the default grace period covers a double lesson', () => {
-      const pod = one(render(), 'Deployment', 'shard-0-jitsi-shard-jvb').spec.template.spec;
-      expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(90 * 60);
+      for (const [values, kind] of [
+        [{}, 'StatefulSet'],
+        [HOST_PORT, 'Deployment'],
+      ] as const) {
+        const pod = one(render(values), kind, 'shard-0-jitsi-shard-jvb').spec.template.spec;
+        expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(90 * 60);
+      }
     });
 
     test('every component has a PodDisruptionBudget', () => {
@@ -245,9 +345,9 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
         { from: [monitoring], ports: [{ port: 5280, protocol: 'TCP' }] },
       ]);
       expect(spec.jicofo.ingress).toEqual([{ from: [monitoring], ports: [{ port: 8888, protocol: 'TCP' }] }]);
-      // bridges: UDP media from anywhere, metrics from monitoring
+      // bridges: UDP media from anywhere (the NodePorts of the ten possible bridges), metrics from monitoring
       expect(spec.jvb.ingress).toEqual([
-        { ports: [{ port: 10000, endPort: 10000, protocol: 'UDP' }] },
+        { ports: [{ port: 30300, endPort: 30309, protocol: 'UDP' }] },
         { from: [monitoring], ports: [{ port: 8080, protocol: 'TCP' }] },
       ]);
       for (const policy of Object.values(spec)) expect(policy.policyTypes).toEqual(['Ingress']);
@@ -258,8 +358,84 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
       expect(spec.jvb.ingress[0]).toEqual({ ports: [{ port: 30400, endPort: 30407, protocol: 'UDP' }] });
     });
 
+    test('open the one host port in hostPort mode', () => {
+      expect(policies(HOST_PORT).jvb.ingress[0]).toEqual({ ports: [{ port: 10000, endPort: 10000, protocol: 'UDP' }] });
+    });
+
     test('are left out unless enabled', () => {
       expect(render().filter((manifest) => manifest.kind === 'NetworkPolicy')).toEqual([]);
+    });
+  });
+
+  describe('Pod Security', () => {
+    /** NOTES.txt as Helm renders it (helm template skips NOTES, so a copy of the chart renders it into a ConfigMap). */
+    const notes = (values: unknown): string => {
+      const copy = mkdtempSync(join(tmpdir(), 'notes-jitsi-shard-'));
+      try {
+        const chart = join(copy, CHART);
+        cpSync(chartDir(CHART), chart, { recursive: true });
+        const text = readFileSync(join(chart, 'templates/NOTES.txt'), 'utf8');
+        rmSync(join(chart, 'templates/NOTES.txt'));
+        writeFileSync(join(chart, 'templates/_notes.tpl'), `{{- define "notes" -}}\n${text}{{- end }}\n`);
+        writeFileSync(
+          join(chart, 'templates/notes.yaml'),
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  notes: {{ include "notes" . | toJson }}\n',
+        );
+        writeFileSync(join(copy, 'values.yaml'), helmYaml(values));
+        const result = runHelm(major, [
+          'template',
+          'shard-0',
+          chart,
+          '-n',
+          'jitsi',
+          '--show-only',
+          'templates/notes.yaml',
+          '-f',
+          join(copy, 'values.yaml'),
+        ]);
+        expect(result.stderr).toBe('');
+        return (YAML.parse(result.stdout) as { data: { notes: string } }).data.notes;
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
+    };
+
+    test('the default install meets restricted; hostPort needs privileged, for its host port alone', () => {
+      expect(podSecurityViolations(render())).toEqual({ baseline: [], restricted: [] });
+      expect(podSecurityViolations(render(HOST_PORT))).toEqual({
+        baseline: ['Deployment/shard-0-jitsi-shard-jvb container jvb uses hostPort 10000'],
+        restricted: [],
+      });
+      expect(MEDIA_MODE_POD_SECURITY).toEqual({ nodePort: 'restricted', hostPort: 'privileged' });
+    });
+
+    test.each(scenarioFiles(CHART).map((file) => [basename(file), file]))(
+      'ci scenario %s declares the level its pods need in its pod-security line',
+      (_name, file) => {
+        // GIVEN the scenario rendered WHEN its pods are checked THEN they need exactly the level its file declares
+        const { baseline, restricted } = podSecurityViolations(
+          renderChart(major, CHART, { release: 'shard-0', namespace: 'jitsi', valuesFiles: [file] }).manifests,
+        );
+        const needed: Level = baseline.length > 0 ? 'privileged' : restricted.length > 0 ? 'baseline' : 'restricted';
+        expect({ needed, declared: declaredLevel(file) }).toEqual({ needed, declared: needed });
+      },
+    );
+
+    test.each([
+      ['nodePort', {}, 'restricted'],
+      ['hostPort', HOST_PORT, 'privileged'],
+    ])('NOTES name the level %s mode needs', (_mode, values, level) => {
+      const text = notes(values);
+      expect(text).toContain(`Pod Security: this configuration needs level ${level}`);
+      if (level === 'privileged') {
+        expect(text).toContain(
+          'kubectl label namespace jitsi pod-security.kubernetes.io/enforce=privileged pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted',
+        );
+        expect(text).toContain('Media: UDP port 10000 on every node that runs a bridge');
+      } else {
+        expect(text).toContain('Media: UDP NodePorts 30300-30309 on the nodes that run bridges');
+        expect(text).not.toContain('privileged');
+      }
     });
   });
 

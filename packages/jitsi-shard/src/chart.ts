@@ -1,8 +1,9 @@
-import { defineChart, type HelmChart, when } from '@meetscale/chart-toolkit';
+import { add, defineChart, eq, type HelmChart, when } from '@meetscale/chart-toolkit';
 
 import packageJson from '../package.json';
 import { buildJitsiShard } from './jitsi-shard';
-import { CUSTOM_METRICS, JITSI_RELEASE, type JitsiShardValues, jitsiShardValues } from './values';
+import { CUSTOM_METRICS, JITSI_RELEASE, type JitsiShardValues, jitsiShardValues, MEDIA_MODE_POD_SECURITY } from './values';
+import { possibleBridgeCount } from './videobridges';
 
 const README = `One complete Jitsi Meet shard per release: web, prosody, jicofo and an autoscaled pool of videobridges
 (JVB), from the official jitsi images (\`ghcr.io/jitsi/*:${JITSI_RELEASE}\`, rootless). A federal state grows by
@@ -20,7 +21,7 @@ installing another release (\`shard-0\`, \`shard-1\`, ...) in the same namespace
   <release>-jitsi-shard-prosody (XMPP) <- jicofo (focus)  <- bridges join the brewery room
                                                     \\
                                                      -> places each conference on a bridge
-  clients  ==== UDP media ====>  bridges (jvb, autoscaled; hostPort or NodePort)
+  clients  ==== UDP media ====>  bridges (jvb, autoscaled; NodePort or hostPort)
 \`\`\`
 
 - **web** serves the app and proxies BOSH and the XMPP websocket to prosody. Its Service,
@@ -31,7 +32,8 @@ installing another release (\`shard-0\`, \`shard-1\`, ...) in the same namespace
 - **bridges** all log in with one shared account and a nickname from their pod name, so bridges come and go
   without any configuration: no per-bridge component, no controller.
 - Every component runs non-root (UID 1000) with a read-only root filesystem, no capabilities and the runtime's
-  seccomp profile; a change of shared settings rolls every component (checksum annotations).
+  seccomp profile; a change of shared settings rolls every component (checksum annotations). The default
+  install is admitted under Pod Security \`restricted\` ([Pod Security](#pod-security)).
 
 ## Simplest install: one shard on its own
 
@@ -47,7 +49,8 @@ helm install shard-0 oci://<registry>/meetscale/jitsi-shard --version <version> 
 \`\`\`
 
 The Ingress sends everything to this shard's web Service, and cert-manager issues the certificate. Open the UDP
-media port (\`jvb.media.hostPort.port\`, 10000) to the media nodes in the cloud firewall.
+media ports of the bridges (\`jvb.media.nodePort.basePort\` to \`basePort + jvb.autoscaling.maxReplicas - 1\`,
+30300-30309 by default) to the nodes that run bridges in the cloud firewall; \`NOTES.txt\` prints the range.
 
 ## Several shards behind HAProxy
 
@@ -55,7 +58,8 @@ Install each shard as its own release, with the same \`domain\` and no Ingress o
 
 \`\`\`sh
 helm install shard-0 oci://<registry>/meetscale/jitsi-shard --namespace jitsi -f state-values.yaml
-helm install shard-1 oci://<registry>/meetscale/jitsi-shard --namespace jitsi -f state-values.yaml
+helm install shard-1 oci://<registry>/meetscale/jitsi-shard --namespace jitsi -f state-values.yaml \\
+  --set jvb.media.nodePort.basePort=30400
 \`\`\`
 
 then list them in the haproxy chart, which holds the Ingress and keeps every room on one shard:
@@ -69,23 +73,25 @@ shards:
 \`\`\`
 
 Adding a shard is \`helm install shard-2 ...\` and appending it to \`shards\` with \`helm upgrade haproxy ...\`.
-Two releases share no resource name and no selector; in \`nodePort\` mode give each its own port range
-(\`jvb.media.nodePort.basePort\`: 30300, 30400, ...).
+Two releases share no resource name and no selector; in the default \`nodePort\` mode give each its own port
+range (\`jvb.media.nodePort.basePort\`: 30300, 30400, ...), since a NodePort belongs to one Service in the
+whole cluster and the API server refuses a second shard on the same ports.
 
 ## Media: two modes
 
 Bridges must be reachable over UDP from the internet, and the address a bridge announces must be the one that
 reaches it.
 
-| | \`hostPort\` (default) | \`nodePort\` |
+| | \`nodePort\` (default) | \`hostPort\` |
 | --- | --- | --- |
-| workload | Deployment | StatefulSet (bridge \`i\` = ordinal \`i\`) |
-| bridge port | \`jvb.media.hostPort.port\` on its node, the same for every bridge | \`basePort + i\`, its own NodePort Service |
-| bridges per node | one (pod anti-affinity across all shards) | several |
-| announced | the node's IP and the fixed port | the node's IP and \`basePort + i\` |
-| scaling | each new bridge needs a node: the node-pool autoscaler adds one | bridges fill nodes first |
-| rollout | new bridges start first, old ones drain meanwhile | one bridge at a time, each drained first |
-| choose it when | media nodes are dedicated to bridges (one big node per bridge, the IONOS design) | nodes are shared, or you cannot use host ports |
+| workload | StatefulSet (bridge \`i\` = ordinal \`i\`) | Deployment |
+| bridge port | \`basePort + i\`, its own NodePort Service | \`jvb.media.hostPort.port\` on its node, the same for every bridge |
+| bridges per node | several | one (pod anti-affinity across all shards) |
+| announced | the node's IP and \`basePort + i\` | the node's IP and the fixed port |
+| scaling | bridges fill nodes first | each new bridge needs a node: the node-pool autoscaler adds one |
+| rollout | one bridge at a time, each drained first | new bridges start first, old ones drain meanwhile |
+| Pod Security | \`${MEDIA_MODE_POD_SECURITY.nodePort}\` | \`${MEDIA_MODE_POD_SECURITY.hostPort}\` (host ports) |
+| choose it when | nodes are shared, or the namespace enforces \`restricted\` | media nodes are dedicated to bridges (one big node per bridge, the IONOS design) and the namespace may be \`privileged\` |
 
 In \`nodePort\` mode the chart renders one Service per possible bridge, \`<release>-jitsi-shard-jvb-<i>\` for
 \`i\` from 0 to \`jvb.autoscaling.maxReplicas - 1\` (or \`jvb.replicaCount - 1\` without the autoscaler), each with
@@ -94,7 +100,37 @@ port a bridge announces is forwarded to exactly that bridge. The bridge announce
 (\`jvb.media.advertise: nodeIP\`, right for IONOS nodes with public IPs), or asks STUN servers (\`stun\`) behind NAT.
 
 Run the bridges on a dedicated media node pool with \`jvb.nodeSelector\` and \`jvb.tolerations\` (and
-\`jvb.affinity\`, which replaces the default one-bridge-per-node rule).
+\`jvb.affinity\`, which in \`hostPort\` mode replaces the default one-bridge-per-node rule).
+
+## Pod Security
+
+Every pod of the shard runs non-root, without privilege escalation, with all capabilities dropped, the
+\`RuntimeDefault\` seccomp profile and only \`configMap\` and \`emptyDir\` volumes. What decides the
+[Pod Security Standards](https://kubernetes.io/docs/concepts/security/pod-security-standards/) level the
+namespace must admit is the media mode:
+
+| \`jvb.media.mode\` | level | why |
+| --- | --- | --- |
+| \`nodePort\` (default) | \`${MEDIA_MODE_POD_SECURITY.nodePort}\` | media reaches the bridges through NodePort Services; no pod needs anything from its node |
+| \`hostPort\` | \`${MEDIA_MODE_POD_SECURITY.hostPort}\` | each bridge holds \`jvb.media.hostPort.port\` as a host port, which \`baseline\` and \`restricted\` forbid |
+
+\`NOTES.txt\`, printed by \`helm install\` and \`helm upgrade\`, names the level the given values need. In a namespace
+enforcing \`restricted\`, the API server accepts the bridge Deployment of \`hostPort\` mode but refuses its
+pods: \`violates PodSecurity "restricted:latest": hostPort (container "jvb" uses hostPort 10000)\`,
+and \`helm install --wait\` times out. For \`hostPort\` mode, label the namespace \`privileged\` and keep
+\`restricted\` as a warning and in the audit log, so any other violation stays visible:
+
+\`\`\`sh
+kubectl create namespace jitsi
+kubectl label namespace jitsi pod-security.kubernetes.io/enforce=privileged \\
+  pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted
+\`\`\`
+
+The default is \`nodePort\` because a default install must be admitted in a namespace enforcing \`restricted\`
+(\`kubectl label namespace jitsi pod-security.kubernetes.io/enforce=restricted\`), which is what a platform team
+sets for workloads it did not write itself. \`hostPort\` stays fully supported for dedicated media nodes (the
+meetscale infrastructure app installs it that way, in a namespace labelled as above). Of the \`ci/\` scenarios,
+those that need more than \`restricted\` say so in their second line (\`# pod-security: privileged\`).
 
 ## Autoscaling and graceful scale-down
 
@@ -172,6 +208,24 @@ with a message when the Secret is missing.
 
 ## Upgrading
 
+### From chart 0.1.0: the default media mode is now \`nodePort\`
+
+Chart 0.1.0 defaulted to \`jvb.media.mode: hostPort\`. A release that relied on that default keeps its bridges
+as they are only when it now sets the mode explicitly:
+
+\`\`\`yaml
+jvb:
+  media:
+    mode: hostPort
+\`\`\`
+
+and its namespace must admit \`privileged\` ([Pod Security](#pod-security)). Upgraded without it, the release
+switches to \`nodePort\`: the bridge Deployment is replaced by a StatefulSet and NodePort Services on
+\`jvb.media.nodePort.basePort\` and up (open them in the firewall, and give every shard its own range), during
+which running conferences end; do it outside lesson time, if at all.
+
+### Every upgrade
+
 \`helm upgrade\` keeps the credentials, rolls web one pod at a time, recreates prosody and jicofo (a few seconds
 without signalling; running conferences keep their media), and replaces bridges without cutting conferences as
 described above. Switching \`jvb.media.mode\` replaces the Deployment with a StatefulSet (or back): do it outside
@@ -190,6 +244,7 @@ export const jitsiShardChart = defineChart({
   build: (chart: HelmChart<JitsiShardValues>) => buildJitsiShard(chart),
   notes: (chart) => {
     const v = chart.values;
+    const hostPortMode = eq(v.jvb.media.mode, 'hostPort');
     return `Jitsi Meet shard ${chart.release.name} is installed in namespace ${chart.release.namespace}.
 
 Shard endpoint (list it in the haproxy chart): ${chart.componentName('web')}:${v.web.service.port}
@@ -200,9 +255,24 @@ Bridges: media mode ${v.jvb.media.mode}, ${when(
       `${v.jvb.replicaCount} fixed`,
     )}.
   kubectl -n ${chart.release.namespace} get pods -l app.kubernetes.io/instance=${chart.release.name},app.kubernetes.io/component=jvb
+${when(
+  hostPortMode,
+  `Media: UDP port ${v.jvb.media.hostPort.port} on every node that runs a bridge; open it in the cloud firewall.
+
+Pod Security: this configuration needs level ${MEDIA_MODE_POD_SECURITY.hostPort}: the bridges use host ports, which
+baseline and restricted forbid. Label the namespace (keeping restricted as warning and audit):
+  kubectl label namespace ${chart.release.namespace} pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECURITY.hostPort} pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted
+`,
+  `Media: UDP NodePorts ${v.jvb.media.nodePort.basePort}-${add(v.jvb.media.nodePort.basePort, possibleBridgeCount(chart), -1)} on the nodes that run bridges; open them in the cloud firewall.
+
+Pod Security: this configuration needs level ${MEDIA_MODE_POD_SECURITY.nodePort}; every pod of the shard is admitted
+in a namespace labelled pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECURITY.nodePort}.
+`,
+)}
 `;
   },
   readme: README,
+  podSecurity: (values) => MEDIA_MODE_POD_SECURITY[values.jvb.media.mode],
   scenarios: {
     'standalone-ingress': {
       domain: 'meet.schule.example.org',
@@ -233,7 +303,7 @@ Bridges: media mode ${v.jvb.media.mode}, ${when(
       auth: { jwt: { appId: 'schulportal', existingSecret: 'jitsi-jwt' } },
       credentials: { existingSecret: 'jitsi-xmpp' },
       jvb: {
-        media: { advertise: 'stun' },
+        media: { mode: 'hostPort', advertise: 'stun' },
         autoscaling: {
           metric: 'networkTransmit',
           targetNetworkTransmit: '2M',

@@ -1,4 +1,4 @@
 export { jitsiShardChart } from './chart';
 export { buildJitsiShard } from './jitsi-shard';
 export { GRACEFUL_SHUTDOWN_SCRIPT, START_SCRIPT } from './jvb-scripts';
-export { CUSTOM_METRICS, JITSI_RELEASE, type JitsiShardValues, jitsiShardValues } from './values';
+export { CUSTOM_METRICS, JITSI_RELEASE, type JitsiShardValues, jitsiShardValues, MEDIA_MODE_POD_SECURITY } from './values';

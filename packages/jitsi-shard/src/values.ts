@@ -6,6 +6,7 @@ import {
   ingressValues,
   podDisruptionBudgetValues,
   podPlacementValues,
+  type PodSecurityLevel,
   port,
   promDuration,
   quantity,
@@ -23,6 +24,15 @@ export const CUSTOM_METRICS = {
   jvbStress: 'jitsi_jvb_stress',
   networkTransmit: 'network_transmit_bytes_per_second',
 } as const;
+
+/**
+ * The Pod Security level each media mode needs. Host ports are forbidden from `baseline` up, so `hostPort` needs
+ * `privileged`; in `nodePort` mode every pod of the shard meets `restricted`, which is why it is the default.
+ */
+export const MEDIA_MODE_POD_SECURITY = {
+  hostPort: 'privileged',
+  nodePort: 'restricted',
+} as const satisfies Record<JitsiShardValues['jvb']['media']['mode'], PodSecurityLevel>;
 
 /** A metric name of the custom metrics API. */
 const metricName = (fallback: string, description: string) =>
@@ -159,9 +169,9 @@ const media = z
   .strictObject({
     mode: z
       .enum(['hostPort', 'nodePort'])
-      .default('hostPort')
+      .default('nodePort')
       .describe(
-        '`hostPort`: every bridge listens on `hostPort.port` of its node, one bridge per node; the node-pool autoscaler adds nodes as bridges are added. `nodePort`: bridge `i` listens on `nodePort.basePort + i` behind a NodePort Service of its own, so several bridges can share a node.',
+        '`nodePort`: bridge `i` listens on `nodePort.basePort + i` behind a NodePort Service of its own, so several bridges can share a node; runs under Pod Security `restricted`. `hostPort`: every bridge listens on `hostPort.port` of its node, one bridge per node, and the node-pool autoscaler adds nodes as bridges are added; host ports need a namespace at Pod Security `privileged`.',
       ),
     advertise: z
       .enum(['nodeIP', 'stun'])

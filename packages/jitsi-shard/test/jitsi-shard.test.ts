@@ -1,6 +1,6 @@
 import { chartFiles } from '@meetscale/chart-toolkit';
 
-import { JITSI_RELEASE, jitsiShardChart, jitsiShardValues } from '../src';
+import { JITSI_RELEASE, jitsiShardChart, jitsiShardValues, MEDIA_MODE_POD_SECURITY } from '../src';
 
 describe('JitsiShard', () => {
   let files: Map<string, string>;
@@ -68,6 +68,35 @@ describe('JitsiShard', () => {
     const heap = (size: string): number => Number(size.slice(0, -1)) * (size.endsWith('g') ? 1024 : 1);
     expect(heap(defaults.jvb.maxMemory)).toBeLessThan(mebibytes(defaults.jvb.resources.limits.memory));
     expect(heap(defaults.jicofo.maxMemory)).toBeLessThan(mebibytes(defaults.jicofo.resources.limits.memory));
+  });
+
+  test('defaults to nodePort media, so a default install runs under Pod Security restricted', () => {
+    // GIVEN the defaults and an explicit hostPort mode
+    const defaults = jitsiShardValues.parse({});
+    const hostPort = jitsiShardValues.parse({ jvb: { media: { mode: 'hostPort' } } });
+    // THEN the default mode is nodePort, which needs restricted; hostPort needs privileged for its host ports
+    expect(defaults.jvb.media.mode).toBe('nodePort');
+    expect(jitsiShardChart.podSecurity?.(defaults)).toBe('restricted');
+    expect(jitsiShardChart.podSecurity?.(hostPort)).toBe('privileged');
+    expect(MEDIA_MODE_POD_SECURITY).toEqual({ nodePort: 'restricted', hostPort: 'privileged' });
+  });
+
+  test('marks exactly the hostPort ci scenarios as needing privileged, in the line after the header', () => {
+    const scenarios = [...files.entries()].filter(([path]) => path.startsWith('ci/'));
+    const marked = scenarios.filter(([, content]) => content.split('\n')[1] === '# pod-security: privileged').map(([path]) => path);
+    expect(marked).toEqual(['ci/03-hostport-network-transmit-values.yaml']);
+    expect(scenarios.filter(([, content]) => /mode: hostPort/.test(content)).map(([path]) => path)).toEqual(marked);
+  });
+
+  test('README and NOTES name the Pod Security level of each media mode', () => {
+    const readme = files.get('README.md') ?? '';
+    expect(readme).toContain('## Pod Security');
+    expect(readme).toContain('| `nodePort` (default) | `restricted` |');
+    expect(readme).toContain('| `hostPort` | `privileged` |');
+    expect(readme).toContain('kubectl label namespace jitsi pod-security.kubernetes.io/enforce=privileged');
+    expect(readme).toContain('### From chart 0.1.0: the default media mode is now `nodePort`');
+    expect(files.get('templates/NOTES.txt')).toContain('Pod Security: this configuration needs level privileged');
+    expect(files.get('templates/NOTES.txt')).toContain('Pod Security: this configuration needs level restricted');
   });
 
   test('refuses values the schema forbids, naming the field', () => {
