@@ -1,0 +1,117 @@
+/**
+ * Scheduling as in production, per federal state: kwok nodes shaped like the state's IONOS node pools at their
+ * autoscaling maximum (labels, the in-cluster media taint, allocatable CPU and memory), and the state's meetscale
+ * releases installed from `charts/` with exactly the values its synthesized stack passes them (read from
+ * `apps/infra/cdktf.out`, which `npm run build` writes). Nothing here names a state.
+ */
+import {
+  bridgesAtMaximum,
+  describePool,
+  mediaNodesNeeded,
+  mediaPools,
+  nodeAllocatable,
+  StateCluster,
+  stateIds,
+  type StateInstallation,
+  stateInstallation,
+  stateSchedulingProblems,
+} from './support/state-cluster';
+
+jest.setTimeout(900_000);
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('the allocatable model of an IONOS node', () => {
+  test('reserves CPU and memory on the GKE curve plus the eviction threshold', () => {
+    // 4 cores: 60m + 10m + 2 × 5m reserved; 16 GiB: 1024 + 819.2 + 819.2 Mi, plus 100 Mi
+    expect(nodeAllocatable(4, 16384)).toEqual({ cpuMillis: 3920, memoryMi: 13621 });
+    // 9 cores: 80m + 5 × 2.5m reserved, rounded up; 4 GiB: 1024 Mi, plus 100 Mi
+    expect(nodeAllocatable(9, 4096)).toEqual({ cpuMillis: 8907, memoryMi: 2972 });
+  });
+});
+
+describe('the synthesized stack of a state', () => {
+  test('is required: without it the test fails, naming the command that writes it', () => {
+    expect(() => stateInstallation('no-such-state')).toThrow(
+      'no synthesized stack for state "no-such-state" at apps/infra/cdktf.out/stacks/no-such-state/cdk.tf.json: run `npm run build` (or `npx nx run infra:synth`) first',
+    );
+  });
+});
+
+describe.each(stateIds())('state %s, scheduled as in production', (stateId) => {
+  let installation: StateInstallation;
+  let cluster: StateCluster | undefined;
+  let installProblems: string[] = [];
+
+  beforeAll(async () => {
+    installation = stateInstallation(stateId);
+    cluster = await StateCluster.start(installation);
+    installProblems = await cluster.install();
+  }, 900_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  test('has a node per pool node at its maximum, labelled and tainted as the stack provisions them', async () => {
+    const nodes = await cluster!.client.list('/api/v1/nodes');
+    for (const pool of installation.pools) {
+      const ofPool = nodes.filter((node) => node.metadata.name.startsWith(`${pool.name}-`));
+      expect(ofPool).toHaveLength(pool.maxNodes);
+      for (const node of ofPool) {
+        expect(node.metadata.labels).toMatchObject(pool.labels);
+        expect(node.spec.taints ?? []).toEqual(pool.taints);
+      }
+    }
+    expect(mediaPools(installation).map((pool) => pool.taints.length > 0)).toEqual([true]);
+  });
+
+  test('its namespaces enforce the Pod Security level the stack gives them', async () => {
+    for (const release of installation.releases) {
+      const namespace = await cluster!.client.get(`/api/v1/namespaces/${release.namespace}`);
+      expect(namespace.metadata.labels).toMatchObject(installation.namespaces[release.namespace] ?? {});
+    }
+  });
+
+  test('its meetscale releases install with --wait and Helm 4, with the synthesized values', () => {
+    expect(installation.releases.length).toBeGreaterThan(0);
+    expect(installProblems).toEqual([]);
+  });
+
+  test('every pod schedules, the bridges on media nodes only, and nothing else on a media node', async () => {
+    expect(await cluster!.placementProblems()).toEqual([]);
+  });
+
+  test("scaled to the autoscalers' maximum, every bridge still schedules on a media node", async () => {
+    expect(await cluster!.scaleBridgesToMaximum()).toEqual([]);
+    const bridges = await cluster!.client.list('/api/v1/pods', 'app.kubernetes.io/component=jvb');
+    expect(bridges.filter((pod) => pod.spec.nodeName !== undefined)).toHaveLength(bridgesAtMaximum(installation));
+  });
+});
+
+describe('a state whose pools cannot hold its own maximum', () => {
+  test('fails, naming the media pool and the scheduler reason', async () => {
+    // GIVEN the smallest state with its media pool one node short of what its bridges need at their maximum
+    const smallest = stateIds()
+      .map(stateInstallation)
+      .reduce((small, state) => (bridgesAtMaximum(state) < bridgesAtMaximum(small) ? state : small));
+    const [media] = mediaPools(smallest);
+    const needed = mediaNodesNeeded(smallest, media!);
+    const short = { ...media!, maxNodes: needed - 1 };
+    const undersized: StateInstallation = {
+      ...smallest,
+      pools: smallest.pools.map((pool) => (pool.name === media!.name ? short : pool)),
+    };
+    // WHEN it is installed and its bridges scaled to their maximum
+    const problems = await stateSchedulingProblems(undersized);
+    // THEN the one problem names the media pool, its shape, the bridges it cannot hold and why
+    const bridges = bridgesAtMaximum(smallest);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^media pool "${escape(media!.name)}" \\(${escape(describePool(short))}\\) cannot hold ${bridges} bridges: [1-9]\\d* Pending: 0/\\d+ nodes are available: `,
+        ),
+      ),
+    ]);
+  });
+});

@@ -1,0 +1,529 @@
+/**
+ * A federal state's installation as its synthesized Terraform stack describes it (`apps/infra/cdktf.out/stacks/
+ * <state>/cdk.tf.json`, written by `npm run build`), rebuilt on the real control plane (`@meetscale/cluster`):
+ * kwok nodes shaped like the state's IONOS node pools at their autoscaling maximum, the in-cluster media taint,
+ * the namespaces with their Pod Security labels, and the meetscale charts installed from `charts/` with exactly
+ * the values the stack passes them. Nothing here names a state; everything is read from the stack.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+
+import { ControlPlane, type KubeClient, type NodePoolShape, type NodeTaint, waitFor } from '@meetscale/cluster';
+import { runHelm } from '@meetscale/helm-binaries';
+import YAML from 'yaml';
+
+import { chartDir, chartNames, type Manifest, parseManifests, WORKSPACE_ROOT } from './charts';
+import { helmOn, helmOutcome } from './cluster';
+
+/** The folder of the state files, one stack each. */
+const STATES_DIR = join(WORKSPACE_ROOT, 'apps/infra/states');
+
+/** Where `npx nx run infra:synth` writes the stacks. */
+const STACKS_DIR = join(WORKSPACE_ROOT, 'apps/infra/cdktf.out/stacks');
+
+/** The component label of the videobridges in the jitsi-shard chart. */
+const BRIDGE_SELECTOR = 'app.kubernetes.io/component=jvb';
+
+/** Every state in `apps/infra/states/` (the file name is the state's id and its stack's name). */
+export function stateIds(): string[] {
+  return readdirSync(STATES_DIR)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => basename(file, '.ts'))
+    .sort();
+}
+
+/** An IONOS node pool of the stack, with what its nodes offer the scheduler. */
+export interface StatePool {
+  /** The pool's IONOS name; its kwok nodes are `<name>-0`, `<name>-1`, ... */
+  readonly name: string;
+  /** CPU cores per node. */
+  readonly cores: number;
+  /** RAM per node in MB (IONOS: a multiple of 1024, i.e. MiB). */
+  readonly ramMb: number;
+  /** The autoscaler's maximum node count. */
+  readonly maxNodes: number;
+  /** Kubernetes labels of the nodes. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Taints the cluster puts on the nodes (IONOS pools take none; the media taint's DaemonSet applies it). */
+  readonly taints: readonly NodeTaint[];
+}
+
+/** A Helm release of the stack whose chart is one of `charts/`. */
+export interface StateRelease {
+  /** Release name. */
+  readonly name: string;
+  /** Chart name (the directory under `charts/`). */
+  readonly chart: string;
+  /** Namespace of the release. */
+  readonly namespace: string;
+  /** The values documents exactly as synthesized (YAML), passed to Helm as `-f` files in order. */
+  readonly valuesYaml: readonly string[];
+  /** The first values document, parsed (the stack writes one per release), for reading the bridges' settings. */
+  readonly values: any;
+}
+
+/** A state's installation as its stack describes it. */
+export interface StateInstallation {
+  /** The state's id. */
+  readonly stateId: string;
+  /** The IONOS node pools. */
+  readonly pools: readonly StatePool[];
+  /** The releases of the meetscale charts. */
+  readonly releases: readonly StateRelease[];
+  /** Namespaces the stack creates, with the labels it gives them (`{}` for the Helm provider's plain ones). */
+  readonly namespaces: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The objects of the plain-manifest releases (the `raw` chart's `resources`), Namespaces excluded, in stack order. */
+  readonly manifests: ReadonlyArray<{ readonly release: string; readonly namespace: string; readonly manifest: Manifest }>;
+  /** Problems of the stack itself that keep the test from reproducing it (e.g. values from Terraform expressions). */
+  readonly stackProblems: readonly string[];
+}
+
+/**
+ * Allocatable CPU and memory of a node with `cores` and `ramMb`: what the kubelet offers the scheduler after its
+ * reservations for itself, the container runtime and the operating system, and the eviction threshold.
+ *
+ * ASSUMPTION: IONOS does not publish the reservations of its managed Kubernetes nodes (`platform-facts.md` has
+ * nothing on them), so this uses the curve GKE documents and AKS follows (kube-reserved):
+ * - CPU: 6% of the first core, 1% of the second, 0.5% of the third and fourth, 0.25% of every further core;
+ * - memory: 25% of the first 4 GiB, 20% of the next 4 GiB, 10% of the next 8 GiB, 6% of the next 112 GiB and
+ *   2% of the rest, plus the kubelet's default hard eviction threshold of 100 MiB.
+ * Reservations are rounded up, so a node offers never more than this.
+ */
+export function nodeAllocatable(cores: number, ramMb: number): { cpuMillis: number; memoryMi: number } {
+  const tiers = (amount: number, steps: ReadonlyArray<readonly [number, number]>): number => {
+    let reserved = 0;
+    let below = 0;
+    for (const [upTo, share] of steps) {
+      reserved += Math.max(0, Math.min(amount, upTo) - below) * share;
+      below = upTo;
+    }
+    return reserved;
+  };
+  const cpuReserved = tiers(cores * 1000, [
+    [1000, 0.06],
+    [2000, 0.01],
+    [4000, 0.005],
+    [Infinity, 0.0025],
+  ]);
+  const memoryReserved =
+    tiers(ramMb, [
+      [4 * 1024, 0.25],
+      [8 * 1024, 0.2],
+      [16 * 1024, 0.1],
+      [128 * 1024, 0.06],
+      [Infinity, 0.02],
+    ]) + 100;
+  return { cpuMillis: cores * 1000 - Math.ceil(cpuReserved), memoryMi: ramMb - Math.ceil(memoryReserved) };
+}
+
+/** The kwok node pool of a stack's pool: nodes at the pool's maximum, allocatable by {@link nodeAllocatable}. */
+export function nodePoolShape(pool: StatePool): NodePoolShape {
+  const allocatable = nodeAllocatable(pool.cores, pool.ramMb);
+  return {
+    name: pool.name,
+    count: pool.maxNodes,
+    cpu: `${allocatable.cpuMillis}m`,
+    memory: `${allocatable.memoryMi}Mi`,
+    labels: pool.labels,
+    taints: pool.taints,
+  };
+}
+
+/** `9 nodes of 8897m CPU and 2972Mi memory`: a pool as the scheduler sees it. */
+export function describePool(pool: StatePool): string {
+  const shape = nodePoolShape(pool);
+  return `${shape.count} node${shape.count === 1 ? '' : 's'} of ${shape.cpu} CPU and ${shape.memory} memory`;
+}
+
+const matches = (selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean =>
+  Object.entries(selector ?? {}).every(([key, value]) => labels[key] === value);
+
+/** `key=value:Effect`, as `kubectl taint` takes it. */
+const TAINT_ARGUMENT = /^([^=:\s]+)(?:=([^:\s]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/;
+
+/** The taint a DaemonSet applies to its nodes with `kubectl taint node ... <taint>`, if it does. */
+function appliedTaint(manifest: Manifest): { taint: NodeTaint; nodeSelector: Record<string, string> } | undefined {
+  if (manifest.kind !== 'DaemonSet') return undefined;
+  const spec = (manifest as any).spec?.template?.spec ?? {};
+  for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    const command: string[] = [...(container.command ?? []), ...(container.args ?? [])];
+    if (command[0] !== 'kubectl' || command[1] !== 'taint') continue;
+    const argument = command.map((word) => TAINT_ARGUMENT.exec(word)).find((match) => match !== null);
+    if (argument === undefined || argument === null) continue;
+    const [, key, value, effect] = argument;
+    const taint = { key, ...(value === undefined ? {} : { value }), effect } as NodeTaint;
+    return { taint, nodeSelector: spec.nodeSelector ?? {} };
+  }
+  return undefined;
+}
+
+/** The path of the stack a state's synthesis writes. */
+export function stackFile(stateId: string): string {
+  return join(STACKS_DIR, stateId, 'cdk.tf.json');
+}
+
+/**
+ * A state's installation, read from its synthesized stack.
+ * @throws naming the command that writes the stack when it is missing
+ */
+export function stateInstallation(stateId: string): StateInstallation {
+  const file = stackFile(stateId);
+  if (!existsSync(file)) {
+    throw new Error(
+      `no synthesized stack for state "${stateId}" at ${relative(WORKSPACE_ROOT, file)}: run \`npm run build\` (or \`npx nx run infra:synth\`) first`,
+    );
+  }
+  const stack = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, any>> };
+  const stackProblems: string[] = [];
+  const helmReleases = Object.values(stack.resource?.helm_release ?? {});
+  const localCharts = new Set(chartNames());
+
+  const namespaces: Record<string, Record<string, string>> = {};
+  const manifests: Array<{ release: string; namespace: string; manifest: Manifest }> = [];
+  const releases: StateRelease[] = [];
+  for (const release of helmReleases) {
+    const documents: string[] = release.values ?? [];
+    for (const key of ['set', 'set_list', 'set_sensitive'])
+      if (release[key] !== undefined && localCharts.has(release.chart))
+        stackProblems.push(`release ${release.name} sets values through \`${key}\`, which the test cannot reproduce`);
+    const parsed = documents.map((document) => YAML.parse(document) as any);
+    if (release.create_namespace === true) namespaces[release.namespace] ??= {};
+    if (localCharts.has(release.chart)) {
+      const interpolated = documents.find((document) => document.includes('${'));
+      if (interpolated !== undefined) stackProblems.push(`release ${release.name} has values from Terraform expressions: ${interpolated}`);
+      releases.push({
+        name: release.name,
+        chart: release.chart,
+        namespace: release.namespace,
+        valuesYaml: documents,
+        values: parsed[0] ?? {},
+      });
+      continue;
+    }
+    // a plain-manifest release (the `raw` chart): its objects are what it installs
+    const resources = parsed.flatMap((values) => (Array.isArray(values?.resources) ? values.resources : []));
+    for (const manifest of resources as Manifest[]) {
+      if (typeof manifest?.apiVersion !== 'string' || typeof manifest.kind !== 'string') continue;
+      if (manifest.kind === 'Namespace') namespaces[manifest.metadata.name] = { ...manifest.metadata.labels };
+      else manifests.push({ release: release.name, namespace: release.namespace, manifest });
+    }
+  }
+
+  const taints = manifests.map(({ manifest }) => appliedTaint(manifest)).filter((found) => found !== undefined);
+  const pools = Object.values(stack.resource?.ionoscloud_k8s_node_pool ?? {}).map((pool): StatePool => {
+    const labels: Record<string, string> = { ...pool.labels };
+    return {
+      name: pool.name,
+      cores: pool.cores_count,
+      ramMb: pool.ram_size,
+      maxNodes: pool.auto_scaling?.max_node_count ?? pool.node_count,
+      labels,
+      taints: taints.filter((applied) => matches(applied.nodeSelector, labels)).map((applied) => applied.taint),
+    };
+  });
+  return { stateId, pools, releases, namespaces, manifests, stackProblems };
+}
+
+/** The media pools: those the bridges of the state's jitsi-shard releases are selected onto. */
+export function mediaPools(installation: StateInstallation): StatePool[] {
+  const selectors = installation.releases
+    .map((release) => release.values?.jvb?.nodeSelector as Record<string, string> | undefined)
+    .filter((selector) => selector !== undefined && Object.keys(selector).length > 0);
+  return installation.pools.filter((pool) => selectors.some((selector) => matches(selector, pool.labels)));
+}
+
+/** The bridges of the state at the autoscalers' maximum: the sum of the jitsi-shard releases' `jvb.autoscaling.maxReplicas`. */
+export function bridgesAtMaximum(installation: StateInstallation): number {
+  return installation.releases.reduce((sum, release) => sum + (release.values?.jvb?.autoscaling?.maxReplicas ?? 0), 0);
+}
+
+/** Parses a CPU (`8`, `400m`) or memory (`1000Mi`, `2Gi`, `1G`) quantity into cores or bytes. */
+function quantity(value: string | number): number {
+  const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(value));
+  if (match === null) throw new Error(`not a quantity: ${value}`);
+  const units: Record<string, number> = {
+    '': 1,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+  };
+  const unit = units[match[2] ?? ''];
+  if (unit === undefined) throw new Error(`unknown quantity unit: ${value}`);
+  return Number(match[1]) * unit;
+}
+
+/**
+ * The media nodes the bridges need at the autoscalers' maximum, from the numbers: the bridge pods as the chart
+ * renders them with the release's values (CPU and memory requests, a host port meaning one bridge per node) against
+ * a media node's allocatable.
+ */
+export function mediaNodesNeeded(installation: StateInstallation, pool: StatePool): number {
+  const allocatable = nodeAllocatable(pool.cores, pool.ramMb);
+  let needed = 0;
+  for (const release of installation.releases) {
+    const bridges = release.values?.jvb?.autoscaling?.maxReplicas ?? 0;
+    if (bridges === 0) continue;
+    const rendered = parseManifests(
+      withValuesFiles(release, (files) => {
+        const args = ['template', release.name, chartDir(release.chart), '--namespace', release.namespace, ...files];
+        const result = runHelm(4, args);
+        if (result.status !== 0) throw new Error(`helm template ${release.name}: ${result.stderr}`);
+        return result.stdout;
+      }),
+    );
+    const workload = rendered.find(
+      (manifest) =>
+        ['Deployment', 'StatefulSet'].includes(manifest.kind) && manifest.metadata.labels?.['app.kubernetes.io/component'] === 'jvb',
+    ) as any;
+    if (workload === undefined) throw new Error(`release ${release.name} renders no bridge workload`);
+    const containers: any[] = workload.spec.template.spec.containers;
+    const cpu = containers.reduce((sum, container) => sum + quantity(container.resources?.requests?.cpu ?? 0), 0);
+    const memory = containers.reduce((sum, container) => sum + quantity(container.resources?.requests?.memory ?? 0), 0);
+    const hostPort = containers.some((container) => (container.ports ?? []).some((port: any) => port.hostPort !== undefined));
+    const fit = Math.min(
+      cpu > 0 ? Math.floor(allocatable.cpuMillis / 1000 / cpu) : Infinity,
+      memory > 0 ? Math.floor((allocatable.memoryMi * 2 ** 20) / memory) : Infinity,
+    );
+    if (fit === 0)
+      throw new Error(`a bridge of release ${release.name} does not fit a node of pool "${pool.name}" (${describePool(pool)})`);
+    needed += Math.ceil(bridges / (hostPort ? 1 : fit));
+  }
+  return needed;
+}
+
+/** Runs `use` with the release's values documents written as `-f` arguments, exactly as synthesized. */
+function withValuesFiles<T>(release: StateRelease, use: (args: string[]) => T): T {
+  const scratch = mkdtempSync(join(tmpdir(), 'meetscale-state-values-'));
+  try {
+    const args = release.valuesYaml.flatMap((document, index) => {
+      const file = join(scratch, `values-${index}.yaml`);
+      writeFileSync(file, document);
+      return ['-f', file];
+    });
+    return use(args);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const isBridge = (pod: any): boolean => pod.metadata.labels?.['app.kubernetes.io/component'] === 'jvb';
+
+/** Why the scheduler left a pod Pending: its PodScheduled condition's message. */
+function pendingReason(pod: any): string {
+  const condition = (pod.status?.conditions ?? []).find((entry: any) => entry.type === 'PodScheduled');
+  return condition?.status === 'False' ? String(condition.message ?? condition.reason) : 'not yet considered by the scheduler';
+}
+
+const isUnschedulable = (pod: any): boolean =>
+  (pod.status?.conditions ?? []).some(
+    (entry: any) => entry.type === 'PodScheduled' && entry.status === 'False' && entry.reason === 'Unschedulable',
+  );
+
+/** The path of an object, found by discovery (the plural of its kind, namespaced or not). */
+async function objectPath(client: KubeClient, manifest: Manifest, defaultNamespace: string): Promise<string> {
+  const base = manifest.apiVersion.includes('/') ? `/apis/${manifest.apiVersion}` : `/api/${manifest.apiVersion}`;
+  const resources = (await client.get(base)).resources as Array<{ name: string; kind: string; namespaced: boolean }>;
+  const resource = resources.find((entry) => entry.kind === manifest.kind && !entry.name.includes('/'));
+  if (resource === undefined) throw new Error(`the API server serves no ${manifest.kind} in ${manifest.apiVersion}`);
+  const namespace = resource.namespaced ? `/namespaces/${manifest.metadata.namespace ?? defaultNamespace}` : '';
+  return `${base}${namespace}/${resource.name}/${manifest.metadata.name}`;
+}
+
+/**
+ * A state's installation on a real control plane: one kwok node per node at each pool's autoscaling maximum.
+ * {@link StateCluster.start} prepares what the stack installs before the meetscale charts (namespaces, the
+ * plain-manifest releases such as the media taint's DaemonSet); {@link StateCluster.install} installs the charts.
+ */
+export class StateCluster {
+  /** Starts the control plane with the state's nodes, creates its namespaces and applies its plain manifests. */
+  static async start(installation: StateInstallation): Promise<StateCluster> {
+    const plane = await ControlPlane.start({ nodePools: installation.pools.map(nodePoolShape), upstreamCrds: true });
+    const cluster = new StateCluster(installation, plane);
+    try {
+      await cluster._prepare();
+      return cluster;
+    } catch (error) {
+      await plane.stop();
+      throw error;
+    }
+  }
+
+  private constructor(
+    /** The installation this cluster holds. */
+    readonly installation: StateInstallation,
+    /** The control plane. */
+    readonly plane: ControlPlane,
+  ) {}
+
+  /** An admin client. */
+  get client(): KubeClient {
+    return this.plane.client;
+  }
+
+  /** Namespaces with their labels, then the plain manifests, then waits for their DaemonSets' pods. */
+  private async _prepare(): Promise<void> {
+    for (const [name, labels] of Object.entries(this.installation.namespaces))
+      await this.client.apply(`/api/v1/namespaces/${name}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+    const daemonSets: string[] = [];
+    for (const { namespace, manifest } of this.installation.manifests) {
+      const path = await objectPath(this.client, manifest, namespace);
+      await this.client.apply(path, manifest);
+      if (manifest.kind === 'DaemonSet') daemonSets.push(path);
+    }
+    for (const path of daemonSets) {
+      await waitFor(`DaemonSet ${path} to have every pod Ready`, async () => {
+        const { metadata, status } = await this.client.get(path);
+        const settled = status?.observedGeneration >= metadata.generation && status.numberReady === status.desiredNumberScheduled;
+        return settled ? true : undefined;
+      });
+    }
+  }
+
+  /**
+   * Installs every meetscale release with Helm 4 from `charts/<chart>`, with exactly the synthesized values
+   * documents as `-f` files, `--wait`; returns what failed (with Helm's output), empty when all installed.
+   */
+  async install(): Promise<string[]> {
+    const problems = [...this.installation.stackProblems];
+    for (const release of this.installation.releases) {
+      const args = ['install', release.name, chartDir(release.chart), '--namespace', release.namespace, '--wait', '--timeout', '3m'];
+      const outcome = withValuesFiles(release, (files) => helmOutcome(helmOn(this.plane, 4, [...args, ...files], { timeoutMs: 240_000 })));
+      if (outcome.status !== 0) problems.push(`helm install ${release.name} (${release.chart}) failed: ${outcome.output}`);
+    }
+    return problems;
+  }
+
+  /**
+   * What is wrong with where the pods are (empty when all is well): a Pending pod, named with the pool it is
+   * selected onto and the scheduler's reason (bridges counted per media pool); a bridge off the media pools; any
+   * other pod on a media node, except those of the DaemonSets that apply the media taint.
+   */
+  async placementProblems(): Promise<string[]> {
+    const pools = this.installation.pools;
+    const media = new Set(mediaPools(this.installation).map((pool) => pool.name));
+    const poolOfNode = new Map(pools.flatMap((pool) => nodeNames(pool).map((node) => [node, pool] as const)));
+    const taintDaemonSets = new Set(
+      this.installation.manifests
+        .filter(({ manifest }) => appliedTaint(manifest) !== undefined)
+        .map(({ namespace, manifest }) => `${manifest.metadata.namespace ?? namespace}/${manifest.metadata.name}`),
+    );
+    const fromTaintDaemonSet = (pod: any): boolean =>
+      (pod.metadata.ownerReferences ?? []).some(
+        (owner: any) => owner.kind === 'DaemonSet' && taintDaemonSets.has(`${pod.metadata.namespace}/${owner.name}`),
+      );
+    const pods = (await this.client.list('/api/v1/pods')).filter((pod) => pod.metadata.deletionTimestamp === undefined);
+    const id = (pod: any): string => `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const poolsOf = (pod: any): StatePool[] => pools.filter((pool) => matches(pod.spec.nodeSelector, pool.labels));
+
+    const problems: string[] = [];
+    for (const pool of pools.filter((candidate) => media.has(candidate.name))) {
+      const bridges = pods.filter((pod) => isBridge(pod) && poolsOf(pod).includes(pool));
+      const pending = bridges.filter((pod) => pod.spec.nodeName === undefined);
+      if (pending.length === 0) continue;
+      const reasons = [...new Set(pending.map(pendingReason))].join(' | ');
+      problems.push(
+        `media pool "${pool.name}" (${describePool(pool)}) cannot hold ${bridges.length} bridges: ${pending.length} Pending: ${reasons}`,
+      );
+    }
+    for (const pod of pods) {
+      const node: string | undefined = pod.spec.nodeName;
+      if (node === undefined) {
+        if (isBridge(pod) && poolsOf(pod).some((pool) => media.has(pool.name))) continue; // counted per media pool above
+        const selected = poolsOf(pod);
+        const where =
+          selected.length === 0
+            ? `no node pool matches its node selector ${JSON.stringify(pod.spec.nodeSelector ?? {})}`
+            : selected.map((pool) => `pool "${pool.name}" (${describePool(pool)})`).join(' or ') + ' cannot hold it';
+        problems.push(`pod ${id(pod)} is Pending, ${where}: ${pendingReason(pod)}`);
+        continue;
+      }
+      const onMedia = media.has(poolOfNode.get(node)?.name ?? '');
+      if (isBridge(pod) && !onMedia) problems.push(`bridge ${id(pod)} runs on ${node}, which is not a media node`);
+      if (!isBridge(pod) && onMedia && !fromTaintDaemonSet(pod)) problems.push(`pod ${id(pod)} runs on media node ${node}`);
+    }
+    return problems;
+  }
+
+  /**
+   * Scales every bridge autoscaler to its maximum the way a load peak would leave it: `minReplicas` raised to
+   * `maxReplicas`, so the real HPA controller scales the workload (it enforces its bounds without metrics). Waits
+   * until every bridge pod is either scheduled or found unschedulable, then returns {@link placementProblems}.
+   */
+  async scaleBridgesToMaximum(): Promise<string[]> {
+    const shards = new Set(this.installation.releases.map((release) => `${release.namespace}/${release.name}`));
+    const namespaces = [...new Set(this.installation.releases.map((release) => release.namespace))];
+    const hpas: any[] = [];
+    for (const namespace of namespaces)
+      for (const hpa of await this.client.list(`/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers`, BRIDGE_SELECTOR))
+        if (shards.has(`${namespace}/${hpa.metadata.labels?.['app.kubernetes.io/instance']}`)) hpas.push(hpa);
+    for (const hpa of hpas)
+      await this.client.call(
+        'PATCH',
+        `/apis/autoscaling/v2/namespaces/${hpa.metadata.namespace}/horizontalpodautoscalers/${hpa.metadata.name}`,
+        { spec: { minReplicas: hpa.spec.maxReplicas } },
+        'application/merge-patch+json',
+      );
+    const expected = hpas.reduce((sum, hpa) => sum + hpa.spec.maxReplicas, 0);
+    const problems: string[] = [];
+    let seen = '';
+    try {
+      await waitFor(
+        `${expected} bridges, each scheduled or unschedulable`,
+        async () => {
+          const scaled: string[] = [];
+          for (const hpa of hpas) {
+            const target = hpa.spec.scaleTargetRef;
+            const plural = `${String(target.kind).toLowerCase()}s`;
+            const workload = await this.client.get(`/apis/apps/v1/namespaces/${hpa.metadata.namespace}/${plural}/${target.name}`);
+            scaled.push(`${target.name} ${workload.spec.replicas}/${hpa.spec.maxReplicas}`);
+            if (workload.spec.replicas !== hpa.spec.maxReplicas) return undefined;
+          }
+          const bridges: any[] = [];
+          for (const namespace of namespaces)
+            bridges.push(...(await this.client.list(`/api/v1/namespaces/${namespace}/pods`, BRIDGE_SELECTOR)));
+          const live = bridges.filter((pod) => pod.metadata.deletionTimestamp === undefined);
+          seen = `${scaled.join(', ')}; ${live.length} bridge pods`;
+          const settled = live.every((pod) => pod.spec.nodeName !== undefined || isUnschedulable(pod));
+          return live.length === expected && settled ? true : undefined;
+        },
+        180_000,
+        500,
+      );
+    } catch {
+      problems.push(`the bridges did not reach the autoscalers' maximum of ${expected}: ${seen}`);
+    }
+    return [...problems, ...(await this.placementProblems())];
+  }
+
+  /** Stops the control plane. */
+  async stop(): Promise<void> {
+    await this.plane.stop();
+  }
+}
+
+/** The kwok node names of a pool (`<name>-0` ... at its maximum). */
+function nodeNames(pool: StatePool): string[] {
+  return Array.from({ length: pool.maxNodes }, (_, index) => `${pool.name}-${index}`);
+}
+
+/**
+ * Everything that keeps a state's installation from scheduling as in production (empty when nothing does): on a
+ * fresh control plane with its pools at their maximum, the charts installed, then the bridges scaled to the
+ * autoscalers' maximum.
+ */
+export async function stateSchedulingProblems(installation: StateInstallation): Promise<string[]> {
+  const cluster = await StateCluster.start(installation);
+  try {
+    const problems = [...(await cluster.install()), ...(await cluster.placementProblems()), ...(await cluster.scaleBridgesToMaximum())];
+    return [...new Set(problems)];
+  } finally {
+    await cluster.stop();
+  }
+}
