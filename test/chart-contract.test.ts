@@ -1,16 +1,18 @@
 /**
- * The chart contract (design/chart-contract.md), checked for every chart in `charts/` under Helm 3 and
- * Helm 4. A new chart is covered by emitting it into `charts/`: nothing here names a chart.
+ * The chart contract (design/chart-contract.md), checked for every chart in `charts/` under the current Helm 3 and
+ * Helm 4; `helm lint` and the values schema also under the oldest Helm 3 the charts declare support for. A new chart
+ * is covered by emitting it into `charts/`: nothing here names a chart.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runHelm } from '@meetscale/helm-binaries';
+import { HELM_VERSIONS_ANNOTATION, OLDEST_SUPPORTED_HELM_3, SUPPORTED_HELM_VERSIONS } from '@meetscale/chart-toolkit';
+import { helmName, helmRelease, OLDEST_HELM_3, runHelm } from '@meetscale/helm-binaries';
 import { formatManifestIssue, validateManifests } from '@meetscale/kubernetes-schema';
 import YAML from 'yaml';
 
-import { chartDir, chartNames, HELM_MAJORS, type Manifest, objectId, renderChart, scenarioFiles } from './support/charts';
+import { chartDir, chartNames, HELM_MAJORS, LINT_HELMS, type Manifest, objectId, renderChart, scenarioFiles } from './support/charts';
 import { generatedFields, maskGenerated } from './support/generated-values';
 import {
   alternativeFor,
@@ -95,6 +97,8 @@ describe.each(charts)('chart %s', (chart) => {
       expect(metadata[field]).toBeTruthy();
     }
     expect(String(metadata.version)).toMatch(/^\d+\.\d+\.\d+$/);
+    // AND it states the Helm versions it supports, from the oldest Helm 3 the lint and schema checks below run
+    expect(metadata.annotations).toMatchObject({ [HELM_VERSIONS_ANNOTATION]: SUPPORTED_HELM_VERSIONS });
   });
 
   test('values.yaml holds the schema defaults, names its schema, and comments every key', () => {
@@ -138,13 +142,36 @@ describe.each(charts)('chart %s', (chart) => {
     }
   });
 
-  describe.each(HELM_MAJORS)('with Helm %i', (major) => {
+  describe.each(LINT_HELMS)('with $name', ({ pin }) => {
     test.each(contexts)('helm lint --strict passes ($name)', ({ valuesFiles }) => {
       const args = ['lint', '--strict', chartDir(chart), ...valuesFiles.flatMap((file) => ['-f', file])];
-      const result = runHelm(major, args);
+      const result = runHelm(pin, args);
       expect({ status: result.status, output: result.stdout + result.stderr }).toMatchObject({ status: 0 });
     });
 
+    test('a corpus of invalid values is refused before rendering, naming the offending value', () => {
+      const validate = valuesValidator(schema);
+      const corpus = invalidCorpus(schema);
+      expect(corpus.length).toBeGreaterThanOrEqual(20);
+      const accepted: string[] = [];
+      for (const invalid of corpus) {
+        // GIVEN values the schema refuses (checked independently with ajv first)
+        expect({ case: invalid.name, valid: validate(merge(defaults, invalid.values)) }).toEqual({ case: invalid.name, valid: false });
+        // WHEN Helm renders with them
+        const rendered = renderChart(pin, chart, { values: invalid.values });
+        // THEN it fails with a schema error naming the value, and renders nothing
+        const named = spellings(invalid).some((spelling) => rendered.stderr.includes(spelling));
+        if (rendered.status === 0 || !named || rendered.stdout.trim() !== '' || !/schema/i.test(rendered.stderr)) {
+          accepted.push(
+            `${invalid.name} (expected ${spellings(invalid).join(' or ')}): status ${rendered.status}, stderr: ${rendered.stderr.trim().slice(0, 300)}`,
+          );
+        }
+      }
+      expect(accepted).toEqual([]);
+    });
+  });
+
+  describe.each(HELM_MAJORS.map((major) => ({ major, name: helmName(major) })))('with $name', ({ major }) => {
     test.each(contexts)('every rendered object validates against the Kubernetes 1.33 API ($name)', ({ valuesFiles }) => {
       // GIVEN the chart rendered by real Helm
       const rendered = renderChart(major, chart, { valuesFiles });
@@ -318,28 +345,12 @@ describe.each(charts)('chart %s', (chart) => {
       // THEN no selector, StatefulSet serviceName or volume claim template changes, and no claim disappears
       expect(overrideRuns().flatMap((run) => run.breaks.map((problem) => `${run.name}: ${problem}`))).toEqual([]);
     });
-
-    test('a corpus of invalid values is refused before rendering, naming the offending value', () => {
-      const validate = valuesValidator(schema);
-      const corpus = invalidCorpus(schema);
-      expect(corpus.length).toBeGreaterThanOrEqual(20);
-      const accepted: string[] = [];
-      for (const invalid of corpus) {
-        // GIVEN values the schema refuses (checked independently with ajv first)
-        expect({ case: invalid.name, valid: validate(merge(defaults, invalid.values)) }).toEqual({ case: invalid.name, valid: false });
-        // WHEN Helm renders with them
-        const rendered = renderChart(major, chart, { values: invalid.values });
-        // THEN it fails with a schema error naming the value, and renders nothing
-        const named = spellings(invalid).some((spelling) => rendered.stderr.includes(spelling));
-        if (rendered.status === 0 || !named || rendered.stdout.trim() !== '' || !/schema/i.test(rendered.stderr)) {
-          accepted.push(
-            `${invalid.name} (expected ${spellings(invalid).join(' or ')}): status ${rendered.status}, stderr: ${rendered.stderr.trim().slice(0, 300)}`,
-          );
-        }
-      }
-      expect(accepted).toEqual([]);
-    });
   });
+});
+
+test('the oldest Helm 3 the charts declare support for is the one the lint and schema checks run', () => {
+  expect(helmRelease(OLDEST_HELM_3).version).toBe(OLDEST_SUPPORTED_HELM_3);
+  expect(SUPPORTED_HELM_VERSIONS.startsWith(`>=${helmRelease(OLDEST_HELM_3).version} `)).toBe(true);
 });
 
 test('the charts directory holds at least one chart', () => {

@@ -4,14 +4,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { helmYaml } from '@meetscale/chart-toolkit';
-import { type HelmMajor, runHelm } from '@meetscale/helm-binaries';
+import { type HelmMajor, helmName, type HelmPin, OLDEST_HELM_3, runHelm } from '@meetscale/helm-binaries';
 import YAML from 'yaml';
 
 /** The workspace root. */
 export const WORKSPACE_ROOT = resolve(__dirname, '../..');
 
-/** Both Helm major versions every chart check runs under. */
+/** Both Helm major versions every chart check runs under (the current release of each). */
 export const HELM_MAJORS: readonly HelmMajor[] = [3, 4];
+
+/** A pinned Helm and its name for test titles, e.g. `Helm 3.18.0 (oldest supported Helm 3)`. */
+export interface NamedHelm {
+  readonly pin: HelmPin;
+  readonly name: string;
+}
+
+/** The Helm releases the lint and values-schema checks run under: {@link HELM_MAJORS}, and the oldest supported Helm 3. */
+export const LINT_HELMS: readonly NamedHelm[] = [...HELM_MAJORS, OLDEST_HELM_3].map((pin) => ({ pin, name: helmName(pin) }));
 
 /** A Kubernetes object as rendered. */
 export type Manifest = Record<string, unknown> & {
@@ -76,7 +85,7 @@ export function parseManifests(text: string): Manifest[] {
 }
 
 /** Runs `helm template` on a chart with real Helm. */
-export function renderChart(major: HelmMajor, chart: string, options: RenderOptions = {}): RenderResult {
+export function renderChart(helm: HelmPin, chart: string, options: RenderOptions = {}): RenderResult {
   const args = [
     'template',
     options.release ?? 'test',
@@ -93,7 +102,7 @@ export function renderChart(major: HelmMajor, chart: string, options: RenderOpti
       writeFileSync(file, helmYaml(options.values));
       args.push('-f', file);
     }
-    const result = runHelm(major, args);
+    const result = runHelm(helm, args);
     return { ...result, manifests: result.status === 0 ? parseManifests(result.stdout) : [] };
   } finally {
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
