@@ -4,7 +4,7 @@ import * as path from 'node:path';
 
 import { GO_TOOLS_CACHE_ENV, GoBuildError, goToolsCacheRoot } from '@meetscale/go-tools';
 
-import { builtHelmPath, ensureBuiltHelm, helmLinkerFlags } from '../src/build-helm';
+import { builtHelmPath, ensureBuiltHelm, helmLinkerSettings } from '../src/build-helm';
 import { HELM_CACHE_ENV, helmCacheRoot, tarballCacheDir } from '../src/cache-location';
 import { ensureAllHelm, ensureHelm } from '../src/ensure-helm';
 import { helmBinaryPath } from '../src/helm-binary-path';
@@ -145,18 +145,16 @@ describe('ensureHelm', () => {
   });
 });
 
-describe('helmLinkerFlags', () => {
+describe('helmLinkerSettings', () => {
   test('set the version, and for Helm 3 the Kubernetes version of the pinned client-go, as Helm release builds do', () => {
-    expect(helmLinkerFlags(helmRelease(3))).toEqual([
-      '-s',
-      '-w',
-      '-X helm.sh/helm/v3/internal/version.version=v3.22.0',
-      '-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1',
-      '-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=37',
-      '-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1',
-      '-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=37',
+    expect(helmLinkerSettings(helmRelease(3))).toEqual([
+      'helm.sh/helm/v3/internal/version.version=v3.22.0',
+      'helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1',
+      'helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=37',
+      'helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1',
+      'helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=37',
     ]);
-    expect(helmLinkerFlags(helmRelease(4))).toEqual(['-s', '-w', '-X helm.sh/helm/v4/internal/version.version=v4.3.1']);
+    expect(helmLinkerSettings(helmRelease(4))).toEqual(['helm.sh/helm/v4/internal/version.version=v4.3.1']);
   });
 });
 
