@@ -47,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
         log,
       });
       plane.client.close();
-      log(`up at ${plane.server}; try: .cache/helm/... or KUBECONFIG=${plane.kubeconfig} helm install ...`);
+      log(`up at ${plane.server}; try: npm run helm -- install <release> charts/<chart> --kubeconfig ${plane.kubeconfig}`);
       console.log(plane.kubeconfig);
       return 0;
     }

@@ -1,8 +1,11 @@
-import { ensureAllHelm } from './ensure-helm';
-import { helmName, type HelmRelease } from './helm-releases';
+import { spawnSync } from 'node:child_process';
+
+import { ensureAllHelm, ensureHelm } from './ensure-helm';
+import { type HelmMajor, helmName, type HelmRelease } from './helm-releases';
 import { runHelm } from './run-helm';
 
-const USAGE = 'usage: tsx tools/helm/src/cli.ts fetch';
+const USAGE = `usage: tsx tools/helm/src/cli.ts fetch
+       tsx tools/helm/src/cli.ts run [--helm 3|4] <helm arguments>   (npm run helm -- ...; Helm 4 unless --helm 3)`;
 
 /** Where a release comes from, as `fetch` prints it. */
 function _origin(release: HelmRelease): string {
@@ -22,15 +25,33 @@ async function fetchCommand(): Promise<void> {
   }
 }
 
-/** Runs the command named on the command line. */
-async function main(argv: readonly string[]): Promise<number> {
-  const [command] = argv;
-  if (command !== 'fetch') {
-    console.error(USAGE);
+/**
+ * `run`: the project's current Helm (4, or 3 with `--helm 3`) with the given arguments, in the user's own
+ * environment and terminal, for trying charts by hand (e.g. on `npm run cluster -- up`).
+ */
+async function runCommand(args: readonly string[]): Promise<number> {
+  const major: HelmMajor = args[0] === '--helm' && args[1] === '3' ? 3 : 4;
+  const rest = args[0] === '--helm' ? args.slice(2) : args;
+  if (args[0] === '--helm' && args[1] !== '3' && args[1] !== '4') {
+    console.error(`--helm takes 3 or 4, not ${String(args[1])}\n${USAGE}`);
     return 2;
   }
-  await fetchCommand();
-  return 0;
+  const { path } = await ensureHelm(major);
+  const result = spawnSync(path, rest, { stdio: 'inherit' });
+  if (result.error !== undefined) throw result.error;
+  return result.status ?? 1;
+}
+
+/** Runs the command named on the command line. */
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'fetch') {
+    await fetchCommand();
+    return 0;
+  }
+  if (command === 'run') return runCommand(rest);
+  console.error(USAGE);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(
