@@ -40,10 +40,12 @@ export const baseValues = {
     .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, 'must be empty or a lower-case DNS label')
     .default('')
     .describe('Replaces the chart name in resource names.'),
+  // It starts every resource name, and Service names must be DNS-1035 labels: a letter first (the API server
+  // refused `0-metrics` when this allowed a leading digit).
   fullnameOverride: z
     .string()
     .max(52)
-    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, 'must be empty or a lower-case DNS label')
+    .regex(/^([a-z]([-a-z0-9]*[a-z0-9])?)?$/, 'must be empty or a lower-case DNS-1035 label (a letter first)')
     .default('')
     .describe('Replaces the whole `<release>-<chart>` prefix of resource names.'),
   commonLabels: stringMap('Labels added to every resource of the release.'),
