@@ -697,7 +697,7 @@ export interface JitsiShardValues {
      */
     media?: {
       /**
-       * `hostPort`: every bridge listens on `hostPort.port` of its node, one bridge per node; the node-pool autoscaler adds nodes as bridges are added. `nodePort`: bridge `i` listens on `nodePort.basePort + i` behind a NodePort Service of its own, so several bridges can share a node.
+       * `nodePort`: bridge `i` listens on `nodePort.basePort + i` behind a NodePort Service of its own, so several bridges can share a node; runs under Pod Security `restricted`. `hostPort`: every bridge listens on `hostPort.port` of its node, one bridge per node, and the node-pool autoscaler adds nodes as bridges are added; host ports need a namespace at Pod Security `privileged`.
        */
       mode?: "hostPort" | "nodePort";
       /**

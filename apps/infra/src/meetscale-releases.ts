@@ -157,7 +157,7 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
   return meetscaleChart<JitsiShardValues>({
     chart: 'jitsi-shard',
     release: name,
-    version: '0.1.0',
+    version: '0.2.0',
     namespace: JITSI_NAMESPACE,
     after: [JITSI_NAMESPACE_RELEASE],
     values: {
@@ -203,7 +203,7 @@ export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
     ...shardNames(context.jitsiShards).map((name) => jitsiShard(name, context)),
     meetscaleChart<HaproxyValues>({
       chart: 'haproxy',
-      version: '0.1.0',
+      version: '0.1.1',
       namespace: JITSI_NAMESPACE,
       after: [JITSI_NAMESPACE_RELEASE],
       values: {

@@ -80,7 +80,7 @@ describe('meetscaleReleases', () => {
 
     // THEN
     expect(releases.map((release) => release.name)).toEqual(['jitsi-namespace', 'shard-0', 'shard-1', 'shard-2', 'haproxy']);
-    expect(haproxy).toMatchObject({ name: 'haproxy', repository: MEETSCALE_CHART_REGISTRY, version: '0.1.0', namespace: JITSI_NAMESPACE });
+    expect(haproxy).toMatchObject({ name: 'haproxy', repository: MEETSCALE_CHART_REGISTRY, version: '0.1.1', namespace: JITSI_NAMESPACE });
     expect(haproxy?.values).toMatchObject({
       replicaCount: 2,
       shards: [
@@ -143,7 +143,7 @@ describe('the jitsi-shard releases', () => {
 
     // THEN each release is named after its shard, which is the host HAProxy lists
     expect(shards.map((release) => [release.name, release.repository, release.version, release.namespace])).toEqual(
-      ['shard-0', 'shard-1', 'shard-2'].map((name) => [name, MEETSCALE_CHART_REGISTRY, '0.1.0', JITSI_NAMESPACE]),
+      ['shard-0', 'shard-1', 'shard-2'].map((name) => [name, MEETSCALE_CHART_REGISTRY, '0.2.0', JITSI_NAMESPACE]),
     );
     expect(shards[0]?.values).toMatchObject({
       domain: 'meet.testland.meetscale.example',

@@ -180,11 +180,11 @@ describe('MeetscaleStack', () => {
         'addons_cluster-issuer': 'raw 2.0.2 https://bedag.github.io/helm-charts cert-manager',
         'addons_eck-operator': 'eck-operator 3.1.0 https://helm.elastic.co elastic-system',
         'meetscale_jitsi-namespace': 'raw 2.0.2 https://bedag.github.io/helm-charts default',
-        meetscale_haproxy: 'haproxy 0.1.0 oci://ghcr.io/meetscale/charts jitsi',
+        meetscale_haproxy: 'haproxy 0.1.1 oci://ghcr.io/meetscale/charts jitsi',
         ...Object.fromEntries(
           Array.from({ length: stateOf(id).stack.config.jitsi.shards }, (_, index) => [
             `meetscale_shard-${index}`,
-            'jitsi-shard 0.1.0 oci://ghcr.io/meetscale/charts jitsi',
+            'jitsi-shard 0.2.0 oci://ghcr.io/meetscale/charts jitsi',
           ]),
         ),
       });
