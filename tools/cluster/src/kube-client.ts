@@ -54,7 +54,8 @@ export class KubeClient {
 
   /** @param options where the server is and how to authenticate */
   constructor(readonly options: KubeClientOptions) {
-    this._agent = new https.Agent({ ca: options.ca, keepAlive: true, maxSockets: 4 });
+    // no keep-alive: a socket the server closed while idle would fail the next request with "socket hang up"
+    this._agent = new https.Agent({ ca: options.ca, keepAlive: false, maxSockets: 8 });
   }
 
   /** Sends one request; any status is returned. */
