@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { reportBuildsOnStderr, WORKSPACE_ROOT } from '@meetscale/go-tools';
+import { isProcessAlive, reportBuildsOnStderr, WORKSPACE_ROOT } from '@meetscale/go-tools';
 
 import { ControlPlane, type ControlPlaneState, stopRecordedControlPlane } from './control-plane';
 import { ensureControlPlaneBinaries } from './control-plane-tools';
-import { isAlive } from './managed-process';
 
 const USAGE = `usage: npm run cluster -- <command>
   up      start etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok on 127.0.0.1 with
@@ -22,7 +21,7 @@ function _running(): ControlPlaneState | undefined {
   const stateFile = path.join(CLUSTER_DIR, 'state.json');
   if (!fs.existsSync(stateFile)) return undefined;
   const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ControlPlaneState;
-  return state.processes.every((entry) => isAlive(entry.pid)) ? state : undefined;
+  return state.processes.every((entry) => isProcessAlive(entry.pid)) ? state : undefined;
 }
 
 /** Runs one command. */

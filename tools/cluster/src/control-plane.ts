@@ -3,14 +3,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { reportBuildsOnStderr } from '@meetscale/go-tools';
+import { isProcessAlive, reportBuildsOnStderr } from '@meetscale/go-tools';
 
 import { type ControlPlaneBinaries, ensureControlPlaneBinaries, kubernetesVersion } from './control-plane-tools';
 import { KubeClient, waitFor } from './kube-client';
 import { kubeconfig } from './kubeconfig';
 import { kwokNodes, type NodePoolShape } from './kwok-nodes';
 import { freeLoopbackPort } from './loopback-port';
-import { isAlive, logTail, type ManagedProcess, startProcess, stopProcessGroups } from './managed-process';
+import { logTail, type ManagedProcess, startProcess, stopProcessGroups } from './managed-process';
 import { installUpstreamCrds } from './upstream-crds';
 
 /** Options of {@link ControlPlane.start}. */
@@ -89,7 +89,7 @@ async function _sweepOrphans(): Promise<void> {
     const stateFile = path.join(dir, 'state.json');
     try {
       const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ControlPlaneState;
-      if (state.detached || isAlive(state.ownerPid)) continue;
+      if (state.detached || isProcessAlive(state.ownerPid)) continue;
       await stopRecordedControlPlane(dir);
       fs.rmSync(dir, { recursive: true, force: true });
     } catch {

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 
+import { isProcessAlive } from '@meetscale/go-tools';
+
 /** What {@link startProcess} needs. */
 export interface StartProcessOptions {
   /** A short name for messages, e.g. `kube-apiserver`. */
@@ -63,16 +65,6 @@ function _signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Whether a process (or group leader) still exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Starts a program in its own process group with its output appended to `logFile`. */
 export function startProcess(options: StartProcessOptions): ManagedProcess {
   const log = fs.openSync(options.logFile, 'a');
@@ -108,10 +100,10 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
 export async function stopProcessGroups(pids: readonly number[], graceMs = 5_000): Promise<void> {
   for (const pid of pids) _signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  for (const pid of pids.filter(isAlive)) _signalGroup(pid, 'SIGKILL');
+  while (pids.some(isProcessAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const pid of pids.filter(isProcessAlive)) _signalGroup(pid, 'SIGKILL');
   const killDeadline = Date.now() + 5_000;
-  while (pids.some(isAlive) && Date.now() < killDeadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (pids.some(isProcessAlive) && Date.now() < killDeadline) await new Promise((resolve) => setTimeout(resolve, 20));
   for (const pid of pids) _owned.delete(pid);
 }
 

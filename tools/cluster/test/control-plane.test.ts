@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 
+import { isProcessAlive } from '@meetscale/go-tools';
+
 import { ControlPlane, KubeApiError, waitFor } from '../src';
-import { isAlive } from '../src/managed-process';
 
 const RESTRICTED = { 'pod-security.kubernetes.io/enforce': 'restricted' };
 
@@ -130,7 +131,7 @@ describe('ControlPlane', () => {
       'kwok',
     ]);
     await plane.stop();
-    expect(state.processes.filter((entry) => isAlive(entry.pid))).toEqual([]);
+    expect(state.processes.filter((entry) => isProcessAlive(entry.pid))).toEqual([]);
     expect(fs.existsSync(plane.dir)).toBe(false);
   }, 30_000);
 });

@@ -107,8 +107,8 @@ function _sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Whether a process exists. */
-function _isAlive(pid: number): boolean {
+/** Whether a process id belongs to a running process (also one of another user's). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -136,7 +136,7 @@ function _lock(lockDir: string): () => void {
       } catch {
         // the owner is between creating the folder and writing its pid
       }
-      if (Number.isInteger(owner) && owner > 0 && !_isAlive(owner)) fs.rmSync(lockDir, { recursive: true, force: true });
+      if (Number.isInteger(owner) && owner > 0 && !isProcessAlive(owner)) fs.rmSync(lockDir, { recursive: true, force: true });
       else _sleep(500);
     }
   }

@@ -7,6 +7,7 @@ export {
   type GoTool,
   goToolPath,
   goToolsCacheRoot,
+  isProcessAlive,
   reportBuildsOnStderr,
   WORKSPACE_ROOT,
 } from './go-tool';

@@ -13,4 +13,4 @@ export {
   OLDEST_HELM_3,
 } from './helm-releases';
 export { HelmChecksumError } from './install-helm';
-export { helmHomeDir, type HelmRunResult, runHelm, type RunHelmOptions } from './run-helm';
+export { helmHomeDir, type HelmRunResult, runHelm, runHelmAsync, type RunHelmOptions } from './run-helm';

@@ -1,7 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
+import { isProcessAlive } from '@meetscale/go-tools';
 
 import { helmBinaryPath } from './helm-binary-path';
 import { helmName, type HelmPin } from './helm-releases';
@@ -40,21 +42,11 @@ let _homeDir: string | undefined;
 /** Prefix of the per-process folders; the creating process id follows it. */
 const HOME_PREFIX = 'meetscale-helm-home-';
 
-/** Whether a process id belongs to a running process. */
-function _isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes the folders of processes that ended without their exit handler (e.g. killed jest workers). */
 function _sweepStaleHomes(): void {
   for (const name of fs.readdirSync(os.tmpdir())) {
     const match = new RegExp(`^${HOME_PREFIX}(\\d+)-`).exec(name);
-    if (match !== null && !_isAlive(Number(match[1]))) {
+    if (match !== null && !isProcessAlive(Number(match[1]))) {
       fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
     }
   }
@@ -113,4 +105,34 @@ export function runHelm(pin: HelmPin, args: string[], options: RunHelmOptions = 
     throw new Error(`helm ${args.join(' ')} (${helmName(pin)}): ${reason}`);
   }
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * {@link runHelm} without blocking this process, so that several Helm commands (against a real API server, say)
+ * can run at once. Same isolation, same result; `input` is written to Helm's standard input.
+ * @throws if the binary is not cached, cannot be started, or runs past `timeoutMs`
+ */
+export function runHelmAsync(pin: HelmPin, args: string[], options: RunHelmOptions = {}): Promise<HelmRunResult> {
+  const binary = helmBinaryPath(pin);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { cwd: options.cwd, env: _helmEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`helm ${args.join(' ')} (${helmName(pin)}): timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`helm ${args.join(' ')} (${helmName(pin)}): ${error.message}`));
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ status: code ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+    });
+    child.stdin.end(options.input);
+  });
 }

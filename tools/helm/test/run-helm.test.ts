@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ensureAllHelm } from '../src/ensure-helm';
 import { helmBinaryPath } from '../src/helm-binary-path';
 import { HELM_RELEASES, helmName, OLDEST_HELM_3 } from '../src/helm-releases';
-import { helmHomeDir, runHelm } from '../src/run-helm';
+import { helmHomeDir, runHelm, runHelmAsync } from '../src/run-helm';
 
 /** Every file below `dir`, relative to it. */
 function filesBelow(dir: string): string[] {
@@ -134,5 +134,44 @@ describe('runHelm', () => {
     expect(() => runHelm(OLDEST_HELM_3, ['version'], { timeoutMs: 1 })).toThrow(
       'helm version (Helm 3.18.0 (oldest supported Helm 3)): timed out after 1 ms',
     );
+  });
+});
+
+describe('runHelmAsync', () => {
+  beforeAll(async () => {
+    await ensureAllHelm();
+  }, 1_800_000);
+
+  test('runs Helm commands at once, each with the result runHelm would give', async () => {
+    // WHEN two Helm commands run concurrently, one failing
+    const [version, failing] = await Promise.all([runHelmAsync(4, ['version', '--short']), runHelmAsync(3, ['no-such-command'])]);
+    // THEN each result is its own, as the synchronous runner reports it
+    expect(version).toEqual(runHelm(4, ['version', '--short']));
+    expect(version.stdout.trim()).toBe('v4.3.1');
+    expect(failing.status).not.toBe(0);
+    expect(failing.stderr).toContain('unknown command "no-such-command"');
+    // AND standard input reaches Helm (a values file read from "-")
+    const rendered = await runHelmAsync(
+      4,
+      [
+        'template',
+        'x',
+        path.join(__dirname, '..', '..', '..', 'charts', 'haproxy'),
+        '-f',
+        '-',
+        '--show-only',
+        'templates/haproxy/statefulset.yaml',
+      ],
+      {
+        input: 'replicaCount: 3\n',
+      },
+    );
+    expect(rendered.stdout).toContain('replicas: 3');
+  });
+
+  test('kills Helm and fails when it runs past its time limit', async () => {
+    await expect(
+      runHelmAsync(4, ['template', 'x', path.join(__dirname, '..', '..', '..', 'charts', 'haproxy'), '-f', '-'], { timeoutMs: 1 }),
+    ).rejects.toThrow(/timed out after 1 ms/);
   });
 });
