@@ -18,6 +18,7 @@ import {
   alternativeFor,
   invalidCorpus,
   leaves,
+  mergeValues,
   pointer,
   spellings,
   valuesAt,
@@ -27,22 +28,6 @@ import {
 import { unrolledWorkloads, upgradeBreaks } from './support/upgrades';
 
 const charts = chartNames();
-
-/** Deep merge of plain objects (lists replaced), as Helm merges values files. */
-function merge(base: unknown, extra: unknown): unknown {
-  if (
-    base === null ||
-    extra === null ||
-    typeof base !== 'object' ||
-    typeof extra !== 'object' ||
-    Array.isArray(base) ||
-    Array.isArray(extra)
-  )
-    return extra;
-  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(extra)) result[key] = key in result ? merge(result[key], value) : value;
-  return result;
-}
 
 /** Label selectors an object applies to pods or services. */
 function selectorsOf(manifest: Manifest): Record<string, string>[] {
@@ -156,7 +141,10 @@ describe.each(charts)('chart %s', (chart) => {
       const accepted: string[] = [];
       for (const invalid of corpus) {
         // GIVEN values the schema refuses (checked independently with ajv first)
-        expect({ case: invalid.name, valid: validate(merge(defaults, invalid.values)) }).toEqual({ case: invalid.name, valid: false });
+        expect({ case: invalid.name, valid: validate(mergeValues(defaults, invalid.values)) }).toEqual({
+          case: invalid.name,
+          valid: false,
+        });
         // WHEN Helm renders with them
         const rendered = renderChart(pin, chart, { values: invalid.values });
         // THEN it fails with a schema error naming the value, and renders nothing
@@ -239,7 +227,7 @@ describe.each(charts)('chart %s', (chart) => {
 
     test('two releases in one namespace share no resource name and no selector', () => {
       // GIVEN two releases of the chart in one namespace, each with every ci scenario merged in
-      const allFeatures = scenarios.reduce<unknown>((values, file) => merge(values, YAML.parse(readFileSync(file, 'utf8'))), {});
+      const allFeatures = scenarios.reduce<unknown>((values, file) => mergeValues(values, YAML.parse(readFileSync(file, 'utf8'))), {});
       const first = renderChart(major, chart, { release: 'shard-0', values: allFeatures });
       const second = renderChart(major, chart, { release: 'shard-1', values: allFeatures });
       expect([first.stderr, second.stderr]).toEqual(['', '']);
@@ -276,7 +264,7 @@ describe.each(charts)('chart %s', (chart) => {
       overrides = leaves(schema).map((leaf): OverrideRun => {
         const name = leaf.path.join('.');
         const alternative = alternativeFor(leaf.schema, leaf.default, (candidate) =>
-          validate(merge(defaults, valuesAt(leaf.path, candidate))),
+          validate(mergeValues(defaults, valuesAt(leaf.path, candidate))),
         );
         if (alternative === undefined) return { name, alternative, changesOutput: false, unrolled: [], breaks: [], failures: [] };
         let unrolled: string[] | undefined;

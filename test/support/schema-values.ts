@@ -84,6 +84,22 @@ function typeList(node: SchemaNode): string[] {
   return Array.isArray(node.type) ? node.type : [node.type];
 }
 
+/** Deep merge of plain objects (lists replaced), as Helm merges values files. */
+export function mergeValues(base: unknown, extra: unknown): unknown {
+  if (
+    base === null ||
+    extra === null ||
+    typeof base !== 'object' ||
+    typeof extra !== 'object' ||
+    Array.isArray(base) ||
+    Array.isArray(extra)
+  )
+    return extra;
+  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(extra)) result[key] = key in result ? mergeValues(result[key], value) : value;
+  return result;
+}
+
 /**
  * A value different from `current` that `accepts` (the whole-document validator, applied at this value's
  * place) takes, or undefined when none of the generic candidates fits.
