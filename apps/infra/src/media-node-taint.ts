@@ -1,3 +1,5 @@
+import { KUBERNETES } from '@meetscale/platform-versions';
+
 import { formatTaint, MEDIA_NODE_SELECTOR, MEDIA_TAINT, MEDIA_TOLERATION, type NodeTaint } from './placement';
 
 /**
@@ -21,7 +23,7 @@ export const MEDIA_NODE_TAINT = 'media-node-taint';
  * supports one minor version of skew either way: bump it with `kubernetes.version`). The image is Debian-based
  * and also carries coreutils, whose `sleep` keeps the DaemonSet's pods running.
  */
-export const KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.33.3';
+export const KUBECTL_IMAGE = `registry.k8s.io/kubectl:v${KUBERNETES.release}`;
 
 /** The user and group the containers run as (no root; the image needs no particular user). */
 export const NODE_TAINT_USER = 65532;

@@ -1,3 +1,5 @@
+import { KUBERNETES } from '@meetscale/platform-versions';
+
 import { mediaNodesFor } from '../src/media-sizing';
 import type { StateConfigInput } from '../src/state-config';
 
@@ -13,7 +15,8 @@ export const state: StateConfigInput = {
   // The ACME account's contact (an example address, replace with the platform team's).
   certificates: { acmeEmail: 'platform@bremen.meetscale.example' },
   kubernetes: {
-    version: '1.33.3',
+    // The release the charts are tested on (packages/platform-versions); override only with a reason.
+    version: KUBERNETES.release,
     maintenanceWindow: { day: 'Saturday', time: '02:00:00Z' },
     // The state's CI runners (a documentation range, replace with the real one).
     apiAllowList: ['198.51.100.0/24'],

@@ -1,3 +1,5 @@
+import { KUBERNETES } from '@meetscale/platform-versions';
+
 import { mediaNodesFor } from '../src/media-sizing';
 import type { StateConfigInput } from '../src/state-config';
 
@@ -13,7 +15,8 @@ export const state: StateConfigInput = {
   // The ACME account's contact (an example address, replace with the platform team's).
   certificates: { acmeEmail: 'platform@nrw.meetscale.example' },
   kubernetes: {
-    version: '1.33.3',
+    // The release the charts are tested on (packages/platform-versions); override only with a reason.
+    version: KUBERNETES.release,
     maintenanceWindow: { day: 'Sunday', time: '01:00:00Z' },
     // The state's CI runners and the operations network (documentation ranges, replace with the real ones).
     apiAllowList: ['203.0.113.0/24', '192.0.2.10/32'],

@@ -44,7 +44,7 @@ export function controlPlaneTools(): Record<ControlPlaneRole, GoTool> {
 /** The absolute path of each program, by role. */
 export type ControlPlaneBinaries = Readonly<Record<ControlPlaneRole, string>>;
 
-/** The version the control plane's go.mod requires of a module, e.g. `v1.33.13` for `k8s.io/kubernetes`. */
+/** The version the control plane's go.mod requires of a module, e.g. `v1.33.3` for `k8s.io/kubernetes`. */
 export function pinnedModuleVersion(modulePath: string, moduleDir: string = CONTROL_PLANE_MODULE): string {
   const goMod = fs.readFileSync(path.join(WORKSPACE_ROOT, moduleDir, 'go.mod'), 'utf8');
   const escaped = modulePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -54,7 +54,7 @@ export function pinnedModuleVersion(modulePath: string, moduleDir: string = CONT
   return version;
 }
 
-/** The Kubernetes version the control plane runs, without the `v` (e.g. `1.33.13`), read from its go.mod. */
+/** The Kubernetes version the control plane runs, without the `v` (e.g. `1.33.3`), read from its go.mod. */
 export function kubernetesVersion(): string {
   return pinnedModuleVersion('k8s.io/kubernetes').slice(1);
 }

@@ -162,7 +162,7 @@ export class ControlPlane {
     return this._client;
   }
 
-  /** The Kubernetes version the control plane runs (e.g. `1.33.13`). */
+  /** The Kubernetes version the control plane runs (e.g. `1.33.3`). */
   get version(): string {
     return kubernetesVersion();
   }

@@ -3,17 +3,16 @@ import { KUBERNETES } from '@meetscale/platform-versions';
 import { controlPlaneTools, kubernetesVersion, pinnedModuleVersion, upstreamCrds } from '../src';
 
 describe('the pinned control plane', () => {
-  it('runs the Kubernetes release recorded beside the one the state stacks provision', () => {
-    // THEN the go.mod pin, the shared record and the provisioned minor agree
-    expect(kubernetesVersion()).toBe(KUBERNETES.controlPlane);
-    expect(KUBERNETES.controlPlane.startsWith(`${KUBERNETES.minor}.`)).toBe(true);
-    expect(KUBERNETES.provisioned.startsWith(`${KUBERNETES.minor}.`)).toBe(true);
+  it('runs the Kubernetes release the state stacks provision', () => {
+    // THEN the go.mod pin and the shared record agree
+    expect(kubernetesVersion()).toBe(KUBERNETES.release);
+    expect(KUBERNETES.release.startsWith(`${KUBERNETES.minor}.`)).toBe(true);
   });
 
   it('stamps the Kubernetes components with that release, which a module build would not', () => {
     const tools = controlPlaneTools();
     for (const role of ['apiserver', 'controllerManager', 'scheduler'] as const) {
-      expect(tools[role].linkerSettings).toContain(`k8s.io/component-base/version.gitVersion=v${KUBERNETES.controlPlane}`);
+      expect(tools[role].linkerSettings).toContain(`k8s.io/component-base/version.gitVersion=v${KUBERNETES.release}`);
     }
     expect(tools.etcd.linkerSettings).toBeUndefined();
   });
