@@ -55,6 +55,12 @@ ${definition.description}
 
 ${definition.readme.trim()}
 
+## Uninstalling
+
+\`helm uninstall <release>\` removes every object the release created, generated credentials included: the chart
+keeps nothing behind (no \`helm.sh/resource-policy: keep\`), which the tests check on a real API server. Keep a
+copy of anything you need first, or give the chart an \`existingSecret\` where it takes one.
+
 ## Values
 
 Every value is checked by \`values.schema.json\` at install time: a wrong type, an unknown key or a value out of range is refused

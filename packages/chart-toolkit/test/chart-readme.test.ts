@@ -25,4 +25,11 @@ Toolkit demo chart.
   test('states the supported Helm versions from the constants Chart.yaml uses', () => {
     expect(readme).toContain(`| Helm | \`${SUPPORTED_HELM_VERSIONS}\`: Helm ${OLDEST_SUPPORTED_HELM_3} or any later Helm 3, and Helm 4 |`);
   });
+
+  test('says that uninstalling keeps nothing behind, between the chart text and the values', () => {
+    const uninstalling = readme.indexOf('## Uninstalling');
+    expect(uninstalling).toBeGreaterThan(readme.indexOf('Demo.'));
+    expect(uninstalling).toBeLessThan(readme.indexOf('## Values'));
+    expect(readme).toContain('the chart\nkeeps nothing behind (no `helm.sh/resource-policy: keep`)');
+  });
 });
