@@ -48,11 +48,11 @@ function _installExitHook(): void {
   };
   process.once('exit', killOwned);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = (): void => {
+    process.once(signal, () => {
       killOwned();
-      process.kill(process.pid, signal);
-    };
-    if (process.listenerCount(signal) === 0) process.once(signal, onSignal);
+      // a runner with handlers of its own (jest) ends the process itself; otherwise end it as the signal would
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
   }
 }
 
