@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { helmYaml } from '@meetscale/chart-toolkit';
 import type { ControlPlane, KubeClient, NodePoolShape } from '@meetscale/cluster';
 import { waitFor } from '@meetscale/cluster';
-import { type HelmMajor, type HelmRunResult, runHelm } from '@meetscale/helm-binaries';
+import { type HelmMajor, type HelmRunResult, runHelm, runHelmAsync } from '@meetscale/helm-binaries';
 
 /** The Pod Security Standards levels, weakest last. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -77,6 +77,26 @@ export function helmOn(plane: ControlPlane, major: HelmMajor, args: readonly str
       extra.push('-f', join(scratch, 'values.yaml'));
     }
     return runHelm(major, [...args, ...extra, '--kubeconfig', plane.kubeconfig], { timeoutMs: options.timeoutMs ?? 300_000 });
+  } finally {
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** {@link helmOn} without blocking, so that Helm commands against the server can run at once. */
+export async function helmOnAsync(
+  plane: ControlPlane,
+  major: HelmMajor,
+  args: readonly string[],
+  options: HelmOnOptions = {},
+): Promise<HelmRunResult> {
+  const scratch = options.values === undefined ? undefined : mkdtempSync(join(tmpdir(), 'meetscale-values-'));
+  try {
+    const extra: string[] = [];
+    if (scratch !== undefined) {
+      writeFileSync(join(scratch, 'values.yaml'), helmYaml(options.values));
+      extra.push('-f', join(scratch, 'values.yaml'));
+    }
+    return await runHelmAsync(major, [...args, ...extra, '--kubeconfig', plane.kubeconfig], { timeoutMs: options.timeoutMs ?? 300_000 });
   } finally {
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
@@ -169,18 +189,31 @@ export async function releaseProblems(client: KubeClient, namespace: string, rel
   return problems;
 }
 
+/** Options of {@link settledReleaseProblems}. */
+export interface SettleOptions {
+  /**
+   * Delete pods no node was found for while waiting: after reverting a configuration whose pods could not be
+   * scheduled, a StatefulSet waits for such a pod forever, and Kubernetes' documented "forced rollback" is to
+   * delete it.
+   * @default false
+   */
+  readonly forceRollback?: boolean;
+}
+
 /** Waits until {@link releaseProblems} finds nothing, and returns what it found last otherwise. */
 export async function settledReleaseProblems(
   client: KubeClient,
   namespace: string,
   release: string,
   timeoutMs = 60_000,
+  options: SettleOptions = {},
 ): Promise<string[]> {
   let last: string[] = [];
   try {
     await waitFor(
       `release ${release} in ${namespace} to settle`,
       async () => {
+        if (options.forceRollback === true) await deleteUnscheduledPods(client, namespace);
         last = await releaseProblems(client, namespace, release);
         return last.length === 0 ? true : undefined;
       },
@@ -191,6 +224,13 @@ export async function settledReleaseProblems(
     // the problems found last are the answer
   }
   return last;
+}
+
+/** Deletes the pods of a namespace that no node was found for (after a revert, as a StatefulSet needs). */
+export async function deleteUnscheduledPods(client: KubeClient, namespace: string): Promise<string[]> {
+  const pending = (await client.list(`/api/v1/namespaces/${namespace}/pods`)).filter((pod) => pod.spec.nodeName === undefined);
+  for (const pod of pending) await client.call('DELETE', `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}`);
+  return pending.map((pod) => pod.metadata.name as string);
 }
 
 /** Kinds that the API server or controllers create in every namespace, which no release owns. */

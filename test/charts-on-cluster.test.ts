@@ -1,0 +1,265 @@
+/**
+ * Every chart on a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler, kwok nodes), with current Helm 3 and Helm 4: installed with `--wait` at the Pod Security
+ * level it declares, checked as the controllers see it, upgraded through every scenario and every
+ * documented value, rolled back, and uninstalled without leftovers. Nothing here names a chart.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+import { ControlPlane } from '@meetscale/cluster';
+import type { HelmMajor, HelmRunResult } from '@meetscale/helm-binaries';
+import YAML from 'yaml';
+
+import { chartDir, chartNames, HELM_MAJORS, renderChart, scenarioFiles } from './support/charts';
+import {
+  createNamespace,
+  helmOn,
+  helmOnAsync,
+  helmOutcome,
+  leftoverObjects,
+  nodePoolsForPods,
+  type PodSecurityLevel,
+  podSecurityRefusals,
+  scenarioPodSecurity,
+  settledReleaseProblems,
+} from './support/cluster';
+import { alternativeFor, leaves, mergeValues, valuesAt, valuesSchema, valuesValidator } from './support/schema-values';
+
+jest.setTimeout(900_000);
+
+const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
+const weakest = (levels: readonly PodSecurityLevel[]): PodSecurityLevel =>
+  levels.reduce<PodSecurityLevel>((weak, level) => (LEVELS.indexOf(level) > LEVELS.indexOf(weak) ? level : weak), 'restricted');
+
+/** Values the schemas accept and the API server refuses, not fixed yet (see the file for why). */
+const KNOWN_REFUSALS = YAML.parse(readFileSync(join(__dirname, 'cluster-known-refusals.yaml'), 'utf8')) as Array<{
+  chart: string;
+  values: string[];
+  reason: string;
+}>;
+
+/** Nodes enough for every chart's largest scenario (bridges ask for 8 CPUs each), per pool. */
+const NODE_SHAPE = { count: 4, cpu: '32', memory: '128Gi' };
+
+/** The pod specs of every chart's defaults and scenarios, as Helm renders them. */
+function everyPodSpec(): any[] {
+  return chartNames().flatMap((chart) =>
+    [[], ...scenarioFiles(chart).map((file) => [file])].flatMap((valuesFiles) =>
+      renderChart(4, chart, { valuesFiles })
+        .manifests.map((manifest) => (manifest.spec as any)?.template?.spec)
+        .filter((spec) => spec !== undefined),
+    ),
+  );
+}
+
+/** A namespace name from parts, within Kubernetes' 63 characters. */
+const namespaceName = (...parts: Array<string | number>): string =>
+  parts
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+
+/**
+ * One control plane per Helm major, so that the two can work at once: a cluster allocates NodePorts
+ * cluster-wide, and two releases asking for the same ones could not live in one cluster.
+ */
+let planes: ControlPlane[] = [];
+const planeFor = (major: HelmMajor): ControlPlane => {
+  const plane = planes[HELM_MAJORS.indexOf(major)];
+  if (plane === undefined) throw new Error(`no control plane for Helm ${major}`);
+  return plane;
+};
+
+beforeAll(async () => {
+  const nodePools = nodePoolsForPods(everyPodSpec(), NODE_SHAPE);
+  const started = await Promise.allSettled(HELM_MAJORS.map(() => ControlPlane.start({ nodePools, upstreamCrds: true })));
+  planes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.all(planes.map((plane) => plane.stop()));
+});
+
+/** Installs (with --wait), checks, uninstalls and checks for leftovers; returns nothing, asserts all. */
+async function installCheckUninstall(major: HelmMajor, chart: string, namespace: string, valuesFiles: readonly string[]): Promise<void> {
+  const plane = planeFor(major);
+  const release = 'lesson';
+  const install = helmOn(plane, major, [
+    'install',
+    release,
+    chartDir(chart),
+    '--namespace',
+    namespace,
+    '--wait',
+    '--timeout',
+    '3m',
+    ...valuesFiles.flatMap((file) => ['-f', file]),
+  ]);
+  expect(helmOutcome(install)).toEqual({ status: 0, output: '' });
+  expect(await settledReleaseProblems(plane.client, namespace, release)).toEqual([]);
+  const uninstall = helmOn(plane, major, ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '2m']);
+  expect(helmOutcome(uninstall)).toEqual({ status: 0, output: '' });
+  let left: string[] = [];
+  for (let attempt = 0; attempt < 60; attempt += 1) {
+    left = await leftoverObjects(plane.client, namespace);
+    if (left.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  expect(left).toEqual([]);
+}
+
+describe.each(chartNames())('chart %s on a real control plane', (chart) => {
+  const scenarios = scenarioFiles(chart);
+  const contexts = [
+    { name: 'defaults', valuesFiles: [] as string[], level: 'restricted' as PodSecurityLevel },
+    ...scenarios.map((file) => ({ name: basename(file, '-values.yaml'), valuesFiles: [file], level: scenarioPodSecurity(file) })),
+  ];
+
+  test('the default install is admitted under Pod Security restricted', () => {
+    expect(contexts[0]?.level).toBe('restricted');
+  });
+
+  describe.each(HELM_MAJORS)('with Helm %i', (major) => {
+    const plane = (): ControlPlane => planeFor(major);
+    test.each(contexts)(
+      'installs with --wait at Pod Security $level, every pod Ready behind its Services, and uninstalls without leftovers ($name)',
+      async ({ name, valuesFiles, level }) => {
+        const namespace = namespaceName(chart, name, `h${major}`);
+        await createNamespace(plane().client, namespace, level);
+        await installCheckUninstall(major, chart, namespace, valuesFiles);
+      },
+    );
+
+    const weaker = contexts.filter((context) => context.level !== 'restricted');
+    if (weaker.length > 0) {
+      test.each(weaker)('Pod Security restricted refuses the pods of $name, which needs $level', async ({ name, valuesFiles }) => {
+        // GIVEN a namespace that enforces restricted
+        const namespace = namespaceName(chart, name, 'restricted', `h${major}`);
+        await createNamespace(plane().client, namespace, 'restricted');
+        // WHEN the scenario is installed there (without waiting: its pods will never come)
+        const install = helmOn(plane(), major, [
+          'install',
+          'lesson',
+          chartDir(chart),
+          '--namespace',
+          namespace,
+          ...valuesFiles.flatMap((file) => ['-f', file]),
+        ]);
+        expect(helmOutcome(install)).toEqual({ status: 0, output: '' });
+        // THEN the API server refuses the pods, saying which restricted rule they break
+        let refusals: string[] = [];
+        for (let attempt = 0; attempt < 60 && refusals.length === 0; attempt += 1) {
+          refusals = await podSecurityRefusals(plane().client, namespace);
+          if (refusals.length === 0) await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        expect(refusals.length).toBeGreaterThan(0);
+        expect(refusals[0]).toMatch(/is forbidden: violates PodSecurity "restricted:latest": /);
+        helmOn(plane(), major, ['uninstall', 'lesson', '--namespace', namespace]);
+      });
+    }
+
+    test('upgrades from the defaults to each scenario and back, and rolls each upgrade back', async () => {
+      const namespace = namespaceName(chart, 'upgrades', `h${major}`);
+      await createNamespace(plane().client, namespace, weakest(contexts.map((context) => context.level)));
+      const release = 'lesson';
+      const helm = (...args: string[]): ReturnType<typeof helmOutcome> =>
+        helmOutcome(helmOn(plane(), major, [...args, '--namespace', namespace]));
+      expect(helm('install', release, chartDir(chart), '--wait', '--timeout', '3m')).toEqual({ status: 0, output: '' });
+      let revision = 1;
+      for (const scenario of contexts.slice(1)) {
+        // WHEN the release is upgraded to the scenario, the server accepts every object and the pods come up
+        expect({
+          scenario: scenario.name,
+          ...helm('upgrade', release, chartDir(chart), '--wait', '--timeout', '3m', '-f', scenario.valuesFiles[0] as string),
+        }).toEqual({
+          scenario: scenario.name,
+          status: 0,
+          output: '',
+        });
+        revision += 1;
+        expect({ scenario: scenario.name, problems: await settledReleaseProblems(plane().client, namespace, release) }).toEqual({
+          scenario: scenario.name,
+          problems: [],
+        });
+        // AND a rollback returns to the previous revision's values
+        expect({ scenario: scenario.name, ...helm('rollback', release, String(revision - 1), '--wait', '--timeout', '3m') }).toEqual({
+          scenario: scenario.name,
+          status: 0,
+          output: '',
+        });
+        revision += 1;
+        const values = helmOn(plane(), major, ['get', 'values', release, '--namespace', namespace, '--output', 'json']);
+        expect({ scenario: scenario.name, values: JSON.parse(values.stdout) }).toEqual({ scenario: scenario.name, values: null });
+        expect({ scenario: scenario.name, problems: await settledReleaseProblems(plane().client, namespace, release) }).toEqual({
+          scenario: scenario.name,
+          problems: [],
+        });
+      }
+      expect(helm('uninstall', release, '--wait')).toEqual({ status: 0, output: '' });
+    });
+  });
+
+  test('every documented value override is accepted by the API server as helm upgrade, with Helm 3 and Helm 4 at once', async () => {
+    const schema = valuesSchema(chart);
+    const validate = valuesValidator(schema);
+    const defaults = YAML.parse(readFileSync(join(chartDir(chart), 'values.yaml'), 'utf8')) as Record<string, unknown>;
+    const overrides = leaves(schema).flatMap((leaf) => {
+      const alternative = alternativeFor(leaf.schema, leaf.default, (candidate) =>
+        validate(mergeValues(defaults, valuesAt(leaf.path, candidate))),
+      );
+      return alternative === undefined ? [] : [{ name: leaf.path.join('.'), alternative, values: valuesAt(leaf.path, alternative) }];
+    });
+    expect(overrides.length).toBeGreaterThan(0);
+    const level = weakest(contexts.map((context) => context.level));
+    const knownRefusals = new Set(KNOWN_REFUSALS.filter((entry) => entry.chart === chart).flatMap((entry) => entry.values));
+    const refusedAsKnown = new Set<string>();
+    // One release per Helm major, each on its own control plane, upgraded through every override one after the
+    // other; the two majors run at once.
+    const runs = HELM_MAJORS.map(async (major) => {
+      const plane = planeFor(major);
+      const namespace = namespaceName(chart, 'overrides', `h${major}`);
+      await createNamespace(plane.client, namespace, level);
+      const release = 'lesson';
+      const helm = (args: readonly string[], values?: unknown): Promise<HelmRunResult> =>
+        helmOnAsync(plane, major, [...args, '--namespace', namespace], values === undefined ? {} : { values });
+      const problems: string[] = [];
+      const install = await helm(['install', release, chartDir(chart)]);
+      if (install.status !== 0) return [`Helm ${major}: install failed: ${install.stderr.trim()}`];
+      for (const override of overrides) {
+        // A value may be allowed only together with a scenario's values: it is tried on the defaults first, then
+        // on each scenario, and refused only when every one fails.
+        const failures: string[] = [];
+        for (const context of contexts) {
+          const upgrade = await helm(
+            ['upgrade', release, chartDir(chart), '--history-max', '3', ...context.valuesFiles.flatMap((file) => ['-f', file])],
+            override.values,
+          );
+          if (upgrade.status === 0) break;
+          failures.push(`${context.name}: ${upgrade.stderr.trim().split('\n').pop()}`);
+        }
+        if (failures.length === contexts.length)
+          problems.push(`Helm ${major}: ${override.name}=${JSON.stringify(override.alternative)}: ${failures.join('; ')}`);
+      }
+      // AND the server takes the rollback of the last upgrade, and the defaults bring every pod back
+      const rollback = await helm(['rollback', release]);
+      if (rollback.status !== 0) problems.push(`Helm ${major}: rollback failed: ${rollback.stderr.trim()}`);
+      const back = await helm(['upgrade', release, chartDir(chart), '--history-max', '3']);
+      if (back.status !== 0) problems.push(`Helm ${major}: upgrade back to the defaults failed: ${back.stderr.trim()}`);
+      // An override may have left pods that cannot be scheduled (a node selector no node has); a StatefulSet waits
+      // for such a pod forever, and Kubernetes' documented "forced rollback" is to delete it after reverting.
+      const settled = await settledReleaseProblems(plane.client, namespace, release, 90_000, { forceRollback: true });
+      problems.push(...settled.map((problem) => `Helm ${major}: ${problem}`));
+      const uninstall = await helm(['uninstall', release, '--wait']);
+      if (uninstall.status !== 0) problems.push(`Helm ${major}: uninstall failed: ${uninstall.stderr.trim()}`);
+      return problems;
+    });
+    expect((await Promise.all(runs)).flat()).toEqual([]);
+    // AND every known refusal still happens (a fixed one must leave test/cluster-known-refusals.yaml)
+    expect([...knownRefusals].filter((name) => !refusedAsKnown.has(name))).toEqual([]);
+  });
+});
