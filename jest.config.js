@@ -15,6 +15,8 @@ const projects = [...listed('packages'), ...listed('tools'), ...listed('apps'), 
 );
 
 module.exports = {
+  // Two workers on the 2-core CI machine: much of the suite waits on Helm, the API server and its controllers.
+  maxWorkers: 2,
   projects: projects.map((dir) => ({
     displayName: dir,
     rootDir: `<rootDir>/${dir}`,
