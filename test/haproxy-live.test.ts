@@ -126,11 +126,13 @@ describe.each(BALANCES)('with balance %s', (balance) => {
     if (failed.length > 0) throw new Error(`cleanup failed: ${failed.map((result) => String(result.reason)).join('; ')}`);
   }, 15_000);
 
-  test('Helm 3 and Helm 4 render the same chart byte for byte, so the live scenario runs once', () => {
+  test('Helm 3 and Helm 4 render the same objects, so the live scenario runs once', () => {
     // GIVEN / WHEN the chart rendered by each Helm major with the live values
-    // THEN every render succeeded and all are identical
+    // THEN every render succeeded and all hold the same objects, the HAProxy configuration text included (Helm
+    // 3.22 separates documents with one more blank line than Helm 4.3, so the raw text differs)
     expect(renders.map((render) => render.status)).toEqual(HELM_MAJORS.map(() => 0));
-    for (const render of renders.slice(1)) expect(render.stdout).toBe(renders[0]?.stdout);
+    expect(renders[0]?.manifests.length).toBeGreaterThan(0);
+    for (const render of renders.slice(1)) expect(render.manifests).toEqual(renders[0]?.manifests);
   });
 
   test('each replica serves Prometheus metrics and /healthz, and has its peer connected', async () => {
