@@ -138,8 +138,20 @@ export async function releaseProblems(client: KubeClient, namespace: string, rel
     for (const workload of await client.list(`/apis/apps/v1${ns}/${kind}`, instance)) {
       const desired = kind === 'daemonsets' ? workload.status?.desiredNumberScheduled : workload.spec.replicas;
       const ready = kind === 'daemonsets' ? workload.status?.numberReady : workload.status?.readyReplicas;
-      if ((ready ?? 0) !== desired || desired === 0)
-        problems.push(`${kind} ${workload.metadata.name}: ${ready ?? 0} of ${desired} pods Ready`);
+      if ((ready ?? 0) !== desired || desired === 0) {
+        // the controller's own words, when it could not create or replace a pod
+        const events = (await client.list(`/api/v1${ns}/events`))
+          .filter((event) => event.involvedObject?.name === workload.metadata.name && event.type === 'Warning')
+          .map((event) => `${event.reason}: ${event.message}`);
+        const status = JSON.stringify({
+          replicas: workload.status?.replicas,
+          current: workload.status?.currentRevision,
+          update: workload.status?.updateRevision,
+        });
+        problems.push(
+          `${kind} ${workload.metadata.name}: ${ready ?? 0} of ${desired} pods Ready ${status}${events.length > 0 ? `; ${events.slice(-2).join('; ')}` : ''}`,
+        );
+      }
     }
   }
   const slices = await client.list(`/apis/discovery.k8s.io/v1${ns}/endpointslices`);
@@ -189,31 +201,18 @@ export async function releaseProblems(client: KubeClient, namespace: string, rel
   return problems;
 }
 
-/** Options of {@link settledReleaseProblems}. */
-export interface SettleOptions {
-  /**
-   * Delete pods no node was found for while waiting: after reverting a configuration whose pods could not be
-   * scheduled, a StatefulSet waits for such a pod forever, and Kubernetes' documented "forced rollback" is to
-   * delete it.
-   * @default false
-   */
-  readonly forceRollback?: boolean;
-}
-
 /** Waits until {@link releaseProblems} finds nothing, and returns what it found last otherwise. */
 export async function settledReleaseProblems(
   client: KubeClient,
   namespace: string,
   release: string,
   timeoutMs = 60_000,
-  options: SettleOptions = {},
 ): Promise<string[]> {
   let last: string[] = [];
   try {
     await waitFor(
       `release ${release} in ${namespace} to settle`,
       async () => {
-        if (options.forceRollback === true) await deleteUnscheduledPods(client, namespace);
         last = await releaseProblems(client, namespace, release);
         return last.length === 0 ? true : undefined;
       },
@@ -224,13 +223,6 @@ export async function settledReleaseProblems(
     // the problems found last are the answer
   }
   return last;
-}
-
-/** Deletes the pods of a namespace that no node was found for (after a revert, as a StatefulSet needs). */
-export async function deleteUnscheduledPods(client: KubeClient, namespace: string): Promise<string[]> {
-  const pending = (await client.list(`/api/v1/namespaces/${namespace}/pods`)).filter((pod) => pod.spec.nodeName === undefined);
-  for (const pod of pending) await client.call('DELETE', `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}`);
-  return pending.map((pod) => pod.metadata.name as string);
 }
 
 /** Kinds that the API server or controllers create in every namespace, which no release owns. */
