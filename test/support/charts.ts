@@ -94,19 +94,25 @@ export function renderChart(helm: HelmPin, chart: string, options: RenderOptions
     options.namespace ?? 'meetscale',
   ];
   for (const file of options.valuesFiles ?? []) args.push('-f', file);
-  let scratch: string | undefined;
+  const values = valuesFileArgs(options.values);
   try {
-    if (options.values !== undefined) {
-      scratch = mkdtempSync(join(tmpdir(), 'meetscale-values-'));
-      const file = join(scratch, 'values.yaml');
-      writeFileSync(file, helmYaml(options.values));
-      args.push('-f', file);
-    }
-    const result = runHelm(helm, args);
+    const result = runHelm(helm, [...args, ...values.args]);
     return { ...result, manifests: result.status === 0 ? parseManifests(result.stdout) : [] };
   } finally {
-    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+    values.remove();
   }
+}
+
+/**
+ * Values as one more `-f` file for Helm: the arguments, and the function that removes the file again (none
+ * when `values` is undefined).
+ */
+export function valuesFileArgs(values: unknown): { readonly args: string[]; remove(): void } {
+  if (values === undefined) return { args: [], remove: () => undefined };
+  const scratch = mkdtempSync(join(tmpdir(), 'meetscale-values-'));
+  const file = join(scratch, 'values.yaml');
+  writeFileSync(file, helmYaml(values));
+  return { args: ['-f', file], remove: () => rmSync(scratch, { recursive: true, force: true }) };
 }
 
 /** `kind/name` of an object. */

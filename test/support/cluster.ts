@@ -2,14 +2,13 @@
  * Charts on the real control plane (`@meetscale/cluster`): namespaces at a Pod Security level, Helm against
  * the API server, and what the controllers made of a release (pods, endpoints, autoscalers, budgets).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 
-import { helmYaml } from '@meetscale/chart-toolkit';
 import type { ControlPlane, KubeClient, NodePoolShape } from '@meetscale/cluster';
 import { waitFor } from '@meetscale/cluster';
 import { type HelmMajor, type HelmRunResult, runHelm, runHelmAsync } from '@meetscale/helm-binaries';
+
+import { valuesFileArgs } from './charts';
 
 /** The Pod Security Standards levels, weakest last. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -68,17 +67,11 @@ export interface HelmOnOptions {
 
 /** Runs real Helm against the control plane's API server. */
 export function helmOn(plane: ControlPlane, major: HelmMajor, args: readonly string[], options: HelmOnOptions = {}): HelmRunResult {
-  let scratch: string | undefined;
+  const values = valuesFileArgs(options.values);
   try {
-    const extra: string[] = [];
-    if (options.values !== undefined) {
-      scratch = mkdtempSync(join(tmpdir(), 'meetscale-values-'));
-      writeFileSync(join(scratch, 'values.yaml'), helmYaml(options.values));
-      extra.push('-f', join(scratch, 'values.yaml'));
-    }
-    return runHelm(major, [...args, ...extra, '--kubeconfig', plane.kubeconfig], { timeoutMs: options.timeoutMs ?? 300_000 });
+    return runHelm(major, [...args, ...values.args, '--kubeconfig', plane.kubeconfig], { timeoutMs: options.timeoutMs ?? 300_000 });
   } finally {
-    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+    values.remove();
   }
 }
 
@@ -89,16 +82,13 @@ export async function helmOnAsync(
   args: readonly string[],
   options: HelmOnOptions = {},
 ): Promise<HelmRunResult> {
-  const scratch = options.values === undefined ? undefined : mkdtempSync(join(tmpdir(), 'meetscale-values-'));
+  const values = valuesFileArgs(options.values);
   try {
-    const extra: string[] = [];
-    if (scratch !== undefined) {
-      writeFileSync(join(scratch, 'values.yaml'), helmYaml(options.values));
-      extra.push('-f', join(scratch, 'values.yaml'));
-    }
-    return await runHelmAsync(major, [...args, ...extra, '--kubeconfig', plane.kubeconfig], { timeoutMs: options.timeoutMs ?? 300_000 });
+    return await runHelmAsync(major, [...args, ...values.args, '--kubeconfig', plane.kubeconfig], {
+      timeoutMs: options.timeoutMs ?? 300_000,
+    });
   } finally {
-    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+    values.remove();
   }
 }
 
