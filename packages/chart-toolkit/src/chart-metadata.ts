@@ -1,8 +1,12 @@
+import { artifactHubAnnotations, REPOSITORY_URL } from './artifact-hub';
 import type { ChartDefinition } from './chart-definition';
 import { HELM_VERSIONS_ANNOTATION, SUPPORTED_HELM_VERSIONS } from './helm-versions';
 import { helmYaml } from './helm-yaml';
 
-/** `Chart.yaml` of a chart definition. */
+/**
+ * `Chart.yaml` of a chart definition, with the supported Helm versions and the static Artifact Hub annotations
+ * (license, links, and the images of the default values).
+ */
 export function chartYaml(definition: ChartDefinition, header: string): string {
   const chart = {
     apiVersion: 'v2',
@@ -13,10 +17,13 @@ export function chartYaml(definition: ChartDefinition, header: string): string {
     appVersion: definition.appVersion,
     kubeVersion: definition.kubeVersion ?? '>=1.27.0-0',
     keywords: definition.keywords,
-    home: definition.home ?? 'https://github.com/meetscale/meetscale',
-    sources: definition.sources ?? ['https://github.com/meetscale/meetscale'],
-    maintainers: definition.maintainers ?? [{ name: 'meetscale', url: 'https://github.com/meetscale/meetscale' }],
-    annotations: { [HELM_VERSIONS_ANNOTATION]: SUPPORTED_HELM_VERSIONS },
+    home: definition.home ?? REPOSITORY_URL,
+    sources: definition.sources ?? [REPOSITORY_URL],
+    maintainers: definition.maintainers ?? [{ name: 'meetscale', url: REPOSITORY_URL }],
+    annotations: {
+      [HELM_VERSIONS_ANNOTATION]: SUPPORTED_HELM_VERSIONS,
+      ...artifactHubAnnotations(definition, definition.values.parse({})),
+    },
   };
   return `# ${header}\n${helmYaml(chart)}`;
 }
