@@ -47,6 +47,13 @@ export interface ChartDefinition<S extends z.ZodType = z.ZodType> {
   notes(chart: HelmChart<z.output<S>>): string;
   /** Markdown of the chart README; the values table is appended after it. */
   readonly readme: string;
+  /**
+   * Upgrading notes for the README, by the chart version that needs them (Markdown): what a user changes when
+   * upgrading to that version, e.g. `{ '1.0.0': 'The web.port value was renamed web.service.port.' }`.
+   * A breaking release (one that leaves the caret range of the last release) must have one.
+   * @default - no notes
+   */
+  readonly upgrading?: Readonly<Record<string, string>>;
   /** Install scenarios written to `ci/NN-<name>-values.yaml`; each must satisfy the schema. */
   readonly scenarios: Readonly<Record<string, z.input<S>>>;
   /**
@@ -57,13 +64,18 @@ export interface ChartDefinition<S extends z.ZodType = z.ZodType> {
   podSecurity?(values: z.output<S>): PodSecurityLevel;
 }
 
+const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
 /** Declares a chart, checking the names a chart directory depends on. */
 export function defineChart<S extends z.ZodType>(definition: ChartDefinition<S>): ChartDefinition<S> {
   if (!/^[a-z][a-z0-9-]*$/.test(definition.name)) {
     throw new Error(`Chart name "${definition.name}" must be lower-case letters, digits and dashes`);
   }
-  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(definition.version)) {
+  if (!SEMVER.test(definition.version)) {
     throw new Error(`Chart ${definition.name}: version "${definition.version}" is not semver`);
+  }
+  for (const version of Object.keys(definition.upgrading ?? {})) {
+    if (!SEMVER.test(version)) throw new Error(`Chart ${definition.name}: upgrading note "${version}" is not named by a semver version`);
   }
   for (const scenario of Object.keys(definition.scenarios)) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(scenario)) {

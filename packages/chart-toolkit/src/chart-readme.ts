@@ -36,6 +36,26 @@ export function valueRows(schema: SchemaNode, prefix = ''): ValueRow[] {
 
 const escapeCell = (text: string): string => text.replace(/\|/g, '\\|');
 
+/** `x.y.z[-pre]` as numbers to sort by; a release sorts after its prereleases. */
+function versionKey(version: string): [number, number, number, number] {
+  const [core = '', prerelease] = version.split(/-(.*)/s);
+  const [major = 0, minor = 0, patch = 0] = core.split('.').map(Number);
+  return [major, minor, patch, prerelease === undefined ? 1 : 0];
+}
+
+function newestFirst(a: string, b: string): number {
+  const [x, y] = [versionKey(a), versionKey(b)];
+  return x.reduce((order, part, index) => order || (y[index] as number) - part, 0) || (a < b ? 1 : a > b ? -1 : 0);
+}
+
+/** The `## Upgrading` section: one `### To <version>` note per version, newest first; empty without notes. */
+function upgradingSection(upgrading: Readonly<Record<string, string>> = {}): string {
+  const versions = Object.keys(upgrading).sort(newestFirst);
+  if (versions.length === 0) return '';
+  const notes = versions.map((version) => `### To ${version}\n\n${(upgrading[version] ?? '').trim()}\n`);
+  return `## Upgrading\n\n${notes.join('\n')}\n`;
+}
+
 /** The chart README: the definition's own text, install commands, and the values table. */
 export function chartReadme(definition: ChartDefinition, schema: SchemaNode, header: string): string {
   const rows = valueRows(schema)
@@ -61,7 +81,7 @@ ${definition.readme.trim()}
 keeps nothing behind (no \`helm.sh/resource-policy: keep\`), which the tests check on a real API server. Keep a
 copy of anything you need first, or give the chart an \`existingSecret\` where it takes one.
 
-## Values
+${upgradingSection(definition.upgrading)}## Values
 
 Every value is checked by \`values.schema.json\` at install time: a wrong type, an unknown key or a value out of range is refused
 with an error naming its path. TypeScript types of the values are in \`values.d.ts\`.
