@@ -7,6 +7,9 @@ import YAML from 'yaml';
 
 import { type Manifest, objectId, WORKSPACE_ROOT } from './charts';
 
+// The upgrade check lives with the release tooling, whose version discipline runs it against the last release.
+export { upgradeBreaks } from '@meetscale/release';
+
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 /** Kubernetes workloads among rendered objects. */
@@ -55,46 +58,6 @@ export function unrolledWorkloads(before: readonly Manifest[], after: readonly M
     const rolled = JSON.stringify((previous.spec as any)?.template) !== JSON.stringify((workload.spec as any)?.template);
     return changed.length > 0 && !rolled ? [`${objectId(workload)} keeps its pods although ${changed.join(', ')} changed`] : [];
   });
-}
-
-/** Fields Kubernetes refuses to change on an existing object, by kind. */
-const IMMUTABLE: Record<string, ReadonlyArray<readonly string[]>> = {
-  StatefulSet: [
-    ['spec', 'selector'],
-    ['spec', 'serviceName'],
-    ['spec', 'volumeClaimTemplates'],
-    ['spec', 'podManagementPolicy'],
-  ],
-  Deployment: [['spec', 'selector']],
-  DaemonSet: [['spec', 'selector']],
-  Job: [['spec', 'template']],
-  PersistentVolumeClaim: [
-    ['spec', 'storageClassName'],
-    ['spec', 'accessModes'],
-  ],
-  Service: [['spec', 'clusterIP']],
-};
-
-const at = (manifest: Manifest, path: readonly string[]): unknown => path.reduce<any>((node, key) => node?.[key], manifest);
-
-/**
- * What an upgrade from `before` to `after` would break: an immutable field changed on an object both renders
- * hold, or a PersistentVolumeClaim (or StatefulSet volume claim template) that disappears.
- */
-export function upgradeBreaks(before: readonly Manifest[], after: readonly Manifest[]): string[] {
-  const breaks: string[] = [];
-  for (const old of before) {
-    const current = after.find((manifest) => objectId(manifest) === objectId(old));
-    if (current === undefined) {
-      if (old.kind === 'PersistentVolumeClaim') breaks.push(`${objectId(old)} would be deleted`);
-      continue;
-    }
-    for (const path of IMMUTABLE[old.kind] ?? []) {
-      if (JSON.stringify(at(old, path)) !== JSON.stringify(at(current, path)))
-        breaks.push(`${objectId(old)} changes immutable ${path.join('.')}`);
-    }
-  }
-  return breaks;
 }
 
 /** A chart as it was at an earlier version, from git history. */
