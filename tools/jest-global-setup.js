@@ -4,6 +4,7 @@ const setups = [
   ['Helm', require('./helm/jest-global-setup.js')],
   ['control plane', require('./cluster/jest-global-setup.js')],
   ['Trivy', require('./trivy/jest-global-setup.js')],
+  ['cosign', require('./release/jest-global-setup.js')],
 ];
 
 module.exports = async function globalSetup(globalConfig, projectConfig) {

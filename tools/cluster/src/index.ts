@@ -18,6 +18,7 @@ export {
 } from './control-plane-tools';
 export { KubeApiError, KubeClient, type KubeClientOptions, type KubeJson, type KubeResponse, waitFor } from './kube-client';
 export { KWOK_NODE_ANNOTATION, kwokNodes, type NodePoolShape, type NodeTaint } from './kwok-nodes';
+export { freeLoopbackPort } from './loopback-port';
 export {
   CRD_MODULE,
   installUpstreamCrds,
