@@ -24,6 +24,7 @@ import {
   scenarioPodSecurity,
   settledReleaseProblems,
 } from './support/cluster';
+import { releasedChart, upgradePaths } from './support/released-charts';
 import { alternativeFor, leaves, mergeValues, valuesAt, valuesSchema, valuesValidator } from './support/schema-values';
 
 jest.setTimeout(900_000);
@@ -203,6 +204,47 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
       expect(helm('uninstall', release, '--wait')).toEqual({ status: 0, output: '' });
     });
   });
+
+  const released = releasedChart(chart);
+  if (released === undefined) {
+    test('has no release yet, so no upgrade from one (its first release is pending)', () => {
+      expect(releasedChart(chart)).toBeUndefined();
+    });
+  } else {
+    // With Helm 4 only, to keep the suite's time; the same upgrade renders are compared under Helm 3 and Helm 4 in
+    // chart-upgrade.test.ts.
+    const fromReleaseMajor: HelmMajor = 4;
+    test.each(upgradePaths(chart, released))(
+      `upgrades from its last release ${released.entry.version} to the working tree with Helm ${fromReleaseMajor}, keeping every volume claim ($name)`,
+      async ({ name, from, to, level }) => {
+        const plane = planeFor(fromReleaseMajor);
+        const namespace = namespaceName(chart, 'from-release', name, `h${fromReleaseMajor}`);
+        await createNamespace(plane.client, namespace, level);
+        const release = 'lesson';
+        const helm = (...args: string[]): ReturnType<typeof helmOutcome> =>
+          helmOutcome(helmOn(plane, fromReleaseMajor, [...args, '--namespace', namespace]));
+        const valuesArgs = (files: readonly string[]): string[] => files.flatMap((file) => ['-f', file]);
+        // GIVEN the released chart installed with the values a user had
+        expect(helm('install', release, released.dir, '--wait', '--timeout', '3m', ...valuesArgs(from))).toEqual({ status: 0, output: '' });
+        const claims = async (): Promise<string[]> =>
+          ((await plane.client.list(`/api/v1/namespaces/${namespace}/persistentvolumeclaims`)) as Array<{ metadata: { name: string } }>)
+            .map((claim) => claim.metadata.name)
+            .sort();
+        const claimsBefore = await claims();
+        // WHEN it is upgraded to the working tree with the same values: the API server takes every change (an
+        // immutable field changed would be refused) and every pod comes up
+        expect(helm('upgrade', release, chartDir(chart), '--wait', '--timeout', '3m', ...valuesArgs(to))).toEqual({
+          status: 0,
+          output: '',
+        });
+        expect(await settledReleaseProblems(plane.client, namespace, release)).toEqual([]);
+        // THEN no volume claim was deleted
+        const claimsAfter = await claims();
+        expect(claimsBefore.filter((claim) => !claimsAfter.includes(claim))).toEqual([]);
+        expect(helm('uninstall', release, '--wait', '--timeout', '2m')).toEqual({ status: 0, output: '' });
+      },
+    );
+  }
 
   test('every documented value override is accepted by the API server as helm upgrade, with Helm 3 and Helm 4 at once', async () => {
     const schema = valuesSchema(chart);

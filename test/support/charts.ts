@@ -42,9 +42,9 @@ export function chartDir(chart: string): string {
   return join(WORKSPACE_ROOT, 'charts', chart);
 }
 
-/** The `ci/*-values.yaml` scenario files of a chart (absolute paths). */
-export function scenarioFiles(chart: string): string[] {
-  const dir = join(chartDir(chart), 'ci');
+/** The `ci/*-values.yaml` scenario files of a chart (absolute paths), of the working tree or of another copy. */
+export function scenarioFiles(chart: string, folder: string = chartDir(chart)): string[] {
+  const dir = join(folder, 'ci');
   return existsSync(dir)
     ? readdirSync(dir)
         .filter((file) => file.endsWith('-values.yaml'))

@@ -1,11 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import YAML from 'yaml';
-
-import { type Manifest, objectId, WORKSPACE_ROOT } from './charts';
+import { type Manifest, objectId } from './charts';
 
 // The upgrade check lives with the release tooling, whose version discipline runs it against the last release.
 export { upgradeBreaks } from '@meetscale/release';
@@ -58,39 +51,4 @@ export function unrolledWorkloads(before: readonly Manifest[], after: readonly M
     const rolled = JSON.stringify((previous.spec as any)?.template) !== JSON.stringify((workload.spec as any)?.template);
     return changed.length > 0 && !rolled ? [`${objectId(workload)} keeps its pods although ${changed.join(', ')} changed`] : [];
   });
-}
-
-/** A chart as it was at an earlier version, from git history. */
-export interface PreviousChart {
-  readonly version: string;
-  readonly commit: string;
-  /** The chart directory extracted into a temporary folder. */
-  readonly dir: string;
-}
-
-function git(args: string[]): string {
-  return execFileSync('git', args, { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/**
- * The chart at its previous version: the newest commit whose `Chart.yaml` names another version than the working
- * tree's, extracted with `git archive`. Undefined when history holds no other version (or no history at all).
- */
-export function previousChart(chart: string, currentVersion: string): PreviousChart | undefined {
-  let commits: string[];
-  try {
-    commits = git(['log', '--format=%H', '--', `charts/${chart}/Chart.yaml`])
-      .split('\n')
-      .filter(Boolean);
-  } catch {
-    return undefined;
-  }
-  for (const commit of commits) {
-    const version = String((YAML.parse(git(['show', `${commit}:charts/${chart}/Chart.yaml`])) as { version: unknown }).version);
-    if (version === currentVersion) continue;
-    const dir = mkdtempSync(join(tmpdir(), `previous-${chart}-`));
-    execFileSync('sh', ['-c', `git archive ${commit} charts/${chart} | tar -x -C "${dir}"`], { cwd: WORKSPACE_ROOT });
-    return { version, commit, dir: join(dir, 'charts', chart) };
-  }
-  return undefined;
 }
