@@ -28,6 +28,15 @@ maintainers:
     url: https://github.com/meetscale/meetscale
 annotations:
   meetscale.io/helm-versions: ">=3.18.0 <5.0.0"
+  artifacthub.io/license: Apache-2.0
+  artifacthub.io/links: |
+    - name: source
+      url: https://github.com/meetscale/meetscale/tree/main/packages/chart-toolkit/src/testing
+    - name: home
+      url: https://github.com/meetscale/meetscale
+  artifacthub.io/images: |
+    - name: demo
+      image: nginx:1.10
 `);
   });
 
@@ -37,7 +46,7 @@ annotations:
     // WHEN its Chart.yaml is written and read back
     const metadata = YAML.parse(chartYaml(definition, 'HEADER')) as { annotations: Record<string, string> };
     // THEN the annotation states Helm 3 from the oldest supported release on, and Helm 4
-    expect(metadata.annotations).toEqual({ [HELM_VERSIONS_ANNOTATION]: SUPPORTED_HELM_VERSIONS });
+    expect(metadata.annotations).toMatchObject({ [HELM_VERSIONS_ANNOTATION]: SUPPORTED_HELM_VERSIONS });
     expect(HELM_VERSIONS_ANNOTATION).toBe('meetscale.io/helm-versions');
     expect(SUPPORTED_HELM_VERSIONS).toBe(`>=${OLDEST_SUPPORTED_HELM_3} <5.0.0`);
   });
