@@ -77,7 +77,16 @@ export function packageChart(options: PackageOptions): PackagedChart {
     mkdirSync(options.outDir, { recursive: true });
     const key = options.signingKey;
     const signArgs =
-      key === undefined ? [] : ['--sign', '--key', key.name, '--keyring', key.keyring, '--passphrase-file', key.passphraseFile];
+      key === undefined
+        ? []
+        : [
+            '--sign',
+            '--key',
+            key.name,
+            '--keyring',
+            key.keyring,
+            ...(key.passphraseFile === undefined ? [] : ['--passphrase-file', key.passphraseFile]),
+          ];
     const result = runHelm(4, ['package', dir, '--destination', options.outDir, ...signArgs], { timeoutMs: 120_000 });
     if (result.status !== 0)
       throw new Error(`helm package ${options.chart} at ${options.commit.slice(0, 12)} failed: ${result.stderr.trim()}`);

@@ -20,8 +20,8 @@ export interface SigningKey {
   readonly fingerprint: string;
   /** The binary secret keyring holding only this key. */
   readonly keyring: string;
-  /** A file holding the passphrase (empty when the key has none). */
-  readonly passphraseFile: string;
+  /** A file holding the passphrase; undefined when the key has none (Helm fails reading an empty one). */
+  readonly passphraseFile: string | undefined;
   /** The public key, ASCII-armoured, for `helm verify --keyring`. */
   readonly publicKey: string;
   /** Removes the keyring and passphrase files. */
@@ -87,7 +87,14 @@ export function signingKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Signing
     );
     writeFileSync(keyring, exported, { mode: 0o600 });
     const publicKey = gpg(home, ['--armor', '--export', fingerprint]);
-    return { name, fingerprint, keyring, passphraseFile, publicKey, dispose: () => rmSync(home, { recursive: true, force: true }) };
+    return {
+      name,
+      fingerprint,
+      keyring,
+      passphraseFile: passphrase === '' ? undefined : passphraseFile,
+      publicKey,
+      dispose: () => rmSync(home, { recursive: true, force: true }),
+    };
   } catch (error) {
     rmSync(home, { recursive: true, force: true });
     throw error;
