@@ -1,5 +1,6 @@
 import type { HaproxyValues } from '@meetscale/chart-values/haproxy';
 import type { JitsiShardValues } from '@meetscale/chart-values/jitsi-shard';
+import { releasedVersion } from '@meetscale/releases';
 
 import {
   ADDON_CHARTS,
@@ -99,8 +100,6 @@ export interface MeetscaleChart<V extends object> {
    * @default - the chart name
    */
   readonly release?: string;
-  /** Exact published chart version. */
-  readonly version: string;
   /** Namespace of the release. */
   readonly namespace: string;
   /** Values, checked against the chart's generated type: an unknown key does not compile. */
@@ -113,15 +112,17 @@ export interface MeetscaleChart<V extends object> {
 }
 
 /**
- * A meetscale chart release from the OCI registry. Call it with the chart's values type,
+ * A meetscale chart release from the OCI registry, at the chart's last released version (its release record in
+ * `releases/<chart>/releases.json`; a version is never typed here). Call it with the chart's values type,
  * `meetscaleChart<HaproxyValues>({ ... })`, so the values object literal is checked key by key.
+ * @throws when the chart has no release yet
  */
 export function meetscaleChart<V extends object>(release: MeetscaleChart<V>): HelmReleaseSpec {
   return {
     name: release.release ?? release.chart,
     chart: release.chart,
     repository: MEETSCALE_CHART_REGISTRY,
-    version: release.version,
+    version: releasedVersion(release.chart),
     namespace: release.namespace,
     values: release.values,
     after: release.after,
@@ -157,7 +158,6 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
   return meetscaleChart<JitsiShardValues>({
     chart: 'jitsi-shard',
     release: name,
-    version: '0.2.0',
     namespace: JITSI_NAMESPACE,
     after: [JITSI_NAMESPACE_RELEASE],
     values: {
@@ -203,7 +203,6 @@ export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
     ...shardNames(context.jitsiShards).map((name) => jitsiShard(name, context)),
     meetscaleChart<HaproxyValues>({
       chart: 'haproxy',
-      version: '0.1.1',
       namespace: JITSI_NAMESPACE,
       after: [JITSI_NAMESPACE_RELEASE],
       values: {

@@ -1,4 +1,5 @@
 import type { HaproxyValues } from '@meetscale/chart-values/haproxy';
+import { lastRelease, readReleaseRecord } from '@meetscale/releases';
 
 import {
   bridgesPerShard,
@@ -30,20 +31,26 @@ const context = {
 };
 
 describe('meetscaleChart', () => {
-  test('installs a meetscale chart from the OCI registry under its own name', () => {
+  test('installs a meetscale chart from the OCI registry under its own name, at its last released version', () => {
     // GIVEN / WHEN
-    const release = meetscaleChart<HaproxyValues>({ chart: 'haproxy', version: '0.1.0', namespace: 'jitsi', values: { replicaCount: 1 } });
+    const release = meetscaleChart<HaproxyValues>({ chart: 'haproxy', namespace: 'jitsi', values: { replicaCount: 1 } });
 
     // THEN
     expect(release).toEqual({
       name: 'haproxy',
       chart: 'haproxy',
       repository: 'oci://ghcr.io/meetscale/charts',
-      version: '0.1.0',
+      version: readReleaseRecord('haproxy').releases.at(-1)?.version,
       namespace: 'jitsi',
       values: { replicaCount: 1 },
       after: undefined,
     });
+  });
+
+  test('refuses a chart that was never released, naming it', () => {
+    expect(() => meetscaleChart({ chart: 'never-released', namespace: 'jitsi', values: {} })).toThrow(
+      'chart never-released has no release yet: run `npm run release` before a stack installs it',
+    );
   });
 
   test('takes only values the chart declares (checked by the type checker, npx nx run infra:typecheck)', () => {
@@ -51,7 +58,6 @@ describe('meetscaleChart', () => {
     const misspelt = () =>
       meetscaleChart<HaproxyValues>({
         chart: 'haproxy',
-        version: '0.1.0',
         namespace: 'jitsi',
         // @ts-expect-error `replicas` is not a key of HaproxyValues (it is `replicaCount`)
         values: { replicas: 2 },
@@ -59,7 +65,6 @@ describe('meetscaleChart', () => {
     const mistyped = () =>
       meetscaleChart<HaproxyValues>({
         chart: 'haproxy',
-        version: '0.1.0',
         namespace: 'jitsi',
         // @ts-expect-error `service.type` is one of ClusterIP, NodePort, LoadBalancer
         values: { service: { type: 'ExternalName' } },
@@ -80,7 +85,12 @@ describe('meetscaleReleases', () => {
 
     // THEN
     expect(releases.map((release) => release.name)).toEqual(['jitsi-namespace', 'shard-0', 'shard-1', 'shard-2', 'haproxy']);
-    expect(haproxy).toMatchObject({ name: 'haproxy', repository: MEETSCALE_CHART_REGISTRY, version: '0.1.1', namespace: JITSI_NAMESPACE });
+    expect(haproxy).toMatchObject({
+      name: 'haproxy',
+      repository: MEETSCALE_CHART_REGISTRY,
+      version: lastRelease('haproxy')?.version,
+      namespace: JITSI_NAMESPACE,
+    });
     expect(haproxy?.values).toMatchObject({
       replicaCount: 2,
       shards: [
@@ -143,7 +153,12 @@ describe('the jitsi-shard releases', () => {
 
     // THEN each release is named after its shard, which is the host HAProxy lists
     expect(shards.map((release) => [release.name, release.repository, release.version, release.namespace])).toEqual(
-      ['shard-0', 'shard-1', 'shard-2'].map((name) => [name, MEETSCALE_CHART_REGISTRY, '0.2.0', JITSI_NAMESPACE]),
+      ['shard-0', 'shard-1', 'shard-2'].map((name) => [
+        name,
+        MEETSCALE_CHART_REGISTRY,
+        lastRelease('jitsi-shard')?.version,
+        JITSI_NAMESPACE,
+      ]),
     );
     expect(shards[0]?.values).toMatchObject({
       domain: 'meet.testland.meetscale.example',
