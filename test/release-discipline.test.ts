@@ -1,14 +1,14 @@
 /**
  * "Upgrades lose nothing" (chart contract), as `npm run release -- check` enforces it: every chart in `charts/`
- * keeps the version discipline against its last release. Until a chart has a release that holds trivially, so the
- * check is also run on a clone of HEAD with a release record naming HEAD, where a touched file must be caught.
+ * keeps the version discipline against its last release, and its recorded releases package again to their digests. A
+ * clone of HEAD with a record naming HEAD shows that a touched file is caught.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { checkVersionDiscipline, headCommit, REPOSITORY_ROOT } from '@meetscale/release';
+import { checkVersionDiscipline, headCommit, REPOSITORY_ROOT, verifyRecordedDigests } from '@meetscale/release';
 import { type ReleaseRecord, releaseRecordPath } from '@meetscale/releases';
 import YAML from 'yaml';
 
@@ -17,6 +17,10 @@ import { chartNames } from './support/charts';
 describe.each(chartNames())('chart %s', (chart) => {
   test('keeps the version discipline against its last release', () => {
     expect(checkVersionDiscipline({ chart }).problems).toEqual([]);
+  });
+
+  test('every recorded release packages again, from its commit, to its recorded archive digest', () => {
+    expect(verifyRecordedDigests([chart])).toEqual([]);
   });
 });
 
