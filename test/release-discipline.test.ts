@@ -8,8 +8,8 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { checkVersionDiscipline, headCommit, REPOSITORY_ROOT, verifyRecordedDigests } from '@meetscale/release';
-import { type ReleaseRecord, releaseRecordPath } from '@meetscale/releases';
+import { changelogForRecord, checkVersionDiscipline, headCommit, REPOSITORY_ROOT, verifyRecordedDigests } from '@meetscale/release';
+import { changelogPath, readReleaseRecord, type ReleaseRecord, releaseRecordPath } from '@meetscale/releases';
 import YAML from 'yaml';
 
 import { chartNames } from './support/charts';
@@ -21,6 +21,12 @@ describe.each(chartNames())('chart %s', (chart) => {
 
   test('every recorded release packages again, from its commit, to its recorded archive digest', () => {
     expect(verifyRecordedDigests([chart])).toEqual([]);
+  });
+
+  test('its committed CHANGELOG is the one its release record and the conventional commits give', () => {
+    const record = readReleaseRecord(chart);
+    const committed = existsSync(changelogPath(chart)) ? readFileSync(changelogPath(chart), 'utf8') : undefined;
+    expect(committed).toBe(record.releases.length === 0 ? undefined : changelogForRecord(chart, record));
   });
 });
 

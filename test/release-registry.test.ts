@@ -199,6 +199,28 @@ describe.each(HELM_MAJORS)('with Helm %i', (major) => {
     }
   });
 
+  test('helm push of a packaged chart works on the registry too, and pulls back byte-identical', () => {
+    // (the release tool pushes with Helm 4; a platform team mirroring a chart may push with either)
+    const opened = session(major);
+    const [chart] = chartNames() as [string];
+    const { version } = readReleaseRecord(chart, join(repo, 'releases')).releases[0] as { version: string };
+    const archive = `${chart}-${version}.tgz`;
+    const mirror = `oci://${registry.host}/mirrored-by-helm-${major}`;
+    const pulled = join(work, `mirrored-${major}`);
+    mkdirSync(pulled);
+    try {
+      expect(helmOutcome(runHelm(major, ['push', join(packages(), archive), mirror, ...opened.helmArgs()]))).toEqual({
+        status: 0,
+        output: '',
+      });
+      const pull = runHelm(major, ['pull', `${mirror}/${chart}`, '--version', version, '--destination', pulled, ...opened.helmArgs()]);
+      expect(helmOutcome(pull)).toEqual({ status: 0, output: '' });
+      expect(readFileSync(join(pulled, archive)).equals(readFileSync(join(packages(), archive)))).toBe(true);
+    } finally {
+      opened.dispose();
+    }
+  });
+
   test('wrong credentials are refused', () => {
     expect(() => session(major, 'not the password')).toThrow(/refused the login of "release"/);
   });
