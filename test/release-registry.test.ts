@@ -32,7 +32,13 @@ jest.setTimeout(600_000);
 
 const PASSPHRASE = 'release passphrase';
 const COSIGN_PASSWORD = 'cosign password';
-const GIT_IDENTITY = { GIT_AUTHOR_NAME: 'release test', GIT_AUTHOR_EMAIL: 'release@meetscale.test' };
+/** The identity of the commits in the temporary repository (the release tool commits there too). */
+const GIT_IDENTITY = {
+  GIT_AUTHOR_NAME: 'release test',
+  GIT_AUTHOR_EMAIL: 'release@meetscale.test',
+  GIT_COMMITTER_NAME: 'release test',
+  GIT_COMMITTER_EMAIL: 'release@meetscale.test',
+};
 
 let work: string;
 let repo: string;
@@ -48,7 +54,7 @@ function git(...args: string[]): string {
   return execFileSync('git', args, {
     cwd: repo,
     encoding: 'utf8',
-    env: { ...process.env, ...GIT_IDENTITY, GIT_COMMITTER_NAME: 'release test', GIT_COMMITTER_EMAIL: 'release@meetscale.test' },
+    env: { ...process.env, ...GIT_IDENTITY },
   });
 }
 
@@ -78,7 +84,7 @@ async function tags(chart: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  Object.assign(process.env, GIT_IDENTITY, { GIT_COMMITTER_NAME: 'release test', GIT_COMMITTER_EMAIL: 'release@meetscale.test' });
+  Object.assign(process.env, GIT_IDENTITY);
   work = mkdtempSync(join(tmpdir(), 'meetscale-release-test-'));
   repo = join(work, 'repo');
   mkdirSync(repo);

@@ -1,7 +1,6 @@
 import YAML from 'yaml';
 
 import { artifactHubAnnotations, artifactHubImages, artifactHubLinks } from '../src/artifact-hub';
-import { chartYaml } from '../src/chart-metadata';
 import { demoChart } from '../src/testing';
 
 describe('artifactHubImages', () => {
@@ -76,26 +75,5 @@ describe('artifactHubAnnotations', () => {
       { name: 'source', url: 'https://github.com/meetscale/meetscale/tree/main/packages/haproxy' },
       { name: 'home', url: 'https://example.org' },
     ]);
-  });
-});
-
-describe('chartYaml', () => {
-  test('writes the Artifact Hub annotations after the Helm versions, lists as block scalars', () => {
-    // GIVEN the demo chart
-    // WHEN its Chart.yaml is written
-    const text = chartYaml(demoChart, 'HEADER');
-    // THEN the annotations read like a hand-kept chart's
-    expect(text.slice(text.indexOf('annotations:'))).toBe(`annotations:
-  meetscale.io/helm-versions: ">=3.18.0 <5.0.0"
-  artifacthub.io/license: Apache-2.0
-  artifacthub.io/links: |
-    - name: source
-      url: https://github.com/meetscale/meetscale/tree/main/packages/chart-toolkit/src/testing
-    - name: home
-      url: https://github.com/meetscale/meetscale
-  artifacthub.io/images: |
-    - name: demo
-      image: nginx:1.10
-`);
   });
 });

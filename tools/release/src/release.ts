@@ -138,6 +138,7 @@ export function release(options: ReleaseOptions): ReleaseOutcome[] {
       const { manifestDigest } = session.push(packaged.archive);
       const reference = session.chartReference(chart);
       log(`${chart} ${version}: pushed ${reference}:${version}@${manifestDigest}`);
+      mkdirSync(join(releasesDir, 'keys'), { recursive: true });
       let cosignKeyFile: string | null = null;
       if (cosignKey !== undefined) {
         const password = env[COSIGN_PASSWORD_ENV] ?? '';
@@ -145,11 +146,9 @@ export function release(options: ReleaseOptions): ReleaseOutcome[] {
         cosignSign(`${reference.replace(/^oci:\/\//, '')}@${manifestDigest}`, cosignKey, password, registry);
         const publicKey = cosignPublicKey(cosignKey, password);
         cosignKeyFile = `cosign-${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}.pub`;
-        mkdirSync(join(releasesDir, 'keys'), { recursive: true });
         writeFileSync(publicKeyPath(cosignKeyFile, releasesDir), publicKey);
         log(`${chart} ${version}: cosign signature pushed`);
       }
-      mkdirSync(join(releasesDir, 'keys'), { recursive: true });
       writeFileSync(publicKeyPath(`${signingKey.fingerprint}.asc`, releasesDir), signingKey.publicKey);
       const entry: ReleaseEntry = {
         version,
