@@ -1,4 +1,5 @@
 export * from './chart-definition';
+export * from './chart-facts';
 export * from './chart-readme';
 export * from './common-values';
 export * from './emit-chart';
@@ -6,6 +7,7 @@ export * from './helm-chart';
 export { expressionOf, HelmValue, isHelmValue, type Refs, type SchemaNode, typeOf } from './helm-value';
 export * from './helm-versions';
 export * from './helm-yaml';
+export * from './naming';
 export * from './render-expression';
 export * from './render-templates';
 export * from './service-ingress';

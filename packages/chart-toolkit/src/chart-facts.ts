@@ -1,0 +1,54 @@
+/** A metric other packages name when they use a chart: in prometheus-adapter rules, say. */
+export interface MetricFact {
+  /** The metric's name where the chart uses it: a Pods metric its autoscaler reads by default, say. */
+  readonly name: string;
+  /** The Prometheus series the metric is served from (the same as `name` when the chart reads the series itself). */
+  readonly series: string;
+}
+
+/**
+ * What other packages rely on of a chart, stated once in the chart package (`src/facts.ts`) and published by
+ * tools/synth as `@meetscale/chart-values/facts/<chart>`, with the chart's version and naming functions. The chart
+ * code reads the same facts, so a fact that changes changes in both.
+ */
+export interface ChartFacts {
+  /** The chart name, as in `Chart.yaml`. */
+  readonly chart: string;
+  /**
+   * The chart's Services other releases address, by key: the component the Service name ends in
+   * (`<fullname>-<component>`), or `''` for the Service named `<fullname>` itself.
+   */
+  readonly services: Readonly<Record<string, string>>;
+  /**
+   * Default ports of those Services, by the same keys.
+   * @default - none
+   */
+  readonly ports?: Readonly<Record<string, number>>;
+  /**
+   * Metrics the chart produces or reads, by key.
+   * @default - none
+   */
+  readonly metrics?: Readonly<Record<string, MetricFact>>;
+}
+
+/** Whether an exported value is a chart's facts (how tools/synth finds them among a chart package's exports). */
+export function isChartFacts(candidate: unknown): candidate is ChartFacts {
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof (candidate as { chart?: unknown }).chart === 'string' &&
+    typeof (candidate as { services?: unknown }).services === 'object' &&
+    !('build' in candidate)
+  );
+}
+
+/**
+ * Declares a chart's facts, keeping their literal types (`facts.services.web` is `'web'`), and checks that every
+ * port names a Service.
+ */
+export function defineChartFacts<const F extends ChartFacts>(facts: F): F {
+  for (const service of Object.keys(facts.ports ?? {})) {
+    if (!(service in facts.services)) throw new Error(`Chart ${facts.chart}: the facts give a port of "${service}", which is no Service`);
+  }
+  return facts;
+}
