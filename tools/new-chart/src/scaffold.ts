@@ -62,7 +62,12 @@ export function scaffoldFiles(options: ScaffoldOptions): Record<string, string> 
               '{workspaceRoot}/tools/synth/src/**/*',
               { externalDependencies: ['cdk8s', 'cdk8s-plus-27', 'zod', 'json-schema-to-typescript', 'yaml'] },
             ],
-            outputs: [`{workspaceRoot}/charts/${name}`, '{workspaceRoot}/charts/package.json'],
+            outputs: [
+              `{workspaceRoot}/charts/${name}`,
+              `{workspaceRoot}/charts/facts/${name}.ts`,
+              '{workspaceRoot}/charts/facts/_naming.ts',
+              '{workspaceRoot}/charts/package.json',
+            ],
           },
         },
       },
