@@ -1,3 +1,5 @@
+import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
+
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
 import { MEDIA_NODE_TAINT, mediaNodeTaintManifests, NODE_TAINT_NAMESPACE } from './media-node-taint';
 import { SYSTEM_NODE_SELECTOR } from './placement';
@@ -36,10 +38,33 @@ export const ADDON_CHARTS = {
 } as const satisfies Record<string, PinnedChart>;
 
 /**
- * The Pods metrics prometheus-adapter serves for the videobridges: the bridges' own load (`jitsi_jvb_stress`)
- * and their transmit rate (HPI's signal). The jitsi-shard releases name them in `jvb.autoscaling.customMetrics`.
+ * The Pods metrics prometheus-adapter serves for the videobridges, as the jitsi-shard chart names them (its
+ * generated facts): the bridges' own load (`jitsi_jvb_stress`) and their transmit rate (HPI's signal). The
+ * jitsi-shard releases name them in `jvb.autoscaling.customMetrics`.
  */
-export const BRIDGE_METRICS = { jvbStress: 'jitsi_jvb_stress', networkTransmit: 'network_transmit_bytes_per_second' } as const;
+export const BRIDGE_METRICS = {
+  jvbStress: JITSI_SHARD_CHART.metrics.jvbStress.name,
+  networkTransmit: JITSI_SHARD_CHART.metrics.networkTransmit.name,
+} as const;
+
+/** A metric served under `name` from the Prometheus series `series`. */
+interface ServedMetric {
+  readonly name: string;
+  readonly series: string;
+}
+
+/**
+ * A prometheus-adapter rule serving a series as the Pods metric `metric.name`: its `namespace` and `pod` labels name
+ * the Namespace and Pod, and `metricsQuery` computes the value from the series.
+ */
+function podsMetricRule(metric: ServedMetric, metricsQuery: string): object {
+  return {
+    seriesQuery: `${metric.series}{namespace!="",pod!=""}`,
+    resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
+    name: { matches: `^${metric.series}$`, as: metric.name },
+    metricsQuery,
+  };
+}
 
 /** Namespace of the monitoring stack; the meetscale charts' NetworkPolicies admit scrapes from it. */
 export const MONITORING_NAMESPACE = 'monitoring';
@@ -138,18 +163,8 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
           default: true,
           // The Pods metrics the jitsi-shard chart's bridge autoscaler can scale on (its `customMetrics` values).
           custom: [
-            {
-              seriesQuery: 'jitsi_jvb_stress{namespace!="",pod!=""}',
-              resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
-              name: { matches: '^jitsi_jvb_stress$', as: BRIDGE_METRICS.jvbStress },
-              metricsQuery: 'avg_over_time(<<.Series>>{<<.LabelMatchers>>}[1m])',
-            },
-            {
-              seriesQuery: 'container_network_transmit_bytes_total{namespace!="",pod!=""}',
-              resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
-              name: { matches: '^container_network_transmit_bytes_total$', as: BRIDGE_METRICS.networkTransmit },
-              metricsQuery: 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[3m])) by (<<.GroupBy>>)',
-            },
+            podsMetricRule(JITSI_SHARD_CHART.metrics.jvbStress, 'avg_over_time(<<.Series>>{<<.LabelMatchers>>}[1m])'),
+            podsMetricRule(JITSI_SHARD_CHART.metrics.networkTransmit, 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[3m])) by (<<.GroupBy>>)'),
           ],
         },
       },

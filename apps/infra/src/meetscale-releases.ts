@@ -1,3 +1,5 @@
+import { HAPROXY_CHART } from '@meetscale/chart-values/facts/haproxy';
+import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
 import type { HaproxyValues } from '@meetscale/chart-values/haproxy';
 import type { JitsiShardValues } from '@meetscale/chart-values/jitsi-shard';
 import { releasedVersion } from '@meetscale/releases';
@@ -156,7 +158,7 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
   const bridges = bridgesPerShard(context);
   const system = { nodeSelector: { ...SYSTEM_NODE_SELECTOR } };
   return meetscaleChart<JitsiShardValues>({
-    chart: 'jitsi-shard',
+    chart: JITSI_SHARD_CHART.chart,
     release: name,
     namespace: JITSI_NAMESPACE,
     after: [JITSI_NAMESPACE_RELEASE],
@@ -192,6 +194,14 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
 }
 
 /**
+ * The HAProxy server of one jitsi-shard release: the release's web Service, named as the chart names it (its
+ * generated naming facts), at the Service's port (the chart's default, which the shard releases keep).
+ */
+export function shardServer(release: string): { name: string; host: string; port: number } {
+  return { name: release, host: JITSI_SHARD_CHART.serviceName('web', release), port: JITSI_SHARD_CHART.ports.web };
+}
+
+/**
  * The meetscale chart releases of a state, installed after the add-ons: the Jitsi namespace with its Pod Security
  * labels, one jitsi-shard release per shard (`shard-0`, `shard-1`, ...) with its bridges on the media pool
  * (`placement.ts`), and HAProxy in front of them.
@@ -202,13 +212,13 @@ export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
     jitsiNamespace(),
     ...shardNames(context.jitsiShards).map((name) => jitsiShard(name, context)),
     meetscaleChart<HaproxyValues>({
-      chart: 'haproxy',
+      chart: HAPROXY_CHART.chart,
       namespace: JITSI_NAMESPACE,
       after: [JITSI_NAMESPACE_RELEASE],
       values: {
         replicaCount: context.haproxyReplicas,
         commonLabels: { 'meetscale.io/state': context.stateId },
-        shards: shardNames(context.jitsiShards).map((name) => ({ name, host: `${name}-jitsi-shard-web`, port: 80 })),
+        shards: shardNames(context.jitsiShards).map(shardServer),
         ingress: {
           enabled: true,
           className: INGRESS_CLASS,
