@@ -50,6 +50,11 @@ test('the infrastructure app may not import a chart package, only the generated 
     "import type { HaproxyValues } from '@meetscale/chart-values/haproxy';\nexport type X = HaproxyValues;\n",
   );
   expect(artifact).toEqual([]);
+  const facts = await boundaryMessages(
+    'apps/infra/src/index.ts',
+    "import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';\nexport const x = JITSI_SHARD_CHART;\n",
+  );
+  expect(facts).toEqual([]);
 });
 
 test('shared code may not import domain code, and domain code may import shared code', async () => {
