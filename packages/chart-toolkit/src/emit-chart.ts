@@ -10,6 +10,7 @@ import { HelmChart } from './helm-chart';
 import { helmYaml } from './helm-yaml';
 import { type ChartFile, generatedHeader, renderTemplates, renderText } from './render-templates';
 import { checkValuesSchema, valuesJsonSchema } from './values-schema';
+import { valuesTypes } from './values-types';
 import { valuesYaml } from './values-yaml';
 
 /** The TypeScript type name of a chart's values: `haproxy` gives `HaproxyValues`. */
@@ -55,16 +56,7 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
   const templates = renderTemplates(chart, definition.source);
   const notes = renderText(definition.notes(chart));
 
-  // The title is for editors; without it the type is named after the chart (`HaproxyValues`).
-  const { title: _title, ...untitled } = schema;
-  // Loaded on demand: it pulls in prettier, whose dynamic imports need jest's --experimental-vm-modules.
-  const { compile } = await import('json-schema-to-typescript');
-  const types = await compile(untitled as Parameters<typeof compile>[0], valuesTypeName(definition.name), {
-    bannerComment: `/* ${header} */`,
-    additionalProperties: false,
-    strictIndexSignatures: true,
-    format: true,
-  });
+  const types = valuesTypes(schema, valuesTypeName(definition.name), `/* ${header} */`);
 
   const files: ChartFile[] = [
     { path: 'Chart.yaml', content: chartYaml(definition, header) },
