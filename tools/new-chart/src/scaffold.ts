@@ -60,7 +60,7 @@ export function scaffoldFiles(options: ScaffoldOptions): Record<string, string> 
               'production',
               '^production',
               '{workspaceRoot}/tools/synth/src/**/*',
-              { externalDependencies: ['cdk8s', 'cdk8s-plus-27', 'zod', 'json-schema-to-typescript', 'yaml'] },
+              { externalDependencies: ['cdk8s', 'cdk8s-plus-27', 'zod', 'yaml'] },
             ],
             outputs: [
               `{workspaceRoot}/charts/${name}`,
