@@ -13,12 +13,14 @@ import YAML from 'yaml';
 
 import { chartDir, chartNames, HELM_MAJORS, renderChart, scenarioFiles } from './support/charts';
 import {
+  cleanUpAfterFailure,
   createNamespace,
   helmOn,
   helmOnAsync,
   helmOutcome,
   leftoverObjects,
   nodePoolsForPods,
+  nodePortHolders,
   type PodSecurityLevel,
   podSecurityRefusals,
   scenarioPodSecurity,
@@ -86,10 +88,45 @@ afterAll(async () => {
   await Promise.all(planes.map((plane) => plane.stop()));
 });
 
+/**
+ * Runs a test that installs `release` into `namespace` on the plane of `major`; when it fails, removes what it
+ * left before failing. Otherwise a release left installed keeps its NodePorts (unique in the cluster), and every
+ * later test on the plane that asks for the same ports fails too, hiding the first failure among many.
+ */
+async function cleaningUpOnFailure(major: HelmMajor, namespace: string, release: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    await cleanUpAfterFailure(planeFor(major), major, namespace, release);
+    throw error;
+  }
+}
+
+/** Helm's outcome, and who holds any NodePort it found already allocated (expected: `INSTALLED`). */
+async function explainedOutcome(
+  major: HelmMajor,
+  result: HelmRunResult,
+): Promise<ReturnType<typeof helmOutcome> & { nodePortHolders: string[] }> {
+  const outcome = helmOutcome(result);
+  return { ...outcome, nodePortHolders: await nodePortHolders(planeFor(major).client, outcome.output) };
+}
+const INSTALLED = { status: 0, output: '', nodePortHolders: [] };
+
 /** Installs (with --wait), checks, uninstalls and checks for leftovers; returns nothing, asserts all. */
 async function installCheckUninstall(major: HelmMajor, chart: string, namespace: string, valuesFiles: readonly string[]): Promise<void> {
   const plane = planeFor(major);
   const release = 'lesson';
+  await cleaningUpOnFailure(major, namespace, release, () => installCheckUninstallIn(plane, major, chart, namespace, release, valuesFiles));
+}
+
+async function installCheckUninstallIn(
+  plane: ControlPlane,
+  major: HelmMajor,
+  chart: string,
+  namespace: string,
+  release: string,
+  valuesFiles: readonly string[],
+): Promise<void> {
   const install = helmOn(plane, major, [
     'install',
     release,
@@ -101,7 +138,7 @@ async function installCheckUninstall(major: HelmMajor, chart: string, namespace:
     '3m',
     ...valuesFiles.flatMap((file) => ['-f', file]),
   ]);
-  expect(helmOutcome(install)).toEqual({ status: 0, output: '' });
+  expect(await explainedOutcome(major, install)).toEqual(INSTALLED);
   expect(await settledReleaseProblems(plane.client, namespace, release)).toEqual([]);
   const uninstall = helmOn(plane, major, ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '2m']);
   expect(helmOutcome(uninstall)).toEqual({ status: 0, output: '' });
@@ -170,38 +207,45 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
       const release = 'lesson';
       const helm = (...args: string[]): ReturnType<typeof helmOutcome> =>
         helmOutcome(helmOn(plane(), major, [...args, '--namespace', namespace]));
-      expect(helm('install', release, chartDir(chart), '--wait', '--timeout', '3m')).toEqual({ status: 0, output: '' });
-      let revision = 1;
-      for (const scenario of contexts.slice(1)) {
-        // WHEN the release is upgraded to the scenario, the server accepts every object and the pods come up
-        expect({
-          scenario: scenario.name,
-          ...helm('upgrade', release, chartDir(chart), '--wait', '--timeout', '3m', '-f', scenario.valuesFiles[0] as string),
-        }).toEqual({
-          scenario: scenario.name,
-          status: 0,
-          output: '',
-        });
-        revision += 1;
-        expect({ scenario: scenario.name, problems: await settledReleaseProblems(plane().client, namespace, release) }).toEqual({
-          scenario: scenario.name,
-          problems: [],
-        });
-        // AND a rollback returns to the previous revision's values
-        expect({ scenario: scenario.name, ...helm('rollback', release, String(revision - 1), '--wait', '--timeout', '3m') }).toEqual({
-          scenario: scenario.name,
-          status: 0,
-          output: '',
-        });
-        revision += 1;
-        const values = helmOn(plane(), major, ['get', 'values', release, '--namespace', namespace, '--output', 'json']);
-        expect({ scenario: scenario.name, values: JSON.parse(values.stdout) }).toEqual({ scenario: scenario.name, values: null });
-        expect({ scenario: scenario.name, problems: await settledReleaseProblems(plane().client, namespace, release) }).toEqual({
-          scenario: scenario.name,
-          problems: [],
-        });
-      }
-      expect(helm('uninstall', release, '--wait')).toEqual({ status: 0, output: '' });
+      await cleaningUpOnFailure(major, namespace, release, async () => {
+        expect(
+          await explainedOutcome(
+            major,
+            helmOn(plane(), major, ['install', release, chartDir(chart), '--wait', '--timeout', '3m', '--namespace', namespace]),
+          ),
+        ).toEqual(INSTALLED);
+        let revision = 1;
+        for (const scenario of contexts.slice(1)) {
+          // WHEN the release is upgraded to the scenario, the server accepts every object and the pods come up
+          expect({
+            scenario: scenario.name,
+            ...helm('upgrade', release, chartDir(chart), '--wait', '--timeout', '3m', '-f', scenario.valuesFiles[0] as string),
+          }).toEqual({
+            scenario: scenario.name,
+            status: 0,
+            output: '',
+          });
+          revision += 1;
+          expect({ scenario: scenario.name, problems: await settledReleaseProblems(plane().client, namespace, release) }).toEqual({
+            scenario: scenario.name,
+            problems: [],
+          });
+          // AND a rollback returns to the previous revision's values
+          expect({ scenario: scenario.name, ...helm('rollback', release, String(revision - 1), '--wait', '--timeout', '3m') }).toEqual({
+            scenario: scenario.name,
+            status: 0,
+            output: '',
+          });
+          revision += 1;
+          const values = helmOn(plane(), major, ['get', 'values', release, '--namespace', namespace, '--output', 'json']);
+          expect({ scenario: scenario.name, values: JSON.parse(values.stdout) }).toEqual({ scenario: scenario.name, values: null });
+          expect({ scenario: scenario.name, problems: await settledReleaseProblems(plane().client, namespace, release) }).toEqual({
+            scenario: scenario.name,
+            problems: [],
+          });
+        }
+        expect(helm('uninstall', release, '--wait')).toEqual({ status: 0, output: '' });
+      });
     });
   });
 
@@ -224,24 +268,37 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
         const helm = (...args: string[]): ReturnType<typeof helmOutcome> =>
           helmOutcome(helmOn(plane, fromReleaseMajor, [...args, '--namespace', namespace]));
         const valuesArgs = (files: readonly string[]): string[] => files.flatMap((file) => ['-f', file]);
-        // GIVEN the released chart installed with the values a user had
-        expect(helm('install', release, released.dir, '--wait', '--timeout', '3m', ...valuesArgs(from))).toEqual({ status: 0, output: '' });
-        const claims = async (): Promise<string[]> =>
-          ((await plane.client.list(`/api/v1/namespaces/${namespace}/persistentvolumeclaims`)) as Array<{ metadata: { name: string } }>)
-            .map((claim) => claim.metadata.name)
-            .sort();
-        const claimsBefore = await claims();
-        // WHEN it is upgraded to the working tree with the same values: the API server takes every change (an
-        // immutable field changed would be refused) and every pod comes up
-        expect(helm('upgrade', release, chartDir(chart), '--wait', '--timeout', '3m', ...valuesArgs(to))).toEqual({
-          status: 0,
-          output: '',
+        await cleaningUpOnFailure(fromReleaseMajor, namespace, release, async () => {
+          // GIVEN the released chart installed with the values a user had
+          const install = helmOn(plane, fromReleaseMajor, [
+            'install',
+            release,
+            released.dir,
+            '--wait',
+            '--timeout',
+            '3m',
+            ...valuesArgs(from),
+            '--namespace',
+            namespace,
+          ]);
+          expect(await explainedOutcome(fromReleaseMajor, install)).toEqual(INSTALLED);
+          const claims = async (): Promise<string[]> =>
+            ((await plane.client.list(`/api/v1/namespaces/${namespace}/persistentvolumeclaims`)) as Array<{ metadata: { name: string } }>)
+              .map((claim) => claim.metadata.name)
+              .sort();
+          const claimsBefore = await claims();
+          // WHEN it is upgraded to the working tree with the same values: the API server takes every change (an
+          // immutable field changed would be refused) and every pod comes up
+          expect(helm('upgrade', release, chartDir(chart), '--wait', '--timeout', '3m', ...valuesArgs(to))).toEqual({
+            status: 0,
+            output: '',
+          });
+          expect(await settledReleaseProblems(plane.client, namespace, release)).toEqual([]);
+          // THEN no volume claim was deleted
+          const claimsAfter = await claims();
+          expect(claimsBefore.filter((claim) => !claimsAfter.includes(claim))).toEqual([]);
+          expect(helm('uninstall', release, '--wait', '--timeout', '2m')).toEqual({ status: 0, output: '' });
         });
-        expect(await settledReleaseProblems(plane.client, namespace, release)).toEqual([]);
-        // THEN no volume claim was deleted
-        const claimsAfter = await claims();
-        expect(claimsBefore.filter((claim) => !claimsAfter.includes(claim))).toEqual([]);
-        expect(helm('uninstall', release, '--wait', '--timeout', '2m')).toEqual({ status: 0, output: '' });
       },
     );
   }
@@ -271,7 +328,13 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
         helmOnAsync(plane, major, [...args, '--namespace', namespace], values === undefined ? {} : { values });
       const problems: string[] = [];
       const install = await helm(['install', release, chartDir(chart)]);
-      if (install.status !== 0) return [`Helm ${major}: install failed: ${install.stderr.trim()}`];
+      if (install.status !== 0) {
+        const holders = await nodePortHolders(plane.client, install.stderr);
+        await cleanUpAfterFailure(plane, major, namespace, release);
+        return [
+          `Helm ${major}: install failed: ${install.stderr.trim()}${holders.length > 0 ? `\nNodePorts held by: ${holders.join('; ')}` : ''}`,
+        ];
+      }
       for (const override of overrides) {
         // A value may be allowed only together with a scenario's values: it is tried on the defaults first, then
         // on each scenario, and refused only when every one fails.

@@ -215,6 +215,48 @@ export async function settledReleaseProblems(
   return last;
 }
 
+/**
+ * Who holds the NodePorts a failed Helm command calls "already allocated" (NodePorts are unique in the whole
+ * cluster), as `<port>: <namespace>/<Service> (release <instance>)`, so that such a failure names its cause.
+ */
+export async function nodePortHolders(client: KubeClient, helmOutput: string): Promise<string[]> {
+  const ports = new Set(
+    [...helmOutput.matchAll(/nodePort: Invalid value: (\d+): provided port is already allocated/g)].map((m) => Number(m[1])),
+  );
+  if (ports.size === 0) return [];
+  const holders: string[] = [];
+  for (const service of await client.list('/api/v1/services')) {
+    for (const port of service.spec?.ports ?? []) {
+      if (!ports.has(port.nodePort)) continue;
+      const release = service.metadata.labels?.['app.kubernetes.io/instance'] ?? 'none';
+      holders.push(`${port.nodePort}: ${service.metadata.namespace}/${service.metadata.name} (release ${release})`);
+    }
+  }
+  const held = new Set(holders.map((holder) => Number(holder.split(':')[0])));
+  for (const port of ports) if (!held.has(port)) holders.push(`${port}: no Service holds it (allocated by the API server without one)`);
+  return holders.sort();
+}
+
+/**
+ * Removes what a failed test left in its namespace, so that it cannot fail the tests after it: NodePorts are
+ * unique in the cluster, and a release left installed keeps them. Uninstalls the release (ignoring the outcome:
+ * a failed install may have recorded none), deletes the namespace and waits until no Service of it is left.
+ */
+export async function cleanUpAfterFailure(plane: ControlPlane, major: HelmMajor, namespace: string, release: string): Promise<void> {
+  helmOn(plane, major, ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '2m']);
+  await plane.client.request('DELETE', `/api/v1/namespaces/${namespace}`);
+  try {
+    await waitFor(
+      `the Services of namespace ${namespace} to be deleted`,
+      async () => ((await plane.client.list(`/api/v1/namespaces/${namespace}/services`)).length === 0 ? true : undefined),
+      120_000,
+      500,
+    );
+  } catch {
+    // the test has failed already; its own error is the one to report
+  }
+}
+
 /** Kinds that the API server or controllers create in every namespace, which no release owns. */
 const NAMESPACE_DEFAULTS = new Set(['ServiceAccount/default', 'ConfigMap/kube-root-ca.crt']);
 
