@@ -3,20 +3,45 @@
 export interface HaproxyValues {
   /**
    * Replaces the chart name in resource names.
+   *
+   * @default ''
    */
   nameOverride?: string;
   /**
    * Replaces the whole `<release>-<chart>` prefix of resource names.
+   *
+   * @default ''
    */
   fullnameOverride?: string;
   /**
    * Labels added to every resource of the release.
+   *
+   * @default {}
    */
   commonLabels?: {
-    [k: string]: string | undefined;
+    [key: string]: string;
+  };
+  /**
+   * Values an umbrella chart shares with all its subcharts (Helm `global`); keys other charts read are accepted.
+   */
+  global?: {
+    /**
+     * Registry credentials for pulling the images, shared by every chart of an umbrella.
+     *
+     * @default []
+     */
+    imagePullSecrets?: {
+      /**
+       * Name of a docker-registry Secret in the release namespace.
+       */
+      name: string;
+    }[];
+    [key: string]: unknown;
   };
   /**
    * HAProxy replicas. Every replica is listed in the `peers` section, so all share one stick table.
+   *
+   * @default 2
    */
   replicaCount?: number;
   /**
@@ -25,19 +50,27 @@ export interface HaproxyValues {
   image?: {
     /**
      * Image repository.
+     *
+     * @default 'haproxy'
      */
     repository?: string;
     /**
      * Image tag (a string: `1.10` unquoted in YAML would be the number 1.1).
+     *
+     * @default '3.2.25-alpine'
      */
     tag?: string;
     /**
      * Image pull policy.
+     *
+     * @default 'IfNotPresent'
      */
-    pullPolicy?: "Always" | "IfNotPresent" | "Never";
+    pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   };
   /**
    * Registry credentials for pulling the images.
+   *
+   * @default []
    */
   imagePullSecrets?: {
     /**
@@ -48,6 +81,7 @@ export interface HaproxyValues {
   /**
    * The Jitsi shards, one HAProxy server each however many web pods a shard runs. A new room goes to a healthy shard chosen by `balance`; every later request of the room goes to the shard that holds it. Names must be unique (rendering fails otherwise).
    *
+   * @default [{ name: 'shard-0', host: 'shard-0-jitsi-shard-web', port: 80 }]
    * @maxItems 64
    */
   shards?: {
@@ -61,24 +95,32 @@ export interface HaproxyValues {
     host: string;
     /**
      * Port of the shard web endpoint.
+     *
+     * @default 80
      */
     port?: number;
   }[];
   /**
    * How a new room picks its shard. `roomHash`: a consistent hash of the room name, so every replica picks the same shard even before the stick table has synchronised (two people opening a new room at the same moment through different replicas land together). `roundrobin`: strict rotation, but two first requests of a room arriving at different replicas within milliseconds can land on different shards. Either way, later requests follow the stick table, and shards failing health checks get no new rooms.
+   *
+   * @default 'roomHash'
    */
-  balance?: "roomHash" | "roundrobin";
+  balance?: 'roomHash' | 'roundrobin';
   /**
    * Stick-table sync between the replicas.
    */
   peers?: {
     /**
      * How long a starting replica waits for the other replicas' names to resolve before it starts without the missing ones.
+     *
+     * @default 30
      */
     startupWaitSeconds?: number;
   };
   /**
    * Cluster DNS domain, used in the peer addresses of the replicas.
+   *
+   * @default 'cluster.local'
    */
   clusterDomain?: string;
   /**
@@ -87,26 +129,38 @@ export interface HaproxyValues {
   healthCheck?: {
     /**
      * Path HAProxy requests on every shard to check it.
+     *
+     * @default '/'
      */
     path?: string;
     /**
      * Host header of the health check request.
+     *
+     * @default 'localhost'
      */
     host?: string;
     /**
      * HTTP status a healthy shard answers.
+     *
+     * @default 200
      */
     expectStatus?: number;
     /**
      * Time between two checks of a shard.
+     *
+     * @default '5s'
      */
     interval?: string;
     /**
      * Consecutive failed checks after which a shard gets no new rooms.
+     *
+     * @default 3
      */
     fall?: number;
     /**
      * Consecutive passed checks after which a shard gets rooms again.
+     *
+     * @default 2
      */
     rise?: number;
   };
@@ -116,14 +170,20 @@ export interface HaproxyValues {
   stickTable?: {
     /**
      * Maximum number of rooms remembered.
+     *
+     * @default '100k'
      */
     size?: string;
     /**
      * How long a room stays bound to its shard after its last request.
+     *
+     * @default '1d'
      */
     expire?: string;
     /**
      * Longest room name kept in the table (longer names are truncated).
+     *
+     * @default 128
      */
     keyLength?: number;
   };
@@ -133,35 +193,51 @@ export interface HaproxyValues {
   timeouts?: {
     /**
      * Time to establish a connection to a shard.
+     *
+     * @default '5s'
      */
     connect?: string;
     /**
      * Client inactivity; above the 60 s BOSH long-poll.
+     *
+     * @default '90s'
      */
     client?: string;
     /**
      * Shard inactivity; above the 60 s BOSH long-poll.
+     *
+     * @default '90s'
      */
     server?: string;
     /**
      * Time to receive a complete request header.
+     *
+     * @default '10s'
      */
     httpRequest?: string;
     /**
      * Inactivity of an upgraded websocket (`/xmpp-websocket`).
+     *
+     * @default '1h'
      */
     tunnel?: string;
     /**
      * Half-closed client connections.
+     *
+     * @default '30s'
      */
     clientFin?: string;
     /**
      * Time a health check may take.
+     *
+     * @default '3s'
      */
     check?: string;
   };
   /**
    * Global maximum of concurrent connections per replica; HAProxy needs about 2 file descriptors and, while busy, up to 32 KiB per connection, so raise `resources.limits.memory` with it.
+   *
+   * @default 10000
    */
   maxConnections?: number;
   /**
@@ -170,14 +246,20 @@ export interface HaproxyValues {
   containerPorts?: {
     /**
      * Port HAProxy serves HTTP on.
+     *
+     * @default 8080
      */
     http?: number;
     /**
      * Port of the Prometheus metrics (`/metrics`) and health (`/healthz`) endpoints.
+     *
+     * @default 8404
      */
     metrics?: number;
     /**
      * Port the replicas exchange stick-table updates on.
+     *
+     * @default 10000
      */
     peers?: number;
   };
@@ -187,17 +269,23 @@ export interface HaproxyValues {
   service?: {
     /**
      * Service type; the ingress controller targets a ClusterIP service.
+     *
+     * @default 'ClusterIP'
      */
-    type?: "ClusterIP" | "NodePort" | "LoadBalancer";
+    type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
     /**
      * Service port.
+     *
+     * @default 80
      */
     port?: number;
     /**
      * Service annotations.
+     *
+     * @default {}
      */
     annotations?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
   };
   /**
@@ -206,20 +294,28 @@ export interface HaproxyValues {
   ingress?: {
     /**
      * Create an Ingress.
+     *
+     * @default false
      */
     enabled?: boolean;
     /**
      * IngressClass name; empty for the cluster default.
+     *
+     * @default ''
      */
     className?: string;
     /**
      * Ingress annotations, e.g. `cert-manager.io/cluster-issuer`.
+     *
+     * @default {}
      */
     annotations?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Hosts the Ingress serves.
+     *
+     * @default []
      */
     hosts?: {
       /**
@@ -229,33 +325,44 @@ export interface HaproxyValues {
       /**
        * Paths routed to the service.
        *
+       * @default [{ path: '/', pathType: 'Prefix' }]
        * @minItems 1
        */
       paths?: [
         {
           /**
            * URL path.
+           *
+           * @default '/'
            */
           path?: string;
           /**
            * How the path matches.
+           *
+           * @default 'Prefix'
            */
-          pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
+          pathType?: 'Prefix' | 'Exact' | 'ImplementationSpecific';
         },
         ...{
           /**
            * URL path.
+           *
+           * @default '/'
            */
           path?: string;
           /**
            * How the path matches.
+           *
+           * @default 'Prefix'
            */
-          pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
-        }[]
+          pathType?: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+        }[],
       ];
     }[];
     /**
      * TLS certificates.
+     *
+     * @default []
      */
     tls?: {
       /**
@@ -280,21 +387,29 @@ export interface HaproxyValues {
     serviceMonitor?: {
       /**
        * Create a ServiceMonitor for the Prometheus operator.
+       *
+       * @default false
        */
       enabled?: boolean;
       /**
        * Scrape interval.
+       *
+       * @default '30s'
        */
       interval?: string;
       /**
        * Scrape timeout.
+       *
+       * @default '10s'
        */
       scrapeTimeout?: string;
       /**
        * Extra labels, e.g. the `release` label your Prometheus selects ServiceMonitors by.
+       *
+       * @default {}
        */
       labels?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
     };
   };
@@ -304,10 +419,14 @@ export interface HaproxyValues {
   podDisruptionBudget?: {
     /**
      * Create a PodDisruptionBudget.
+     *
+     * @default true
      */
     enabled?: boolean;
     /**
      * Pods that voluntary disruptions (node drains) may take down at once.
+     *
+     * @default 1
      */
     maxUnavailable?: number;
   };
@@ -317,19 +436,25 @@ export interface HaproxyValues {
   networkPolicy?: {
     /**
      * Admit only the ingress controller (HTTP), the other replicas (peers) and the monitoring namespace (metrics).
+     *
+     * @default false
      */
     enabled?: boolean;
     /**
      * Labels of the namespace of the ingress controller.
+     *
+     * @default { 'kubernetes.io/metadata.name': 'ingress-nginx' }
      */
     ingressNamespaceSelector?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Labels of the namespace Prometheus scrapes from.
+     *
+     * @default { 'kubernetes.io/metadata.name': 'monitoring' }
      */
     monitoringNamespaceSelector?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
   };
   /**
@@ -338,25 +463,33 @@ export interface HaproxyValues {
   resources?: {
     /**
      * Resources the scheduler reserves for the container (`cpu`, `memory`, ...).
+     *
+     * @default { cpu: '100m', memory: '128Mi' }
      */
     requests?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Resources the container may not exceed.
+     *
+     * @default { memory: '512Mi' }
      */
     limits?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
   };
   /**
    * Node labels the pods must run on.
+   *
+   * @default {}
    */
   nodeSelector?: {
-    [k: string]: string | undefined;
+    [key: string]: string;
   };
   /**
    * Tolerations for node taints.
+   *
+   * @default []
    */
   tolerations?: {
     /**
@@ -366,7 +499,7 @@ export interface HaproxyValues {
     /**
      * `Equal` (default) or `Exists`.
      */
-    operator?: "Exists" | "Equal";
+    operator?: 'Exists' | 'Equal';
     /**
      * Taint value to match.
      */
@@ -374,7 +507,7 @@ export interface HaproxyValues {
     /**
      * Taint effect to match; empty matches all.
      */
-    effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+    effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
     /**
      * How long a NoExecute taint is tolerated.
      */
@@ -382,28 +515,38 @@ export interface HaproxyValues {
   }[];
   /**
    * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
+   *
+   * @default {}
    */
   affinity?: {
-    [k: string]: unknown | undefined;
+    [key: string]: unknown;
   };
   /**
    * Annotations added to the pods.
+   *
+   * @default {}
    */
   podAnnotations?: {
-    [k: string]: string | undefined;
+    [key: string]: string;
   };
   /**
    * Labels added to the pods (the selector labels cannot be overridden).
+   *
+   * @default {}
    */
   podLabels?: {
-    [k: string]: string | undefined;
+    [key: string]: string;
   };
   /**
    * PriorityClass of the pods; empty for the cluster default.
+   *
+   * @default ''
    */
   priorityClassName?: string;
   /**
    * Time a stopping replica gets to finish open requests.
+   *
+   * @default 30
    */
   terminationGracePeriodSeconds?: number;
 }

@@ -3,28 +3,57 @@
 export interface JitsiShardValues {
   /**
    * Replaces the chart name in resource names.
+   *
+   * @default ''
    */
   nameOverride?: string;
   /**
    * Replaces the whole `<release>-<chart>` prefix of resource names.
+   *
+   * @default ''
    */
   fullnameOverride?: string;
   /**
    * Labels added to every resource of the release.
+   *
+   * @default {}
    */
   commonLabels?: {
-    [k: string]: string | undefined;
+    [key: string]: string;
+  };
+  /**
+   * Values an umbrella chart shares with all its subcharts (Helm `global`); keys other charts read are accepted.
+   */
+  global?: {
+    /**
+     * Registry credentials for pulling the images, shared by every chart of an umbrella.
+     *
+     * @default []
+     */
+    imagePullSecrets?: {
+      /**
+       * Name of a docker-registry Secret in the release namespace.
+       */
+      name: string;
+    }[];
+    [key: string]: unknown;
   };
   /**
    * Public hostname users open (`PUBLIC_URL` is `https://<domain>`); the same for every shard behind one HAProxy.
+   *
+   * @default 'meet.example.org'
    */
   domain?: string;
   /**
    * Cluster DNS domain. The prosody address is fully qualified (`<service>.<namespace>.svc.<clusterDomain>`) because nginx in the web image resolves it at run time without search domains.
+   *
+   * @default 'cluster.local'
    */
   clusterDomain?: string;
   /**
    * Time zone of the components (logs).
+   *
+   * @default 'Europe/Berlin'
    */
   timezone?: string;
   /**
@@ -33,26 +62,38 @@ export interface JitsiShardValues {
   xmpp?: {
     /**
      * Main XMPP domain (internal; not resolved by DNS).
+     *
+     * @default 'meet.jitsi'
      */
     domain?: string;
     /**
      * XMPP domain of the jicofo and bridge accounts.
+     *
+     * @default 'auth.meet.jitsi'
      */
     authDomain?: string;
     /**
      * XMPP domain of the conference rooms.
+     *
+     * @default 'muc.meet.jitsi'
      */
     mucDomain?: string;
     /**
      * XMPP domain of the internal rooms, such as the bridge brewery.
+     *
+     * @default 'internal-muc.meet.jitsi'
      */
     internalMucDomain?: string;
     /**
      * XMPP domain of guests when JWT authentication admits them.
+     *
+     * @default 'guest.meet.jitsi'
      */
     guestDomain?: string;
     /**
      * The room every bridge of the shard joins so that jicofo finds it.
+     *
+     * @default 'jvbbrewery'
      */
     breweryMuc?: string;
   };
@@ -62,6 +103,8 @@ export interface JitsiShardValues {
   credentials?: {
     /**
      * Secret with keys `jicofo-auth-password` and `jvb-auth-password` for the XMPP accounts of jicofo and the bridges. Empty: the chart generates them on first install and keeps them on upgrade.
+     *
+     * @default ''
      */
     existingSecret?: string;
   };
@@ -71,10 +114,14 @@ export interface JitsiShardValues {
   auth?: {
     /**
      * `anonymous`: anyone with the link joins; `jwt`: a signed token (from the school platform) is required.
+     *
+     * @default 'anonymous'
      */
-    type?: "anonymous" | "jwt";
+    type?: 'anonymous' | 'jwt';
     /**
      * With `jwt`, let people without a token join rooms a token holder has opened.
+     *
+     * @default false
      */
     enableGuests?: boolean;
     /**
@@ -83,28 +130,40 @@ export interface JitsiShardValues {
     jwt?: {
       /**
        * Application id the tokens carry (`JWT_APP_ID`).
+       *
+       * @default 'meetscale'
        */
       appId?: string;
       /**
        * Secret holding the token signing secret (`JWT_APP_SECRET`); required with `auth.type: jwt`.
+       *
+       * @default ''
        */
       existingSecret?: string;
       /**
        * Key of the signing secret in `existingSecret`.
+       *
+       * @default 'jwt-app-secret'
        */
       secretKey?: string;
       /**
        * Token issuers accepted; empty accepts any.
+       *
+       * @default []
        */
       acceptedIssuers?: string[];
       /**
        * Token audiences accepted; empty accepts any.
+       *
+       * @default []
        */
       acceptedAudiences?: string[];
     };
   };
   /**
    * Registry credentials for pulling the images.
+   *
+   * @default []
    */
   imagePullSecrets?: {
     /**
@@ -118,6 +177,8 @@ export interface JitsiShardValues {
   web?: {
     /**
      * Web (nginx + Jitsi Meet frontend) replicas.
+     *
+     * @default 2
      */
     replicaCount?: number;
     /**
@@ -126,16 +187,22 @@ export interface JitsiShardValues {
     image?: {
       /**
        * Image repository.
+       *
+       * @default 'ghcr.io/jitsi/web'
        */
       repository?: string;
       /**
        * Image tag (a string: `1.10` unquoted in YAML would be the number 1.1).
+       *
+       * @default 'stable-11146-2'
        */
       tag?: string;
       /**
        * Image pull policy.
+       *
+       * @default 'IfNotPresent'
        */
-      pullPolicy?: "Always" | "IfNotPresent" | "Never";
+      pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
     };
     /**
      * Container resources, passed through whole.
@@ -143,19 +210,25 @@ export interface JitsiShardValues {
     resources?: {
       /**
        * Resources the scheduler reserves for the container (`cpu`, `memory`, ...).
+       *
+       * @default { cpu: '400m', memory: '300Mi' }
        */
       requests?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
       /**
        * Resources the container may not exceed.
+       *
+       * @default { memory: '300Mi' }
        */
       limits?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
     };
     /**
      * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set).
+     *
+     * @default []
      */
     extraEnv?: {
       /**
@@ -164,17 +237,23 @@ export interface JitsiShardValues {
       name: string;
       /**
        * Variable value.
+       *
+       * @default ''
        */
       value?: string;
     }[];
     /**
      * Node labels the pods must run on.
+     *
+     * @default {}
      */
     nodeSelector?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Tolerations for node taints.
+     *
+     * @default []
      */
     tolerations?: {
       /**
@@ -184,7 +263,7 @@ export interface JitsiShardValues {
       /**
        * `Equal` (default) or `Exists`.
        */
-      operator?: "Exists" | "Equal";
+      operator?: 'Exists' | 'Equal';
       /**
        * Taint value to match.
        */
@@ -192,7 +271,7 @@ export interface JitsiShardValues {
       /**
        * Taint effect to match; empty matches all.
        */
-      effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
       /**
        * How long a NoExecute taint is tolerated.
        */
@@ -200,24 +279,32 @@ export interface JitsiShardValues {
     }[];
     /**
      * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
+     *
+     * @default {}
      */
     affinity?: {
-      [k: string]: unknown | undefined;
+      [key: string]: unknown;
     };
     /**
      * Annotations added to the pods.
+     *
+     * @default {}
      */
     podAnnotations?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Labels added to the pods (the selector labels cannot be overridden).
+     *
+     * @default {}
      */
     podLabels?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * PriorityClass of the pods; empty for the cluster default.
+     *
+     * @default ''
      */
     priorityClassName?: string;
     /**
@@ -226,10 +313,14 @@ export interface JitsiShardValues {
     podDisruptionBudget?: {
       /**
        * Create a PodDisruptionBudget.
+       *
+       * @default true
        */
       enabled?: boolean;
       /**
        * Pods that voluntary disruptions (node drains) may take down at once.
+       *
+       * @default 1
        */
       maxUnavailable?: number;
     };
@@ -239,17 +330,23 @@ export interface JitsiShardValues {
     service?: {
       /**
        * Service type; the haproxy chart or an ingress controller targets a ClusterIP Service.
+       *
+       * @default 'ClusterIP'
        */
-      type?: "ClusterIP" | "NodePort" | "LoadBalancer";
+      type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
       /**
        * Service port (what the haproxy chart lists as the shard port).
+       *
+       * @default 80
        */
       port?: number;
       /**
        * Service annotations.
+       *
+       * @default {}
        */
       annotations?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
     };
     /**
@@ -258,20 +355,28 @@ export interface JitsiShardValues {
     ingress?: {
       /**
        * Create an Ingress.
+       *
+       * @default false
        */
       enabled?: boolean;
       /**
        * IngressClass name; empty for the cluster default.
+       *
+       * @default ''
        */
       className?: string;
       /**
        * Ingress annotations, e.g. `cert-manager.io/cluster-issuer`.
+       *
+       * @default {}
        */
       annotations?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
       /**
        * Hosts the Ingress serves.
+       *
+       * @default []
        */
       hosts?: {
         /**
@@ -281,33 +386,44 @@ export interface JitsiShardValues {
         /**
          * Paths routed to the service.
          *
+         * @default [{ path: '/', pathType: 'Prefix' }]
          * @minItems 1
          */
         paths?: [
           {
             /**
              * URL path.
+             *
+             * @default '/'
              */
             path?: string;
             /**
              * How the path matches.
+             *
+             * @default 'Prefix'
              */
-            pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
+            pathType?: 'Prefix' | 'Exact' | 'ImplementationSpecific';
           },
           ...{
             /**
              * URL path.
+             *
+             * @default '/'
              */
             path?: string;
             /**
              * How the path matches.
+             *
+             * @default 'Prefix'
              */
-            pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
-          }[]
+            pathType?: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+          }[],
         ];
       }[];
       /**
        * TLS certificates.
+       *
+       * @default []
        */
       tls?: {
         /**
@@ -333,16 +449,22 @@ export interface JitsiShardValues {
     image?: {
       /**
        * Image repository.
+       *
+       * @default 'ghcr.io/jitsi/prosody'
        */
       repository?: string;
       /**
        * Image tag (a string: `1.10` unquoted in YAML would be the number 1.1).
+       *
+       * @default 'stable-11146-2'
        */
       tag?: string;
       /**
        * Image pull policy.
+       *
+       * @default 'IfNotPresent'
        */
-      pullPolicy?: "Always" | "IfNotPresent" | "Never";
+      pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
     };
     /**
      * Container resources, passed through whole.
@@ -350,19 +472,25 @@ export interface JitsiShardValues {
     resources?: {
       /**
        * Resources the scheduler reserves for the container (`cpu`, `memory`, ...).
+       *
+       * @default { cpu: '300m', memory: '300Mi' }
        */
       requests?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
       /**
        * Resources the container may not exceed.
+       *
+       * @default { memory: '300Mi' }
        */
       limits?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
     };
     /**
      * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set).
+     *
+     * @default []
      */
     extraEnv?: {
       /**
@@ -371,17 +499,23 @@ export interface JitsiShardValues {
       name: string;
       /**
        * Variable value.
+       *
+       * @default ''
        */
       value?: string;
     }[];
     /**
      * Node labels the pods must run on.
+     *
+     * @default {}
      */
     nodeSelector?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Tolerations for node taints.
+     *
+     * @default []
      */
     tolerations?: {
       /**
@@ -391,7 +525,7 @@ export interface JitsiShardValues {
       /**
        * `Equal` (default) or `Exists`.
        */
-      operator?: "Exists" | "Equal";
+      operator?: 'Exists' | 'Equal';
       /**
        * Taint value to match.
        */
@@ -399,7 +533,7 @@ export interface JitsiShardValues {
       /**
        * Taint effect to match; empty matches all.
        */
-      effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
       /**
        * How long a NoExecute taint is tolerated.
        */
@@ -407,24 +541,32 @@ export interface JitsiShardValues {
     }[];
     /**
      * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
+     *
+     * @default {}
      */
     affinity?: {
-      [k: string]: unknown | undefined;
+      [key: string]: unknown;
     };
     /**
      * Annotations added to the pods.
+     *
+     * @default {}
      */
     podAnnotations?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Labels added to the pods (the selector labels cannot be overridden).
+     *
+     * @default {}
      */
     podLabels?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * PriorityClass of the pods; empty for the cluster default.
+     *
+     * @default ''
      */
     priorityClassName?: string;
     /**
@@ -433,15 +575,21 @@ export interface JitsiShardValues {
     podDisruptionBudget?: {
       /**
        * Create a PodDisruptionBudget.
+       *
+       * @default true
        */
       enabled?: boolean;
       /**
        * Pods that voluntary disruptions (node drains) may take down at once.
+       *
+       * @default 1
        */
       maxUnavailable?: number;
     };
     /**
      * Networks allowed to read prosody `/metrics`; must include the pod network Prometheus scrapes from.
+     *
+     * @default '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16'
      */
     metricsAllowedCidr?: string;
   };
@@ -455,16 +603,22 @@ export interface JitsiShardValues {
     image?: {
       /**
        * Image repository.
+       *
+       * @default 'ghcr.io/jitsi/jicofo'
        */
       repository?: string;
       /**
        * Image tag (a string: `1.10` unquoted in YAML would be the number 1.1).
+       *
+       * @default 'stable-11146-2'
        */
       tag?: string;
       /**
        * Image pull policy.
+       *
+       * @default 'IfNotPresent'
        */
-      pullPolicy?: "Always" | "IfNotPresent" | "Never";
+      pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
     };
     /**
      * Container resources, passed through whole.
@@ -472,19 +626,25 @@ export interface JitsiShardValues {
     resources?: {
       /**
        * Resources the scheduler reserves for the container (`cpu`, `memory`, ...).
+       *
+       * @default { cpu: '400m', memory: '400Mi' }
        */
       requests?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
       /**
        * Resources the container may not exceed.
+       *
+       * @default { memory: '400Mi' }
        */
       limits?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
     };
     /**
      * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set).
+     *
+     * @default []
      */
     extraEnv?: {
       /**
@@ -493,17 +653,23 @@ export interface JitsiShardValues {
       name: string;
       /**
        * Variable value.
+       *
+       * @default ''
        */
       value?: string;
     }[];
     /**
      * Node labels the pods must run on.
+     *
+     * @default {}
      */
     nodeSelector?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Tolerations for node taints.
+     *
+     * @default []
      */
     tolerations?: {
       /**
@@ -513,7 +679,7 @@ export interface JitsiShardValues {
       /**
        * `Equal` (default) or `Exists`.
        */
-      operator?: "Exists" | "Equal";
+      operator?: 'Exists' | 'Equal';
       /**
        * Taint value to match.
        */
@@ -521,7 +687,7 @@ export interface JitsiShardValues {
       /**
        * Taint effect to match; empty matches all.
        */
-      effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
       /**
        * How long a NoExecute taint is tolerated.
        */
@@ -529,24 +695,32 @@ export interface JitsiShardValues {
     }[];
     /**
      * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
+     *
+     * @default {}
      */
     affinity?: {
-      [k: string]: unknown | undefined;
+      [key: string]: unknown;
     };
     /**
      * Annotations added to the pods.
+     *
+     * @default {}
      */
     podAnnotations?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Labels added to the pods (the selector labels cannot be overridden).
+     *
+     * @default {}
      */
     podLabels?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * PriorityClass of the pods; empty for the cluster default.
+     *
+     * @default ''
      */
     priorityClassName?: string;
     /**
@@ -555,15 +729,21 @@ export interface JitsiShardValues {
     podDisruptionBudget?: {
       /**
        * Create a PodDisruptionBudget.
+       *
+       * @default true
        */
       enabled?: boolean;
       /**
        * Pods that voluntary disruptions (node drains) may take down at once.
+       *
+       * @default 1
        */
       maxUnavailable?: number;
     };
     /**
      * JVM heap limit (`JICOFO_MAX_MEMORY`); keep it below the memory limit.
+     *
+     * @default '300m'
      */
     maxMemory?: string;
   };
@@ -573,6 +753,8 @@ export interface JitsiShardValues {
   jvb?: {
     /**
      * Bridges when `autoscaling.enabled` is false.
+     *
+     * @default 1
      */
     replicaCount?: number;
     /**
@@ -581,16 +763,22 @@ export interface JitsiShardValues {
     image?: {
       /**
        * Image repository.
+       *
+       * @default 'ghcr.io/jitsi/jvb'
        */
       repository?: string;
       /**
        * Image tag (a string: `1.10` unquoted in YAML would be the number 1.1).
+       *
+       * @default 'stable-11146-2'
        */
       tag?: string;
       /**
        * Image pull policy.
+       *
+       * @default 'IfNotPresent'
        */
-      pullPolicy?: "Always" | "IfNotPresent" | "Never";
+      pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
     };
     /**
      * Container resources, passed through whole.
@@ -598,19 +786,25 @@ export interface JitsiShardValues {
     resources?: {
       /**
        * Resources the scheduler reserves for the container (`cpu`, `memory`, ...).
+       *
+       * @default { cpu: '8', memory: '1000Mi' }
        */
       requests?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
       /**
        * Resources the container may not exceed.
+       *
+       * @default { cpu: '8', memory: '2000Mi' }
        */
       limits?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
     };
     /**
      * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set).
+     *
+     * @default []
      */
     extraEnv?: {
       /**
@@ -619,17 +813,23 @@ export interface JitsiShardValues {
       name: string;
       /**
        * Variable value.
+       *
+       * @default ''
        */
       value?: string;
     }[];
     /**
      * Node labels the pods must run on.
+     *
+     * @default {}
      */
     nodeSelector?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Tolerations for node taints.
+     *
+     * @default []
      */
     tolerations?: {
       /**
@@ -639,7 +839,7 @@ export interface JitsiShardValues {
       /**
        * `Equal` (default) or `Exists`.
        */
-      operator?: "Exists" | "Equal";
+      operator?: 'Exists' | 'Equal';
       /**
        * Taint value to match.
        */
@@ -647,7 +847,7 @@ export interface JitsiShardValues {
       /**
        * Taint effect to match; empty matches all.
        */
-      effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
       /**
        * How long a NoExecute taint is tolerated.
        */
@@ -655,24 +855,32 @@ export interface JitsiShardValues {
     }[];
     /**
      * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
+     *
+     * @default {}
      */
     affinity?: {
-      [k: string]: unknown | undefined;
+      [key: string]: unknown;
     };
     /**
      * Annotations added to the pods.
+     *
+     * @default {}
      */
     podAnnotations?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Labels added to the pods (the selector labels cannot be overridden).
+     *
+     * @default {}
      */
     podLabels?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * PriorityClass of the pods; empty for the cluster default.
+     *
+     * @default ''
      */
     priorityClassName?: string;
     /**
@@ -681,15 +889,21 @@ export interface JitsiShardValues {
     podDisruptionBudget?: {
       /**
        * Create a PodDisruptionBudget.
+       *
+       * @default true
        */
       enabled?: boolean;
       /**
        * Pods that voluntary disruptions (node drains) may take down at once.
+       *
+       * @default 1
        */
       maxUnavailable?: number;
     };
     /**
      * JVM heap limit (`VIDEOBRIDGE_MAX_MEMORY`); keep it below the memory limit.
+     *
+     * @default '1500m'
      */
     maxMemory?: string;
     /**
@@ -698,14 +912,20 @@ export interface JitsiShardValues {
     media?: {
       /**
        * `nodePort`: bridge `i` listens on `nodePort.basePort + i` behind a NodePort Service of its own, so several bridges can share a node; runs under Pod Security `restricted`. `hostPort`: every bridge listens on `hostPort.port` of its node, one bridge per node, and the node-pool autoscaler adds nodes as bridges are added; host ports need a namespace at Pod Security `privileged`.
+       *
+       * @default 'nodePort'
        */
-      mode?: "hostPort" | "nodePort";
+      mode?: 'hostPort' | 'nodePort';
       /**
        * Address the bridges announce to clients: `nodeIP`, the IP of the node the bridge runs on (IONOS public node pools give nodes public IPs); `stun`, whatever the STUN servers see (nodes behind NAT).
+       *
+       * @default 'nodeIP'
        */
-      advertise?: "nodeIP" | "stun";
+      advertise?: 'nodeIP' | 'stun';
       /**
        * STUN servers the bridges ask for their public address when `advertise` is `stun`.
+       *
+       * @default 'meet-jit-si-turnrelay.jitsi.net:443'
        */
       stunServers?: string;
       /**
@@ -714,6 +934,8 @@ export interface JitsiShardValues {
       hostPort?: {
         /**
          * UDP port on the node, the same for every bridge.
+         *
+         * @default 10000
          */
         port?: number;
       };
@@ -723,6 +945,8 @@ export interface JitsiShardValues {
       nodePort?: {
         /**
          * NodePort of bridge 0; bridge `i` uses `basePort + i`. Give every shard its own range (shard 0: 30300, shard 1: 30400, ...) and keep `basePort + maximum bridges - 1` within the cluster NodePort range (30000-32767).
+         *
+         * @default 30300
          */
         basePort?: number;
       };
@@ -733,30 +957,44 @@ export interface JitsiShardValues {
     autoscaling?: {
       /**
        * Scale the bridges with a HorizontalPodAutoscaler (otherwise `jvb.replicaCount`).
+       *
+       * @default true
        */
       enabled?: boolean;
       /**
        * Fewest bridges.
+       *
+       * @default 1
        */
       minReplicas?: number;
       /**
        * Most bridges; in `nodePort` mode also the number of NodePort Services rendered.
+       *
+       * @default 10
        */
       maxReplicas?: number;
       /**
        * `cpu`: CPU utilisation of the bridges (needs only metrics-server). `jvbStress`: the bridges' own `jitsi_jvb_stress`, and `networkTransmit`: per-pod transmitted bytes per second, both Pods metrics of the custom metrics API served by prometheus-adapter (metric names in the chart README).
+       *
+       * @default 'cpu'
        */
-      metric?: "cpu" | "jvbStress" | "networkTransmit";
+      metric?: 'cpu' | 'jvbStress' | 'networkTransmit';
       /**
        * Average CPU utilisation (of the requests) the `cpu` metric aims at.
+       *
+       * @default 60
        */
       targetCPUUtilizationPercentage?: number;
       /**
        * Average `jitsi_jvb_stress` the `jvbStress` metric aims at (`600m` = 0.6; 1.0 is a saturated bridge).
+       *
+       * @default '600m'
        */
       targetJvbStress?: string;
       /**
        * Average bytes per second a bridge sends that the `networkTransmit` metric aims at (HPI ran 100 kB/s).
+       *
+       * @default '100k'
        */
       targetNetworkTransmit?: string;
       /**
@@ -765,10 +1003,14 @@ export interface JitsiShardValues {
       customMetrics?: {
         /**
          * Name under which the custom metrics API serves the bridges' `jitsi_jvb_stress`.
+         *
+         * @default 'jitsi_jvb_stress'
          */
         jvbStress?: string;
         /**
          * Name under which the custom metrics API serves a pod's transmitted bytes per second (a rate of `container_network_transmit_bytes_total`).
+         *
+         * @default 'network_transmit_bytes_per_second'
          */
         networkTransmit?: string;
       };
@@ -782,15 +1024,20 @@ export interface JitsiShardValues {
         scaleUp?: {
           /**
            * Past recommendations the autoscaler considers, so a short spike or dip does not resize the pool.
+           *
+           * @default 60
            */
           stabilizationWindowSeconds?: number;
           /**
            * Which policy wins when several apply; `Disabled` turns this direction off.
+           *
+           * @default 'Max'
            */
-          selectPolicy?: "Max" | "Min" | "Disabled";
+          selectPolicy?: 'Max' | 'Min' | 'Disabled';
           /**
            * How fast the pool may change.
            *
+           * @default [{ type: 'Pods', value: 2, periodSeconds: 60 }]
            * @minItems 1
            */
           policies?: [
@@ -798,7 +1045,7 @@ export interface JitsiShardValues {
               /**
                * `Pods`: a number of bridges; `Percent`: a share of the current bridges.
                */
-              type: "Pods" | "Percent";
+              type: 'Pods' | 'Percent';
               /**
                * Bridges (or percent) the pool may change by per period.
                */
@@ -812,7 +1059,7 @@ export interface JitsiShardValues {
               /**
                * `Pods`: a number of bridges; `Percent`: a share of the current bridges.
                */
-              type: "Pods" | "Percent";
+              type: 'Pods' | 'Percent';
               /**
                * Bridges (or percent) the pool may change by per period.
                */
@@ -821,7 +1068,7 @@ export interface JitsiShardValues {
                * Length of the period.
                */
               periodSeconds: number;
-            }[]
+            }[],
           ];
         };
         /**
@@ -830,15 +1077,20 @@ export interface JitsiShardValues {
         scaleDown?: {
           /**
            * Past recommendations the autoscaler considers, so a short spike or dip does not resize the pool.
+           *
+           * @default 900
            */
           stabilizationWindowSeconds?: number;
           /**
            * Which policy wins when several apply; `Disabled` turns this direction off.
+           *
+           * @default 'Max'
            */
-          selectPolicy?: "Max" | "Min" | "Disabled";
+          selectPolicy?: 'Max' | 'Min' | 'Disabled';
           /**
            * How fast the pool may change.
            *
+           * @default [{ type: 'Pods', value: 1, periodSeconds: 300 }]
            * @minItems 1
            */
           policies?: [
@@ -846,7 +1098,7 @@ export interface JitsiShardValues {
               /**
                * `Pods`: a number of bridges; `Percent`: a share of the current bridges.
                */
-              type: "Pods" | "Percent";
+              type: 'Pods' | 'Percent';
               /**
                * Bridges (or percent) the pool may change by per period.
                */
@@ -860,7 +1112,7 @@ export interface JitsiShardValues {
               /**
                * `Pods`: a number of bridges; `Percent`: a share of the current bridges.
                */
-              type: "Pods" | "Percent";
+              type: 'Pods' | 'Percent';
               /**
                * Bridges (or percent) the pool may change by per period.
                */
@@ -869,7 +1121,7 @@ export interface JitsiShardValues {
                * Length of the period.
                */
               periodSeconds: number;
-            }[]
+            }[],
           ];
         };
       };
@@ -880,10 +1132,14 @@ export interface JitsiShardValues {
     gracefulShutdown?: {
       /**
        * Longest a stopping bridge waits for its conferences to end before it is killed: two hours cover a double lesson (90 minutes) that began just before the bridge was asked to stop.
+       *
+       * @default 7200
        */
       terminationGracePeriodSeconds?: number;
       /**
        * How often the preStop hook counts the participants left.
+       *
+       * @default 10
        */
       pollSeconds?: number;
     };
@@ -898,21 +1154,29 @@ export interface JitsiShardValues {
     serviceMonitor?: {
       /**
        * Create a ServiceMonitor for the Prometheus operator.
+       *
+       * @default false
        */
       enabled?: boolean;
       /**
        * Scrape interval.
+       *
+       * @default '30s'
        */
       interval?: string;
       /**
        * Scrape timeout.
+       *
+       * @default '10s'
        */
       scrapeTimeout?: string;
       /**
        * Extra labels, e.g. the `release` label your Prometheus selects ServiceMonitors by.
+       *
+       * @default {}
        */
       labels?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
     };
     /**
@@ -921,21 +1185,29 @@ export interface JitsiShardValues {
     podMonitor?: {
       /**
        * Create a PodMonitor for the bridges (each bridge is scraped on its own).
+       *
+       * @default false
        */
       enabled?: boolean;
       /**
        * Scrape interval.
+       *
+       * @default '30s'
        */
       interval?: string;
       /**
        * Scrape timeout.
+       *
+       * @default '10s'
        */
       scrapeTimeout?: string;
       /**
        * Extra labels, e.g. the `release` label your Prometheus selects PodMonitors by.
+       *
+       * @default {}
        */
       labels?: {
-        [k: string]: string | undefined;
+        [key: string]: string;
       };
     };
   };
@@ -945,25 +1217,33 @@ export interface JitsiShardValues {
   networkPolicy?: {
     /**
      * Admit only the flows a shard needs: the ingress controller and HAProxy to web, web, jicofo and the bridges to prosody, UDP media from anywhere to the bridges, metrics from the monitoring namespace.
+     *
+     * @default false
      */
     enabled?: boolean;
     /**
      * Labels of the namespace of the ingress controller (allowed to reach web).
+     *
+     * @default { 'kubernetes.io/metadata.name': 'ingress-nginx' }
      */
     ingressNamespaceSelector?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Labels of the HAProxy pods in the release namespace (allowed to reach web).
+     *
+     * @default { 'app.kubernetes.io/name': 'haproxy' }
      */
     haproxyPodSelector?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
     /**
      * Labels of the namespace Prometheus scrapes from.
+     *
+     * @default { 'kubernetes.io/metadata.name': 'monitoring' }
      */
     monitoringNamespaceSelector?: {
-      [k: string]: string | undefined;
+      [key: string]: string;
     };
   };
 }

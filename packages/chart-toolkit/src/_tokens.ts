@@ -17,6 +17,30 @@ export interface ValueExpression {
   readonly type: JsonType;
   /** As a whole manifest field, write the field only when this expression is true (not empty). */
   readonly presentWhen?: string;
+  /**
+   * How a whole manifest field shows the value: `yaml` when the expression yields YAML text to indent in place
+   * (an `include` of a helper), `text` for multi-line text written as a block scalar (a config file).
+   */
+  readonly style?: 'yaml' | 'text';
+  /** An integer small enough to print as is (Helm prints float64 numbers of a million or more as 1e+06). */
+  readonly small?: boolean;
+  /** As a whole manifest field: `then` when the condition holds, else `otherwise` (undefined: no field). */
+  readonly choice?: { readonly condition: string; readonly then: unknown; readonly otherwise: unknown };
+  /** As a whole manifest field: a list written item by item, in parts (see `ListPart`). */
+  readonly list?: ListValue;
+}
+
+/** A part of a list field: literal items (kept only when `when` holds), a list value, or items per element. */
+export type ListPart =
+  | { readonly items: readonly unknown[]; readonly when?: string }
+  | { readonly value: string }
+  | { readonly range: string; readonly variable: string; readonly item: unknown };
+
+/** A list field written in parts; with `mergeByName`, its last part replaces the entries of the same name. */
+export interface ListValue {
+  readonly parts: readonly ListPart[];
+  /** Name of the named template holding the fixed entries, when later entries replace earlier ones by name. */
+  readonly mergeByName?: string;
 }
 
 /** A control structure inside text: `{{ open }}body{{ else }}otherwise{{ end }}`. */

@@ -28,33 +28,100 @@ export function chartYaml(definition: ChartDefinition, header: string): string {
   return `# ${header}\n${helmYaml(chart)}`;
 }
 
-/** `_helpers.tpl`: name, fullname and chart label templates, as `helm create` scaffolds them. */
-export function helpersTemplate(chartName: string, header: string): string {
-  const define = (name: string, body: string): string => `{{- define "${chartName}.${name}" -}}\n${body}\n{{- end }}\n`;
-  return [
-    `{{- /* ${header} */ -}}\n`,
-    define('name', '{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}'),
+/** Optional helpers of `_helpers.tpl`, defined only in charts that use them. */
+export type OptionalHelper = 'mergeByName' | 'generatedSecretValue';
+
+/**
+ * `_helpers.tpl`: name, fullname and chart as `helm create` scaffolds them, the component name and the labels
+ * every object carries, and the optional helpers the chart uses.
+ */
+export function helpersTemplate(chartName: string, header: string, used: ReadonlySet<OptionalHelper> = new Set()): string {
+  const define = (name: string, comment: string, body: readonly string[]): string =>
+    `{{/*\n${comment}\n*/}}\n{{- define "${chartName}.${name}" -}}\n${body.join('\n')}\n{{- end }}\n`;
+  const helpers = [
+    define('name', 'The chart name, or nameOverride.', ['{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}']),
+    define('fullname', 'The release name with the chart name (`<release>-<chart>`), or fullnameOverride; at most 63 characters.', [
+      '{{- if .Values.fullnameOverride }}',
+      '{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}',
+      '{{- else }}',
+      '{{- $name := default .Chart.Name .Values.nameOverride }}',
+      '{{- if contains $name .Release.Name }}',
+      '{{- .Release.Name | trunc 63 | trimSuffix "-" }}',
+      '{{- else }}',
+      '{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}',
+      '{{- end }}',
+      '{{- end }}',
+    ]),
+    define('chart', 'Chart name and version, for the helm.sh/chart label.', [
+      '{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}',
+    ]),
     define(
-      'fullname',
-      [
-        '{{- if .Values.fullnameOverride }}',
-        '{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}',
-        '{{- else }}',
-        '{{- $name := default .Chart.Name .Values.nameOverride }}',
-        '{{- if contains $name .Release.Name }}',
-        '{{- .Release.Name | trunc 63 | trimSuffix "-" }}',
-        '{{- else }}',
-        '{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}',
-        '{{- end }}',
-        '{{- end }}',
-      ].join('\n'),
+      'componentName',
+      'The name of one component of the release: `<fullname>-<component>`, at most 63 characters.\nCall with (dict "component" "<component>" "context" $).',
+      ['{{- printf "%s-%s" (include "' + chartName + '.fullname" .context) .component | trunc 63 | trimSuffix "-" }}'],
     ),
-    define('chart', '{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}'),
-  ].join('\n');
+    define(
+      'selectorLabels',
+      'Labels that select the pods of one component; stable across upgrades. Entries of .extra (podLabels) follow\nand cannot replace them. Call with (dict "component" "<component>" ["extra" <map>] "context" $).',
+      [
+        '{{- $labels := dict "app.kubernetes.io/name" (include "' + chartName + '.name" .context) }}',
+        '{{- $_ := set $labels "app.kubernetes.io/instance" .context.Release.Name }}',
+        '{{- $_ = set $labels "app.kubernetes.io/component" .component }}',
+        '{{- toYaml (merge $labels (.extra | default dict)) }}',
+      ],
+    ),
+    define(
+      'labels',
+      'Labels of every object of one component: the selector labels, chart, version and owner, then the entries\nof .extra and of commonLabels, which cannot replace them.\nCall with (dict "component" "<component>" ["extra" <map>] "context" $).',
+      [
+        '{{- $labels := include "' + chartName + '.selectorLabels" (dict "component" .component "context" .context) | fromYaml }}',
+        '{{- $_ := set $labels "helm.sh/chart" (include "' + chartName + '.chart" .context) }}',
+        '{{- $_ = set $labels "app.kubernetes.io/version" .context.Chart.AppVersion }}',
+        '{{- $_ = set $labels "app.kubernetes.io/part-of" "meetscale" }}',
+        '{{- $_ = set $labels "app.kubernetes.io/managed-by" .context.Release.Service }}',
+        '{{- toYaml (merge $labels (.extra | default dict) (.context.Values.commonLabels | default dict)) }}',
+      ],
+    ),
+  ];
+  if (used.has('mergeByName')) {
+    helpers.push(
+      define(
+        'mergeByName',
+        "A list of named entries (YAML text in .list) followed by the entries of .overrides; an override replaces\nthe entry of the same name instead of adding a second one (env: extraEnv over the chart's own entries).",
+        [
+          '{{- $overrides := .overrides | default list }}',
+          '{{- $names := list }}',
+          '{{- range $overrides }}{{ $names = append $names .name }}{{ end }}',
+          '{{- $merged := list }}',
+          '{{- range fromYamlArray .list }}',
+          '{{- if not (has .name $names) }}{{ $merged = append $merged . }}{{ end }}',
+          '{{- end }}',
+          '{{- toYaml (concat $merged $overrides) }}',
+        ],
+      ),
+    );
+  }
+  if (used.has('generatedSecretValue')) {
+    helpers.push(
+      define(
+        'generatedSecretValue',
+        'One key of the generated Secret of a component, base64: the value of an earlier install (lookup), so it\nnever changes on upgrade, or 40 random characters on first install and in `helm template`.\nCall with (dict "component" "<component>" "key" "<key>" "context" $).',
+        [
+          '{{- $name := include "' + chartName + '.componentName" (dict "component" .component "context" .context) }}',
+          '{{- $stored := lookup "v1" "Secret" .context.Release.Namespace $name | default dict }}',
+          '{{- index ($stored.data | default dict) .key | default (randAlphaNum 40 | b64enc) }}',
+        ],
+      ),
+    );
+  }
+  return [`{{- /* ${header} */ -}}\n`, ...helpers].join('\n');
 }
 
 /** `.helmignore`: keeps CI scenarios and editor files out of the packaged chart. */
 export const HELMIGNORE = `# Patterns to ignore when building the chart package.
+# CI scenarios and the TypeScript values type are for this repository, not for installs.
+ci/
+values.d.ts
 .DS_Store
 .git/
 *.swp

@@ -48,12 +48,22 @@ function newestFirst(a: string, b: string): number {
   return x.reduce((order, part, index) => order || (y[index] as number) - part, 0) || (a < b ? 1 : a > b ? -1 : 0);
 }
 
-/** The `## Upgrading` section: one `### To <version>` note per version, newest first; empty without notes. */
-function upgradingSection(upgrading: Readonly<Record<string, string>> = {}): string {
+/**
+ * The `## Upgrading` section: the chart's own words on upgrades (an `## Upgrading` section of its README text),
+ * then one `### To <version>` note per version, newest first; empty without either.
+ */
+function upgradingSection(intro: string, upgrading: Readonly<Record<string, string>> = {}): string {
   const versions = Object.keys(upgrading).sort(newestFirst);
-  if (versions.length === 0) return '';
+  if (versions.length === 0 && intro === '') return '';
   const notes = versions.map((version) => `### To ${version}\n\n${(upgrading[version] ?? '').trim()}\n`);
-  return `## Upgrading\n\n${notes.join('\n')}\n`;
+  return `## Upgrading\n\n${[intro === '' ? '' : `${intro}\n`, ...notes].filter((part) => part !== '').join('\n')}\n`;
+}
+
+/** Splits the `## Upgrading` section out of a chart's README text, so that the version notes join it. */
+function takeUpgrading(readme: string): { rest: string; intro: string } {
+  const match = /^## Upgrading\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(readme);
+  if (match === null) return { rest: readme.trim(), intro: '' };
+  return { rest: (readme.slice(0, match.index) + readme.slice(match.index + match[0].length)).trim(), intro: (match[1] ?? '').trim() };
 }
 
 /** The chart README: the definition's own text, install commands, and the values table. */
@@ -61,6 +71,7 @@ export function chartReadme(definition: ChartDefinition, schema: SchemaNode, hea
   const rows = valueRows(schema)
     .map((row) => `| \`${row.key}\` | ${row.type} | ${escapeCell(row.default)} | ${escapeCell(row.description)} |`)
     .join('\n');
+  const { rest, intro } = takeUpgrading(definition.readme);
   return `<!-- ${header} -->
 # ${definition.name}
 
@@ -73,7 +84,7 @@ ${definition.description}
 | Kubernetes | \`${definition.kubeVersion ?? '>=1.27.0-0'}\` |
 | Helm | \`${SUPPORTED_HELM_VERSIONS}\`: Helm ${OLDEST_SUPPORTED_HELM_3} or any later Helm 3, and Helm 4 |
 
-${definition.readme.trim()}
+${rest}
 
 ## Uninstalling
 
@@ -81,7 +92,7 @@ ${definition.readme.trim()}
 keeps nothing behind (no \`helm.sh/resource-policy: keep\`), which the tests check on a real API server. Keep a
 copy of anything you need first, or give the chart an \`existingSecret\` where it takes one.
 
-${upgradingSection(definition.upgrading)}## Values
+${upgradingSection(intro, definition.upgrading)}## Values
 
 Every value is checked by \`values.schema.json\` at install time: a wrong type, an unknown key or a value out of range is refused
 with an error naming its path. TypeScript types of the values are in \`values.d.ts\`.

@@ -32,6 +32,13 @@ export const labelValue = (): z.ZodString =>
 export const stringMap = (description: string): z.ZodDefault<z.ZodRecord<z.ZodString, z.ZodString>> =>
   z.record(z.string(), z.string()).default({}).describe(description);
 
+/** Names of Secrets holding registry credentials. */
+export const imagePullSecrets = () =>
+  z
+    .array(z.strictObject({ name: z.string().min(1).describe('Name of a docker-registry Secret in the release namespace.') }))
+    .default([])
+    .describe('Registry credentials for pulling the images.');
+
 /** `nameOverride`, `fullnameOverride`, `commonLabels`: the values the toolkit's naming and labels read. */
 export const baseValues = {
   nameOverride: z
@@ -49,6 +56,13 @@ export const baseValues = {
     .default('')
     .describe('Replaces the whole `<release>-<chart>` prefix of resource names.'),
   commonLabels: stringMap('Labels added to every resource of the release.'),
+  // Umbrella charts pass `global` to every subchart, with keys meant for other charts too: it stays open.
+  global: z
+    .looseObject({
+      imagePullSecrets: imagePullSecrets().describe('Registry credentials for pulling the images, shared by every chart of an umbrella.'),
+    })
+    .prefault({})
+    .describe('Values an umbrella chart shares with all its subcharts (Helm `global`); keys other charts read are accepted.'),
 };
 
 /** Container image settings. */
@@ -68,13 +82,6 @@ export function imageValues(defaults: { repository: string; tag: string }) {
     .prefault({})
     .describe('Container image.');
 }
-
-/** Names of Secrets holding registry credentials. */
-export const imagePullSecrets = () =>
-  z
-    .array(z.strictObject({ name: z.string().min(1).describe('Name of a docker-registry Secret in the release namespace.') }))
-    .default([])
-    .describe('Registry credentials for pulling the images.');
 
 /** Container resource requests and limits, shaped as in Kubernetes; requests are always set. */
 export function resourcesValues(defaults: { requests: Record<string, string>; limits: Record<string, string> }) {

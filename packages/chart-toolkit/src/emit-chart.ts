@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { App } from 'cdk8s';
 
 import { type ChartDefinition, podSecurityMarker } from './chart-definition';
-import { chartYaml, HELMIGNORE, helpersTemplate } from './chart-metadata';
+import { chartYaml, HELMIGNORE } from './chart-metadata';
 import { chartReadme } from './chart-readme';
 import { HelmChart } from './helm-chart';
 import { helmYaml } from './helm-yaml';
@@ -65,7 +65,6 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
     { path: 'values.d.ts', content: types },
     { path: 'README.md', content: chartReadme(definition, schema, header) },
     { path: '.helmignore', content: `# ${header}\n${HELMIGNORE}` },
-    { path: 'templates/_helpers.tpl', content: helpersTemplate(definition.name, header) },
     { path: 'templates/NOTES.txt', content: `${generatedHeader((line) => `{{- /* ${line} */ -}}`, definition.source)}${notes}` },
     ...templates,
     ...scenarioFiles,

@@ -1,8 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 
-import { _refsFor, HelmValue, isHelmValue, type Refs, type SchemaNode } from './helm-value';
-import { expr, mergeMaps } from './template-functions';
+import { _refsFor, expressionOf, fieldOf, HelmValue, isHelmValue, type Refs, type SchemaNode } from './helm-value';
+import { SPLICE_KEY } from './render-yaml';
+import { concatLists, expr } from './template-functions';
 
 /** Construction settings of a HelmChart. */
 export interface HelmChartProps {
@@ -48,6 +49,25 @@ export interface ValuesRule {
 const API_OBJECT_OPTIONS = new WeakMap<ApiObject, TemplateOptions>();
 const RULES = Symbol('meetscale.rules');
 const DEFINED_TEXT = Symbol('meetscale.definedText');
+const DEFINED_YAML = Symbol('meetscale.definedYaml');
+const LABELS = Symbol('meetscale.labels');
+const HELPERS = Symbol('meetscale.helpers');
+
+/** Where a checksum names the template file of an object: replaced by its path when the chart is rendered. */
+export const TEMPLATE_PATH_MARK = '@@template-path:';
+
+let splices = 0;
+
+/** A fresh map key whose value (a token) is spliced into the map, see `SPLICE_KEY`. */
+export function _spliceKey(): string {
+  splices += 1;
+  return `${SPLICE_KEY}${String(splices).padStart(6, '0')}`;
+}
+
+/** An `include` of a helper that writes YAML, to indent in place. */
+function yamlInclude(expression: string): HelmValue<Record<string, string>> {
+  return new HelmValue<Record<string, string>>(expression, 'object', undefined, { style: 'yaml' });
+}
 
 /**
  * A cdk8s chart whose objects become Helm templates. Constructs read values through `values` references;
@@ -64,6 +84,9 @@ export class HelmChart<V = unknown> extends Chart {
   /** Chart name prefix of the named templates. */
   public readonly chartName: string;
   private readonly [DEFINED_TEXT] = new Map<string, string>();
+  private readonly [DEFINED_YAML] = new Map<string, unknown>();
+  private readonly [LABELS] = new Map<string, string>();
+  private readonly [HELPERS] = new Set<string>();
   private readonly [RULES]: ValuesRule[] = [];
 
   public constructor(scope: Construct, id: string, props: HelmChartProps) {
@@ -78,42 +101,114 @@ export class HelmChart<V = unknown> extends Chart {
     this.fullname = this.include('fullname');
   }
 
-  /** The name of one component of the release, `<fullname>-<component>`, within 63 characters. */
-  public componentName(component: string): HelmValue<string> {
-    return expr<string>(
-      `(printf "%s-%s" (include ${JSON.stringify(`${this.chartName}.fullname`)} $) ${JSON.stringify(component)} | trunc 63 | trimSuffix "-")`,
-      'string',
-    );
+  /**
+   * The name of one component of the release, `<fullname>-<component>`, within 63 characters; with `room`, within
+   * 63 - room, for names the chart extends (`<name>-<index>`).
+   */
+  public componentName(component: string, room = 0): HelmValue<string> {
+    const name = `include "${this.chartName}.componentName" ${this.componentArgs(component)}`;
+    return expr<string>(room === 0 ? `(${name})` : `(${name} | trunc ${63 - room} | trimSuffix "-")`, 'string');
   }
 
-  /** Labels that select the pods of one component of this release (stable across upgrades). */
+  /** `(dict "component" "<component>" [extra] "context" $)`, the argument of the component helpers. */
+  private componentArgs(component: string, extra?: HelmValue<unknown>): string {
+    const more = extra === undefined ? '' : ` "extra" ${expressionOf(extra)}`;
+    return `(dict "component" ${JSON.stringify(component)}${more} "context" $)`;
+  }
+
+  /**
+   * Labels that select the pods of one component of this release (stable across upgrades): a map to put where
+   * labels go (`matchLabels`, a Service selector), which may be spread with more labels.
+   */
   public selectorLabels(component: string): Record<string, string> {
-    return {
-      'app.kubernetes.io/name': String(this.include('name')),
-      'app.kubernetes.io/instance': String(this.release.name),
-      'app.kubernetes.io/component': component,
-    };
+    return { [_spliceKey()]: String(yamlInclude(`(include "${this.chartName}.selectorLabels" ${this.componentArgs(component)})`)) };
   }
 
-  /** The standard labels of an object of one component. */
+  /**
+   * The standard labels of an object of one component (chart, version, selector labels) and `commonLabels`,
+   * as a map to put in `metadata.labels`.
+   */
   public standardLabels(component: string): Record<string, string> {
-    return {
-      'helm.sh/chart': String(this.include('chart')),
-      ...this.selectorLabels(component),
-      'app.kubernetes.io/version': String(expr<string>('$.Chart.AppVersion', 'string')),
-      'app.kubernetes.io/part-of': 'meetscale',
-      'app.kubernetes.io/managed-by': String(this.release.service),
-    };
+    const token = String(yamlInclude(`(include "${this.chartName}.labels" ${this.componentArgs(component)})`));
+    this[LABELS].set(token, component);
+    return { [_spliceKey()]: token };
+  }
+
+  /** The standard labels of an object of one component, followed by the entries of a map value. */
+  public _labelsWith(labels: Record<string, unknown>, extra: HelmValue<unknown>): Record<string, unknown> {
+    return Object.fromEntries(
+      Object.entries(labels).map(([key, value]) => {
+        const component = this[LABELS].get(String(value));
+        if (component === undefined) return [key, value];
+        return [key, String(yamlInclude(`(include "${this.chartName}.labels" ${this.componentArgs(component, extra)})`))];
+      }),
+    );
   }
 
   /** Pod template labels: the selector labels plus the user's `podLabels`, which cannot override them. */
   public podLabels(component: string, extra: HelmValue<unknown>): HelmValue<Record<string, string>> {
-    return mergeMaps(this.selectorLabels(component), extra);
+    return yamlInclude(`(include "${this.chartName}.selectorLabels" ${this.componentArgs(component, extra)})`);
   }
 
-  /** Pod template annotations: fixed ones (checksums) plus the user's `podAnnotations`. */
-  public podAnnotations(fixed: Readonly<Record<string, string>>, extra: HelmValue<unknown>): HelmValue<Record<string, string>> {
-    return mergeMaps(fixed, extra);
+  /** Pod template annotations: fixed ones (checksums) followed by the user's `podAnnotations`. */
+  public podAnnotations(fixed: Readonly<Record<string, string>>, extra: HelmValue<unknown>): Record<string, string> {
+    return { ...fixed, [_spliceKey()]: String(extra) };
+  }
+
+  /**
+   * The SHA-256 of an object as rendered (a ConfigMap or Secret), for a `checksum/...` pod annotation that rolls
+   * the pods when what they read changes.
+   */
+  public checksumOf(construct: IConstruct): HelmValue<string> {
+    const path = ApiObject.of(construct).node.path;
+    return expr<string>(`(include (print $.Template.BasePath "/${TEMPLATE_PATH_MARK}${path}@@") $ | sha256sum)`, 'string');
+  }
+
+  /**
+   * Defines a named template holding YAML (a pod template shared by two workload kinds, say) and returns it as
+   * a value that writes it in place.
+   */
+  public defineYaml(name: string, yaml: Record<string, unknown>): HelmValue<Record<string, unknown>> {
+    if (this[DEFINED_YAML].has(name) || this[DEFINED_TEXT].has(name)) throw new Error(`Template "${name}" is defined twice`);
+    this[DEFINED_YAML].set(name, yaml);
+    return yamlInclude(`(include "${this.chartName}.${name}" $)`);
+  }
+
+  /** The named YAML templates, by name. */
+  public definedYaml(): ReadonlyMap<string, unknown> {
+    return this[DEFINED_YAML];
+  }
+
+  /** Marks a helper of `_helpers.tpl` as used (`generatedSecretValue`), so that the chart defines it. */
+  public _useHelper(name: string): void {
+    this[HELPERS].add(name);
+  }
+
+  /** The optional helpers the chart uses. */
+  public _usedHelpers(): ReadonlySet<string> {
+    return this[HELPERS];
+  }
+
+  /**
+   * A key of a Secret generated on first install and kept on every upgrade: read back from the Secret of the
+   * component with `lookup`, or 40 random characters when there is none yet (first install, `helm template`).
+   */
+  public generatedSecretValue(component: string, key: string): HelmValue<string> {
+    this._useHelper('generatedSecretValue');
+    const args = `(dict "component" ${JSON.stringify(component)} "key" ${JSON.stringify(key)} "context" $)`;
+    return expr<string>(`(include "${this.chartName}.generatedSecretValue" ${args})`, 'string');
+  }
+
+  /**
+   * The pull secrets of a pod: `global.imagePullSecrets` (from an umbrella chart) followed by the given lists;
+   * the field is left out when all are empty.
+   */
+  public imagePullSecrets(...lists: Array<HelmValue<unknown>>): HelmValue<unknown[]> {
+    const global = (this.values as unknown as { global?: { imagePullSecrets?: HelmValue<unknown> } }).global?.imagePullSecrets;
+    const all = global === undefined ? lists : [global, ...lists];
+    const list = concatLists(...all);
+    const present = all.length === 1 ? expressionOf(all[0] as HelmValue<unknown>) : `(or ${all.map(expressionOf).join(' ')})`;
+    return new HelmValue<unknown[]>(expressionOf(list), 'array', undefined, { ...fieldOf(list), presentWhen: present });
   }
 
   /** `include "<chart>.<template>" $` as a string value. */
@@ -126,9 +221,16 @@ export class HelmChart<V = unknown> extends Chart {
    * rendered text as a value, for a ConfigMap entry or a checksum annotation.
    */
   public defineText(name: string, text: string): HelmValue<string> {
-    if (this[DEFINED_TEXT].has(name)) throw new Error(`Text template "${name}" is defined twice`);
+    if (this[DEFINED_TEXT].has(name) || this[DEFINED_YAML].has(name)) throw new Error(`Text template "${name}" is defined twice`);
     this[DEFINED_TEXT].set(name, text);
-    return this.include(name);
+    // A file is written as a block scalar (`|`, which ends it with one newline); a one-line text as a string.
+    const file = text.includes('\n');
+    return new HelmValue<string>(
+      `(include ${JSON.stringify(`${this.chartName}.${name}`)} $)`,
+      'string',
+      undefined,
+      file ? { style: 'text' } : {},
+    );
   }
 
   /** The named text templates, by name. */
@@ -179,7 +281,7 @@ export class HelmChart<V = unknown> extends Chart {
    */
   public defineList(name: string, yamlItems: string): HelmValue<unknown[]> {
     this.defineText(name, yamlItems);
-    return expr<unknown[]>(`(include ${JSON.stringify(`${this.chartName}.${name}`)} $ | fromYamlArray)`, 'array');
+    return new HelmValue<unknown[]>(`(include ${JSON.stringify(`${this.chartName}.${name}`)} $)`, 'array', undefined, { style: 'yaml' });
   }
 
   /**

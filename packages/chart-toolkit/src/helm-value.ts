@@ -1,9 +1,12 @@
-import { _tokenFor, type JsonType } from './_tokens';
+import { _tokenFor, type JsonType, type ValueExpression } from './_tokens';
 
 const EXPRESSION = Symbol('meetscale.expression');
 const TYPE = Symbol('meetscale.type');
 const SCHEMA = Symbol('meetscale.schema');
-const OPTIONAL = Symbol('meetscale.optional');
+const FIELD = Symbol('meetscale.field');
+
+/** How a value shows as a whole manifest field (see `ValueExpression`). */
+export type FieldOptions = Pick<ValueExpression, 'presentWhen' | 'style' | 'small' | 'choice' | 'list'>;
 
 /** A JSON Schema node as zod emits it (draft-07); only the keys the toolkit reads are typed. */
 export interface SchemaNode {
@@ -32,21 +35,21 @@ export class HelmValue<T = unknown> {
   private readonly [EXPRESSION]: string;
   private readonly [TYPE]: JsonType;
   private readonly [SCHEMA]: SchemaNode | undefined;
-  private readonly [OPTIONAL]: string | undefined;
+  private readonly [FIELD]: FieldOptions;
 
   /**
-   * @param presentWhen write the whole manifest field only when this expression is not empty (see `omitIfEmpty`)
+   * @param field how the value shows as a whole manifest field (left out when empty, a block, a list in parts)
    */
-  public constructor(expression: string, type: JsonType, schema?: SchemaNode, presentWhen?: string) {
+  public constructor(expression: string, type: JsonType, schema?: SchemaNode, field: FieldOptions = {}) {
     this[EXPRESSION] = expression;
     this[TYPE] = type;
     this[SCHEMA] = schema;
-    this[OPTIONAL] = presentWhen;
+    this[FIELD] = field;
   }
 
   /** The token standing for this value inside strings. */
   public toString(): string {
-    return _tokenFor({ kind: 'value', expression: this[EXPRESSION], type: this[TYPE], presentWhen: this[OPTIONAL] });
+    return _tokenFor({ kind: 'value', expression: this[EXPRESSION], type: this[TYPE], ...this[FIELD] });
   }
 
   /** JSON serialization yields the token as well, so values survive `JSON.stringify` and cdk8s. */
@@ -68,6 +71,11 @@ export function typeOf(value: HelmValue<unknown>): JsonType {
 /** The schema node a value reference was made from, when it came from the values schema. */
 export function schemaOf(value: HelmValue<unknown>): SchemaNode | undefined {
   return (value as unknown as Record<symbol, SchemaNode | undefined>)[SCHEMA];
+}
+
+/** How a value shows as a whole manifest field. */
+export function fieldOf(value: HelmValue<unknown>): FieldOptions {
+  return (value as unknown as Record<symbol, FieldOptions>)[FIELD] as FieldOptions;
 }
 
 /** True for a HelmValue. */
@@ -107,8 +115,11 @@ export function _child(parent: string, key: string): string {
 
 /** A Go literal of a JSON value: strings quoted, lists and maps decoded from JSON. */
 export function _goLiteral(value: unknown): string {
-  if (Array.isArray(value)) return `(fromJsonArray ${JSON.stringify(JSON.stringify(value))})`;
-  if (value !== null && typeof value === 'object') return `(fromJson ${JSON.stringify(JSON.stringify(value))})`;
+  if (Array.isArray(value)) return `(list ${value.map(_goLiteral).join(' ')})`.replace(' )', ')');
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]) => `${JSON.stringify(key)} ${_goLiteral(item)}`);
+    return `(dict ${entries.join(' ')})`.replace(' )', ')');
+  }
   return JSON.stringify(value);
 }
 
@@ -126,7 +137,8 @@ interface ItemRoot {
  * `(dig "key" <default> $item)`, which also survives a missing parent object.
  */
 export function _refsFor<T>(expression: string, schema: SchemaNode, item?: ItemRoot): Refs<T> {
-  const value = new HelmValue<T>(expression, _jsonTypeOf(schema), schema);
+  const small = typeof schema.maximum === 'number' && schema.maximum < 1_000_000;
+  const value = new HelmValue<T>(expression, _jsonTypeOf(schema), schema, small ? { small } : {});
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
     const childItem = item === undefined ? undefined : { variable: item.variable, keys: [...item.keys, key] };
     const childExpression =

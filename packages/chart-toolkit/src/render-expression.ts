@@ -21,42 +21,47 @@ function asString(value: ValueExpression): string {
   }
 }
 
-/** A Go expression yielding the string, with every token replaced by its value. */
+/** `(include "x" $)` reads better as `include "x" $` where it stands alone in an action. */
+export function unwrap(expression: string): string {
+  if (!expression.startsWith('(') || !expression.endsWith(')')) return expression;
+  let depth = 0;
+  for (let index = 0; index < expression.length; index += 1) {
+    const char = expression[index];
+    if (char === '"') {
+      index += 1;
+      while (index < expression.length && expression[index] !== '"') index += expression[index] === '\\' ? 2 : 1;
+      continue;
+    }
+    if (char === '(') depth += 1;
+    if (char === ')') depth -= 1;
+    if (depth === 0 && index < expression.length - 1) return expression;
+  }
+  return expression.slice(1, -1);
+}
+
+/** A Go expression yielding the string, with every token replaced by its value (`printf` with `%s` verbs). */
 export function goString(text: string): string {
   if (!_hasToken(text)) return JSON.stringify(text);
-  const parts = _segments(text).map((segment) => {
-    if ('literal' in segment) return JSON.stringify(segment.literal);
-    if (segment.expression.kind !== 'value') {
+  const segments = _segments(text);
+  for (const segment of segments) {
+    if (!('literal' in segment) && segment.expression.kind !== 'value') {
       throw new Error(`A template block (range/if) cannot stand inside a single value: ${JSON.stringify(text)}`);
     }
-    return asString(segment.expression);
+  }
+  const only = segments[0];
+  if (segments.length === 1 && only !== undefined && 'token' in only && only.expression.kind === 'value') return asString(only.expression);
+  const verb = (segment: (typeof segments)[number]): string => {
+    if ('literal' in segment) return segment.literal.replaceAll('%', '%%');
+    return segment.expression.kind === 'value' && segment.expression.type === 'integer' ? '%d' : '%s';
+  };
+  const args = segments.flatMap((segment) => {
+    if ('literal' in segment || segment.expression.kind !== 'value') return [];
+    const { expression, type } = segment.expression;
+    if (type !== 'integer') return [asString(segment.expression)];
+    // Loop variables are Go ints already; values read from YAML are float64.
+    return [/^\$[A-Za-z0-9]+$/.test(expression) ? expression : `(int64 ${expression})`];
   });
-  return parts.length === 1 ? (parts[0] as string) : `(print ${parts.join(' ')})`;
-}
-
-/**
- * The Helm template text for a string that is a YAML scalar in a manifest, or undefined when the string is
- * plain. A string that is exactly one value token becomes `{{ toJson EXPR }}`, which keeps numbers, booleans,
- * objects and lists typed; any other string holding a token (or a literal `{{`) is printed and quoted as JSON.
- */
-export function yamlScalarTemplate(text: string): string | undefined {
-  if (!_hasToken(text)) {
-    return text.includes('{{') ? `{{ ${JSON.stringify(text)} | toJson }}` : undefined;
-  }
-  const segments = _segments(text);
-  const only = segments[0];
-  if (segments.length === 1 && only !== undefined && 'token' in only && only.expression.kind === 'value') {
-    return `{{ toJson ${only.expression.expression} }}`;
-  }
-  return `{{ ${goString(text)} | toJson }}`;
-}
-
-/** The expression of a string that is exactly one value token whose field is left out when empty. */
-export function omittableExpression(text: string): string | undefined {
-  const segments = _hasToken(text) ? _segments(text) : [];
-  const only = segments[0];
-  if (segments.length !== 1 || only === undefined || !('token' in only) || only.expression.kind !== 'value') return undefined;
-  return only.expression.presentWhen;
+  return `(printf ${JSON.stringify(segments.map(verb).join(''))} ${args.join(' ')})`;
 }
 
 /** Raw text (config files, NOTES.txt) with tokens turned into template actions and literal `{{` escaped. */
@@ -72,12 +77,12 @@ export function textTemplate(text: string): string {
       }
       switch (expression.type) {
         case 'integer':
-          return `{{ ${expression.expression} | int64 }}`;
+          return `{{ ${unwrap(expression.expression)} | int64 }}`;
         case 'object':
         case 'array':
           return `{{ toJson ${expression.expression} }}`;
         default:
-          return `{{ ${expression.expression} }}`;
+          return `{{ ${unwrap(expression.expression)} }}`;
       }
     })
     .join('');

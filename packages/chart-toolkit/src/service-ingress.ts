@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { ingressValues } from './common-values';
 import type { HelmChart } from './helm-chart';
 import type { HelmValue, Refs } from './helm-value';
-import { each, json, omitIfEmpty } from './template-functions';
+import { each, omitIfEmpty } from './template-functions';
 
 /** The values of an `ingressValues()` block. */
 export type IngressValues = z.output<ReturnType<typeof ingressValues>>;
@@ -24,8 +24,6 @@ export interface ServiceIngressProps {
   readonly serviceName: HelmValue<string>;
   /** The name of the Service port every path routes to (a DNS label). */
   readonly servicePort: string;
-  /** Name of the text template that renders the rules (unique within the chart). */
-  readonly rulesTemplate: string;
 }
 
 /**
@@ -39,28 +37,21 @@ export class ServiceIngress extends Construct {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.servicePort)) {
       throw new Error(`ServiceIngress ${id}: service port name "${props.servicePort}" is not a DNS label`);
     }
-    const backend = `        backend:\n          service:\n            name: ${json(props.serviceName)}\n            port:\n              name: ${props.servicePort}\n`;
-    const rules = chart.defineList(
-      props.rulesTemplate,
-      each(
-        values.hosts,
-        (host) =>
-          `- host: ${json(host.host)}\n  http:\n    paths:\n${each(
-            host.paths,
-            (path) => `      - path: ${json(path.path)}\n        pathType: ${json(path.pathType)}\n${backend}`,
-          )}`,
-      ),
-    );
+    const backend = { service: { name: String(props.serviceName), port: { name: props.servicePort } } };
+    const rules = each(values.hosts, (host) => ({
+      host: String(host.host),
+      http: { paths: each(host.paths, (path) => ({ path: String(path.path), pathType: String(path.pathType), backend })) },
+    }));
     const ingress = new ApiObject(this, 'ingress', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: props.name, labels: { ...props.labels } },
       spec: {},
     });
-    chart.setField(ingress, '/metadata/annotations', values.annotations);
+    chart.setField(ingress, '/metadata/annotations', omitIfEmpty(values.annotations));
     chart.setField(ingress, '/spec/ingressClassName', omitIfEmpty(values.className));
     chart.setField(ingress, '/spec/rules', rules);
-    chart.setField(ingress, '/spec/tls', values.tls);
+    chart.setField(ingress, '/spec/tls', omitIfEmpty(values.tls));
     chart.renderWhen(ingress, values.enabled);
   }
 }

@@ -1,5 +1,7 @@
-import { _tokenFor, type JsonType } from './_tokens';
-import { _refsFor, expressionOf, HelmValue, type Refs, schemaOf, typeOf } from './helm-value';
+import { createHash } from 'node:crypto';
+
+import { _hasToken, _tokenFor, type JsonType, type ListPart } from './_tokens';
+import { _refsFor, expressionOf, fieldOf, HelmValue, type Refs, schemaOf, typeOf } from './helm-value';
 import { goString } from './render-expression';
 
 /**
@@ -40,13 +42,23 @@ export function requireUnique(list: HelmValue<unknown>, field: string, message: 
 }
 
 /**
- * Repeats `body` once per element of a list value: `{{ range $i, $item := list }}body{{ end }}`.
- * `body` receives typed references to the element and its index; write it as whole lines ending in `\n`.
+ * Repeats `body` once per element of a list value. In text, `body` returns whole lines ending in `\n` and the
+ * result is `{{ range $i, $item := list }}body{{ end }}`; in a manifest, `body` returns a list item (a map) and
+ * the result is a list value written as `{{- range }}` over that item. `body` receives typed references to the
+ * element and its index.
  */
 export function each<E>(
   list: HelmValue<readonly E[]> | HelmValue<E[] | undefined>,
   body: (item: Refs<E>, index: HelmValue<number>) => string,
-): string {
+): string;
+export function each<E>(
+  list: HelmValue<readonly E[]> | HelmValue<E[] | undefined>,
+  body: (item: Refs<E>, index: HelmValue<number>) => Record<string, unknown>,
+): HelmValue<unknown[]>;
+export function each<E>(
+  list: HelmValue<readonly E[]> | HelmValue<E[] | undefined>,
+  body: (item: Refs<E>, index: HelmValue<number>) => string | Record<string, unknown>,
+): string | HelmValue<unknown[]> {
   const itemSchema = schemaOf(list)?.items;
   if (itemSchema === undefined) {
     throw new Error(`each(): ${expressionOf(list)} is not a list value from the values schema`);
@@ -55,8 +67,13 @@ export function each<E>(
   try {
     const item = `$item${loopDepth}`;
     const index = `$index${loopDepth}`;
-    const text = body(_refsFor<E>(item, itemSchema, { variable: item, keys: [] }), new HelmValue<number>(index, 'integer'));
-    return _tokenFor({ kind: 'block', open: `range ${index}, ${item} := ${expressionOf(list)}`, body: text });
+    const result = body(_refsFor<E>(item, itemSchema, { variable: item, keys: [] }), new HelmValue<number>(index, 'integer'));
+    if (typeof result === 'string') {
+      return _tokenFor({ kind: 'block', open: `range ${index}, ${item} := ${expressionOf(list)}`, body: result });
+    }
+    return new HelmValue<unknown[]>(`(list)`, 'array', undefined, {
+      list: { parts: [{ range: expressionOf(list), variable: `${index}, ${item}`, item: result }] },
+    });
   } finally {
     loopDepth -= 1;
   }
@@ -77,6 +94,16 @@ export function times(count: HelmValue<number> | number, body: (index: HelmValue
 /** Text present only when a condition holds: `{{ if cond }}then{{ else }}otherwise{{ end }}`. */
 export function when(condition: HelmValue<unknown>, then: string, otherwise?: string): string {
   return _tokenFor({ kind: 'block', open: `if ${expressionOf(condition)}`, body: then, otherwise });
+}
+
+/** A condition as the boolean `ternary` needs: as is when it is one, else true unless empty. */
+function truth(condition: HelmValue<unknown>): string {
+  return typeOf(condition) === 'boolean' ? expressionOf(condition) : `(${expressionOf(condition)} | empty | not)`;
+}
+
+/** The value as a string, for string fields (an env `value`) that take a number or a boolean. */
+export function str(value: HelmValue<unknown>): HelmValue<string> {
+  return new HelmValue<string>(goString(String(value)), 'string');
 }
 
 /** Logical negation. */
@@ -109,25 +136,40 @@ export function orDefault<T>(value: HelmValue<T>, fallback: Operand): HelmValue<
  * or list): for optional fields such as `priorityClassName` that Kubernetes rejects when empty.
  */
 export function omitIfEmpty<T>(value: HelmValue<T>): HelmValue<T> {
-  return new HelmValue<T>(expressionOf(value), typeOf(value), undefined, expressionOf(value));
+  return new HelmValue<T>(expressionOf(value), typeOf(value), undefined, { ...fieldOf(value), presentWhen: expressionOf(value) });
 }
 
 /**
  * The value, with its whole field left out of the manifest unless `condition` holds: for fields another
  * value decides about, such as `replicas`, which an autoscaler owns when it is on.
  */
-export function onlyWhen<T>(condition: HelmValue<unknown>, value: HelmValue<T>): HelmValue<T> {
-  return new HelmValue<T>(expressionOf(value), typeOf(value), undefined, expressionOf(condition));
+export function onlyWhen<T>(condition: HelmValue<unknown>, value: HelmValue<T> | T): HelmValue<T> {
+  const expression = value instanceof HelmValue ? expressionOf(value) : goValue(value);
+  const type = value instanceof HelmValue ? typeOf(value) : 'any';
+  const choice = { condition: expressionOf(condition), then: value instanceof HelmValue ? String(value) : value, otherwise: undefined };
+  return new HelmValue<T>(expression, type, undefined, { choice });
 }
 
-/** The SHA-256 of any value (maps, lists, strings with tokens), for a checksum annotation over settings. */
-export function checksum(value: unknown): HelmValue<string> {
-  return new HelmValue<string>(`(toJson ${goValue(value)} | sha256sum)`, 'string');
+/**
+ * The SHA-256 of static content (scripts, say), computed when the chart is built, for a checksum annotation
+ * that rolls the pods when a new chart version changes it. Content holding values cannot be hashed here: hash
+ * the rendered ConfigMap or Secret instead (`HelmChart.checksumOf`).
+ */
+export function checksum(content: unknown): string {
+  const text = JSON.stringify(content);
+  if (_hasToken(text)) throw new Error('checksum(): the content holds values; use chart.checksumOf(<the ConfigMap or Secret>)');
+  return createHash('sha256').update(text).digest('hex');
 }
 
-/** `then` when the condition holds, otherwise `otherwise` (Sprig `ternary`); both are values or literals. */
+/**
+ * `then` when the condition holds, otherwise `otherwise` (Sprig `ternary`); both are values or literals. As a
+ * whole manifest field it is written as `{{- if }} … {{- else }} … {{- end }}`.
+ */
 export function ternary<T>(condition: HelmValue<unknown>, then: unknown, otherwise: unknown, type: JsonType = 'any'): HelmValue<T> {
-  return new HelmValue<T>(`(ternary ${goValue(then)} ${goValue(otherwise)} (${expressionOf(condition)} | empty | not))`, type);
+  const field = (value: unknown): unknown => (value instanceof HelmValue ? String(value) : value);
+  return new HelmValue<T>(`(ternary ${goValue(then)} ${goValue(otherwise)} ${truth(condition)})`, type, undefined, {
+    choice: { condition: expressionOf(condition), then: field(then), otherwise: field(otherwise) },
+  });
 }
 
 /** The value as JSON text, for JSON or YAML written inside a text template. */
@@ -151,18 +193,6 @@ export function sha256(value: HelmValue<string>): HelmValue<string> {
 }
 
 /**
- * A map of literal entries (values may hold tokens) merged with a map value; the literal entries win, so
- * selector labels cannot be overridden by user labels.
- */
-export function mergeMaps(fixed: Readonly<Record<string, string>>, extra: HelmValue<unknown>): HelmValue<Record<string, string>> {
-  const entries = Object.entries(fixed).map(([key, value]) => `${JSON.stringify(key)} ${goString(value)}`);
-  return new HelmValue<Record<string, string>>(
-    `(merge (dict ${entries.join(' ')}) (deepCopy (${expressionOf(extra)} | default dict)))`,
-    'object',
-  );
-}
-
-/**
  * The Go template expression building a JSON-like literal: maps become `dict`, lists `list`, strings (which
  * may hold value tokens) strings, numbers and booleans themselves; a HelmValue stands for its own value.
  */
@@ -178,16 +208,46 @@ export function goValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A part of a list: literal items, `listWhen` items, or a list value. */
+export type ListPartValue = readonly unknown[] | HelmValue<unknown>;
+
+function listParts(part: ListPartValue): ListPart[] {
+  if (!(part instanceof HelmValue)) return [{ items: part }];
+  const list = fieldOf(part).list;
+  if (list !== undefined && list.mergeByName === undefined) return [...list.parts];
+  return [{ value: expressionOf(part) }];
+}
+
+function listExpression(part: ListPartValue): string {
+  return part instanceof HelmValue ? `(${expressionOf(part)} | default list)` : goValue(part);
+}
+
 /**
  * A list made of literal items (which may hold values) followed by the elements of list values, e.g. a
- * container's fixed `env` followed by the user's `extraEnv`. Pass `when(condition)` parts with `listWhen`.
+ * container's fixed `ports` followed by conditional ones. Pass `when(condition)` parts with `listWhen`.
+ * In a manifest it is written item by item, each conditional part inside `{{- if }}`.
  */
-export function concatLists(...parts: Array<readonly unknown[] | HelmValue<unknown>>): HelmValue<unknown[]> {
-  const lists = parts.map((part) => (part instanceof HelmValue ? `(${expressionOf(part)} | default list)` : goValue(part)));
-  return new HelmValue<unknown[]>(`(concat ${lists.join(' ')})`, 'array');
+export function concatLists(...parts: ListPartValue[]): HelmValue<unknown[]> {
+  return new HelmValue<unknown[]>(`(concat ${parts.map(listExpression).join(' ')})`, 'array', undefined, {
+    list: { parts: parts.flatMap(listParts) },
+  });
 }
 
 /** The literal items when a condition holds, otherwise an empty list (for `concatLists`). */
 export function listWhen(condition: HelmValue<unknown>, items: readonly unknown[]): HelmValue<unknown[]> {
-  return new HelmValue<unknown[]>(`(ternary ${goValue(items)} (list) (${expressionOf(condition)} | empty | not))`, 'array');
+  return new HelmValue<unknown[]>(`(ternary ${goValue(items)} (list) ${truth(condition)})`, 'array', undefined, {
+    list: { parts: [{ items, when: expressionOf(condition) }] },
+  });
+}
+
+/**
+ * A container's env: its own entries (literal or `listWhen` parts), then the user's `extraEnv`, where an
+ * `extraEnv` entry replaces the entry of the same name instead of adding a second one. The own entries become
+ * the named template `<chart>.<name>`, so `name` must be unique in the chart (`jvb.env`).
+ */
+export function envList(name: string, own: readonly ListPartValue[], extraEnv: HelmValue<unknown>): HelmValue<unknown[]> {
+  const parts = [...own, extraEnv];
+  return new HelmValue<unknown[]>(`(concat ${parts.map(listExpression).join(' ')})`, 'array', undefined, {
+    list: { parts: [...own.flatMap(listParts), { value: expressionOf(extraEnv) }], mergeByName: name },
+  });
 }

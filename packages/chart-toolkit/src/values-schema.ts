@@ -40,7 +40,8 @@ export function checkValuesSchema(schema: SchemaNode): SchemaProblem[] {
         problem: `pattern ${node.pattern} uses lookaround or backreferences, which Helm's Go regexp (RE2) rejects`,
       });
     }
-    if (isObjectSchema(node) && node.additionalProperties !== false) {
+    // Helm's `global` belongs to the umbrella chart, which passes keys for its other subcharts too.
+    if (isObjectSchema(node) && node.additionalProperties !== false && path !== 'global') {
       problems.push({ path: path || '(root)', problem: 'object is open to unknown keys: use z.strictObject' });
     }
     for (const [key, child] of Object.entries(node.properties ?? {})) {

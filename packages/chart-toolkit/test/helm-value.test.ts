@@ -36,6 +36,6 @@ describe('value references', () => {
       each(refs.shards as HelmValue<Array<{ name: string; port: number }>>, (shard) => `${shard.name}:${shard.port}\n`),
     );
     // THEN a field without default reads directly, one with a default through dig
-    expect(text).toBe('{{ range $index1, $item1 := $.Values.shards }}{{ $item1.name }}:{{ (dig "port" 80 $item1) | int64 }}\n{{ end }}');
+    expect(text).toBe('{{ range $index1, $item1 := $.Values.shards }}{{ $item1.name }}:{{ dig "port" 80 $item1 | int64 }}\n{{ end }}');
   });
 });

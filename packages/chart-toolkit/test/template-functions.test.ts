@@ -10,7 +10,6 @@ import {
   expressionOf,
   goValue,
   listWhen,
-  mergeMaps,
   not,
   omitIfEmpty,
   onlyWhen,
@@ -27,7 +26,7 @@ describe('template functions', () => {
   test('goValue builds maps, lists and strings holding values as Go expressions', () => {
     const port = expr<number>('$.Values.port', 'integer');
     expect(goValue({ name: `svc-${port}`, ports: [port, 80], on: true })).toBe(
-      '(dict "name" (print "svc-" ($.Values.port | int64 | toString)) "ports" (list $.Values.port 80) "on" true)',
+      '(dict "name" (printf "svc-%d" (int64 $.Values.port)) "ports" (list $.Values.port 80) "on" true)',
     );
   });
 
@@ -35,7 +34,7 @@ describe('template functions', () => {
     const extra = expr<unknown[]>('$.Values.extraEnv', 'array');
     const list = concatLists([{ name: 'A' }], listWhen(expr('$.Values.on', 'boolean'), [{ name: 'B' }]), extra);
     expect(expressionOf(list)).toBe(
-      '(concat (list (dict "name" "A")) ((ternary (list (dict "name" "B")) (list) ($.Values.on | empty | not)) | default list) ($.Values.extraEnv | default list))',
+      '(concat (list (dict "name" "A")) ((ternary (list (dict "name" "B")) (list) $.Values.on) | default list) ($.Values.extraEnv | default list))',
     );
   });
 
@@ -47,9 +46,16 @@ describe('template functions', () => {
 
   test('ternary and checksum accept values and literals alike', () => {
     expect(expressionOf(ternary(expr('$.Values.on', 'boolean'), 'a', expr('$.Values.b', 'string'), 'string'))).toBe(
-      '(ternary "a" $.Values.b ($.Values.on | empty | not))',
+      '(ternary "a" $.Values.b $.Values.on)',
     );
-    expect(expressionOf(checksum({ a: expr('$.Values.a', 'string') }))).toBe('(toJson (dict "a" $.Values.a) | sha256sum)');
+    // a condition that is not a boolean counts as true unless empty
+    expect(expressionOf(ternary(expr('$.Values.name', 'string'), 'a', 'b', 'string'))).toBe(
+      '(ternary "a" "b" ($.Values.name | empty | not))',
+    );
+    // static content is hashed when the chart is built; content holding values cannot be
+    expect(checksum({ 'start.sh': 'echo hi' })).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksum({ 'start.sh': 'echo hi' })).not.toBe(checksum({ 'start.sh': 'echo ho' }));
+    expect(() => checksum({ a: expr('$.Values.a', 'string') })).toThrow('use chart.checksumOf');
   });
 
   test('times repeats a body with an index', () => {
@@ -89,12 +95,6 @@ describe('template functions', () => {
     const a = expr('$.Values.a', 'boolean');
     expect(expressionOf(and(a, not(eq(expr('$.Values.mode', 'string'), 'nodePort'))))).toBe(
       '(and $.Values.a (not (eq $.Values.mode "nodePort")))',
-    );
-  });
-
-  test('mergeMaps keeps fixed entries over user entries', () => {
-    expect(expressionOf(mergeMaps({ app: 'x' }, expr('$.Values.podLabels', 'object')))).toBe(
-      '(merge (dict "app" "x") (deepCopy ($.Values.podLabels | default dict)))',
     );
   });
 

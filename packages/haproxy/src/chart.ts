@@ -77,6 +77,17 @@ stay on their shards.
 export const haproxyChart = defineChart({
   name: 'haproxy',
   version: packageJson.version,
+  upgrading: {
+    '0.2.0': [
+      'The templates were rewritten to read like hand-written Helm (labels from `_helpers.tpl`, block YAML); values are',
+      'unchanged and every value takes effect as before. The rendered objects change in form only, with two exceptions:',
+      'the pods carry one `checksum/config` annotation (the SHA-256 of the rendered ConfigMap) instead of',
+      '`checksum/config` and `checksum/start-script`, so the upgrade rolls the HAProxy pods once; and fields left empty',
+      'in values (`nodeSelector`, `tolerations`, `affinity`, `imagePullSecrets`, annotations) are now left out of the',
+      'objects instead of being rendered empty. The packaged chart no longer carries `ci/` and `values.d.ts`. The values',
+      'accept a `global` key, as umbrella charts pass one.',
+    ].join(' '),
+  },
   appVersion: '3.2.25',
   description: 'HAProxy in front of the Jitsi Meet shards: room-sticky load balancing with peered replicas.',
   keywords: ['jitsi', 'haproxy', 'load-balancer', 'meetscale'],

@@ -1,4 +1,4 @@
-import { type HelmChart, omitIfEmpty, ServiceIngress, sha256 } from '@meetscale/chart-toolkit';
+import { type HelmChart, omitIfEmpty, ServiceIngress } from '@meetscale/chart-toolkit';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -41,7 +41,7 @@ export class Haproxy extends Construct {
       automountServiceAccountToken: false,
     });
 
-    new k8s.KubeConfigMap(this, 'configmap', {
+    const configMap = new k8s.KubeConfigMap(this, 'configmap', {
       metadata: { name, labels },
       data: { 'haproxy.cfg': String(config), 'start.sh': String(start) },
     });
@@ -53,7 +53,7 @@ export class Haproxy extends Construct {
         ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },
     });
-    chart.setField(service, '/metadata/annotations', v.service.annotations);
+    chart.setField(service, '/metadata/annotations', omitIfEmpty(v.service.annotations));
     chart.setField(service, '/spec/type', v.service.type);
     chart.setField(service, '/spec/ports/0/port', v.service.port);
 
@@ -149,12 +149,12 @@ export class Haproxy extends Construct {
     chart.setField(
       statefulSet,
       '/spec/template/metadata/annotations',
-      chart.podAnnotations({ 'checksum/config': String(sha256(config)), 'checksum/start-script': String(sha256(start)) }, v.podAnnotations),
+      chart.podAnnotations({ 'checksum/config': String(chart.checksumOf(configMap)) }, v.podAnnotations),
     );
-    chart.setField(statefulSet, `${pod}/imagePullSecrets`, v.imagePullSecrets);
-    chart.setField(statefulSet, `${pod}/nodeSelector`, v.nodeSelector);
-    chart.setField(statefulSet, `${pod}/tolerations`, v.tolerations);
-    chart.setField(statefulSet, `${pod}/affinity`, v.affinity);
+    chart.setField(statefulSet, `${pod}/imagePullSecrets`, chart.imagePullSecrets(v.imagePullSecrets));
+    chart.setField(statefulSet, `${pod}/nodeSelector`, omitIfEmpty(v.nodeSelector));
+    chart.setField(statefulSet, `${pod}/tolerations`, omitIfEmpty(v.tolerations));
+    chart.setField(statefulSet, `${pod}/affinity`, omitIfEmpty(v.affinity));
     chart.setField(statefulSet, `${pod}/priorityClassName`, omitIfEmpty(v.priorityClassName));
     chart.setField(statefulSet, `${pod}/terminationGracePeriodSeconds`, v.terminationGracePeriodSeconds);
     chart.setField(statefulSet, `${container}/imagePullPolicy`, v.image.pullPolicy);
@@ -177,7 +177,6 @@ export class Haproxy extends Construct {
       labels,
       serviceName: chart.fullname,
       servicePort: 'http',
-      rulesTemplate: 'ingress-rules',
     });
 
     const serviceMonitor = new ApiObject(this, 'servicemonitor', {

@@ -33,13 +33,17 @@ describe('Haproxy', () => {
   test('starts all replicas at once, names the local peer after the pod, and rolls pods on config change', () => {
     const statefulSet = file('templates/haproxy/statefulset.yaml');
     expect(statefulSet).toContain('podManagementPolicy: Parallel');
-    expect(statefulSet).toContain(
-      'serviceName: {{ toJson (printf "%s-%s" (include "haproxy.fullname" $) "peers" | trunc 63 | trimSuffix "-") }}',
-    );
+    expect(statefulSet).toContain('serviceName: {{ include "haproxy.componentName" (dict "component" "peers" "context" $) }}');
     expect(statefulSet).toMatch(/command:\n\s+- \/bin\/sh\n\s+- \/usr\/local\/etc\/haproxy\/start\.sh/);
     expect(file('templates/_start-script.tpl')).toContain('exec haproxy -W -db -f "$run_cfg" -L "$POD_NAME"');
-    expect(statefulSet).toContain('"checksum/config" ((include "haproxy.config" $) | sha256sum)');
-    expect(statefulSet).toContain('"checksum/start-script" ((include "haproxy.start-script" $) | sha256sum)');
+    // the checksum hashes the rendered ConfigMap, which holds haproxy.cfg and start.sh
+    expect(statefulSet).toContain(
+      'checksum/config: {{ include (print $.Template.BasePath "/haproxy/configmap.yaml") $ | sha256sum | quote }}',
+    );
+    expect(file('templates/haproxy/configmap.yaml')).toMatch(/haproxy\.cfg: \|\n\s+\{\{- include "haproxy\.config" \$ \| nindent 4 \}\}/);
+    expect(file('templates/haproxy/configmap.yaml')).toMatch(
+      /start\.sh: \|\n\s+\{\{- include "haproxy\.start-script" \$ \| nindent 4 \}\}/,
+    );
   });
 
   test('publishes peer addresses before the replicas are ready', () => {
@@ -49,10 +53,10 @@ describe('Haproxy', () => {
   test('lists one peer per replica and one server per shard in haproxy.cfg', () => {
     const config = file('templates/_config.tpl');
     expect(config).toContain(
-      '{{ range $index1 := until (int $.Values.replicaCount) }}  peer {{ (include "haproxy.fullname" $) }}-{{ $index1 | int64 }} ',
+      '{{ range $index1 := until (int $.Values.replicaCount) }}  peer {{ include "haproxy.fullname" $ }}-{{ $index1 | int64 }} ',
     );
     expect(config).toContain(
-      '{{ range $index1, $item1 := $.Values.shards }}  server {{ $item1.name }} {{ $item1.host }}:{{ (dig "port" 80 $item1) | int64 }}\n{{ end }}',
+      '{{ range $index1, $item1 := $.Values.shards }}  server {{ $item1.name }} {{ $item1.host }}:{{ dig "port" 80 $item1 | int64 }}\n{{ end }}',
     );
     expect(config).toContain('stick on urlp(room),lower if has_room');
     expect(config).toMatchSnapshot();

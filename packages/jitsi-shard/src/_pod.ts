@@ -1,4 +1,4 @@
-import { concatLists, type HelmChart, type HelmValue, omitIfEmpty, type Refs } from '@meetscale/chart-toolkit';
+import { envList, type HelmChart, type ListPartValue, omitIfEmpty, type Refs } from '@meetscale/chart-toolkit';
 import { k8s } from 'cdk8s-plus-27';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
@@ -101,26 +101,34 @@ export interface PodSettings {
   /** Annotations that roll the pods when what they read changes (`checksum/...`). */
   readonly checksums: Readonly<Record<string, string>>;
   /** The container's own env entries (lists, or `listWhen` parts), before the user's `extraEnv`. */
-  readonly env: ReadonlyArray<readonly k8s.EnvVar[] | HelmValue<unknown[]>>;
+  readonly env: readonly ListPartValue[];
 }
+
+/** Sets a field of a pod template, by JSON pointer from the template (`/spec/nodeSelector`). */
+export type PodTemplateField = (pointer: string, value: unknown) => void;
 
 /**
  * Sets what every component's pod template reads from values: labels, annotations, pull secrets, placement,
- * image pull policy, resources, and env (the component's own entries followed by `extraEnv`).
+ * image pull policy, resources, and env (the component's own entries, then `extraEnv`, which replaces an own
+ * entry of the same name).
  */
-export function applyPodSettings(chart: HelmChart<JitsiShardValues>, workload: IConstruct, settings: PodSettings): void {
+export function applyPodSettings(chart: HelmChart<JitsiShardValues>, set: PodTemplateField, settings: PodSettings): void {
   const v = settings.values;
-  const pod = '/spec/template/spec';
-  chart.setField(workload, '/spec/template/metadata/labels', chart.podLabels(settings.component, v.podLabels));
-  chart.setField(workload, '/spec/template/metadata/annotations', chart.podAnnotations(settings.checksums, v.podAnnotations));
-  chart.setField(workload, `${pod}/imagePullSecrets`, chart.values.imagePullSecrets);
-  chart.setField(workload, `${pod}/nodeSelector`, v.nodeSelector);
-  chart.setField(workload, `${pod}/tolerations`, v.tolerations);
-  chart.setField(workload, `${pod}/affinity`, v.affinity);
-  chart.setField(workload, `${pod}/priorityClassName`, omitIfEmpty(v.priorityClassName));
-  chart.setField(workload, `${pod}/containers/0/imagePullPolicy`, v.image.pullPolicy);
-  chart.setField(workload, `${pod}/containers/0/resources`, v.resources);
-  chart.setField(workload, `${pod}/containers/0/env`, concatLists(...settings.env, v.extraEnv));
+  set('/metadata/labels', chart.podLabels(settings.component, v.podLabels));
+  set('/metadata/annotations', chart.podAnnotations(settings.checksums, v.podAnnotations));
+  set('/spec/imagePullSecrets', chart.imagePullSecrets(chart.values.imagePullSecrets));
+  set('/spec/nodeSelector', omitIfEmpty(v.nodeSelector));
+  set('/spec/tolerations', omitIfEmpty(v.tolerations));
+  set('/spec/affinity', omitIfEmpty(v.affinity));
+  set('/spec/priorityClassName', omitIfEmpty(v.priorityClassName));
+  set('/spec/containers/0/imagePullPolicy', v.image.pullPolicy);
+  set('/spec/containers/0/resources', v.resources);
+  set('/spec/containers/0/env', envList(`${settings.component}.env`, settings.env, v.extraEnv));
+}
+
+/** Sets pod template fields of a workload (Deployment, StatefulSet) built as a cdk8s object. */
+export function workloadPodTemplate(chart: HelmChart<JitsiShardValues>, workload: IConstruct): PodTemplateField {
+  return (pointer, value) => chart.setField(workload, `/spec/template${pointer}`, value);
 }
 
 /** Settings of a component's PodDisruptionBudget. */

@@ -236,6 +236,19 @@ lesson time.
 export const jitsiShardChart = defineChart({
   name: 'jitsi-shard',
   version: packageJson.version,
+  upgrading: {
+    '0.3.0': [
+      'The templates were rewritten to read like hand-written Helm (labels from `_helpers.tpl`, block YAML, one pod',
+      'template for both bridge workload kinds); values are unchanged and every value takes effect as before. The',
+      'rendered objects change in form only, with these exceptions: `checksum/settings` is now the SHA-256 of the',
+      'rendered settings ConfigMap, so the upgrade rolls every component once, and a later chart upgrade rolls them',
+      "again (the ConfigMap carries the chart version label); an `extraEnv` entry named like one of the chart's own",
+      'variables now replaces it instead of adding a second entry of the same name; fields left empty in values',
+      '(`nodeSelector`, `tolerations`, `affinity`, `imagePullSecrets`, annotations) are left out instead of being',
+      'rendered empty. The XMPP credentials are kept across the upgrade. The packaged chart no longer carries `ci/` and',
+      '`values.d.ts`. The values accept a `global` key, as umbrella charts pass one.',
+    ].join(' '),
+  },
   appVersion: JITSI_RELEASE,
   description: 'One complete Jitsi Meet shard per release: web, prosody, jicofo and autoscaled videobridges.',
   keywords: ['jitsi', 'jitsi-meet', 'videobridge', 'webrtc', 'meetscale'],

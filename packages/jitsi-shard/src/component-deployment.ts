@@ -2,7 +2,14 @@ import type { HelmChart, HelmValue } from '@meetscale/chart-toolkit';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
-import { applyPodSettings, ComponentDisruptionBudget, type ComponentPodProps, componentPodSpec, type PodSettings } from './_pod';
+import {
+  applyPodSettings,
+  ComponentDisruptionBudget,
+  type ComponentPodProps,
+  componentPodSpec,
+  type PodSettings,
+  workloadPodTemplate,
+} from './_pod';
 import type { ShardSettings } from './shard-settings';
 import type { JitsiShardValues } from './values';
 
@@ -53,7 +60,12 @@ export class ComponentDeployment extends Construct {
     });
     if (props.replicas !== undefined && typeof props.replicas !== 'number')
       chart.setField(this.deployment, '/spec/replicas', props.replicas);
-    applyPodSettings(chart, this.deployment, { component, values, checksums: { 'checksum/settings': settings.checksum }, env: props.env });
+    applyPodSettings(chart, workloadPodTemplate(chart, this.deployment), {
+      component,
+      values,
+      checksums: { 'checksum/settings': settings.checksum },
+      env: props.env,
+    });
 
     this.service = new k8s.KubeService(this, 'service', {
       metadata: { name, labels },

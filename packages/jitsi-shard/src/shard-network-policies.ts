@@ -1,10 +1,10 @@
-import { eq, expr, expressionOf, type HelmChart, ternary } from '@meetscale/chart-toolkit';
+import { eq, type HelmChart, ternary } from '@meetscale/chart-toolkit';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
 import { PORTS } from './shard-settings';
 import type { JitsiShardValues } from './values';
-import { JVB_COMPONENT, possibleBridgeCount } from './videobridges';
+import { JVB_COMPONENT, lastBridgePort } from './videobridges';
 
 /** Settings of the ShardNetworkPolicies construct. */
 export interface ShardNetworkPoliciesProps {
@@ -61,7 +61,6 @@ export class ShardNetworkPolicies extends Construct {
       { from: [monitoring], ports: [tcp(PORTS.jvbHttp)] },
     ]);
     const nodePortMode = eq(jvb.media.mode, 'nodePort');
-    const possibleBridges = possibleBridgeCount(chart);
     chart.setField(
       bridges,
       '/spec/ingress/0/ports/0/port',
@@ -71,15 +70,7 @@ export class ShardNetworkPolicies extends Construct {
       bridges,
       '/spec/ingress/0/ports/0/endPort',
       // (max ...): with no bridge at all the range would end before it starts
-      ternary(
-        nodePortMode,
-        expr(
-          `(max ${expressionOf(jvb.media.nodePort.basePort)} (add ${expressionOf(jvb.media.nodePort.basePort)} ${expressionOf(possibleBridges)} -1))`,
-          'integer',
-        ),
-        jvb.media.hostPort.port,
-        'integer',
-      ),
+      ternary(nodePortMode, lastBridgePort(chart), jvb.media.hostPort.port, 'integer'),
     );
     chart.setField(bridges, '/spec/ingress/1/from/0/namespaceSelector/matchLabels', n.monitoringNamespaceSelector);
   }

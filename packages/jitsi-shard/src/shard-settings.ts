@@ -1,16 +1,4 @@
-import {
-  and,
-  checksum,
-  eq,
-  expr,
-  expressionOf,
-  type HelmChart,
-  type HelmValue,
-  listWhen,
-  not,
-  orDefault,
-  ternary,
-} from '@meetscale/chart-toolkit';
+import { and, eq, expr, expressionOf, type HelmChart, type HelmValue, listWhen, not, orDefault, ternary } from '@meetscale/chart-toolkit';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
@@ -61,7 +49,9 @@ export class ShardSettings extends Construct {
     const v = chart.values;
     // Fully qualified: web's nginx proxies BOSH with variables in proxy_pass, so it resolves the name at run time
     // through its `resolver`, which applies no search domains.
-    const prosody = `${chart.componentName('prosody')}.${chart.release.namespace}.svc.${v.clusterDomain}`;
+    const prosody = String(
+      chart.defineText('prosody.host', `${chart.componentName('prosody')}.${chart.release.namespace}.svc.${v.clusterDomain}`),
+    );
     const jwt = eq(v.auth.type, 'jwt');
     const yesNo = (condition: HelmValue<unknown>): string => String(ternary(condition, '1', '0', 'string'));
     const joined = (list: HelmValue<unknown>): string => String(expr(`(join "," ${expressionOf(list)})`, 'string'));
@@ -90,11 +80,11 @@ export class ShardSettings extends Construct {
       S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES: '1',
     };
     this.configMapName = String(chart.componentName('settings'));
-    new k8s.KubeConfigMap(this, 'configmap', {
+    const configMap = new k8s.KubeConfigMap(this, 'configmap', {
       metadata: { name: this.configMapName, labels: chart.standardLabels('settings') },
       data: settings,
     });
-    this.checksum = String(checksum(settings));
+    this.checksum = String(chart.checksumOf(configMap));
 
     chart.failWhen(
       and(jwt, not(v.auth.jwt.existingSecret)),
@@ -110,20 +100,15 @@ export class ShardSettings extends Construct {
 
     const generatedName = chart.componentName('xmpp-credentials');
     this.credentialsSecret = orDefault(v.credentials.existingSecret, generatedName);
+    // On upgrade, lookup finds the Secret of the first install and its passwords are kept; on first install
+    // (and in `helm template`, where lookup finds nothing) new random passwords are generated.
     const secret = new k8s.KubeSecret(this, 'secret', {
       metadata: { name: String(generatedName), labels: chart.standardLabels('xmpp-credentials') },
       type: 'Opaque',
+      data: Object.fromEntries(
+        Object.values(CREDENTIAL_KEYS).map((key) => [key, String(chart.generatedSecretValue('xmpp-credentials', key))]),
+      ),
     });
-    // On upgrade, lookup finds the Secret of the first install and its passwords are kept; on first install
-    // (and in `helm template`, where lookup finds nothing) new random passwords are generated.
-    const stored = `(dig "data" (dict) (lookup "v1" "Secret" $.Release.Namespace ${expressionOf(generatedName)}))`;
-    for (const key of Object.values(CREDENTIAL_KEYS)) {
-      chart.setField(
-        secret,
-        `/data/${key}`,
-        expr<string>(`(index ${stored} ${JSON.stringify(key)} | default (randAlphaNum 40 | b64enc))`, 'string'),
-      );
-    }
     chart.renderWhen(secret, not(v.credentials.existingSecret));
   }
 

@@ -6,12 +6,15 @@ import {
   eq,
   expr,
   expressionOf,
-  goValue,
   type HelmChart,
-  type HelmValue,
+  HelmValue,
   listWhen,
   not,
+  omitIfEmpty,
   onlyWhen,
+  raw,
+  setAtPointer,
+  str,
   ternary,
 } from '@meetscale/chart-toolkit';
 import { ApiObject } from 'cdk8s';
@@ -55,6 +58,7 @@ export class Videobridges extends Construct {
     const hostPortMode = eq(v.media.mode, 'hostPort');
     const nodePortMode = eq(v.media.mode, 'nodePort');
     const nodeIp = eq(v.media.advertise, 'nodeIP');
+    defineBridgeCounts(chart);
     const possibleBridges = possibleBridgeCount(chart);
 
     const scripts = { 'start.sh': START_SCRIPT, 'graceful-shutdown.sh': GRACEFUL_SHUTDOWN_SCRIPT };
@@ -80,7 +84,62 @@ export class Videobridges extends Construct {
       }),
       terminationGracePeriodSeconds: 7200,
     };
-    const template = { metadata: {}, spec: podSpec };
+    const template: Record<string, unknown> = { metadata: {}, spec: k8s.toJson_PodSpec(podSpec) };
+
+    const set = (pointer: string, value: unknown): void => setAtPointer(template, pointer, value);
+    const mediaPort = { name: 'media', containerPort: v.media.hostPort.port, hostPort: v.media.hostPort.port, protocol: 'UDP' };
+    // hostPort: one bridge per node, across all shards' bridges, unless the user gives an affinity of their own.
+    const spreadOverNodes = {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            topologyKey: 'kubernetes.io/hostname',
+            labelSelector: {
+              matchLabels: { 'app.kubernetes.io/name': String(chart.include('name')), 'app.kubernetes.io/component': JVB_COMPONENT },
+            },
+          },
+        ],
+      },
+    };
+    applyPodSettings(chart, set, {
+      component: JVB_COMPONENT,
+      values: v,
+      checksums: { 'checksum/settings': settings.checksum, 'checksum/scripts': checksum(scripts) },
+      env: [
+        [
+          settings.credential('JVB_AUTH_PASSWORD', CREDENTIAL_KEYS.jvb),
+          // The private REST API (port 8080) takes the graceful shutdown request of the preStop hook.
+          { name: 'COLIBRI_REST_ENABLED', value: 'true' },
+          { name: 'SHUTDOWN_REST_ENABLED', value: 'true' },
+          { name: 'VIDEOBRIDGE_MAX_MEMORY', value: String(v.maxMemory) },
+          { name: 'SHUTDOWN_POLL_SECONDS', value: str(v.gracefulShutdown.pollSeconds) },
+        ],
+        listWhen(hostPortMode, [{ name: 'JVB_PORT', value: str(v.media.hostPort.port) }]),
+        listWhen(nodePortMode, [{ name: 'JVB_NODE_PORT_BASE', value: str(v.media.nodePort.basePort) }]),
+        listWhen(nodeIp, [
+          { name: 'JVB_ADVERTISE_IPS', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
+          { name: 'JVB_DISABLE_STUN', value: 'true' },
+        ]),
+        listWhen(not(nodeIp), [{ name: 'JVB_STUN_SERVERS', value: String(v.media.stunServers) }]),
+      ],
+    });
+    set(
+      '/spec/affinity',
+      ternary(
+        and(hostPortMode, expr(`(empty ${expressionOf(v.affinity)})`, 'boolean')),
+        spreadOverNodes,
+        omitIfEmpty(v.affinity),
+        'object',
+      ),
+    );
+    set('/spec/terminationGracePeriodSeconds', v.gracefulShutdown.terminationGracePeriodSeconds);
+    set(
+      '/spec/containers/0/ports',
+      concatLists([{ name: 'http', containerPort: PORTS.jvbHttp, protocol: 'TCP' }], listWhen(hostPortMode, [mediaPort])),
+    );
+    set('/spec/containers/0/command', onlyWhen(nodePortMode, ['/bin/sh', `${SCRIPTS_DIR}/start.sh`, '/init']));
+    // One pod template for both workload kinds.
+    const podTemplate = chart.defineYaml('jvb.podTemplate', template);
 
     const deployment = new k8s.KubeDeployment(this, 'deployment', {
       metadata: { name, labels },
@@ -91,7 +150,7 @@ export class Videobridges extends Construct {
           type: 'RollingUpdate',
           rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') },
         },
-        template,
+        template: {},
       },
     });
     chart.renderWhen(deployment, hostPortMode);
@@ -113,76 +172,20 @@ export class Videobridges extends Construct {
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: selector },
         updateStrategy: { type: 'RollingUpdate' },
-        template,
+        template: {},
       },
     });
     chart.renderWhen(statefulSet, nodePortMode);
-
-    const pod = '/spec/template/spec';
-    const container = `${pod}/containers/0`;
-    const mediaPort = { name: 'media', containerPort: v.media.hostPort.port, hostPort: v.media.hostPort.port, protocol: 'UDP' };
-    // hostPort: one bridge per node, across all shards' bridges, unless the user gives an affinity of their own.
-    const spreadOverNodes = {
-      podAntiAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: [
-          {
-            topologyKey: 'kubernetes.io/hostname',
-            labelSelector: {
-              matchLabels: { 'app.kubernetes.io/name': String(chart.include('name')), 'app.kubernetes.io/component': JVB_COMPONENT },
-            },
-          },
-        ],
-      },
-    };
     for (const workload of [deployment, statefulSet]) {
       chart.setField(workload, '/spec/replicas', onlyWhen(not(v.autoscaling.enabled), v.replicaCount));
-      applyPodSettings(chart, workload, {
-        component: JVB_COMPONENT,
-        values: v,
-        checksums: { 'checksum/settings': settings.checksum, 'checksum/scripts': String(checksum(scripts)) },
-        env: [
-          [
-            settings.credential('JVB_AUTH_PASSWORD', CREDENTIAL_KEYS.jvb),
-            // The private REST API (port 8080) takes the graceful shutdown request of the preStop hook.
-            { name: 'COLIBRI_REST_ENABLED', value: 'true' },
-            { name: 'SHUTDOWN_REST_ENABLED', value: 'true' },
-            { name: 'VIDEOBRIDGE_MAX_MEMORY', value: String(v.maxMemory) },
-            { name: 'SHUTDOWN_POLL_SECONDS', value: String(v.gracefulShutdown.pollSeconds) },
-          ],
-          listWhen(hostPortMode, [{ name: 'JVB_PORT', value: String(v.media.hostPort.port) }]),
-          listWhen(nodePortMode, [{ name: 'JVB_NODE_PORT_BASE', value: String(v.media.nodePort.basePort) }]),
-          listWhen(nodeIp, [
-            { name: 'JVB_ADVERTISE_IPS', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
-            { name: 'JVB_DISABLE_STUN', value: 'true' },
-          ]),
-          listWhen(not(nodeIp), [{ name: 'JVB_STUN_SERVERS', value: String(v.media.stunServers) }]),
-        ],
-      });
-      chart.setField(
-        workload,
-        `${pod}/affinity`,
-        expr(
-          `(ternary ${goValue(spreadOverNodes)} ${expressionOf(v.affinity)} (and ${expressionOf(hostPortMode)} (empty ${expressionOf(v.affinity)})))`,
-          'object',
-        ),
-      );
-      chart.setField(workload, `${pod}/terminationGracePeriodSeconds`, v.gracefulShutdown.terminationGracePeriodSeconds);
-      chart.setField(
-        workload,
-        `${container}/ports`,
-        concatLists([{ name: 'http', containerPort: PORTS.jvbHttp, protocol: 'TCP' }], listWhen(hostPortMode, [mediaPort])),
-      );
-      chart.setField(
-        workload,
-        `${container}/command`,
-        onlyWhen(nodePortMode, expr(goValue(['/bin/sh', `${SCRIPTS_DIR}/start.sh`, '/init']), 'array')),
-      );
+      chart.setField(workload, '/spec/template', podTemplate);
     }
 
     chart.repeat(possibleBridges, (index) => {
       const bridgePort = add(v.media.nodePort.basePort, index);
       const service = new k8s.KubeService(this, 'nodeport', {
-        metadata: { name: `${name}-${index}`, labels: chart.standardLabels('jvb-media') },
+        // Room for `-<index>` of up to three digits, so the Service name stays within 63 characters.
+        metadata: { name: `${chart.componentName(JVB_COMPONENT, 4)}-${index}`, labels: chart.standardLabels('jvb-media') },
         spec: {
           type: 'NodePort',
           // Only the node the bridge runs on answers, and it keeps the client's address: the bridge announces
@@ -199,7 +202,7 @@ export class Videobridges extends Construct {
       return service;
     });
     chart.failWhen(
-      and(nodePortMode, expr(`(gt (add ${expressionOf(v.media.nodePort.basePort)} ${expressionOf(possibleBridges)}) 32768)`, 'boolean')),
+      and(nodePortMode, expr(`(gt ${expressionOf(lastBridgePort(chart))} 32767)`, 'boolean')),
       'jvb.media.nodePort.basePort: basePort + the most bridges (jvb.autoscaling.maxReplicas) must stay within the NodePort range, at most 32767',
     );
 
@@ -254,8 +257,25 @@ export class Videobridges extends Construct {
 
 /** Bridges that can exist: the autoscaler's maximum, or the fixed count when it is off. */
 export function possibleBridgeCount(chart: HelmChart<JitsiShardValues>): HelmValue<number> {
+  return expr<number>(`(int (include "${chart.chartName}.jvb.possibleBridges" $))`, 'integer');
+}
+
+/** The NodePort of the last bridge that can exist (`basePort` with no bridge at all). */
+export function lastBridgePort(chart: HelmChart<JitsiShardValues>): HelmValue<number> {
+  return new HelmValue<number>(`(include "${chart.chartName}.jvb.lastBridgePort" $ | int)`, 'integer', undefined, { small: true });
+}
+
+/** Defines the named templates behind `possibleBridgeCount` and `lastBridgePort`, once per chart. */
+function defineBridgeCounts(chart: HelmChart<JitsiShardValues>): void {
   const v = chart.values.jvb;
-  return ternary<number>(v.autoscaling.enabled, v.autoscaling.maxReplicas, v.replicaCount, 'integer');
+  chart.defineText(
+    'jvb.possibleBridges',
+    String(ternary<number>(v.autoscaling.enabled, v.autoscaling.maxReplicas, v.replicaCount, 'integer')),
+  );
+  // (max ...): with no bridge at all the range would end before it starts
+  const base = raw(`{{- $base := int ${expressionOf(v.media.nodePort.basePort)} }}`);
+  const last = expr<number>(`(max $base (add $base ${expressionOf(possibleBridgeCount(chart))} -1))`, 'integer');
+  chart.defineText('jvb.lastBridgePort', `${base}${last}`);
 }
 
 /** An autoscaling/v2 Pods metric aiming at an average value per bridge. */

@@ -71,7 +71,6 @@ export class Web extends Construct {
       labels: chart.standardLabels(COMPONENT),
       serviceName: chart.componentName(COMPONENT),
       servicePort: 'http',
-      rulesTemplate: 'web-ingress-rules',
     });
   }
 }

@@ -41,7 +41,9 @@ describe('JitsiShard', () => {
     expect(files.get('templates/jvb/statefulset.yaml')).toContain('{{- if (eq $.Values.jvb.media.mode "nodePort") }}');
     expect(files.get('templates/jvb/deployment.yaml')).toContain('{{- if (eq $.Values.jvb.media.mode "hostPort") }}');
     expect(files.get('templates/settings/secret.yaml')).toContain('{{- if (not $.Values.credentials.existingSecret) }}');
-    expect(files.get('templates/settings/secret.yaml')).toContain('lookup "v1" "Secret" $.Release.Namespace');
+    // generated credentials are read back on upgrade (lookup), through the chart's helper
+    expect(files.get('templates/settings/secret.yaml')).toContain('include "jitsi-shard.generatedSecretValue"');
+    expect(files.get('templates/_helpers.tpl')).toContain('lookup "v1" "Secret" .context.Release.Namespace $name');
   });
 
   test('defaults to HPI production sizing and the pinned jitsi release for every component', () => {
