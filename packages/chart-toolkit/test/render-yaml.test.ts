@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 
 import { concatLists, envList, expr, HelmChart, listWhen, omitIfEmpty, onlyWhen, ternary } from '../src';
-import { SPLICE_KEY, YamlWriter } from '../src/render-yaml';
+import { YamlWriter } from '../src/render-yaml';
 
 function write(manifest: Record<string, unknown>): { text: string; defines: Map<string, string> } {
   const defines = new Map<string, string>();
