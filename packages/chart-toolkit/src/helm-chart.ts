@@ -276,15 +276,6 @@ export class HelmChart<V = unknown> extends Chart {
   }
 
   /**
-   * Defines a list rendered by a text template that writes YAML list items (`- key: value` lines), for lists
-   * whose Kubernetes shape differs from the values shape (Ingress rules from `ingress.hosts`, say).
-   */
-  public defineList(name: string, yamlItems: string): HelmValue<unknown[]> {
-    this.defineText(name, yamlItems);
-    return new HelmValue<unknown[]>(`(include ${JSON.stringify(`${this.chartName}.${name}`)} $)`, 'array', undefined, { style: 'yaml' });
-  }
-
-  /**
    * Sets a field of the serialized object (JSON pointer) to a value, after cdk8s has serialized the
    * construct's typed props (cdk8s' own JSON patches run before that and would be re-typed). This is how numbers, booleans, objects and lists from values reach typed
    * fields (`/spec/replicas`, `/spec/template/spec/containers/0/resources`) without fighting their types.

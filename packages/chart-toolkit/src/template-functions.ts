@@ -187,11 +187,6 @@ export function add(...values: Operand[]): HelmValue<number> {
   return new HelmValue<number>(`(add ${values.map(operand).join(' ')})`, 'integer');
 }
 
-/** The SHA-256 of a string value, e.g. for a `checksum/config` annotation that rolls pods on change. */
-export function sha256(value: HelmValue<string>): HelmValue<string> {
-  return new HelmValue<string>(`(${expressionOf(value)} | sha256sum)`, 'string');
-}
-
 /**
  * The Go template expression building a JSON-like literal: maps become `dict`, lists `list`, strings (which
  * may hold value tokens) strings, numbers and booleans themselves; a HelmValue stands for its own value.
