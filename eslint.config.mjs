@@ -53,7 +53,7 @@ export default tseslint.config(
   },
   {
     // zod schema builders: their inferred types are the API (spelling them out would duplicate the schema).
-    files: ['**/common-values.ts', '**/src/values.ts'],
+    files: ['**/common-values.ts', '**/workload-values.ts', '**/src/values.ts'],
     rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },
   },
   {

@@ -45,40 +45,6 @@ export interface HaproxyValues {
    */
   replicaCount?: number;
   /**
-   * Container image.
-   */
-  image?: {
-    /**
-     * Image repository.
-     *
-     * @default 'haproxy'
-     */
-    repository?: string;
-    /**
-     * Image tag (a string: `1.10` unquoted in YAML would be the number 1.1).
-     *
-     * @default '3.2.25-alpine'
-     */
-    tag?: string;
-    /**
-     * Image pull policy.
-     *
-     * @default 'IfNotPresent'
-     */
-    pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-  };
-  /**
-   * Registry credentials for pulling the images.
-   *
-   * @default []
-   */
-  imagePullSecrets?: {
-    /**
-     * Name of a docker-registry Secret in the release namespace.
-     */
-    name: string;
-  }[];
-  /**
    * The Jitsi shards, one HAProxy server each however many web pods a shard runs. A new room goes to a healthy shard chosen by `balance`; every later request of the room goes to the shard that holds it. Names must be unique (rendering fails otherwise).
    *
    * @default [{ name: 'shard-0', host: 'shard-0-jitsi-shard-web', port: 80 }]
@@ -264,11 +230,11 @@ export interface HaproxyValues {
     peers?: number;
   };
   /**
-   * The Service the ingress targets.
+   * The Service the ingress or gateway targets; a ClusterIP Service unless you expose HAProxy yourself.
    */
   service?: {
     /**
-     * Service type; the ingress controller targets a ClusterIP service.
+     * Service type.
      *
      * @default 'ClusterIP'
      */
@@ -280,11 +246,25 @@ export interface HaproxyValues {
      */
     port?: number;
     /**
+     * Fixed NodePort for `NodePort` and `LoadBalancer`; 0 for a free one.
+     *
+     * @default 0
+     */
+    nodePort?: number;
+    /**
      * Service annotations.
      *
      * @default {}
      */
     annotations?: {
+      [key: string]: string;
+    };
+    /**
+     * Extra Service labels.
+     *
+     * @default {}
+     */
+    labels?: {
       [key: string]: string;
     };
   };
@@ -414,23 +394,6 @@ export interface HaproxyValues {
     };
   };
   /**
-   * Limits voluntary disruptions such as node drains.
-   */
-  podDisruptionBudget?: {
-    /**
-     * Create a PodDisruptionBudget.
-     *
-     * @default true
-     */
-    enabled?: boolean;
-    /**
-     * Pods that voluntary disruptions (node drains) may take down at once.
-     *
-     * @default 1
-     */
-    maxUnavailable?: number;
-  };
-  /**
    * NetworkPolicy for the HAProxy pods.
    */
   networkPolicy?: {
@@ -457,6 +420,40 @@ export interface HaproxyValues {
       [key: string]: string;
     };
   };
+  /**
+   * Container image.
+   */
+  image?: {
+    /**
+     * Image repository.
+     *
+     * @default 'haproxy'
+     */
+    repository?: string;
+    /**
+     * Image tag (a string: `1.10` unquoted in YAML would be the number 1.1).
+     *
+     * @default '3.2.25-alpine'
+     */
+    tag?: string;
+    /**
+     * Image pull policy.
+     *
+     * @default 'IfNotPresent'
+     */
+    pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  };
+  /**
+   * Registry credentials for pulling the images.
+   *
+   * @default []
+   */
+  imagePullSecrets?: {
+    /**
+     * Name of a docker-registry Secret in the release namespace.
+     */
+    name: string;
+  }[];
   /**
    * Container resources, passed through whole.
    */
@@ -543,6 +540,155 @@ export interface HaproxyValues {
    * @default ''
    */
   priorityClassName?: string;
+  /**
+   * How the pods spread over zones or nodes (Kubernetes `topologySpreadConstraints`).
+   *
+   * @default []
+   */
+  topologySpreadConstraints?: {
+    [key: string]: unknown;
+  }[];
+  /**
+   * Security context of the pods; Helm merges it over the hardened default.
+   */
+  podSecurityContext?: {
+    [key: string]: unknown;
+  };
+  /**
+   * Security context of the container; Helm merges it over the hardened default.
+   */
+  containerSecurityContext?: {
+    [key: string]: unknown;
+  };
+  /**
+   * Liveness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+   */
+  livenessProbe?: {
+    [key: string]: unknown;
+  };
+  /**
+   * Readiness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+   */
+  readinessProbe?: {
+    [key: string]: unknown;
+  };
+  /**
+   * Startup probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+   *
+   * @default {}
+   */
+  startupProbe?: {
+    [key: string]: unknown;
+  };
+  /**
+   * ServiceAccount of the pods.
+   */
+  serviceAccount?: {
+    /**
+     * Create a ServiceAccount for the pods.
+     *
+     * @default true
+     */
+    create?: boolean;
+    /**
+     * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
+     *
+     * @default ''
+     */
+    name?: string;
+    /**
+     * Annotations of the created ServiceAccount (cloud workload identity, say).
+     *
+     * @default {}
+     */
+    annotations?: {
+      [key: string]: string;
+    };
+    /**
+     * Mount an API token into the pods; the components never call the Kubernetes API.
+     *
+     * @default false
+     */
+    automountServiceAccountToken?: boolean;
+  };
+  /**
+   * Extra environment variables of the HAProxy container (`value` or `valueFrom`).
+   *
+   * @default []
+   */
+  extraEnv?: {
+    /**
+     * Variable name.
+     */
+    name: string;
+    /**
+     * Variable value.
+     */
+    value?: string;
+    /**
+     * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
+     */
+    valueFrom?: {
+      [key: string]: unknown;
+    };
+  }[];
+  /**
+   * Extra sources of environment variables (`secretRef`, `configMapRef`).
+   *
+   * @default []
+   */
+  extraEnvFrom?: {
+    [key: string]: unknown;
+  }[];
+  /**
+   * Extra volumes of the pods.
+   *
+   * @default []
+   */
+  extraVolumes?: {
+    [key: string]: unknown;
+  }[];
+  /**
+   * Extra volume mounts of the container.
+   *
+   * @default []
+   */
+  extraVolumeMounts?: {
+    [key: string]: unknown;
+  }[];
+  /**
+   * Sidecar containers added to the pods.
+   *
+   * @default []
+   */
+  extraContainers?: {
+    [key: string]: unknown;
+  }[];
+  /**
+   * Init containers run before the container.
+   *
+   * @default []
+   */
+  initContainers?: {
+    [key: string]: unknown;
+  }[];
+  /**
+   * Limits voluntary disruptions such as node drains.
+   */
+  podDisruptionBudget?: {
+    /**
+     * Create a PodDisruptionBudget.
+     *
+     * @default true
+     */
+    enabled?: boolean;
+    /**
+     * Pods that voluntary disruptions (node drains) may take down at once.
+     *
+     * @default 1
+     */
+    maxUnavailable?: number;
+  };
   /**
    * Time a stopping replica gets to finish open requests.
    *

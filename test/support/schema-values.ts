@@ -159,6 +159,8 @@ export function exampleOf(node: SchemaNode): unknown {
         .filter(([, value]) => value !== undefined),
     );
   }
+  // an object passed through whole (a volume, a container): one named entry, which the chart writes as given
+  if (types.includes('object') && node.additionalProperties !== false) return { name: STRING_CANDIDATES[0] };
   if (types.includes('string')) return STRING_CANDIDATES[0];
   if (types.includes('integer') || types.includes('number')) return node.minimum ?? 1;
   if (types.includes('boolean')) return true;

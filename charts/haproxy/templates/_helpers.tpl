@@ -62,3 +62,18 @@ Call with (dict "component" "<component>" ["extra" <map>] "context" $).
 {{- $_ = set $labels "app.kubernetes.io/managed-by" .context.Release.Service }}
 {{- toYaml (merge $labels (.extra | default dict) (.context.Values.commonLabels | default dict)) }}
 {{- end }}
+
+{{/*
+A list of named entries (YAML text in .list) followed by the entries of .overrides; an override replaces
+the entry of the same name instead of adding a second one (env: extraEnv over the chart's own entries).
+*/}}
+{{- define "haproxy.mergeByName" -}}
+{{- $overrides := .overrides | default list }}
+{{- $names := list }}
+{{- range $overrides }}{{ $names = append $names .name }}{{ end }}
+{{- $merged := list }}
+{{- range fromYamlArray .list }}
+{{- if not (has .name $names) }}{{ $merged = append $merged . }}{{ end }}
+{{- end }}
+{{- toYaml (concat $merged $overrides) }}
+{{- end }}

@@ -149,6 +149,9 @@ export const serviceMonitorValues = () =>
     .prefault({})
     .describe('Prometheus operator ServiceMonitor.');
 
+/** ServiceMonitor or PodMonitor values, as the chart code sees them. */
+export type ServiceMonitorValues = z.output<ReturnType<typeof serviceMonitorValues>>;
+
 /** Ingress settings: class, annotations, hosts and TLS. */
 export const ingressValues = (defaults: { path: string }) =>
   z

@@ -126,11 +126,11 @@ export class HelmChart<V = unknown> extends Chart {
 
   /**
    * The standard labels of an object of one component (chart, version, selector labels) and `commonLabels`,
-   * as a map to put in `metadata.labels`.
+   * then the entries of a map value (`service.labels`), as a map to put in `metadata.labels`.
    */
-  public standardLabels(component: string): Record<string, string> {
-    const token = String(yamlInclude(`(include "${this.chartName}.labels" ${this.componentArgs(component)})`));
-    this[LABELS].set(token, component);
+  public standardLabels(component: string, extra?: HelmValue<unknown>): Record<string, string> {
+    const token = String(yamlInclude(`(include "${this.chartName}.labels" ${this.componentArgs(component, extra)})`));
+    if (extra === undefined) this[LABELS].set(token, component);
     return { [_spliceKey()]: token };
   }
 

@@ -1,17 +1,17 @@
 import {
   baseValues,
   hostname,
-  imagePullSecrets,
-  imageValues,
   ingressValues,
-  podDisruptionBudgetValues,
-  podPlacementValues,
   port,
-  resourcesValues,
   serviceMonitorValues,
+  serviceValues,
   stringMap,
+  workloadValues,
 } from '@meetscale/chart-toolkit';
 import { z } from 'zod';
+
+/** UID and GID of the `haproxy` user of the official image. */
+export const HAPROXY_USER = 99;
 
 /** An HAProxy time such as `5s`, `90s`, `1h` or `1d`. */
 const haproxyTime = (): z.ZodString => z.string().regex(/^[0-9]+(us|ms|s|m|h|d)?$/, 'must be an HAProxy time such as 500ms, 30s, 1h or 1d');
@@ -42,8 +42,6 @@ export const haproxyValues = z.strictObject({
     .max(16)
     .default(2)
     .describe('HAProxy replicas. Every replica is listed in the `peers` section, so all share one stick table.'),
-  image: imageValues({ repository: 'haproxy', tag: '3.2.25-alpine' }),
-  imagePullSecrets: imagePullSecrets(),
   shards: z
     .array(shard)
     .max(64)
@@ -128,17 +126,9 @@ export const haproxyValues = z.strictObject({
     })
     .prefault({})
     .describe('Container ports.'),
-  service: z
-    .strictObject({
-      type: z
-        .enum(['ClusterIP', 'NodePort', 'LoadBalancer'])
-        .default('ClusterIP')
-        .describe('Service type; the ingress controller targets a ClusterIP service.'),
-      port: port().default(80).describe('Service port.'),
-      annotations: stringMap('Service annotations.'),
-    })
-    .prefault({})
-    .describe('The Service the ingress targets.'),
+  service: serviceValues({ port: 80, description: 'Service port.' }).describe(
+    'The Service the ingress or gateway targets; a ClusterIP Service unless you expose HAProxy yourself.',
+  ),
   ingress: ingressValues({ path: '/' }),
   metrics: z
     .strictObject({
@@ -146,7 +136,6 @@ export const haproxyValues = z.strictObject({
     })
     .prefault({})
     .describe('Prometheus metrics, served by HAProxy itself on the metrics port (a separate ClusterIP Service).'),
-  podDisruptionBudget: podDisruptionBudgetValues({ enabled: true, maxUnavailable: 1 }),
   networkPolicy: z
     .strictObject({
       enabled: z
@@ -162,8 +151,27 @@ export const haproxyValues = z.strictObject({
     })
     .prefault({})
     .describe('NetworkPolicy for the HAProxy pods.'),
-  resources: resourcesValues({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } }),
-  ...podPlacementValues(),
+  ...workloadValues({
+    image: { repository: 'haproxy', tag: '3.2.25-alpine' },
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+    podSecurityContext: {
+      runAsNonRoot: true,
+      runAsUser: HAPROXY_USER,
+      runAsGroup: HAPROXY_USER,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    containerSecurityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    },
+    readinessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, periodSeconds: 5, failureThreshold: 2 },
+    livenessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, periodSeconds: 10, failureThreshold: 3 },
+    podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+    serviceAccount: { create: true },
+    extraEnvDescription: 'Extra environment variables of the HAProxy container (`value` or `valueFrom`).',
+  }),
   terminationGracePeriodSeconds: z
     .number()
     .int()

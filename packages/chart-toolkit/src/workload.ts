@@ -1,0 +1,187 @@
+import { Construct } from 'constructs';
+import type { Deployment, DeploymentStrategy, StatefulSet, StatefulSetUpdateStrategy } from 'kubernetes-types/apps/v1';
+import type { Container, EnvFromSource, PodSpec, PodTemplateSpec, ServiceAccount, Volume, VolumeMount } from 'kubernetes-types/core/v1';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
+
+import type { HelmChart } from './helm-chart';
+import type { HelmValue, Refs } from './helm-value';
+import { Manifest, type Templated } from './manifest';
+import { concatLists, envList, type ListPartValue, not, omitIfEmpty, orDefault, ternary } from './template-functions';
+import type { WorkloadValues } from './workload-values';
+
+/** The main container of a component: what the chart sets; image, resources, probes and the rest come from values. */
+export interface ContainerProps {
+  /** @default the component name */
+  readonly name?: string;
+  readonly command?: Templated<Container['command']>;
+  readonly args?: Templated<Container['args']>;
+  readonly ports?: Templated<Container['ports']>;
+  readonly lifecycle?: Templated<Container['lifecycle']>;
+  /** The container's own env entries (lists, `listWhen` parts); `extraEnv` follows, replacing entries by name. */
+  readonly env?: readonly ListPartValue[];
+  readonly envFrom?: ReadonlyArray<Templated<EnvFromSource>>;
+  readonly volumeMounts?: ReadonlyArray<Templated<VolumeMount>>;
+}
+
+/** A component's pod: its container, volumes and the fields only it sets; the rest comes from its values block. */
+export interface PodProps {
+  /** The component (`web`, `jvb`): in names, labels, selectors and the container name. */
+  readonly component: string;
+  /** The component's values block (`workloadValues`). */
+  readonly values: Refs<WorkloadValues>;
+  readonly container: ContainerProps;
+  /** Volumes the container mounts; `extraVolumes` follow. */
+  readonly volumes?: ReadonlyArray<Templated<Volume>>;
+  /** `checksum/<what>` annotations that roll the pods when what they read changes. */
+  readonly checksums?: Readonly<Record<string, string | HelmValue<string>>>;
+  /** Pull secret lists besides `global.imagePullSecrets` and the component's own (a chart-wide list, say). */
+  readonly imagePullSecrets?: ReadonlyArray<HelmValue<unknown>>;
+  /** Pod fields only this component sets (`terminationGracePeriodSeconds`), or sets otherwise (`affinity`). */
+  readonly spec?: Partial<Templated<PodSpec>>;
+}
+
+/** Settings of a Workload. */
+export interface WorkloadProps extends PodProps {
+  readonly chart: HelmChart<unknown>;
+  /** The workload's name. @default `<fullname>-<component>` */
+  readonly name?: string;
+  /** Pod replicas, a value or a count; leave it out where an autoscaler owns it (`onlyWhen`). @default 1 */
+  readonly replicas?: Templated<number>;
+  /** Run as a Deployment, replacing pods this way. */
+  readonly deployment?: { readonly strategy?: Templated<DeploymentStrategy> };
+  /** Run as a StatefulSet, with stable pod names behind a headless Service. */
+  readonly statefulSet?: {
+    readonly serviceName: string;
+    readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
+    readonly updateStrategy?: Templated<StatefulSetUpdateStrategy>;
+  };
+  /**
+   * With both `deployment` and `statefulSet`: the Deployment renders when this holds, the StatefulSet otherwise,
+   * and their one pod template is a named template both include.
+   */
+  readonly deploymentWhen?: HelmValue<unknown>;
+}
+
+/** The pod template of a component (see `PodProps`), for a workload or a named template two workloads share. */
+export function podTemplate(chart: HelmChart<unknown>, props: PodProps, serviceAccountName: Templated<string>): Templated<PodTemplateSpec> {
+  const { component, values: v, container: c } = props;
+  const checksums = Object.fromEntries(Object.entries(props.checksums ?? {}).map(([key, value]) => [key, String(value)]));
+  const ownEnv = c.env ?? [];
+  const container: Templated<Container> = {
+    name: c.name ?? component,
+    image: `${v.image.repository}:${v.image.tag}`,
+    imagePullPolicy: v.image.pullPolicy,
+    command: c.command,
+    args: c.args,
+    ports: c.ports,
+    env: ownEnv.length > 0 ? envList(`${component}.env`, ownEnv, v.extraEnv) : omitIfEmpty(v.extraEnv),
+    envFrom: extended(c.envFrom, v.extraEnvFrom),
+    resources: v.resources,
+    securityContext: omitIfEmpty(v.containerSecurityContext),
+    startupProbe: omitIfEmpty(v.startupProbe),
+    readinessProbe: omitIfEmpty(v.readinessProbe),
+    livenessProbe: omitIfEmpty(v.livenessProbe),
+    lifecycle: c.lifecycle,
+    volumeMounts: extended(c.volumeMounts, v.extraVolumeMounts),
+  };
+  const spec: Templated<PodSpec> = {
+    serviceAccountName,
+    automountServiceAccountToken: v.serviceAccount.automountServiceAccountToken,
+    imagePullSecrets: chart.imagePullSecrets(...(props.imagePullSecrets ?? []), v.imagePullSecrets),
+    priorityClassName: omitIfEmpty(v.priorityClassName),
+    securityContext: omitIfEmpty(v.podSecurityContext),
+    nodeSelector: omitIfEmpty(v.nodeSelector),
+    affinity: omitIfEmpty(v.affinity),
+    tolerations: omitIfEmpty(v.tolerations),
+    topologySpreadConstraints: omitIfEmpty(v.topologySpreadConstraints),
+    initContainers: omitIfEmpty(v.initContainers),
+    containers: concatLists([container], v.extraContainers),
+    volumes: extended(props.volumes, v.extraVolumes),
+    ...props.spec,
+  };
+  return {
+    metadata: { labels: chart.podLabels(component, v.podLabels), annotations: chart.podAnnotations(checksums, v.podAnnotations) },
+    spec,
+  };
+}
+
+/** The chart's own list items followed by the user's; only the user's (left out when empty) when there are none. */
+function extended<T>(own: ReadonlyArray<Templated<T>> | undefined, extra: HelmValue<unknown>): HelmValue<unknown> {
+  return own === undefined || own.length === 0 ? omitIfEmpty(extra) : concatLists(own, extra);
+}
+
+/**
+ * A workload component: a Deployment or a StatefulSet (or either, by a value) whose pod reads the component's
+ * standard values block, its ServiceAccount when `serviceAccount.create`, and its PodDisruptionBudget when
+ * `podDisruptionBudget.enabled`.
+ */
+export class Workload extends Construct {
+  /** The workload's name. */
+  public readonly name: string;
+  /** The Deployment, when the component runs as one (or may). */
+  public readonly deployment?: Manifest<Deployment>;
+  /** The StatefulSet, when the component runs as one (or may). */
+  public readonly statefulSet?: Manifest<StatefulSet>;
+
+  public constructor(scope: Construct, id: string, props: WorkloadProps) {
+    super(scope, id);
+    const { chart, component, values: v } = props;
+    const name = props.name ?? String(chart.componentName(component));
+    this.name = name;
+    const labels = chart.standardLabels(component);
+    const selector = chart.selectorLabels(component);
+    if (props.deployment === undefined && props.statefulSet === undefined)
+      throw new Error(`Workload ${component}: give deployment, statefulSet, or both with deploymentWhen`);
+    const both = props.deployment !== undefined && props.statefulSet !== undefined;
+    if (both !== (props.deploymentWhen !== undefined))
+      throw new Error(`Workload ${component}: deploymentWhen chooses between a Deployment and a StatefulSet; give both or neither`);
+
+    const sa = v.serviceAccount;
+    const serviceAccount = new Manifest<ServiceAccount>(this, 'serviceaccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: orDefault(sa.name, name), labels, annotations: omitIfEmpty(sa.annotations) },
+      automountServiceAccountToken: sa.automountServiceAccountToken,
+    });
+    chart.renderWhen(serviceAccount, sa.create);
+    const serviceAccountName = ternary<string>(sa.create, orDefault(sa.name, name), orDefault(sa.name, 'default'), 'string');
+
+    const pod = podTemplate(chart, props, serviceAccountName);
+    const template = both ? chart.defineYaml(`${component}.podTemplate`, pod as Record<string, unknown>) : pod;
+    const replicas = props.replicas ?? 1;
+    if (props.deployment !== undefined) {
+      this.deployment = new Manifest<Deployment>(this, 'deployment', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, labels },
+        spec: { replicas, selector: { matchLabels: selector }, strategy: props.deployment.strategy, template },
+      });
+      if (props.deploymentWhen !== undefined) chart.renderWhen(this.deployment, props.deploymentWhen);
+    }
+    if (props.statefulSet !== undefined) {
+      const s = props.statefulSet;
+      this.statefulSet = new Manifest<StatefulSet>(this, 'statefulset', {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name, labels },
+        spec: {
+          serviceName: s.serviceName,
+          podManagementPolicy: s.podManagementPolicy,
+          replicas,
+          selector: { matchLabels: selector },
+          updateStrategy: s.updateStrategy,
+          template,
+        },
+      });
+      if (props.deploymentWhen !== undefined) chart.renderWhen(this.statefulSet, not(props.deploymentWhen));
+    }
+
+    const pdb = new Manifest<PodDisruptionBudget>(this, 'poddisruptionbudget', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name, labels },
+      spec: { maxUnavailable: v.podDisruptionBudget.maxUnavailable, selector: { matchLabels: selector } },
+    });
+    chart.renderWhen(pdb, v.podDisruptionBudget.enabled);
+  }
+}
