@@ -205,6 +205,17 @@ export interface JitsiShardValues {
       pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
     };
     /**
+     * Registry credentials for pulling the images.
+     *
+     * @default []
+     */
+    imagePullSecrets?: {
+      /**
+       * Name of a docker-registry Secret in the release namespace.
+       */
+      name: string;
+    }[];
+    /**
      * Container resources, passed through whole.
      */
     resources?: {
@@ -225,23 +236,6 @@ export interface JitsiShardValues {
         [key: string]: string;
       };
     };
-    /**
-     * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set).
-     *
-     * @default []
-     */
-    extraEnv?: {
-      /**
-       * Variable name.
-       */
-      name: string;
-      /**
-       * Variable value.
-       *
-       * @default ''
-       */
-      value?: string;
-    }[];
     /**
      * Node labels the pods must run on.
      *
@@ -308,6 +302,140 @@ export interface JitsiShardValues {
      */
     priorityClassName?: string;
     /**
+     * How the pods spread over zones or nodes (Kubernetes `topologySpreadConstraints`).
+     *
+     * @default []
+     */
+    topologySpreadConstraints?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Security context of the pods; Helm merges it over the hardened default.
+     */
+    podSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Security context of the container; Helm merges it over the hardened default.
+     */
+    containerSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Liveness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     */
+    livenessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Readiness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     *
+     * @default { httpGet: { path: '/', port: 'http' }, periodSeconds: 5, failureThreshold: 3 }
+     */
+    readinessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Startup probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     *
+     * @default {}
+     */
+    startupProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * ServiceAccount of the pods.
+     */
+    serviceAccount?: {
+      /**
+       * Create a ServiceAccount for the pods.
+       *
+       * @default false
+       */
+      create?: boolean;
+      /**
+       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
+       *
+       * @default ''
+       */
+      name?: string;
+      /**
+       * Annotations of the created ServiceAccount (cloud workload identity, say).
+       *
+       * @default {}
+       */
+      annotations?: {
+        [key: string]: string;
+      };
+      /**
+       * Mount an API token into the pods; the components never call the Kubernetes API.
+       *
+       * @default false
+       */
+      automountServiceAccountToken?: boolean;
+    };
+    /**
+     * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set), with `value` or `valueFrom`; an entry named like one the chart sets replaces it.
+     *
+     * @default []
+     */
+    extraEnv?: {
+      /**
+       * Variable name.
+       */
+      name: string;
+      /**
+       * Variable value.
+       */
+      value?: string;
+      /**
+       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
+       */
+      valueFrom?: {
+        [key: string]: unknown;
+      };
+    }[];
+    /**
+     * Extra sources of environment variables (`secretRef`, `configMapRef`).
+     *
+     * @default []
+     */
+    extraEnvFrom?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volumes of the pods.
+     *
+     * @default []
+     */
+    extraVolumes?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volume mounts of the container.
+     *
+     * @default []
+     */
+    extraVolumeMounts?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Sidecar containers added to the pods.
+     *
+     * @default []
+     */
+    extraContainers?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Init containers run before the container.
+     *
+     * @default []
+     */
+    initContainers?: {
+      [key: string]: unknown;
+    }[];
+    /**
      * Limits voluntary disruptions such as node drains.
      */
     podDisruptionBudget?: {
@@ -329,7 +457,7 @@ export interface JitsiShardValues {
      */
     service?: {
       /**
-       * Service type; the haproxy chart or an ingress controller targets a ClusterIP Service.
+       * Service type.
        *
        * @default 'ClusterIP'
        */
@@ -341,11 +469,25 @@ export interface JitsiShardValues {
        */
       port?: number;
       /**
+       * Fixed NodePort for `NodePort` and `LoadBalancer`; 0 for a free one.
+       *
+       * @default 0
+       */
+      nodePort?: number;
+      /**
        * Service annotations.
        *
        * @default {}
        */
       annotations?: {
+        [key: string]: string;
+      };
+      /**
+       * Extra Service labels.
+       *
+       * @default {}
+       */
+      labels?: {
         [key: string]: string;
       };
     };
@@ -467,6 +609,17 @@ export interface JitsiShardValues {
       pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
     };
     /**
+     * Registry credentials for pulling the images.
+     *
+     * @default []
+     */
+    imagePullSecrets?: {
+      /**
+       * Name of a docker-registry Secret in the release namespace.
+       */
+      name: string;
+    }[];
+    /**
      * Container resources, passed through whole.
      */
     resources?: {
@@ -487,23 +640,6 @@ export interface JitsiShardValues {
         [key: string]: string;
       };
     };
-    /**
-     * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set).
-     *
-     * @default []
-     */
-    extraEnv?: {
-      /**
-       * Variable name.
-       */
-      name: string;
-      /**
-       * Variable value.
-       *
-       * @default ''
-       */
-      value?: string;
-    }[];
     /**
      * Node labels the pods must run on.
      *
@@ -569,6 +705,138 @@ export interface JitsiShardValues {
      * @default ''
      */
     priorityClassName?: string;
+    /**
+     * How the pods spread over zones or nodes (Kubernetes `topologySpreadConstraints`).
+     *
+     * @default []
+     */
+    topologySpreadConstraints?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Security context of the pods; Helm merges it over the hardened default.
+     */
+    podSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Security context of the container; Helm merges it over the hardened default.
+     */
+    containerSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Liveness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     */
+    livenessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Readiness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     */
+    readinessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Startup probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     *
+     * @default {}
+     */
+    startupProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * ServiceAccount of the pods.
+     */
+    serviceAccount?: {
+      /**
+       * Create a ServiceAccount for the pods.
+       *
+       * @default false
+       */
+      create?: boolean;
+      /**
+       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
+       *
+       * @default ''
+       */
+      name?: string;
+      /**
+       * Annotations of the created ServiceAccount (cloud workload identity, say).
+       *
+       * @default {}
+       */
+      annotations?: {
+        [key: string]: string;
+      };
+      /**
+       * Mount an API token into the pods; the components never call the Kubernetes API.
+       *
+       * @default false
+       */
+      automountServiceAccountToken?: boolean;
+    };
+    /**
+     * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set), with `value` or `valueFrom`; an entry named like one the chart sets replaces it.
+     *
+     * @default []
+     */
+    extraEnv?: {
+      /**
+       * Variable name.
+       */
+      name: string;
+      /**
+       * Variable value.
+       */
+      value?: string;
+      /**
+       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
+       */
+      valueFrom?: {
+        [key: string]: unknown;
+      };
+    }[];
+    /**
+     * Extra sources of environment variables (`secretRef`, `configMapRef`).
+     *
+     * @default []
+     */
+    extraEnvFrom?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volumes of the pods.
+     *
+     * @default []
+     */
+    extraVolumes?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volume mounts of the container.
+     *
+     * @default []
+     */
+    extraVolumeMounts?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Sidecar containers added to the pods.
+     *
+     * @default []
+     */
+    extraContainers?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Init containers run before the container.
+     *
+     * @default []
+     */
+    initContainers?: {
+      [key: string]: unknown;
+    }[];
     /**
      * Limits voluntary disruptions such as node drains.
      */
@@ -621,6 +889,17 @@ export interface JitsiShardValues {
       pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
     };
     /**
+     * Registry credentials for pulling the images.
+     *
+     * @default []
+     */
+    imagePullSecrets?: {
+      /**
+       * Name of a docker-registry Secret in the release namespace.
+       */
+      name: string;
+    }[];
+    /**
      * Container resources, passed through whole.
      */
     resources?: {
@@ -641,23 +920,6 @@ export interface JitsiShardValues {
         [key: string]: string;
       };
     };
-    /**
-     * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set).
-     *
-     * @default []
-     */
-    extraEnv?: {
-      /**
-       * Variable name.
-       */
-      name: string;
-      /**
-       * Variable value.
-       *
-       * @default ''
-       */
-      value?: string;
-    }[];
     /**
      * Node labels the pods must run on.
      *
@@ -723,6 +985,138 @@ export interface JitsiShardValues {
      * @default ''
      */
     priorityClassName?: string;
+    /**
+     * How the pods spread over zones or nodes (Kubernetes `topologySpreadConstraints`).
+     *
+     * @default []
+     */
+    topologySpreadConstraints?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Security context of the pods; Helm merges it over the hardened default.
+     */
+    podSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Security context of the container; Helm merges it over the hardened default.
+     */
+    containerSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Liveness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     */
+    livenessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Readiness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     */
+    readinessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Startup probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     *
+     * @default {}
+     */
+    startupProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * ServiceAccount of the pods.
+     */
+    serviceAccount?: {
+      /**
+       * Create a ServiceAccount for the pods.
+       *
+       * @default false
+       */
+      create?: boolean;
+      /**
+       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
+       *
+       * @default ''
+       */
+      name?: string;
+      /**
+       * Annotations of the created ServiceAccount (cloud workload identity, say).
+       *
+       * @default {}
+       */
+      annotations?: {
+        [key: string]: string;
+      };
+      /**
+       * Mount an API token into the pods; the components never call the Kubernetes API.
+       *
+       * @default false
+       */
+      automountServiceAccountToken?: boolean;
+    };
+    /**
+     * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set), with `value` or `valueFrom`; an entry named like one the chart sets replaces it.
+     *
+     * @default []
+     */
+    extraEnv?: {
+      /**
+       * Variable name.
+       */
+      name: string;
+      /**
+       * Variable value.
+       */
+      value?: string;
+      /**
+       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
+       */
+      valueFrom?: {
+        [key: string]: unknown;
+      };
+    }[];
+    /**
+     * Extra sources of environment variables (`secretRef`, `configMapRef`).
+     *
+     * @default []
+     */
+    extraEnvFrom?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volumes of the pods.
+     *
+     * @default []
+     */
+    extraVolumes?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volume mounts of the container.
+     *
+     * @default []
+     */
+    extraVolumeMounts?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Sidecar containers added to the pods.
+     *
+     * @default []
+     */
+    extraContainers?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Init containers run before the container.
+     *
+     * @default []
+     */
+    initContainers?: {
+      [key: string]: unknown;
+    }[];
     /**
      * Limits voluntary disruptions such as node drains.
      */
@@ -781,6 +1175,17 @@ export interface JitsiShardValues {
       pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
     };
     /**
+     * Registry credentials for pulling the images.
+     *
+     * @default []
+     */
+    imagePullSecrets?: {
+      /**
+       * Name of a docker-registry Secret in the release namespace.
+       */
+      name: string;
+    }[];
+    /**
      * Container resources, passed through whole.
      */
     resources?: {
@@ -801,23 +1206,6 @@ export interface JitsiShardValues {
         [key: string]: string;
       };
     };
-    /**
-     * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set).
-     *
-     * @default []
-     */
-    extraEnv?: {
-      /**
-       * Variable name.
-       */
-      name: string;
-      /**
-       * Variable value.
-       *
-       * @default ''
-       */
-      value?: string;
-    }[];
     /**
      * Node labels the pods must run on.
      *
@@ -883,6 +1271,138 @@ export interface JitsiShardValues {
      * @default ''
      */
     priorityClassName?: string;
+    /**
+     * How the pods spread over zones or nodes (Kubernetes `topologySpreadConstraints`).
+     *
+     * @default []
+     */
+    topologySpreadConstraints?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Security context of the pods; Helm merges it over the hardened default.
+     */
+    podSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Security context of the container; Helm merges it over the hardened default.
+     */
+    containerSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Liveness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     */
+    livenessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Readiness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     */
+    readinessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Startup probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     *
+     * @default {}
+     */
+    startupProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * ServiceAccount of the pods.
+     */
+    serviceAccount?: {
+      /**
+       * Create a ServiceAccount for the pods.
+       *
+       * @default false
+       */
+      create?: boolean;
+      /**
+       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
+       *
+       * @default ''
+       */
+      name?: string;
+      /**
+       * Annotations of the created ServiceAccount (cloud workload identity, say).
+       *
+       * @default {}
+       */
+      annotations?: {
+        [key: string]: string;
+      };
+      /**
+       * Mount an API token into the pods; the components never call the Kubernetes API.
+       *
+       * @default false
+       */
+      automountServiceAccountToken?: boolean;
+    };
+    /**
+     * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set), with `value` or `valueFrom`; an entry named like one the chart sets replaces it.
+     *
+     * @default []
+     */
+    extraEnv?: {
+      /**
+       * Variable name.
+       */
+      name: string;
+      /**
+       * Variable value.
+       */
+      value?: string;
+      /**
+       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
+       */
+      valueFrom?: {
+        [key: string]: unknown;
+      };
+    }[];
+    /**
+     * Extra sources of environment variables (`secretRef`, `configMapRef`).
+     *
+     * @default []
+     */
+    extraEnvFrom?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volumes of the pods.
+     *
+     * @default []
+     */
+    extraVolumes?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volume mounts of the container.
+     *
+     * @default []
+     */
+    extraVolumeMounts?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Sidecar containers added to the pods.
+     *
+     * @default []
+     */
+    extraContainers?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Init containers run before the container.
+     *
+     * @default []
+     */
+    initContainers?: {
+      [key: string]: unknown;
+    }[];
     /**
      * Limits voluntary disruptions such as node drains.
      */

@@ -77,3 +77,18 @@ the entry of the same name instead of adding a second one (env: extraEnv over th
 {{- end }}
 {{- toYaml (concat $merged $overrides) }}
 {{- end }}
+
+{{/*
+The ServiceAccount of a component's pods: .values.serviceAccount.name, or when the chart creates it
+`<fullname>-<component>` (`<fullname>` with "fullname" true); otherwise the namespace's `default`.
+Call with (dict "component" "<component>" "values" <the component's values> ["fullname" true] "context" $).
+*/}}
+{{- define "haproxy.serviceAccountName" -}}
+{{- $serviceAccount := .values.serviceAccount }}
+{{- if $serviceAccount.create }}
+{{- $own := ternary (include "haproxy.fullname" .context) (include "haproxy.componentName" .) (.fullname | default false) }}
+{{- $serviceAccount.name | default $own }}
+{{- else }}
+{{- $serviceAccount.name | default "default" }}
+{{- end }}
+{{- end }}

@@ -88,3 +88,18 @@ Call with (dict "component" "<component>" "key" "<key>" "context" $).
 {{- $stored := lookup "v1" "Secret" .context.Release.Namespace $name | default dict }}
 {{- index ($stored.data | default dict) .key | default (randAlphaNum 40 | b64enc) }}
 {{- end }}
+
+{{/*
+The ServiceAccount of a component's pods: .values.serviceAccount.name, or when the chart creates it
+`<fullname>-<component>` (`<fullname>` with "fullname" true); otherwise the namespace's `default`.
+Call with (dict "component" "<component>" "values" <the component's values> ["fullname" true] "context" $).
+*/}}
+{{- define "jitsi-shard.serviceAccountName" -}}
+{{- $serviceAccount := .values.serviceAccount }}
+{{- if $serviceAccount.create }}
+{{- $own := ternary (include "jitsi-shard.fullname" .context) (include "jitsi-shard.componentName" .) (.fullname | default false) }}
+{{- $serviceAccount.name | default $own }}
+{{- else }}
+{{- $serviceAccount.name | default "default" }}
+{{- end }}
+{{- end }}

@@ -10,89 +10,9 @@ metadata:
     {{- toYaml . | nindent 4 }}
     {{- end }}
 spec:
-  automountServiceAccountToken: false
-  containers:
-    - name: jvb
-      image: {{ printf "%s:%s" $.Values.jvb.image.repository $.Values.jvb.image.tag | quote }}
-      imagePullPolicy: {{ $.Values.jvb.image.pullPolicy | quote }}
-      envFrom:
-        - configMapRef:
-            name: {{ include "jitsi-shard.componentName" (dict "component" "settings" "context" $) }}
-      lifecycle:
-        preStop:
-          exec:
-            command:
-              - /bin/sh
-              - /scripts/graceful-shutdown.sh
-      livenessProbe:
-        failureThreshold: 3
-        httpGet:
-          path: /about/health
-          port: http
-        initialDelaySeconds: 30
-        periodSeconds: 10
-      ports:
-        - name: http
-          containerPort: 8080
-          protocol: TCP
-        {{- if eq $.Values.jvb.media.mode "hostPort" }}
-        - name: media
-          containerPort: {{ $.Values.jvb.media.hostPort.port }}
-          hostPort: {{ $.Values.jvb.media.hostPort.port }}
-          protocol: UDP
-        {{- end }}
-      readinessProbe:
-        failureThreshold: 3
-        httpGet:
-          path: /about/health
-          port: http
-        periodSeconds: 5
-      securityContext:
-        allowPrivilegeEscalation: false
-        capabilities:
-          drop:
-            - ALL
-        readOnlyRootFilesystem: true
-        runAsNonRoot: true
-      volumeMounts:
-        - name: run
-          mountPath: /run
-        - name: tmp
-          mountPath: /tmp
-        - name: scripts
-          mountPath: /scripts
-          readOnly: true
-      resources:
-        {{- toYaml $.Values.jvb.resources | nindent 8 }}
-      env:
-        {{- include "jitsi-shard.mergeByName" (dict "list" (include "jitsi-shard.jvb.env" $) "overrides" $.Values.jvb.extraEnv) | nindent 8 }}
-      {{- if eq $.Values.jvb.media.mode "nodePort" }}
-      command:
-        - /bin/sh
-        - /scripts/start.sh
-        - /init
-      {{- end }}
-  securityContext:
-    fsGroup: 1000
-    runAsGroup: 1000
-    runAsNonRoot: true
-    runAsUser: 1000
-    seccompProfile:
-      type: RuntimeDefault
-  terminationGracePeriodSeconds: {{ $.Values.jvb.gracefulShutdown.terminationGracePeriodSeconds }}
-  volumes:
-    - name: run
-      emptyDir:
-        medium: Memory
-        sizeLimit: 16Mi
-    - name: tmp
-      emptyDir:
-        medium: Memory
-        sizeLimit: 16Mi
-    - name: scripts
-      configMap:
-        name: {{ include "jitsi-shard.componentName" (dict "component" "jvb" "context" $) }}
-  {{- if or $.Values.global.imagePullSecrets $.Values.imagePullSecrets }}
+  serviceAccountName: {{ include "jitsi-shard.serviceAccountName" (dict "component" "jvb" "values" $.Values.jvb "context" $) | quote }}
+  automountServiceAccountToken: {{ $.Values.jvb.serviceAccount.automountServiceAccountToken }}
+  {{- if or $.Values.global.imagePullSecrets $.Values.imagePullSecrets $.Values.jvb.imagePullSecrets }}
   imagePullSecrets:
     {{- with $.Values.global.imagePullSecrets }}
     {{- toYaml . | nindent 4 }}
@@ -100,13 +20,19 @@ spec:
     {{- with $.Values.imagePullSecrets }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
+    {{- with $.Values.jvb.imagePullSecrets }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  {{- end }}
+  {{- with $.Values.jvb.priorityClassName }}
+  priorityClassName: {{ . | quote }}
+  {{- end }}
+  {{- with $.Values.jvb.podSecurityContext }}
+  securityContext:
+    {{- toYaml . | nindent 4 }}
   {{- end }}
   {{- with $.Values.jvb.nodeSelector }}
   nodeSelector:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
-  {{- with $.Values.jvb.tolerations }}
-  tolerations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
   {{- if and (eq $.Values.jvb.media.mode "hostPort") (empty $.Values.jvb.affinity) }}
@@ -124,7 +50,98 @@ spec:
     {{- toYaml . | nindent 4 }}
   {{- end }}
   {{- end }}
-  {{- with $.Values.jvb.priorityClassName }}
-  priorityClassName: {{ . | quote }}
+  {{- with $.Values.jvb.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
   {{- end }}
+  {{- with $.Values.jvb.topologySpreadConstraints }}
+  topologySpreadConstraints:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $.Values.jvb.initContainers }}
+  initContainers:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  containers:
+    - name: jvb
+      image: {{ printf "%s:%s" $.Values.jvb.image.repository $.Values.jvb.image.tag | quote }}
+      imagePullPolicy: {{ $.Values.jvb.image.pullPolicy | quote }}
+      {{- if eq $.Values.jvb.media.mode "nodePort" }}
+      command:
+        - /bin/sh
+        - /scripts/start.sh
+        - /init
+      {{- end }}
+      ports:
+        - name: http
+          containerPort: 8080
+          protocol: TCP
+        {{- if eq $.Values.jvb.media.mode "hostPort" }}
+        - name: media
+          containerPort: {{ $.Values.jvb.media.hostPort.port }}
+          hostPort: {{ $.Values.jvb.media.hostPort.port }}
+          protocol: UDP
+        {{- end }}
+      env:
+        {{- include "jitsi-shard.mergeByName" (dict "list" (include "jitsi-shard.jvb.env" $) "overrides" $.Values.jvb.extraEnv) | nindent 8 }}
+      envFrom:
+        - configMapRef:
+            name: {{ include "jitsi-shard.componentName" (dict "component" "settings" "context" $) }}
+        {{- with $.Values.jvb.extraEnvFrom }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      resources:
+        {{- toYaml $.Values.jvb.resources | nindent 8 }}
+      {{- with $.Values.jvb.containerSecurityContext }}
+      securityContext:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $.Values.jvb.startupProbe }}
+      startupProbe:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $.Values.jvb.readinessProbe }}
+      readinessProbe:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $.Values.jvb.livenessProbe }}
+      livenessProbe:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      lifecycle:
+        preStop:
+          exec:
+            command:
+              - /bin/sh
+              - /scripts/graceful-shutdown.sh
+      volumeMounts:
+        - name: run
+          mountPath: /run
+        - name: tmp
+          mountPath: /tmp
+        - name: scripts
+          mountPath: /scripts
+          readOnly: true
+        {{- with $.Values.jvb.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    {{- with $.Values.jvb.extraContainers }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  volumes:
+    - name: run
+      emptyDir:
+        medium: Memory
+        sizeLimit: 16Mi
+    - name: tmp
+      emptyDir:
+        medium: Memory
+        sizeLimit: 16Mi
+    - name: scripts
+      configMap:
+        name: {{ include "jitsi-shard.componentName" (dict "component" "jvb" "context" $) }}
+    {{- with $.Values.jvb.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  terminationGracePeriodSeconds: {{ $.Values.jvb.gracefulShutdown.terminationGracePeriodSeconds }}
 {{- end }}

@@ -29,7 +29,7 @@ export function chartYaml(definition: ChartDefinition, header: string): string {
 }
 
 /** Optional helpers of `_helpers.tpl`, defined only in charts that use them. */
-export type OptionalHelper = 'mergeByName' | 'generatedSecretValue';
+export type OptionalHelper = 'mergeByName' | 'generatedSecretValue' | 'serviceAccountName';
 
 /**
  * `_helpers.tpl`: name, fullname and chart as `helm create` scaffolds them, the component name and the labels
@@ -110,6 +110,27 @@ export function helpersTemplate(chartName: string, header: string, used: Readonl
           '{{- $name := include "' + chartName + '.componentName" (dict "component" .component "context" .context) }}',
           '{{- $stored := lookup "v1" "Secret" .context.Release.Namespace $name | default dict }}',
           '{{- index ($stored.data | default dict) .key | default (randAlphaNum 40 | b64enc) }}',
+        ],
+      ),
+    );
+  }
+  if (used.has('serviceAccountName')) {
+    helpers.push(
+      define(
+        'serviceAccountName',
+        'The ServiceAccount of a component\'s pods: .values.serviceAccount.name, or when the chart creates it\n`<fullname>-<component>` (`<fullname>` with "fullname" true); otherwise the namespace\'s `default`.\nCall with (dict "component" "<component>" "values" <the component\'s values> ["fullname" true] "context" $).',
+        [
+          '{{- $serviceAccount := .values.serviceAccount }}',
+          '{{- if $serviceAccount.create }}',
+          '{{- $own := ternary (include "' +
+            chartName +
+            '.fullname" .context) (include "' +
+            chartName +
+            '.componentName" .) (.fullname | default false) }}',
+          '{{- $serviceAccount.name | default $own }}',
+          '{{- else }}',
+          '{{- $serviceAccount.name | default "default" }}',
+          '{{- end }}',
         ],
       ),
     );

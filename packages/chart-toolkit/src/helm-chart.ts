@@ -200,6 +200,17 @@ export class HelmChart<V = unknown> extends Chart {
   }
 
   /**
+   * The ServiceAccount name of a component's pods, from the `serviceAccount` block of its values (`values`):
+   * the given name, or when created `<fullname>-<component>` (`<fullname>` with `fullname`), otherwise the
+   * namespace's `default`.
+   */
+  public serviceAccountName(component: string, values: HelmValue<unknown>, fullname = false): HelmValue<string> {
+    this._useHelper('serviceAccountName');
+    const args = `(dict "component" ${JSON.stringify(component)} "values" ${expressionOf(values)}${fullname ? ' "fullname" true' : ''} "context" $)`;
+    return expr<string>(`(include "${this.chartName}.serviceAccountName" ${args})`, 'string');
+  }
+
+  /**
    * The pull secrets of a pod: `global.imagePullSecrets` (from an umbrella chart) followed by the given lists;
    * the field is left out when all are empty.
    */

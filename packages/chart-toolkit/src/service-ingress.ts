@@ -1,10 +1,11 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { Ingress } from 'kubernetes-types/networking/v1';
 import type { z } from 'zod';
 
 import type { ingressValues } from './common-values';
 import type { HelmChart } from './helm-chart';
 import type { HelmValue, Refs } from './helm-value';
+import { Manifest } from './manifest';
 import { each, omitIfEmpty } from './template-functions';
 
 /** The values of an `ingressValues()` block. */
@@ -42,16 +43,12 @@ export class ServiceIngress extends Construct {
       host: String(host.host),
       http: { paths: each(host.paths, (path) => ({ path: String(path.path), pathType: String(path.pathType), backend })) },
     }));
-    const ingress = new ApiObject(this, 'ingress', {
+    const ingress = new Manifest<Ingress>(this, 'ingress', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: props.name, labels: { ...props.labels } },
-      spec: {},
+      metadata: { name: props.name, labels: { ...props.labels }, annotations: omitIfEmpty(values.annotations) },
+      spec: { ingressClassName: omitIfEmpty(values.className), rules, tls: omitIfEmpty(values.tls) },
     });
-    chart.setField(ingress, '/metadata/annotations', omitIfEmpty(values.annotations));
-    chart.setField(ingress, '/spec/ingressClassName', omitIfEmpty(values.className));
-    chart.setField(ingress, '/spec/rules', rules);
-    chart.setField(ingress, '/spec/tls', omitIfEmpty(values.tls));
     chart.renderWhen(ingress, values.enabled);
   }
 }

@@ -6,7 +6,7 @@ import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import type { HelmChart } from './helm-chart';
 import type { HelmValue, Refs } from './helm-value';
 import { Manifest, type Templated } from './manifest';
-import { concatLists, envList, type ListPartValue, not, omitIfEmpty, orDefault, ternary } from './template-functions';
+import { concatLists, envList, type ListPartValue, not, omitIfEmpty } from './template-functions';
 import type { WorkloadValues } from './workload-values';
 
 /** The main container of a component: what the chart sets; image, resources, probes and the rest come from values. */
@@ -43,8 +43,11 @@ export interface PodProps {
 /** Settings of a Workload. */
 export interface WorkloadProps extends PodProps {
   readonly chart: HelmChart<unknown>;
-  /** The workload's name. @default `<fullname>-<component>` */
-  readonly name?: string;
+  /**
+   * Name the workload (and its ServiceAccount and PodDisruptionBudget) `<fullname>`, as a chart of one component
+   * does, rather than `<fullname>-<component>`.
+   */
+  readonly fullname?: boolean;
   /** Pod replicas, a value or a count; leave it out where an autoscaler owns it (`onlyWhen`). @default 1 */
   readonly replicas?: Templated<number>;
   /** Run as a Deployment, replacing pods this way. */
@@ -126,7 +129,7 @@ export class Workload extends Construct {
   public constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
     const { chart, component, values: v } = props;
-    const name = props.name ?? String(chart.componentName(component));
+    const name = String(props.fullname === true ? chart.fullname : chart.componentName(component));
     this.name = name;
     const labels = chart.standardLabels(component);
     const selector = chart.selectorLabels(component);
@@ -137,14 +140,14 @@ export class Workload extends Construct {
       throw new Error(`Workload ${component}: deploymentWhen chooses between a Deployment and a StatefulSet; give both or neither`);
 
     const sa = v.serviceAccount;
+    const serviceAccountName = chart.serviceAccountName(component, v, props.fullname === true);
     const serviceAccount = new Manifest<ServiceAccount>(this, 'serviceaccount', {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name: orDefault(sa.name, name), labels, annotations: omitIfEmpty(sa.annotations) },
+      metadata: { name: serviceAccountName, labels, annotations: omitIfEmpty(sa.annotations) },
       automountServiceAccountToken: sa.automountServiceAccountToken,
     });
     chart.renderWhen(serviceAccount, sa.create);
-    const serviceAccountName = ternary<string>(sa.create, orDefault(sa.name, name), orDefault(sa.name, 'default'), 'string');
 
     const pod = podTemplate(chart, props, serviceAccountName);
     const template = both ? chart.defineYaml(`${component}.podTemplate`, pod as Record<string, unknown>) : pod;

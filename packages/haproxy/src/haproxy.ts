@@ -70,7 +70,7 @@ export class Haproxy extends Construct {
     new Workload(this, 'workload', {
       chart: chart as HelmChart<unknown>,
       component: COMPONENT,
-      name,
+      fullname: true,
       values: v,
       replicas: v.replicaCount,
       statefulSet: {

@@ -1,77 +1,78 @@
-import type { HelmChart, HelmValue } from '@meetscale/chart-toolkit';
-import { k8s } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
-
 import {
-  applyPodSettings,
-  ComponentDisruptionBudget,
-  type ComponentPodProps,
-  componentPodSpec,
-  type PodSettings,
-  workloadPodTemplate,
-} from './_pod';
+  type ContainerProps,
+  type HelmChart,
+  Manifest,
+  type Refs,
+  type Templated,
+  Workload,
+  type WorkloadValues,
+} from '@meetscale/chart-toolkit';
+import { Construct } from 'constructs';
+import type { DeploymentStrategy } from 'kubernetes-types/apps/v1';
+import type { Service, ServicePort, Volume } from 'kubernetes-types/core/v1';
+
+import { RUNTIME_MOUNTS, RUNTIME_VOLUMES } from './_pod';
 import type { ShardSettings } from './shard-settings';
 import type { JitsiShardValues } from './values';
 
 /** Settings of the ComponentDeployment construct. */
-export interface ComponentDeploymentProps extends Omit<ComponentPodProps, 'settingsConfigMap'> {
+export interface ComponentDeploymentProps {
   /** The chart whose values and release names the construct reads. */
   readonly chart: HelmChart<JitsiShardValues>;
   /** The shard's shared settings. */
   readonly settings: ShardSettings;
+  /** The component name (`web`, `prosody`, `jicofo`), also the container name. */
+  readonly component: string;
+  /** The component's values. */
+  readonly values: Refs<WorkloadValues>;
   /**
    * Replicas: a value, or a fixed count for components that must never run twice.
    * @default 1
    */
-  readonly replicas?: HelmValue<number> | number;
+  readonly replicas?: Templated<number>;
   /** How the Deployment replaces its pods. */
-  readonly strategy: k8s.DeploymentStrategy;
-  /** The container's own env entries, before `extraEnv`. */
-  readonly env: PodSettings['env'];
-  /** Ports of the component's Service, which selects its pods. */
-  readonly servicePorts: readonly k8s.ServicePort[];
+  readonly strategy: Templated<DeploymentStrategy>;
+  /** The container's ports, env and extra mounts. */
+  readonly container: ContainerProps;
+  /** Volumes besides `/run` and `/tmp`. */
+  readonly volumes?: ReadonlyArray<Templated<Volume>>;
+  /** Ports of the component's Service, which selects its pods; no Service when left out. */
+  readonly servicePorts?: ReadonlyArray<Templated<ServicePort>>;
 }
 
 /**
- * One component of a shard that runs as a Deployment (web, prosody, jicofo): the Deployment with the shard's
- * settings and the component's values applied, the Service in front of it, and its PodDisruptionBudget.
+ * One component of a shard that runs as a Deployment (web, prosody, jicofo): the jitsi image as a non-root,
+ * read-only container loading the shard's settings, with emptyDirs for `/run` and `/tmp`, everything else from
+ * its values block; the Service in front of it.
  */
 export class ComponentDeployment extends Construct {
-  /** The Deployment, for fields only this component sets. */
-  public readonly deployment: k8s.KubeDeployment;
-  /** The Service in front of the component's pods. */
-  public readonly service: k8s.KubeService;
+  /** The workload (Deployment, ServiceAccount, PodDisruptionBudget). */
+  public readonly workload: Workload;
 
   public constructor(scope: Construct, id: string, props: ComponentDeploymentProps) {
     super(scope, id);
-    const { chart, settings, component, values } = props;
-    const name = String(chart.componentName(component));
-    const labels = chart.standardLabels(component);
-    const selector = chart.selectorLabels(component);
-
-    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name, labels },
-      spec: {
-        replicas: typeof props.replicas === 'number' ? props.replicas : 1,
-        selector: { matchLabels: selector },
-        strategy: props.strategy,
-        template: { metadata: {}, spec: componentPodSpec({ ...props, settingsConfigMap: settings.configMapName }) },
-      },
-    });
-    if (props.replicas !== undefined && typeof props.replicas !== 'number')
-      chart.setField(this.deployment, '/spec/replicas', props.replicas);
-    applyPodSettings(chart, workloadPodTemplate(chart, this.deployment), {
+    const { chart, settings, component, container } = props;
+    this.workload = new Workload(this, 'workload', {
+      chart: chart as HelmChart<unknown>,
       component,
-      values,
+      values: props.values,
+      replicas: props.replicas,
+      deployment: { strategy: props.strategy },
       checksums: { 'checksum/settings': settings.checksum },
-      env: props.env,
+      imagePullSecrets: [chart.values.imagePullSecrets],
+      container: {
+        ...container,
+        envFrom: [{ configMapRef: { name: settings.configMapName } }],
+        volumeMounts: [...RUNTIME_MOUNTS, ...(container.volumeMounts ?? [])],
+      },
+      volumes: [...RUNTIME_VOLUMES, ...(props.volumes ?? [])],
     });
-
-    this.service = new k8s.KubeService(this, 'service', {
-      metadata: { name, labels },
-      spec: { selector, ports: [...props.servicePorts] },
+    if (props.servicePorts === undefined) return;
+    new Manifest<Service>(this, 'service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: this.workload.name, labels: chart.standardLabels(component) },
+      spec: { selector: chart.selectorLabels(component), ports: props.servicePorts },
     });
-
-    new ComponentDisruptionBudget(this, 'disruption-budget', { chart, component, values });
   }
 }

@@ -1,5 +1,4 @@
 import type { HelmChart } from '@meetscale/chart-toolkit';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
 import { ComponentDeployment } from './component-deployment';
@@ -23,7 +22,6 @@ export class Jicofo extends Construct {
     super(scope, id);
     const { chart, settings } = props;
     const v = chart.values.jicofo;
-    const health = { httpGet: { path: '/about/health', port: k8s.IntOrString.fromString('http') } };
     new ComponentDeployment(this, 'component', {
       chart,
       settings,
@@ -32,19 +30,17 @@ export class Jicofo extends Construct {
       strategy: { type: 'Recreate' },
       container: {
         ports: [{ name: 'http', containerPort: PORTS.jicofoHttp, protocol: 'TCP' }],
-        readinessProbe: { ...health, periodSeconds: 5, failureThreshold: 3 },
-        livenessProbe: { ...health, initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3 },
-      },
-      env: [
-        [
-          settings.credential('JICOFO_AUTH_PASSWORD', CREDENTIAL_KEYS.jicofo),
-          // The REST API listens on all interfaces only with this; /about/health exists only with health checks on.
-          { name: 'JICOFO_ENABLE_REST', value: '1' },
-          { name: 'JICOFO_ENABLE_HEALTH_CHECKS', value: '1' },
-          { name: 'JICOFO_MAX_MEMORY', value: String(v.maxMemory) },
+        env: [
+          [
+            settings.credential('JICOFO_AUTH_PASSWORD', CREDENTIAL_KEYS.jicofo),
+            // The REST API listens on all interfaces only with this; /about/health exists only with health checks on.
+            { name: 'JICOFO_ENABLE_REST', value: '1' },
+            { name: 'JICOFO_ENABLE_HEALTH_CHECKS', value: '1' },
+            { name: 'JICOFO_MAX_MEMORY', value: String(v.maxMemory) },
+          ],
         ],
-      ],
-      servicePorts: [{ name: 'http', port: PORTS.jicofoHttp, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+      servicePorts: [{ name: 'http', port: PORTS.jicofoHttp, targetPort: 'http', protocol: 'TCP' }],
     });
   }
 }

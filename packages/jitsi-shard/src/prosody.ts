@@ -1,5 +1,4 @@
 import type { HelmChart } from '@meetscale/chart-toolkit';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
 import { scratchVolume } from './_pod';
@@ -36,33 +35,21 @@ export class Prosody extends Construct {
           { name: 'xmpp-c2s', containerPort: PORTS.xmppClient, protocol: 'TCP' },
           { name: 'http', containerPort: PORTS.prosodyHttp, protocol: 'TCP' },
         ],
-        // `/health` answers only 127.0.0.1 (mod_http_health), so the probes use BOSH and the XMPP port.
-        readinessProbe: {
-          httpGet: { path: '/http-bind', port: k8s.IntOrString.fromString('http') },
-          periodSeconds: 5,
-          failureThreshold: 3,
-        },
-        livenessProbe: {
-          tcpSocket: { port: k8s.IntOrString.fromString('xmpp-c2s') },
-          initialDelaySeconds: 15,
-          periodSeconds: 10,
-          failureThreshold: 3,
-        },
         volumeMounts: [{ name: 'data', mountPath: '/var/lib/prosody' }],
+        env: [
+          [
+            settings.credential('JICOFO_AUTH_PASSWORD', CREDENTIAL_KEYS.jicofo),
+            settings.credential('JVB_AUTH_PASSWORD', CREDENTIAL_KEYS.jvb),
+            { name: 'PROSODY_ENABLE_METRICS', value: 'true' },
+            { name: 'PROSODY_METRICS_ALLOWED_CIDR', value: String(v.metricsAllowedCidr) },
+          ],
+          settings.jwtSecretEnv,
+        ],
       },
       volumes: [scratchVolume('data', '64Mi')],
-      env: [
-        [
-          settings.credential('JICOFO_AUTH_PASSWORD', CREDENTIAL_KEYS.jicofo),
-          settings.credential('JVB_AUTH_PASSWORD', CREDENTIAL_KEYS.jvb),
-          { name: 'PROSODY_ENABLE_METRICS', value: 'true' },
-          { name: 'PROSODY_METRICS_ALLOWED_CIDR', value: String(v.metricsAllowedCidr) },
-        ],
-        settings.jwtSecretEnv,
-      ],
       servicePorts: [
-        { name: 'xmpp-c2s', port: PORTS.xmppClient, targetPort: k8s.IntOrString.fromString('xmpp-c2s'), protocol: 'TCP' },
-        { name: 'http', port: PORTS.prosodyHttp, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
+        { name: 'xmpp-c2s', port: PORTS.xmppClient, targetPort: 'xmpp-c2s', protocol: 'TCP' },
+        { name: 'http', port: PORTS.prosodyHttp, targetPort: 'http', protocol: 'TCP' },
       ],
     });
   }

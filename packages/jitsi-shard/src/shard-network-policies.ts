@@ -1,6 +1,6 @@
-import { eq, type HelmChart, ternary } from '@meetscale/chart-toolkit';
-import { k8s } from 'cdk8s-plus-27';
+import { eq, type HelmChart, Manifest, type Templated, ternary } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
+import type { NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 
 import { PORTS } from './shard-settings';
 import type { JitsiShardValues } from './values';
@@ -24,54 +24,52 @@ export class ShardNetworkPolicies extends Construct {
     const { chart } = props;
     const n = chart.values.networkPolicy;
     const jvb = chart.values.jvb;
-    const tcp = (port: number): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' });
-    const monitoring: k8s.NetworkPolicyPeer = { namespaceSelector: {} };
-    const policy = (component: string, rules: k8s.NetworkPolicyIngressRule[]): k8s.KubeNetworkPolicy => {
-      const created = new k8s.KubeNetworkPolicy(this, component, {
+    const tcp = (port: number): NetworkPolicyPort => ({ port, protocol: 'TCP' });
+    const monitoring = { namespaceSelector: { matchLabels: n.monitoringNamespaceSelector } };
+    const policy = (component: string, rules: Templated<NetworkPolicyIngressRule[]>): void => {
+      const created = new Manifest<NetworkPolicy>(this, component, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
         metadata: { name: String(chart.componentName(component)), labels: chart.standardLabels(component) },
         spec: { podSelector: { matchLabels: chart.selectorLabels(component) }, policyTypes: ['Ingress'], ingress: rules },
       });
       chart.renderWhen(created, n.enabled);
-      return created;
     };
 
-    const web = policy('web', [{ from: [{ namespaceSelector: {} }, { podSelector: {} }], ports: [tcp(PORTS.webHttp)] }]);
-    chart.setField(web, '/spec/ingress/0/from/0/namespaceSelector/matchLabels', n.ingressNamespaceSelector);
-    chart.setField(web, '/spec/ingress/0/from/1/podSelector/matchLabels', n.haproxyPodSelector);
+    policy('web', [
+      {
+        from: [{ namespaceSelector: { matchLabels: n.ingressNamespaceSelector } }, { podSelector: { matchLabels: n.haproxyPodSelector } }],
+        ports: [tcp(PORTS.webHttp)],
+      },
+    ]);
 
-    const shardPods = (components: string[]): k8s.NetworkPolicyPeer => ({
+    const shardPods = (components: string[]): NetworkPolicyPeer => ({
       podSelector: {
         matchLabels: { 'app.kubernetes.io/name': String(chart.include('name')), 'app.kubernetes.io/instance': String(chart.release.name) },
         matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: components }],
       },
     });
-    const prosody = policy('prosody', [
+    policy('prosody', [
       { from: [shardPods(['jicofo', JVB_COMPONENT])], ports: [tcp(PORTS.xmppClient)] },
       { from: [shardPods(['web'])], ports: [tcp(PORTS.prosodyHttp)] },
       { from: [monitoring], ports: [tcp(PORTS.prosodyHttp)] },
     ]);
-    chart.setField(prosody, '/spec/ingress/2/from/0/namespaceSelector/matchLabels', n.monitoringNamespaceSelector);
 
-    const jicofo = policy('jicofo', [{ from: [monitoring], ports: [tcp(PORTS.jicofoHttp)] }]);
-    chart.setField(jicofo, '/spec/ingress/0/from/0/namespaceSelector/matchLabels', n.monitoringNamespaceSelector);
+    policy('jicofo', [{ from: [monitoring], ports: [tcp(PORTS.jicofoHttp)] }]);
 
     // Media from anywhere: hostPort mode uses one port; nodePort mode the range of every possible bridge.
-    const bridges = policy(JVB_COMPONENT, [
-      { ports: [{ port: k8s.IntOrString.fromNumber(10000), protocol: 'UDP' }] },
+    const nodePortMode = eq(jvb.media.mode, 'nodePort');
+    policy(JVB_COMPONENT, [
+      {
+        ports: [
+          {
+            port: ternary(nodePortMode, jvb.media.nodePort.basePort, jvb.media.hostPort.port, 'integer'),
+            endPort: ternary(nodePortMode, lastBridgePort(chart), jvb.media.hostPort.port, 'integer'),
+            protocol: 'UDP',
+          },
+        ],
+      },
       { from: [monitoring], ports: [tcp(PORTS.jvbHttp)] },
     ]);
-    const nodePortMode = eq(jvb.media.mode, 'nodePort');
-    chart.setField(
-      bridges,
-      '/spec/ingress/0/ports/0/port',
-      ternary(nodePortMode, jvb.media.nodePort.basePort, jvb.media.hostPort.port, 'integer'),
-    );
-    chart.setField(
-      bridges,
-      '/spec/ingress/0/ports/0/endPort',
-      // (max ...): with no bridge at all the range would end before it starts
-      ternary(nodePortMode, lastBridgePort(chart), jvb.media.hostPort.port, 'integer'),
-    );
-    chart.setField(bridges, '/spec/ingress/1/from/0/namespaceSelector/matchLabels', n.monitoringNamespaceSelector);
   }
 }

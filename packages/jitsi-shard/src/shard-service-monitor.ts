@@ -1,5 +1,4 @@
-import type { HelmChart } from '@meetscale/chart-toolkit';
-import { ApiObject } from 'cdk8s';
+import { type HelmChart, Manifest } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 
 import type { JitsiShardValues } from './values';
@@ -19,10 +18,10 @@ export class ShardServiceMonitor extends Construct {
     super(scope, id);
     const { chart } = props;
     const m = chart.values.metrics.serviceMonitor;
-    const serviceMonitor = new ApiObject(this, 'servicemonitor', {
+    const serviceMonitor = new Manifest(this, 'servicemonitor', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'ServiceMonitor',
-      metadata: { name: String(chart.fullname), labels: chart.standardLabels('metrics') },
+      metadata: { name: String(chart.fullname), labels: chart.standardLabels('metrics', m.labels) },
       spec: {
         selector: {
           matchLabels: {
@@ -32,12 +31,9 @@ export class ShardServiceMonitor extends Construct {
           matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['jicofo', 'prosody'] }],
         },
         namespaceSelector: { matchNames: [String(chart.release.namespace)] },
-        endpoints: [{ port: 'http', path: '/metrics' }],
+        endpoints: [{ port: 'http', path: '/metrics', interval: m.interval, scrapeTimeout: m.scrapeTimeout }],
       },
     });
-    chart.setField(serviceMonitor, '/spec/endpoints/0/interval', m.interval);
-    chart.setField(serviceMonitor, '/spec/endpoints/0/scrapeTimeout', m.scrapeTimeout);
-    chart.addLabels(serviceMonitor, m.labels);
     chart.renderWhen(serviceMonitor, m.enabled);
   }
 }

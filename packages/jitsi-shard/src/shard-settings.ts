@@ -1,6 +1,18 @@
-import { and, eq, expr, expressionOf, type HelmChart, type HelmValue, listWhen, not, orDefault, ternary } from '@meetscale/chart-toolkit';
-import { k8s } from 'cdk8s-plus-27';
+import {
+  and,
+  eq,
+  expr,
+  expressionOf,
+  type HelmChart,
+  type HelmValue,
+  listWhen,
+  Manifest,
+  not,
+  orDefault,
+  ternary,
+} from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
+import type { ConfigMap, EnvVar, Secret } from 'kubernetes-types/core/v1';
 
 import type { JitsiShardValues } from './values';
 
@@ -80,7 +92,9 @@ export class ShardSettings extends Construct {
       S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES: '1',
     };
     this.configMapName = String(chart.componentName('settings'));
-    const configMap = new k8s.KubeConfigMap(this, 'configmap', {
+    const configMap = new Manifest<ConfigMap>(this, 'configmap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: { name: this.configMapName, labels: chart.standardLabels('settings') },
       data: settings,
     });
@@ -102,7 +116,9 @@ export class ShardSettings extends Construct {
     this.credentialsSecret = orDefault(v.credentials.existingSecret, generatedName);
     // On upgrade, lookup finds the Secret of the first install and its passwords are kept; on first install
     // (and in `helm template`, where lookup finds nothing) new random passwords are generated.
-    const secret = new k8s.KubeSecret(this, 'secret', {
+    const secret = new Manifest<Secret>(this, 'secret', {
+      apiVersion: 'v1',
+      kind: 'Secret',
       metadata: { name: String(generatedName), labels: chart.standardLabels('xmpp-credentials') },
       type: 'Opaque',
       data: Object.fromEntries(
@@ -113,7 +129,7 @@ export class ShardSettings extends Construct {
   }
 
   /** An env entry read from the XMPP credentials Secret. */
-  public credential(name: string, key: string): k8s.EnvVar {
+  public credential(name: string, key: string): EnvVar {
     return { name, valueFrom: { secretKeyRef: { name: String(this.credentialsSecret), key } } };
   }
 }

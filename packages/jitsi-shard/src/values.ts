@@ -2,17 +2,15 @@ import {
   baseValues,
   hostname,
   imagePullSecrets,
-  imageValues,
   ingressValues,
-  podDisruptionBudgetValues,
-  podPlacementValues,
   type PodSecurityLevel,
   port,
   promDuration,
   quantity,
-  resourcesValues,
   serviceMonitorValues,
+  serviceValues,
   stringMap,
+  workloadValues,
 } from '@meetscale/chart-toolkit';
 import { z } from 'zod';
 
@@ -41,21 +39,6 @@ const metricName = (fallback: string, description: string) =>
     .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name')
     .default(fallback)
     .describe(description);
-
-/** Extra environment variables of a container, passed through whole. */
-const extraEnv = () =>
-  z
-    .array(
-      z.strictObject({
-        name: z
-          .string()
-          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-          .describe('Variable name.'),
-        value: z.string().default('').describe('Variable value.'),
-      }),
-    )
-    .default([])
-    .describe('Extra environment variables of the container (docker-jitsi-meet settings the chart does not set).');
 
 /** An XMPP domain (internal, not resolved by DNS). */
 const xmppDomain = (fallback: string, description: string) => hostname().default(fallback).describe(description);
@@ -90,19 +73,51 @@ const scalingRules = (defaults: { window: number; pods: number; period: number }
     .prefault({})
     .describe(description);
 
-/** Settings every component shares: image, resources, extra env, placement and disruption budget. */
+/** UID and GID of the `s6` user the jitsi images (stable-11146 and later) run as. */
+export const JITSI_USER = 1000;
+
+/**
+ * The pod security context of every component: the jitsi images run rootless as `s6` (UID 1000), so the pods
+ * run non-root with the runtime's default seccomp profile; `fsGroup` makes the emptyDirs theirs.
+ */
+const POD_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  runAsUser: JITSI_USER,
+  runAsGroup: JITSI_USER,
+  fsGroup: JITSI_USER,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** The container security context: no capabilities at all (every port is above 1024), read-only root. */
+const CONTAINER_SECURITY_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+};
+
+/**
+ * The standard values block of a component (image, resources, placement, security contexts, probes, service
+ * account, extra env, volumes and containers, disruption budget), with the component's own figures.
+ */
 export const component = (defaults: {
   repository: string;
   requests: Record<string, string>;
   limits: Record<string, string>;
-  pdb: { enabled: boolean; maxUnavailable: number };
-}) => ({
-  image: imageValues({ repository: defaults.repository, tag: JITSI_RELEASE }),
-  resources: resourcesValues({ requests: defaults.requests, limits: defaults.limits }),
-  extraEnv: extraEnv(),
-  ...podPlacementValues(),
-  podDisruptionBudget: podDisruptionBudgetValues(defaults.pdb),
-});
+  readinessProbe: Record<string, unknown>;
+  livenessProbe: Record<string, unknown>;
+}) =>
+  workloadValues({
+    image: { repository: defaults.repository, tag: JITSI_RELEASE },
+    resources: { requests: defaults.requests, limits: defaults.limits },
+    podSecurityContext: POD_SECURITY_CONTEXT,
+    containerSecurityContext: CONTAINER_SECURITY_CONTEXT,
+    readinessProbe: defaults.readinessProbe,
+    livenessProbe: defaults.livenessProbe,
+    podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+    extraEnvDescription:
+      'Extra environment variables of the container (docker-jitsi-meet settings the chart does not set), with `value` or `valueFrom`; an entry named like one the chart sets replaces it.',
+  });
 
 const web = z
   .strictObject({
@@ -111,19 +126,13 @@ const web = z
       repository: 'ghcr.io/jitsi/web',
       requests: { cpu: '400m', memory: '300Mi' },
       limits: { memory: '300Mi' },
-      pdb: { enabled: true, maxUnavailable: 1 },
+      // The image has no health endpoint; nginx answering the app page is the health signal.
+      readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
+      livenessProbe: { httpGet: { path: '/', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
     }),
-    service: z
-      .strictObject({
-        type: z
-          .enum(['ClusterIP', 'NodePort', 'LoadBalancer'])
-          .default('ClusterIP')
-          .describe('Service type; the haproxy chart or an ingress controller targets a ClusterIP Service.'),
-        port: port().default(80).describe('Service port (what the haproxy chart lists as the shard port).'),
-        annotations: stringMap('Service annotations.'),
-      })
-      .prefault({})
-      .describe('The web Service, `<release>-jitsi-shard-web`: the shard endpoint the haproxy chart targets.'),
+    service: serviceValues({ port: 80, description: 'Service port (what the haproxy chart lists as the shard port).' }).describe(
+      'The web Service, `<release>-jitsi-shard-web`: the shard endpoint the haproxy chart targets.',
+    ),
     ingress: ingressValues({ path: '/' }).describe(
       'An Ingress straight to this shard, for a single-shard installation without HAProxy (the simplest install).',
     ),
@@ -137,7 +146,9 @@ const prosody = z
       repository: 'ghcr.io/jitsi/prosody',
       requests: { cpu: '300m', memory: '300Mi' },
       limits: { memory: '300Mi' },
-      pdb: { enabled: true, maxUnavailable: 1 },
+      // `/health` answers only 127.0.0.1 (mod_http_health), so the probes use BOSH and the XMPP port.
+      readinessProbe: { httpGet: { path: '/http-bind', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
+      livenessProbe: { tcpSocket: { port: 'xmpp-c2s' }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
     }),
     metricsAllowedCidr: z
       .string()
@@ -152,9 +163,10 @@ const jicofo = z
   .strictObject({
     ...component({
       repository: 'ghcr.io/jitsi/jicofo',
+      readinessProbe: { httpGet: { path: '/about/health', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
+      livenessProbe: { httpGet: { path: '/about/health', port: 'http' }, initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3 },
       requests: { cpu: '400m', memory: '400Mi' },
       limits: { memory: '400Mi' },
-      pdb: { enabled: true, maxUnavailable: 1 },
     }),
     maxMemory: z
       .string()
@@ -267,9 +279,10 @@ const jvb = z
     replicaCount: z.number().int().min(0).max(100).default(1).describe('Bridges when `autoscaling.enabled` is false.'),
     ...component({
       repository: 'ghcr.io/jitsi/jvb',
+      readinessProbe: { httpGet: { path: '/about/health', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
+      livenessProbe: { httpGet: { path: '/about/health', port: 'http' }, initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3 },
       requests: { cpu: '8', memory: '1000Mi' },
       limits: { cpu: '8', memory: '2000Mi' },
-      pdb: { enabled: true, maxUnavailable: 1 },
     }),
     maxMemory: z
       .string()

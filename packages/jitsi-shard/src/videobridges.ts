@@ -9,19 +9,21 @@ import {
   type HelmChart,
   HelmValue,
   listWhen,
+  Manifest,
   not,
   omitIfEmpty,
   onlyWhen,
+  PodMonitor,
   raw,
-  setAtPointer,
   str,
   ternary,
+  Workload,
 } from '@meetscale/chart-toolkit';
-import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2';
+import type { ConfigMap, Service } from 'kubernetes-types/core/v1';
 
-import { applyPodSettings, ComponentDisruptionBudget, componentPodSpec } from './_pod';
+import { RUNTIME_MOUNTS, RUNTIME_VOLUMES } from './_pod';
 import { GRACEFUL_SHUTDOWN_SCRIPT, SCRIPTS_DIR, START_SCRIPT } from './jvb-scripts';
 import { CREDENTIAL_KEYS, PORTS, type ShardSettings } from './shard-settings';
 import type { JitsiShardValues } from './values';
@@ -62,32 +64,8 @@ export class Videobridges extends Construct {
     const possibleBridges = possibleBridgeCount(chart);
 
     const scripts = { 'start.sh': START_SCRIPT, 'graceful-shutdown.sh': GRACEFUL_SHUTDOWN_SCRIPT };
-    new k8s.KubeConfigMap(this, 'scripts', {
-      metadata: { name, labels },
-      data: scripts,
-    });
+    new Manifest<ConfigMap>(this, 'scripts', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels }, data: scripts });
 
-    const health = { httpGet: { path: '/about/health', port: k8s.IntOrString.fromString('http') } };
-    const podSpec: k8s.PodSpec = {
-      ...componentPodSpec({
-        component: JVB_COMPONENT,
-        values: v,
-        settingsConfigMap: settings.configMapName,
-        container: {
-          ports: [],
-          readinessProbe: { ...health, periodSeconds: 5, failureThreshold: 3 },
-          livenessProbe: { ...health, initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3 },
-          lifecycle: { preStop: { exec: { command: ['/bin/sh', `${SCRIPTS_DIR}/graceful-shutdown.sh`] } } },
-          volumeMounts: [{ name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true }],
-        },
-        volumes: [{ name: 'scripts', configMap: { name } }],
-      }),
-      terminationGracePeriodSeconds: 7200,
-    };
-    const template: Record<string, unknown> = { metadata: {}, spec: k8s.toJson_PodSpec(podSpec) };
-
-    const set = (pointer: string, value: unknown): void => setAtPointer(template, pointer, value);
-    const mediaPort = { name: 'media', containerPort: v.media.hostPort.port, hostPort: v.media.hostPort.port, protocol: 'UDP' };
     // hostPort: one bridge per node, across all shards' bridges, unless the user gives an affinity of their own.
     const spreadOverNodes = {
       podAntiAffinity: {
@@ -101,89 +79,79 @@ export class Videobridges extends Construct {
         ],
       },
     };
-    applyPodSettings(chart, set, {
+    const mediaPort = { name: 'media', containerPort: v.media.hostPort.port, hostPort: v.media.hostPort.port, protocol: 'UDP' };
+    // One pod template for both workload kinds: a Deployment (hostPort) or a StatefulSet (nodePort).
+    new Workload(this, 'workload', {
+      chart: chart as HelmChart<unknown>,
       component: JVB_COMPONENT,
       values: v,
-      checksums: { 'checksum/settings': settings.checksum, 'checksum/scripts': checksum(scripts) },
-      env: [
-        [
-          settings.credential('JVB_AUTH_PASSWORD', CREDENTIAL_KEYS.jvb),
-          // The private REST API (port 8080) takes the graceful shutdown request of the preStop hook.
-          { name: 'COLIBRI_REST_ENABLED', value: 'true' },
-          { name: 'SHUTDOWN_REST_ENABLED', value: 'true' },
-          { name: 'VIDEOBRIDGE_MAX_MEMORY', value: String(v.maxMemory) },
-          { name: 'SHUTDOWN_POLL_SECONDS', value: str(v.gracefulShutdown.pollSeconds) },
-        ],
-        listWhen(hostPortMode, [{ name: 'JVB_PORT', value: str(v.media.hostPort.port) }]),
-        listWhen(nodePortMode, [{ name: 'JVB_NODE_PORT_BASE', value: str(v.media.nodePort.basePort) }]),
-        listWhen(nodeIp, [
-          { name: 'JVB_ADVERTISE_IPS', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
-          { name: 'JVB_DISABLE_STUN', value: 'true' },
-        ]),
-        listWhen(not(nodeIp), [{ name: 'JVB_STUN_SERVERS', value: String(v.media.stunServers) }]),
-      ],
-    });
-    set(
-      '/spec/affinity',
-      ternary(
-        and(hostPortMode, expr(`(empty ${expressionOf(v.affinity)})`, 'boolean')),
-        spreadOverNodes,
-        omitIfEmpty(v.affinity),
-        'object',
-      ),
-    );
-    set('/spec/terminationGracePeriodSeconds', v.gracefulShutdown.terminationGracePeriodSeconds);
-    set(
-      '/spec/containers/0/ports',
-      concatLists([{ name: 'http', containerPort: PORTS.jvbHttp, protocol: 'TCP' }], listWhen(hostPortMode, [mediaPort])),
-    );
-    set('/spec/containers/0/command', onlyWhen(nodePortMode, ['/bin/sh', `${SCRIPTS_DIR}/start.sh`, '/init']));
-    // One pod template for both workload kinds.
-    const podTemplate = chart.defineYaml('jvb.podTemplate', template);
-
-    const deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name, labels },
-      spec: {
-        selector: { matchLabels: selector },
+      replicas: onlyWhen(not(v.autoscaling.enabled), v.replicaCount),
+      deploymentWhen: hostPortMode,
+      deployment: {
         // New bridges start before old ones go; an old bridge then drains in the background (preStop).
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') },
-        },
-        template: {},
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
       },
-    });
-    chart.renderWhen(deployment, hostPortMode);
-
-    const headless = new k8s.KubeService(this, 'headless', {
-      metadata: { name, labels },
-      spec: {
-        clusterIp: 'None',
-        selector,
-        ports: [{ name: 'http', port: PORTS.jvbHttp, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
-    });
-    chart.renderWhen(headless, nodePortMode);
-    const statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
-      metadata: { name, labels },
-      spec: {
+      statefulSet: {
         serviceName: name,
         // Scale-up starts every new bridge at once; scale-down drains every removed bridge at once.
         podManagementPolicy: 'Parallel',
-        selector: { matchLabels: selector },
         updateStrategy: { type: 'RollingUpdate' },
-        template: {},
+      },
+      checksums: { 'checksum/settings': settings.checksum, 'checksum/scripts': checksum(scripts) },
+      imagePullSecrets: [chart.values.imagePullSecrets],
+      container: {
+        command: onlyWhen(nodePortMode, ['/bin/sh', `${SCRIPTS_DIR}/start.sh`, '/init']),
+        ports: concatLists([{ name: 'http', containerPort: PORTS.jvbHttp, protocol: 'TCP' }], listWhen(hostPortMode, [mediaPort])),
+        envFrom: [{ configMapRef: { name: settings.configMapName } }],
+        env: [
+          [
+            settings.credential('JVB_AUTH_PASSWORD', CREDENTIAL_KEYS.jvb),
+            // The private REST API (port 8080) takes the graceful shutdown request of the preStop hook.
+            { name: 'COLIBRI_REST_ENABLED', value: 'true' },
+            { name: 'SHUTDOWN_REST_ENABLED', value: 'true' },
+            { name: 'VIDEOBRIDGE_MAX_MEMORY', value: String(v.maxMemory) },
+            { name: 'SHUTDOWN_POLL_SECONDS', value: str(v.gracefulShutdown.pollSeconds) },
+          ],
+          listWhen(hostPortMode, [{ name: 'JVB_PORT', value: str(v.media.hostPort.port) }]),
+          listWhen(nodePortMode, [{ name: 'JVB_NODE_PORT_BASE', value: str(v.media.nodePort.basePort) }]),
+          listWhen(nodeIp, [
+            { name: 'JVB_ADVERTISE_IPS', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
+            { name: 'JVB_DISABLE_STUN', value: 'true' },
+          ]),
+          listWhen(not(nodeIp), [{ name: 'JVB_STUN_SERVERS', value: String(v.media.stunServers) }]),
+        ],
+        lifecycle: { preStop: { exec: { command: ['/bin/sh', `${SCRIPTS_DIR}/graceful-shutdown.sh`] } } },
+        volumeMounts: [...RUNTIME_MOUNTS, { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true }],
+      },
+      volumes: [...RUNTIME_VOLUMES, { name: 'scripts', configMap: { name } }],
+      spec: {
+        affinity: ternary(
+          and(hostPortMode, expr(`(empty ${expressionOf(v.affinity)})`, 'boolean')),
+          spreadOverNodes,
+          omitIfEmpty(v.affinity),
+          'object',
+        ),
+        terminationGracePeriodSeconds: v.gracefulShutdown.terminationGracePeriodSeconds,
       },
     });
-    chart.renderWhen(statefulSet, nodePortMode);
-    for (const workload of [deployment, statefulSet]) {
-      chart.setField(workload, '/spec/replicas', onlyWhen(not(v.autoscaling.enabled), v.replicaCount));
-      chart.setField(workload, '/spec/template', podTemplate);
-    }
+
+    const headless = new Manifest<Service>(this, 'headless', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, labels },
+      spec: {
+        clusterIP: 'None',
+        selector,
+        ports: [{ name: 'http', port: PORTS.jvbHttp, targetPort: 'http', protocol: 'TCP' }],
+      },
+    });
+    chart.renderWhen(headless, nodePortMode);
 
     chart.repeat(possibleBridges, (index) => {
       const bridgePort = add(v.media.nodePort.basePort, index);
-      const service = new k8s.KubeService(this, 'nodeport', {
+      const service = new Manifest<Service>(this, 'nodeport', {
+        apiVersion: 'v1',
+        kind: 'Service',
         // Room for `-<index>` of up to three digits, so the Service name stays within 63 characters.
         metadata: { name: `${chart.componentName(JVB_COMPONENT, 4)}-${index}`, labels: chart.standardLabels('jvb-media') },
         spec: {
@@ -192,12 +160,9 @@ export class Videobridges extends Construct {
           // that node's IP and this port.
           externalTrafficPolicy: 'Local',
           selector: { ...selector, 'statefulset.kubernetes.io/pod-name': `${name}-${index}` },
-          ports: [{ name: 'media', port: 10000, protocol: 'UDP' }],
+          ports: [{ name: 'media', port: bridgePort, targetPort: bridgePort, nodePort: bridgePort, protocol: 'UDP' }],
         },
       });
-      chart.setField(service, '/spec/ports/0/port', bridgePort);
-      chart.setField(service, '/spec/ports/0/targetPort', bridgePort);
-      chart.setField(service, '/spec/ports/0/nodePort', bridgePort);
       chart.renderWhen(service, nodePortMode);
       return service;
     });
@@ -206,52 +171,42 @@ export class Videobridges extends Construct {
       'jvb.media.nodePort.basePort: basePort + the most bridges (jvb.autoscaling.maxReplicas) must stay within the NodePort range, at most 32767',
     );
 
-    const hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {
-      metadata: { name, labels },
-      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, maxReplicas: 10 },
-    });
     const a = v.autoscaling;
-    chart.setField(hpa, '/spec/scaleTargetRef/kind', ternary(nodePortMode, 'StatefulSet', 'Deployment', 'string'));
-    chart.setField(hpa, '/spec/minReplicas', a.minReplicas);
-    chart.setField(hpa, '/spec/maxReplicas', a.maxReplicas);
-    chart.setField(
-      hpa,
-      '/spec/metrics',
-      concatLists(
-        listWhen(eq(a.metric, 'cpu'), [
-          {
-            type: 'Resource',
-            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCPUUtilizationPercentage } },
-          },
-        ]),
-        listWhen(eq(a.metric, 'jvbStress'), [podsMetric(a.customMetrics.jvbStress, a.targetJvbStress)]),
-        listWhen(eq(a.metric, 'networkTransmit'), [podsMetric(a.customMetrics.networkTransmit, a.targetNetworkTransmit)]),
-      ),
-    );
-    chart.setField(hpa, '/spec/behavior', a.behavior);
+    const hpa = new Manifest<HorizontalPodAutoscaler>(this, 'autoscaler', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: ternary(nodePortMode, 'StatefulSet', 'Deployment', 'string'), name },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics: concatLists(
+          listWhen(eq(a.metric, 'cpu'), [
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCPUUtilizationPercentage } },
+            },
+          ]),
+          listWhen(eq(a.metric, 'jvbStress'), [podsMetric(a.customMetrics.jvbStress, a.targetJvbStress)]),
+          listWhen(eq(a.metric, 'networkTransmit'), [podsMetric(a.customMetrics.networkTransmit, a.targetNetworkTransmit)]),
+        ),
+        behavior: a.behavior,
+      },
+    });
     chart.renderWhen(hpa, a.enabled);
     chart.failWhen(
       and(a.enabled, expr(`(gt (int ${expressionOf(a.minReplicas)}) (int ${expressionOf(a.maxReplicas)}))`, 'boolean')),
       'jvb.autoscaling.minReplicas must not exceed jvb.autoscaling.maxReplicas',
     );
 
-    new ComponentDisruptionBudget(this, 'disruption-budget', { chart, component: JVB_COMPONENT, values: v });
-
-    const podMonitor = new ApiObject(this, 'podmonitor', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'PodMonitor',
-      metadata: { name, labels },
-      spec: {
-        selector: { matchLabels: selector },
-        namespaceSelector: { matchNames: [String(chart.release.namespace)] },
-        podMetricsEndpoints: [{ port: 'http', path: '/metrics' }],
-      },
+    new PodMonitor(this, 'podmonitor', {
+      chart: chart as HelmChart<unknown>,
+      component: JVB_COMPONENT,
+      name,
+      values: chart.values.metrics.podMonitor,
+      selector,
+      port: 'http',
     });
-    const m = chart.values.metrics.podMonitor;
-    chart.setField(podMonitor, '/spec/podMetricsEndpoints/0/interval', m.interval);
-    chart.setField(podMonitor, '/spec/podMetricsEndpoints/0/scrapeTimeout', m.scrapeTimeout);
-    chart.addLabels(podMonitor, m.labels);
-    chart.renderWhen(podMonitor, m.enabled);
   }
 }
 

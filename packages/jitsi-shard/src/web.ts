@@ -1,5 +1,4 @@
-import { type HelmChart, ServiceIngress } from '@meetscale/chart-toolkit';
-import { k8s } from 'cdk8s-plus-27';
+import { ComponentService, type HelmChart, ServiceIngress } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 
 import { ComponentDeployment } from './component-deployment';
@@ -32,37 +31,32 @@ export class Web extends Construct {
     const name = String(chart.componentName(COMPONENT));
     this.serviceName = name;
 
-    const web = new ComponentDeployment(this, 'component', {
+    new ComponentDeployment(this, 'component', {
       chart,
       settings,
       component: COMPONENT,
       values: v,
       replicas: v.replicaCount,
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } },
       container: {
         ports: [{ name: 'http', containerPort: PORTS.webHttp, protocol: 'TCP' }],
-        // The image has no health endpoint; nginx answering the app page is the health signal.
-        readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('http') }, periodSeconds: 5, failureThreshold: 3 },
-        livenessProbe: {
-          httpGet: { path: '/', port: k8s.IntOrString.fromString('http') },
-          initialDelaySeconds: 10,
-          periodSeconds: 10,
-          failureThreshold: 3,
-        },
-      },
-      // TLS ends at the ingress (or HAProxy); nginx serves plain HTTP inside the cluster.
-      env: [
-        [
-          { name: 'DISABLE_HTTPS', value: '1' },
-          { name: 'ENABLE_HTTP_REDIRECT', value: '0' },
-          { name: 'ENABLE_LETSENCRYPT', value: '0' },
+        // TLS ends at the ingress (or HAProxy); nginx serves plain HTTP inside the cluster.
+        env: [
+          [
+            { name: 'DISABLE_HTTPS', value: '1' },
+            { name: 'ENABLE_HTTP_REDIRECT', value: '0' },
+            { name: 'ENABLE_LETSENCRYPT', value: '0' },
+          ],
         ],
-      ],
-      servicePorts: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
     });
-    chart.setField(web.service, '/metadata/annotations', v.service.annotations);
-    chart.setField(web.service, '/spec/type', v.service.type);
-    chart.setField(web.service, '/spec/ports/0/port', v.service.port);
+    new ComponentService(this, 'service', {
+      chart: chart as HelmChart<unknown>,
+      component: COMPONENT,
+      name,
+      values: v.service,
+      portName: 'http',
+    });
 
     new ServiceIngress(this, 'ingress', {
       chart: chart as HelmChart<unknown>,

@@ -14,6 +14,7 @@ describe('JitsiShard', () => {
       'templates/jicofo/deployment.yaml',
       'templates/jicofo/poddisruptionbudget.yaml',
       'templates/jicofo/service.yaml',
+      'templates/jicofo/serviceaccount.yaml',
       'templates/jvb/configmap.yaml',
       'templates/jvb/deployment.yaml',
       'templates/jvb/horizontalpodautoscaler.yaml',
@@ -21,6 +22,7 @@ describe('JitsiShard', () => {
       'templates/jvb/podmonitor.yaml',
       'templates/jvb/service-headless.yaml',
       'templates/jvb/service-nodeport.yaml',
+      'templates/jvb/serviceaccount.yaml',
       'templates/jvb/statefulset.yaml',
       'templates/metrics/servicemonitor.yaml',
       'templates/network-policies/networkpolicy-jicofo.yaml',
@@ -30,17 +32,20 @@ describe('JitsiShard', () => {
       'templates/prosody/deployment.yaml',
       'templates/prosody/poddisruptionbudget.yaml',
       'templates/prosody/service.yaml',
+      'templates/prosody/serviceaccount.yaml',
       'templates/settings/configmap.yaml',
       'templates/settings/secret.yaml',
       'templates/web/deployment.yaml',
       'templates/web/ingress.yaml',
       'templates/web/poddisruptionbudget.yaml',
       'templates/web/service.yaml',
+      'templates/web/serviceaccount.yaml',
     ]);
     expect(files.get('templates/jvb/horizontalpodautoscaler.yaml')).toContain('{{- if $.Values.jvb.autoscaling.enabled }}');
     expect(files.get('templates/jvb/statefulset.yaml')).toContain('{{- if (eq $.Values.jvb.media.mode "nodePort") }}');
     expect(files.get('templates/jvb/deployment.yaml')).toContain('{{- if (eq $.Values.jvb.media.mode "hostPort") }}');
     expect(files.get('templates/settings/secret.yaml')).toContain('{{- if (not $.Values.credentials.existingSecret) }}');
+    expect(files.get('templates/web/serviceaccount.yaml')).toContain('{{- if $.Values.web.serviceAccount.create }}');
     // generated credentials are read back on upgrade (lookup), through the chart's helper
     expect(files.get('templates/settings/secret.yaml')).toContain('include "jitsi-shard.generatedSecretValue"');
     expect(files.get('templates/_helpers.tpl')).toContain('lookup "v1" "Secret" .context.Release.Namespace $name');
