@@ -45,7 +45,12 @@ export interface ChartDefinition<S extends z.ZodType = z.ZodType> {
   build(chart: HelmChart<z.output<S>>): void;
   /** Text of `templates/NOTES.txt`; may hold values. */
   notes(chart: HelmChart<z.output<S>>): string;
-  /** Markdown of the chart README; the values table is appended after it. */
+  /**
+   * Markdown of the chart's own README prose; the toolkit writes the title, description and version table before
+   * it, and the Uninstalling section, the Upgrading notes (joined to an `## Upgrading` section of this text) and
+   * the values table after it. A chart package keeps it in `docs/README.md`:
+   * `readme: readChartText(join(__dirname, '..', 'docs', 'README.md'))`, which fills its `@NAME@` placeholders.
+   */
   readonly readme: string;
   /**
    * Upgrading notes for the README, by the chart version that needs them (Markdown): what a user changes when

@@ -1,6 +1,42 @@
+import { readFileSync } from 'node:fs';
+
 import type { ChartDefinition } from './chart-definition';
 import type { SchemaNode } from './helm-value';
 import { OLDEST_SUPPORTED_HELM_3, SUPPORTED_HELM_VERSIONS } from './helm-versions';
+
+/**
+ * A placeholder in a chart package's text file: `@NAME@`, upper-case letters, digits and underscores between two
+ * `@` (as autoconf and CMake substitute), which no Markdown, shell or Helm template syntax looks like.
+ */
+const PLACEHOLDER = /@([A-Z][A-Z0-9_]*)@/g;
+
+/**
+ * The text of a file of a chart package, read when the chart module loads (at build time), with every `@NAME@`
+ * placeholder replaced by `placeholders[NAME]`. Prose and scripts live in files, TypeScript holds only what it
+ * computes; by convention a chart package keeps
+ *
+ * - its README prose in `docs/README.md`, the definition's `readme`:
+ *   `readme: readChartText(join(__dirname, '..', 'docs', 'README.md'))`;
+ * - the scripts its pods run in `files/` (`files/start.sh`, or `files/<component>/<script>` when several components
+ *   have scripts), mounted from a ConfigMap.
+ *
+ * A placeholder is for what only TypeScript knows (a constant that code uses too, a Helm value); whatever the text
+ * can simply say, it says.
+ * @param file absolute path of the file, e.g. `join(__dirname, '..', 'files', 'start.sh')` from the package's `src/`
+ * @throws when the file holds a placeholder that has no value, or a value has no placeholder in the file
+ */
+export function readChartText(file: string, placeholders: Readonly<Record<string, string>> = {}): string {
+  const used = new Set<string>();
+  const text = readFileSync(file, 'utf8').replace(PLACEHOLDER, (match, name: string) => {
+    const value = placeholders[name];
+    if (value === undefined) throw new Error(`${file}: placeholder ${match} has no value`);
+    used.add(name);
+    return value;
+  });
+  const unused = Object.keys(placeholders).filter((name) => !used.has(name));
+  if (unused.length > 0) throw new Error(`${file}: no placeholder for ${unused.map((name) => `@${name}@`).join(', ')}`);
+  return text;
+}
 
 /** One row of the values table. */
 export interface ValueRow {

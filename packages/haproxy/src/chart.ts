@@ -1,77 +1,10 @@
-import { defineChart, each, type HelmChart, lengthOf, when } from '@meetscale/chart-toolkit';
+import { join } from 'node:path';
+
+import { defineChart, each, type HelmChart, lengthOf, readChartText, when } from '@meetscale/chart-toolkit';
 
 import packageJson from '../package.json';
 import { Haproxy } from './haproxy';
 import { type HaproxyValues, haproxyValues } from './values';
-
-const README = `HAProxy in front of the Jitsi Meet shards of a federal state. New conferences are spread round-robin over the
-healthy shards; every later request of the same room (the \`room\` URL parameter of BOSH \`/http-bind\` and
-\`/xmpp-websocket\`) goes to the shard that holds it, whichever HAProxy replica receives it.
-
-## How it works
-
-- **Shards are a list in values.** Each entry is one HAProxy server (a shard's web Service, however many web
-  pods it runs), so stickiness is per shard, not per pod.
-- **Replicas share one stick table.** The replicas run as a StatefulSet; the \`peers\` section lists every
-  replica by its stable DNS name (\`<release>-haproxy-<i>.<release>-haproxy-peers\`), however many there are, so
-  a room learnt by one replica is known to all and survives the loss of any of them.
-- **New rooms pick a shard by a consistent hash of the room name** (\`balance: roomHash\`, the default), so every
-  replica picks the same shard for a new room even in the milliseconds before the stick table has synchronised;
-  \`balance: roundrobin\` rotates strictly instead. Either way the stick table keeps each room on its shard when
-  shards are added, removed or fail.
-- **Health checks per shard.** A shard failing \`healthCheck.fall\` consecutive checks gets no new rooms; rooms
-  bound to it are moved to a healthy shard (\`option redispatch\`).
-- Websocket-friendly timeouts, Prometheus metrics on \`:8404/metrics\` (HAProxy's own exporter, no sidecar),
-  a PodDisruptionBudget, non-root read-only containers, and a checksum annotation that rolls the pods when the
-  configuration changes.
-- **Pod Security \`restricted\`** in every configuration (non-root, no privilege escalation, all capabilities
-  dropped, \`RuntimeDefault\` seccomp, no host ports): install it into a namespace that enforces it.
-
-## Install
-
-\`\`\`sh
-helm install haproxy oci://<registry>/meetscale/haproxy --version <version> \\
-  --namespace jitsi --create-namespace -f my-values.yaml
-\`\`\`
-
-with, for two shards installed from the \`jitsi-shard\` chart as releases \`shard-0\` and \`shard-1\`:
-
-\`\`\`yaml
-shards:
-  - name: shard-0
-    host: shard-0-jitsi-shard-web
-  - name: shard-1
-    host: shard-1-jitsi-shard-web
-ingress:
-  enabled: true
-  className: nginx
-  annotations:
-    cert-manager.io/cluster-issuer: letsencrypt
-  hosts:
-    - host: meet.example.org
-  tls:
-    - secretName: meet-example-org-tls
-      hosts: [meet.example.org]
-\`\`\`
-
-Adding a shard is \`helm install shard-2 ...\` followed by \`helm upgrade haproxy ...\` with the shard appended to
-\`shards\`; existing rooms keep their shards. Keep shard names stable: the stick table records rooms per shard name.
-
-## Limits
-
-- HAProxy resolves peer addresses once, at start-up, and will not start when one does not resolve (it has no
-  \`init-addr\` for peers, haproxy/haproxy#930). So each replica starts through \`start.sh\`: it waits up to
-  \`peers.startupWaitSeconds\` for the other replicas' names, then starts without the peers still missing (a
-  Pending replica, say). That replica syncs with fewer peers until its next restart, and the room hash keeps
-  new rooms together meanwhile; it does not crash-loop.
-- The chart's configuration is checked against HAProxy 2.6 (Debian) in CI and uses only keywords HAProxy 2.6 to
-  3.2 share; the default image is the 3.2 LTS series.
-
-## Upgrading
-
-\`helm upgrade\` rolls the replicas one at a time; the stick table is handed over through the peers, so rooms
-stay on their shards.
-`;
 
 /** The haproxy chart. */
 export const haproxyChart = defineChart({
@@ -110,7 +43,7 @@ Shard health as HAProxy sees it:
   curl -s localhost:${v.containerPorts.metrics}/metrics | grep haproxy_server_status
 `;
   },
-  readme: README,
+  readme: readChartText(join(__dirname, '..', 'docs', 'README.md')),
   scenarios: {
     'two-shards-ingress': {
       replicaCount: 3,
