@@ -1,4 +1,6 @@
-import YAML, { type ToStringOptions } from 'yaml';
+import type { ToStringOptions } from 'yaml';
+
+import { _yaml } from './_yaml';
 
 /**
  * YAML as Helm reads it. Helm parses with YAML 1.1 rules, where unquoted `y`, `no`, `on` or `off` are
@@ -8,5 +10,5 @@ export const HELM_YAML_OPTIONS = { version: '1.1', lineWidth: 0 } as const satis
 
 /** Serializes a value as YAML that Helm reads back unchanged. */
 export function helmYaml(value: unknown): string {
-  return YAML.stringify(value, { ...HELM_YAML_OPTIONS, aliasDuplicateObjects: false });
+  return _yaml.stringify(value, { ...HELM_YAML_OPTIONS, aliasDuplicateObjects: false });
 }
