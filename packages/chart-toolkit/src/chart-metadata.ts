@@ -5,9 +5,9 @@ import { helmYaml } from './helm-yaml';
 
 /**
  * `Chart.yaml` of a chart definition, with the supported Helm versions and the static Artifact Hub annotations
- * (license, links, and the images of the default values).
+ * (license, links, and the images of `defaults`, the chart's default values).
  */
-export function chartYaml(definition: ChartDefinition, header: string): string {
+export function chartYaml(definition: ChartDefinition, header: string, defaults: unknown): string {
   const chart = {
     apiVersion: 'v2',
     name: definition.name,
@@ -22,7 +22,7 @@ export function chartYaml(definition: ChartDefinition, header: string): string {
     maintainers: definition.maintainers ?? [{ name: 'meetscale', url: REPOSITORY_URL }],
     annotations: {
       [HELM_VERSIONS_ANNOTATION]: SUPPORTED_HELM_VERSIONS,
-      ...artifactHubAnnotations(definition, definition.values.parse({})),
+      ...artifactHubAnnotations(definition, defaults),
     },
   };
   return `# ${header}\n${helmYaml(chart)}`;

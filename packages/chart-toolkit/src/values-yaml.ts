@@ -1,5 +1,6 @@
-import YAML, { isMap, isScalar, type YAMLMap } from 'yaml';
+import type { YAMLMap } from 'yaml';
 
+import { _yaml } from './_yaml';
 import type { SchemaNode } from './helm-value';
 import { HELM_YAML_OPTIONS } from './helm-yaml';
 
@@ -32,13 +33,13 @@ function comment(description: string | undefined, indent: number): string | unde
 
 function annotate(map: YAMLMap, schema: SchemaNode, depth: number): void {
   map.items.forEach((pair, index) => {
-    if (!isScalar(pair.key)) return;
+    if (!_yaml.isScalar(pair.key)) return;
     const property = schema.properties?.[String(pair.key.value)];
     if (property === undefined) return;
     const text = comment(property.description, depth * 2);
     if (text !== undefined) pair.key.commentBefore = text;
     if (depth === 0 && index > 0) pair.key.spaceBefore = true;
-    if (isMap(pair.value)) annotate(pair.value, property, depth + 1);
+    if (_yaml.isMap(pair.value)) annotate(pair.value, property, depth + 1);
   });
 }
 
@@ -56,8 +57,8 @@ function ordered(value: unknown, schema: SchemaNode | undefined): unknown {
 
 /** `values.yaml`: the defaults, every key preceded by its description from the schema. */
 export function valuesYaml(defaults: unknown, schema: SchemaNode, header: string): string {
-  const document = new YAML.Document(ordered(defaults, schema), { version: '1.1' });
-  if (isMap(document.contents)) annotate(document.contents, schema, 0);
+  const document = new _yaml.Document(ordered(defaults, schema), { version: '1.1' });
+  if (_yaml.isMap(document.contents)) annotate(document.contents, schema, 0);
   const body = document.toString(HELM_YAML_OPTIONS);
   return `# yaml-language-server: $schema=values.schema.json\n# ${header}\n\n${body}`;
 }

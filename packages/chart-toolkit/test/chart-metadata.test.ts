@@ -8,7 +8,7 @@ describe('chartYaml', () => {
   test('writes the contract fields and the supported Helm versions (minimal)', () => {
     // GIVEN the demo chart, which sets no optional metadata
     // WHEN its Chart.yaml is written
-    const text = chartYaml(demoChart, 'HEADER');
+    const text = chartYaml(demoChart, 'HEADER', demoChart.values.parse({}));
     // THEN it is exactly this
     expect(text).toBe(`# HEADER
 apiVersion: v2
@@ -44,7 +44,7 @@ annotations:
     // GIVEN a chart that sets its own metadata
     const definition = { ...demoChart, kubeVersion: '>=1.30.0-0', home: 'https://example.org' };
     // WHEN its Chart.yaml is written and read back
-    const metadata = YAML.parse(chartYaml(definition, 'HEADER')) as { annotations: Record<string, string> };
+    const metadata = YAML.parse(chartYaml(definition, 'HEADER', definition.values.parse({}))) as { annotations: Record<string, string> };
     // THEN the annotation states Helm 3 from the oldest supported release on, and Helm 4
     expect(metadata.annotations).toMatchObject({ [HELM_VERSIONS_ANNOTATION]: SUPPORTED_HELM_VERSIONS });
     expect(HELM_VERSIONS_ANNOTATION).toBe('meetscale.io/helm-versions');

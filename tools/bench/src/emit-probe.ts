@@ -1,11 +1,13 @@
 /**
  * One measured run, in a fresh process: `emit-probe floor` only loads cdk8s and cdk8s-plus-27;
- * `emit-probe emit <dir>` loads them and emits every chart into <dir>. Prints JSON timings (ms) and peak RSS.
+ * `emit-probe emit <dir>` loads them and emits every chart into <dir>. Prints JSON timings (ms), the CPU time the
+ * process spent meanwhile (all its threads: tsx's loader thread, V8's compiler and GC threads), and peak RSS.
  */
 import { performance } from 'node:perf_hooks';
 
 async function probe(mode: string, outDir: string | undefined): Promise<void> {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await import('cdk8s');
   await import('cdk8s-plus-27');
   const loaded = performance.now();
@@ -14,7 +16,13 @@ async function probe(mode: string, outDir: string | undefined): Promise<void> {
     await synth([], outDir ?? '');
   }
   const done = performance.now();
-  const result = { loadMs: loaded - start, totalMs: done - start, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const cpu = process.cpuUsage(cpuStart);
+  const result = {
+    loadMs: loaded - start,
+    totalMs: done - start,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -17,14 +17,18 @@ function isChartDefinition(candidate: unknown): candidate is ChartDefinition {
   return typeof candidate === 'object' && candidate !== null && 'build' in candidate && 'values' in candidate && 'name' in candidate;
 }
 
-/** What a package exports. */
-async function exportsOf(packageDir: string): Promise<unknown[]> {
-  return Object.values((await import(resolve(workspaceRoot, packageDir, 'src/index.ts'))) as Record<string, unknown>);
+/**
+ * What a package exports. Loaded with `require`: synth runs as CommonJS (tsx), and `import()` of a CommonJS module
+ * only adds a pass through Node's ESM loader and tsx's loader thread before the same `require` happens.
+ */
+function exportsOf(packageDir: string): unknown[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package is chosen at run time
+  return Object.values(require(resolve(workspaceRoot, packageDir, 'src/index.ts')) as Record<string, unknown>);
 }
 
 /** The chart definitions a package exports. */
 export async function chartsOf(packageDir: string): Promise<ChartDefinition[]> {
-  return (await exportsOf(packageDir)).filter(isChartDefinition);
+  return exportsOf(packageDir).filter(isChartDefinition);
 }
 
 /**
@@ -33,7 +37,7 @@ export async function chartsOf(packageDir: string): Promise<ChartDefinition[]> {
  * @throws when the package exports more than one set of facts
  */
 export async function factsOf(packageDir: string, chart: ChartDefinition): Promise<ChartFacts> {
-  const facts = (await exportsOf(packageDir)).filter(isChartFacts);
+  const facts = exportsOf(packageDir).filter(isChartFacts);
   if (facts.length > 1) throw new Error(`${packageDir} must export at most one set of chart facts, found ${facts.length}`);
   return facts[0] ?? { chart: chart.name, services: {} };
 }
