@@ -6,6 +6,7 @@ import { App } from 'cdk8s';
 import { type ChartDefinition, podSecurityMarker } from './chart-definition';
 import { chartYaml, HELMIGNORE } from './chart-metadata';
 import { chartReadme } from './chart-readme';
+import { escapeHatchScenario } from './escape-hatches';
 import { HelmChart } from './helm-chart';
 import { helmYaml } from './helm-yaml';
 import { type ChartFile, generatedHeader, renderTemplates, renderText } from './render-templates';
@@ -45,7 +46,19 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
       `Chart ${definition.name}: the defaults need Pod Security "${defaultLevel}"; a default install must run under "restricted"`,
     );
   }
-  const scenarioFiles = Object.entries(definition.scenarios).map(([name, values], index): ChartFile => {
+  const app = new App();
+  const chart = new HelmChart(app, definition.name, { chartName: definition.name, valuesSchema: schema });
+  definition.build(chart);
+  const templates = renderTemplates(chart, definition.source);
+  const notes = renderText(definition.notes(chart));
+
+  // Every chart with workload components also installs with every escape hatch of every component set.
+  const workloads = chart.workloadComponents();
+  const scenarios: Array<[string, unknown]> = [
+    ...Object.entries(definition.scenarios),
+    ...(workloads.length > 0 ? [['escape-hatches', escapeHatchScenario(workloads)] as [string, unknown]] : []),
+  ];
+  const scenarioFiles = scenarios.map(([name, values], index): ChartFile => {
     const parsed = definition.values.safeParse(values, ONE_OFF_PARSE);
     if (!parsed.success) {
       throw new Error(`Chart ${definition.name}: scenario "${name}" does not satisfy the values schema:\n${parsed.error.message}`);
@@ -55,12 +68,6 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
     const marker = level === 'restricted' ? '' : `${podSecurityMarker(level)}\n`;
     return { path: `ci/${number}-${name}-values.yaml`, content: `# ${header}\n${marker}${helmYaml(values)}` };
   });
-
-  const app = new App();
-  const chart = new HelmChart(app, definition.name, { chartName: definition.name, valuesSchema: schema });
-  definition.build(chart);
-  const templates = renderTemplates(chart, definition.source);
-  const notes = renderText(definition.notes(chart));
 
   const types = valuesTypes(schema, valuesTypeName(definition.name), `/* ${header} */`);
 

@@ -52,6 +52,7 @@ const DEFINED_TEXT = Symbol('meetscale.definedText');
 const DEFINED_YAML = Symbol('meetscale.definedYaml');
 const LABELS = Symbol('meetscale.labels');
 const HELPERS = Symbol('meetscale.helpers');
+const WORKLOADS = Symbol('meetscale.workloads');
 
 /** Where a checksum names the template file of an object: replaced by its path when the chart is rendered. */
 export const TEMPLATE_PATH_MARK = '@@template-path:';
@@ -87,6 +88,7 @@ export class HelmChart<V = unknown> extends Chart {
   private readonly [DEFINED_YAML] = new Map<string, unknown>();
   private readonly [LABELS] = new Map<string, string>();
   private readonly [HELPERS] = new Set<string>();
+  private readonly [WORKLOADS] = new Map<string, readonly string[]>();
   private readonly [RULES]: ValuesRule[] = [];
 
   public constructor(scope: Construct, id: string, props: HelmChartProps) {
@@ -182,6 +184,19 @@ export class HelmChart<V = unknown> extends Chart {
   /** Marks a helper of `_helpers.tpl` as used (`generatedSecretValue`), so that the chart defines it. */
   public _useHelper(name: string): void {
     this[HELPERS].add(name);
+  }
+
+  /** Records a workload component and the path of its values block (`Workload` calls it). */
+  public _addWorkload(component: string, values: HelmValue<unknown>): void {
+    const expression = expressionOf(values);
+    if (!/^\$\.Values(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(expression))
+      throw new Error(`Workload ${component}: its values must be a block of the chart's values, not ${expression}`);
+    this[WORKLOADS].set(component, expression.split('.').slice(2));
+  }
+
+  /** The workload components, each with the path of its values block. */
+  public workloadComponents(): Array<{ readonly component: string; readonly path: readonly string[] }> {
+    return [...this[WORKLOADS]].map(([component, path]) => ({ component, path }));
   }
 
   /** The optional helpers the chart uses. */

@@ -139,6 +139,7 @@ export class Workload extends Construct {
     if (both !== (props.deploymentWhen !== undefined))
       throw new Error(`Workload ${component}: deploymentWhen chooses between a Deployment and a StatefulSet; give both or neither`);
 
+    chart._addWorkload(component, v);
     const sa = v.serviceAccount;
     const serviceAccountName = chart.serviceAccountName(component, v, props.fullname === true);
     const serviceAccount = new Manifest<ServiceAccount>(this, 'serviceaccount', {
