@@ -6,7 +6,7 @@ import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import type { HelmChart } from './helm-chart';
 import type { HelmValue, Refs } from './helm-value';
 import { Manifest, type Templated } from './manifest';
-import { concatLists, envList, type ListPartValue, not, omitIfEmpty } from './template-functions';
+import { concatLists, envList, type ListPartValue, omitIfEmpty } from './template-functions';
 import type { WorkloadValues } from './workload-values';
 
 /** The main container of a component: what the chart sets; image, resources, probes and the rest come from values. */
@@ -59,10 +59,10 @@ export interface WorkloadProps extends PodProps {
     readonly updateStrategy?: Templated<StatefulSetUpdateStrategy>;
   };
   /**
-   * With both `deployment` and `statefulSet`: the Deployment renders when this holds, the StatefulSet otherwise,
-   * and their one pod template is a named template both include.
+   * With both `deployment` and `statefulSet`: when each renders (conditions that exclude each other, such as two
+   * values of one enum); their one pod template is a named template both include.
    */
-  readonly deploymentWhen?: HelmValue<unknown>;
+  readonly kindWhen?: { readonly deployment: HelmValue<unknown>; readonly statefulSet: HelmValue<unknown> };
 }
 
 /** The pod template of a component (see `PodProps`), for a workload or a named template two workloads share. */
@@ -134,10 +134,10 @@ export class Workload extends Construct {
     const labels = chart.standardLabels(component);
     const selector = chart.selectorLabels(component);
     if (props.deployment === undefined && props.statefulSet === undefined)
-      throw new Error(`Workload ${component}: give deployment, statefulSet, or both with deploymentWhen`);
+      throw new Error(`Workload ${component}: give deployment, statefulSet, or both with kindWhen`);
     const both = props.deployment !== undefined && props.statefulSet !== undefined;
-    if (both !== (props.deploymentWhen !== undefined))
-      throw new Error(`Workload ${component}: deploymentWhen chooses between a Deployment and a StatefulSet; give both or neither`);
+    if (both !== (props.kindWhen !== undefined))
+      throw new Error(`Workload ${component}: kindWhen chooses between a Deployment and a StatefulSet; give both or neither`);
 
     chart._addWorkload(component, v);
     const sa = v.serviceAccount;
@@ -160,7 +160,7 @@ export class Workload extends Construct {
         metadata: { name, labels },
         spec: { replicas, selector: { matchLabels: selector }, strategy: props.deployment.strategy, template },
       });
-      if (props.deploymentWhen !== undefined) chart.renderWhen(this.deployment, props.deploymentWhen);
+      if (props.kindWhen !== undefined) chart.renderWhen(this.deployment, props.kindWhen.deployment);
     }
     if (props.statefulSet !== undefined) {
       const s = props.statefulSet;
@@ -177,7 +177,7 @@ export class Workload extends Construct {
           template,
         },
       });
-      if (props.deploymentWhen !== undefined) chart.renderWhen(this.statefulSet, not(props.deploymentWhen));
+      if (props.kindWhen !== undefined) chart.renderWhen(this.statefulSet, props.kindWhen.statefulSet);
     }
 
     const pdb = new Manifest<PodDisruptionBudget>(this, 'poddisruptionbudget', {

@@ -11,6 +11,17 @@ export const haproxyChart = defineChart({
   name: 'haproxy',
   version: packageJson.version,
   upgrading: {
+    '0.3.0': [
+      'Every pod setting now comes from one standard values block, as in bitnami charts: the pod and container',
+      'security contexts (`podSecurityContext`, `containerSecurityContext`) and the probes (`livenessProbe`,',
+      '`readinessProbe`, `startupProbe`) are values whose defaults are what the chart rendered before, so a default',
+      'upgrade renders the same pods. New values: `serviceAccount` (create, name, annotations, token mount; the chart',
+      'still creates `<fullname>`), `topologySpreadConstraints`, `extraEnv` with `valueFrom`, `extraEnvFrom`,',
+      '`extraVolumes`, `extraVolumeMounts`, `extraContainers`, `initContainers`, and `service.nodePort` and',
+      '`service.labels`. Helm merges your probe or security context over the default: to replace a probe handler,',
+      'set the default one to null (`httpGet: null`). ServiceMonitor labels from `metrics.serviceMonitor.labels` now',
+      'follow the standard labels instead of being merged into them.',
+    ].join(' '),
     '0.2.0': [
       'The templates were rewritten to read like hand-written Helm (labels from `_helpers.tpl`, block YAML); values are',
       'unchanged and every value takes effect as before. The rendered objects change in form only, with two exceptions:',

@@ -12,6 +12,17 @@ export const jitsiShardChart = defineChart({
   name: 'jitsi-shard',
   version: packageJson.version,
   upgrading: {
+    '0.4.0': [
+      'Every component (`web`, `prosody`, `jicofo`, `jvb`) now takes the same standard values block, as in bitnami',
+      'charts: `podSecurityContext`, `containerSecurityContext`, `livenessProbe`, `readinessProbe` and `startupProbe`',
+      'are values whose defaults are what the chart rendered before, so a default upgrade renders the same pods (each',
+      'pod now names `serviceAccountName: default` explicitly, which is what it ran as). New per component:',
+      '`imagePullSecrets`, `serviceAccount` (off by default), `topologySpreadConstraints`, `extraEnv` entries with',
+      '`valueFrom`, `extraEnvFrom`, `extraVolumes`, `extraVolumeMounts`, `extraContainers`, `initContainers`; and',
+      '`web.service.nodePort` and `web.service.labels`. `extraEnv` entries no longer default `value` to an empty',
+      'string: give `value` or `valueFrom`. Helm merges your probe or security context over the default: to replace',
+      'a probe handler, set the default one to null (`httpGet: null`).',
+    ].join(' '),
     '0.3.0': [
       'The templates were rewritten to read like hand-written Helm (labels from `_helpers.tpl`, block YAML, one pod',
       'template for both bridge workload kinds); values are unchanged and every value takes effect as before. The',

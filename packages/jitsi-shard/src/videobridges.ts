@@ -86,7 +86,7 @@ export class Videobridges extends Construct {
       component: JVB_COMPONENT,
       values: v,
       replicas: onlyWhen(not(v.autoscaling.enabled), v.replicaCount),
-      deploymentWhen: hostPortMode,
+      kindWhen: { deployment: hostPortMode, statefulSet: nodePortMode },
       deployment: {
         // New bridges start before old ones go; an old bridge then drains in the background (preStop).
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
