@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { HELM_VERSIONS_ANNOTATION, OLDEST_SUPPORTED_HELM_3, SUPPORTED_HELM_VERSIONS } from '@meetscale/chart-toolkit';
+import { HELM_VERSIONS_ANNOTATION, OLDEST_SUPPORTED_HELM_3, SUPPORTED_HELM_VERSIONS } from '@meetscale/chart-toolkit/build';
 import { helmName, helmRelease, OLDEST_HELM_3, runHelm } from '@meetscale/helm-binaries';
 import { formatManifestIssue, validateManifests } from '@meetscale/kubernetes-schema';
 import YAML from 'yaml';

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { ChartFacts, ReleaseNaming } from '@meetscale/chart-toolkit';
+import type { ChartFacts } from '@meetscale/chart-toolkit';
+import type { ReleaseNaming } from '@meetscale/chart-toolkit/build';
 import { HAPROXY_CHART } from '@meetscale/chart-values/facts/haproxy';
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
 import { haproxyFacts } from '@meetscale/haproxy';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
-import { EMBEDDED_FILE } from '@meetscale/chart-toolkit';
+import { EMBEDDED_FILE } from '@meetscale/chart-toolkit/build';
 import YAML from 'yaml';
 
 import { chartDir, chartNames, renderChart, scenarioFiles } from './support/charts';

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
-import { helmYaml } from '@meetscale/chart-toolkit';
+import { helmYaml } from '@meetscale/chart-toolkit/build';
 import { runHelm } from '@meetscale/helm-binaries';
 import { GRACEFUL_SHUTDOWN_SCRIPT, MEDIA_MODE_POD_SECURITY, START_SCRIPT } from '@meetscale/jitsi-shard';
 import YAML from 'yaml';

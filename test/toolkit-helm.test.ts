@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { emitChart, helmYaml } from '@meetscale/chart-toolkit';
+import { emitChart, helmYaml } from '@meetscale/chart-toolkit/build';
 import { demoChart } from '@meetscale/chart-toolkit/testing';
 import { type HelmMajor, runHelm } from '@meetscale/helm-binaries';
 
@@ -113,15 +113,54 @@ describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
       ['shard-2-demo-0', 8000],
       ['shard-2-demo-1', 8001],
       ['shard-2-demo-2', 8002],
+      ['shard-2-demo-metrics', 9113],
     ]);
     // AND no replica gives no repeated object, and the condition still switches them all off
-    expect(render(major, { replicaCount: 0 }).manifests.filter((manifest) => manifest.kind === 'Service')).toHaveLength(1);
+    expect(render(major, { replicaCount: 0 }).manifests.filter((manifest) => manifest.kind === 'Service')).toHaveLength(2);
     expect(render(major, { service: { enabled: false } }).manifests.filter((manifest) => manifest.kind === 'Service')).toEqual([]);
   });
 
   test('leaves an empty optional field out and writes it when set', () => {
     expect(deployment(render(major).manifests).spec.template.spec).not.toHaveProperty('priorityClassName');
     expect(deployment(render(major, { priorityClassName: 'lessons' }).manifests).spec.template.spec.priorityClassName).toBe('lessons');
+  });
+
+  test('switches the monitors, the Ingress, the ServiceAccount and the disruption budget with their values', () => {
+    const kinds = (values: unknown): string[] => render(major, values).manifests.map((manifest) => manifest.kind);
+    for (const kind of ['ServiceMonitor', 'PodMonitor', 'Ingress', 'ServiceAccount', 'PodDisruptionBudget'])
+      expect(kinds({})).not.toContain(kind);
+    const on = kinds({
+      metrics: { serviceMonitor: { enabled: true }, podMonitor: { enabled: true } },
+      ingress: { enabled: true, hosts: [{ host: 'demo.example.de' }] },
+      serviceAccount: { create: true },
+      podDisruptionBudget: { enabled: true },
+    });
+    for (const kind of ['ServiceMonitor', 'PodMonitor', 'Ingress', 'ServiceAccount', 'PodDisruptionBudget']) expect(on).toContain(kind);
+  });
+
+  test('joins, counts and encodes values into a ConfigMap, and names a value from a Secret only when given', () => {
+    const { manifests } = render(major, { aliases: ['a.example.de', 'b.example.de'], replicaCount: 3, existingSecret: 'demo-token' });
+    const data = (find(manifests, 'ConfigMap') as any).data;
+    expect(data).toMatchObject({ aliases: 'a.example.de b.example.de', lastReplicaPort: '8002', upstreams: '[{"name":"a","port":80}]' });
+    const container = deployment(manifests).spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'demo-token', key: 'token' } } });
+    expect(container.args).toEqual(['--peers', '3']);
+    expect(deployment(render(major).manifests).spec.template.spec.containers[0]).not.toHaveProperty('args');
+    expect(render(major, { domain: 'localhost' }).stderr).toContain('domain: give the public domain');
+  });
+
+  test('builds a workload kind outside the workload layer from the smaller value blocks', () => {
+    expect(find(render(major).manifests, 'CronJob')).toBeUndefined();
+    const cronJob = find(
+      render(major, {
+        cleanup: { enabled: true, schedule: '*/5 * * * *', nodeSelector: { pool: 'batch' }, extraEnv: [{ name: 'DRY_RUN', value: '1' }] },
+      }).manifests,
+      'CronJob',
+    ) as any;
+    expect(cronJob.spec.schedule).toBe('*/5 * * * *');
+    const pod = cronJob.spec.jobTemplate.spec.template.spec;
+    expect(pod).toMatchObject({ serviceAccountName: 'default', nodeSelector: { pool: 'batch' } });
+    expect(pod.containers[0]).toMatchObject({ image: 'busybox:1.37.0', env: [{ name: 'DRY_RUN', value: '1' }] });
   });
 
   test('refuses a wrong value before rendering anything', () => {

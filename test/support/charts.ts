@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { helmYaml } from '@meetscale/chart-toolkit';
+import { helmYaml } from '@meetscale/chart-toolkit/build';
 import { type HelmMajor, helmName, type HelmPin, OLDEST_HELM_3, runHelm } from '@meetscale/helm-binaries';
 import YAML from 'yaml';
 

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 
-import { _refsFor, expressionOf, fieldOf, HelmValue, isHelmValue, type Refs, type SchemaNode } from './helm-value';
+import { _refsFor, expressionOf, fieldOf, HelmValue, type Refs, type SchemaNode } from './helm-value';
 import { SPLICE_KEY } from './render-yaml';
 import { concatLists, expr } from './template-functions';
 
@@ -30,7 +30,6 @@ export interface TemplateOptions {
   /** A map value whose entries are added to the object's labels (after the standard ones). */
   readonly extraLabels?: HelmValue<unknown>;
   /** Fields set on the serialized object (JSON pointer to value), applied in order. */
-  readonly fields?: ReadonlyArray<readonly [string, unknown]>;
   /** Render the object once per index `0 .. count-1` (`{{ range }}` around the file). */
   readonly repeat?: HelmValue<number> | number;
 }
@@ -259,6 +258,15 @@ export class HelmChart<V = unknown> extends Chart {
     );
   }
 
+  /**
+   * Defines a named template computing a number once (a count several objects need), and returns it as an
+   * integer value: `(include "<chart>.<name>" $ | int)`.
+   */
+  public defineNumber(name: string, value: HelmValue<number>): HelmValue<number> {
+    this.defineText(name, String(value));
+    return new HelmValue<number>(`(include ${JSON.stringify(`${this.chartName}.${name}`)} $ | int)`, 'integer', undefined, { small: true });
+  }
+
   /** The named text templates, by name. */
   public definedTexts(): ReadonlyMap<string, string> {
     return this[DEFINED_TEXT];
@@ -299,19 +307,6 @@ export class HelmChart<V = unknown> extends Chart {
   public addLabels(construct: IConstruct, labels: HelmValue<unknown>): void {
     const target = ApiObject.of(construct);
     API_OBJECT_OPTIONS.set(target, { ...API_OBJECT_OPTIONS.get(target), extraLabels: labels });
-  }
-
-  /**
-   * Sets a field of the serialized object (JSON pointer) to a value, after cdk8s has serialized the
-   * construct's typed props (cdk8s' own JSON patches run before that and would be re-typed). This is how numbers, booleans, objects and lists from values reach typed
-   * fields (`/spec/replicas`, `/spec/template/spec/containers/0/resources`) without fighting their types.
-   */
-  public setField(construct: IConstruct, pointer: string, value: unknown): void {
-    if (!pointer.startsWith('/')) throw new Error(`setField: "${pointer}" is not a JSON pointer`);
-    const target = ApiObject.of(construct);
-    const options = API_OBJECT_OPTIONS.get(target) ?? {};
-    const fields = [...(options.fields ?? []), [pointer, isHelmValue(value) ? String(value) : value] as const];
-    API_OBJECT_OPTIONS.set(target, { ...options, fields });
   }
 
   /** The API objects of this chart with their template options, in construct order. */

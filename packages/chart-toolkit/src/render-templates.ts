@@ -75,26 +75,6 @@ function withReleaseMetadata(chart: HelmChart, manifest: Record<string, unknown>
   return { apiVersion, kind, metadata, ...rest };
 }
 
-/** Sets `pointer` in a JSON document, creating missing parent objects; array indices must exist. */
-export function setAtPointer(document: Record<string, unknown>, pointer: string, value: unknown): void {
-  const keys = pointer
-    .slice(1)
-    .split('/')
-    .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let node: unknown = document;
-  keys.slice(0, -1).forEach((key, depth) => {
-    const container = node as Record<string, unknown>;
-    if (container[key] === undefined) {
-      if (Array.isArray(container)) throw new Error(`setField ${pointer}: no element ${keys.slice(0, depth + 1).join('/')}`);
-      container[key] = {};
-    }
-    node = container[key];
-    if (node === null || typeof node !== 'object')
-      throw new Error(`setField ${pointer}: ${keys.slice(0, depth + 1).join('/')} is not an object`);
-  });
-  (node as Record<string, unknown>)[keys[keys.length - 1] as string] = value;
-}
-
 function wrap(body: string, options: TemplateOptions): string {
   const count = options.repeat;
   const repeated =
@@ -119,7 +99,6 @@ export function renderTemplates(chart: HelmChart, source: string): ChartFile[] {
     const sameKind = objects.filter((other) => other.folder === entry.folder && other.kind === entry.kind);
     const base = sameKind.length > 1 ? `${entry.kind}-${entry.id}` : entry.kind;
     const serialized = entry.object.toJson() as Record<string, unknown>;
-    for (const [pointer, value] of entry.options.fields ?? []) setAtPointer(serialized, pointer, value);
     const manifest = withReleaseMetadata(chart, serialized, entry.options);
     const body = wrap(manifestTemplate(manifest, context), entry.options);
     // A repeated object's file holds several documents: its header is a template comment, not a document.

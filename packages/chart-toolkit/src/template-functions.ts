@@ -182,6 +182,27 @@ export function lengthOf(list: HelmValue<unknown>): HelmValue<number> {
   return new HelmValue<number>(`(len ${expressionOf(list)})`, 'integer');
 }
 
+/** True when the value is empty: an empty string, map or list, zero, false or null (Sprig `empty`). */
+export function isEmpty(value: HelmValue<unknown>): HelmValue<boolean> {
+  return new HelmValue<boolean>(`(empty ${expressionOf(value)})`, 'boolean');
+}
+
+/** True when the first integer is greater than the second (values or literals). */
+export function gt(left: Operand, right: Operand): HelmValue<boolean> {
+  const integer = (value: Operand): string => (value instanceof HelmValue ? `(int ${operand(value)})` : operand(value));
+  return new HelmValue<boolean>(`(gt ${integer(left)} ${integer(right)})`, 'boolean');
+}
+
+/** The greatest of integer values or literals. */
+export function max(...values: Operand[]): HelmValue<number> {
+  return new HelmValue<number>(`(max ${values.map(operand).join(' ')})`, 'integer');
+}
+
+/** The elements of a list value joined by a separator into one string. */
+export function joined(list: HelmValue<unknown>, separator: string): HelmValue<string> {
+  return new HelmValue<string>(`(join ${JSON.stringify(separator)} ${expressionOf(list)})`, 'string');
+}
+
 /** Sum of integer values or literals. */
 export function add(...values: Operand[]): HelmValue<number> {
   return new HelmValue<number>(`(add ${values.map(operand).join(' ')})`, 'integer');

@@ -55,7 +55,10 @@ describe('artifactHubAnnotations', () => {
       { name: 'source', url: 'https://github.com/meetscale/meetscale/tree/main/packages/chart-toolkit/src/testing' },
       { name: 'home', url: 'https://github.com/meetscale/meetscale' },
     ]);
-    expect(YAML.parse(annotations['artifacthub.io/images'] ?? '')).toEqual([{ name: 'demo', image: 'nginx:1.10' }]);
+    expect(YAML.parse(annotations['artifacthub.io/images'] ?? '')).toEqual([
+      { name: 'demo', image: 'nginx:1.10' },
+      { name: 'cleanup', image: 'busybox:1.37.0' },
+    ]);
   });
 
   test('leaves out the images annotation when the defaults hold no image', () => {

@@ -1,6 +1,6 @@
 import YAML from 'yaml';
 
-import { HELM_VERSIONS_ANNOTATION, OLDEST_SUPPORTED_HELM_3, SUPPORTED_HELM_VERSIONS } from '../src';
+import { HELM_VERSIONS_ANNOTATION, OLDEST_SUPPORTED_HELM_3, SUPPORTED_HELM_VERSIONS } from '../src/_internal';
 import { chartYaml } from '../src/chart-metadata';
 import { demoChart } from '../src/testing';
 
@@ -37,6 +37,8 @@ annotations:
   artifacthub.io/images: |
     - name: demo
       image: nginx:1.10
+    - name: cleanup
+      image: busybox:1.37.0
 `);
   });
 

@@ -1,4 +1,4 @@
-import { chartReadme, defineChart, valuesJsonSchema } from '../src';
+import { chartReadme, defineChart, valuesJsonSchema } from '../src/_internal';
 import { demoChart } from '../src/testing';
 
 describe('the Upgrading section of chartReadme', () => {

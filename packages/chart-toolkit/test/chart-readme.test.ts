@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chartReadme, OLDEST_SUPPORTED_HELM_3, readChartText, SUPPORTED_HELM_VERSIONS, valuesJsonSchema } from '../src';
+import { chartReadme, OLDEST_SUPPORTED_HELM_3, readChartText, SUPPORTED_HELM_VERSIONS, valuesJsonSchema } from '../src/_internal';
 import { demoChart } from '../src/testing';
 
 describe('chartReadme', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { each, expressionOf, type HelmValue, textTemplate, typeOf, valuesJsonSchema } from '../src';
+import { each, expressionOf, type HelmValue, textTemplate, typeOf, valuesJsonSchema } from '../src/_internal';
 import { _refsFor } from '../src/helm-value';
 
 const schema = valuesJsonSchema(

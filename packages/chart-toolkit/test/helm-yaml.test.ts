@@ -1,6 +1,6 @@
 import YAML from 'yaml';
 
-import { helmYaml } from '../src';
+import { helmYaml } from '../src/_internal';
 
 describe('helmYaml', () => {
   test('quotes strings that YAML 1.1 (Helm) would read as booleans or numbers', () => {

@@ -1,4 +1,4 @@
-import { expr, goString, textTemplate, when } from '../src';
+import { expr, goString, textTemplate, when } from '../src/_internal';
 
 describe('goString', () => {
   test('quotes a plain string as a Go string literal', () => {

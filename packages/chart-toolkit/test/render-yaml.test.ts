@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 
-import { concatLists, envList, expr, HelmChart, listWhen, omitIfEmpty, onlyWhen, ternary } from '../src';
+import { concatLists, envList, expr, HelmChart, listWhen, omitIfEmpty, onlyWhen, ternary } from '../src/_internal';
 import { YamlWriter } from '../src/render-yaml';
 
 function write(manifest: Record<string, unknown>): { text: string; defines: Map<string, string> } {

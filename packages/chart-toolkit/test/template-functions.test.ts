@@ -19,7 +19,7 @@ import {
   times,
   valuesJsonSchema,
   when,
-} from '../src';
+} from '../src/_internal';
 import { _refsFor } from '../src/helm-value';
 
 describe('template functions', () => {

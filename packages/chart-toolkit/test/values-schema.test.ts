@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { checkValuesSchema, hostname, valuesJsonSchema } from '../src';
+import { checkValuesSchema, hostname, valuesJsonSchema } from '../src/_internal';
 
 describe('checkValuesSchema', () => {
   test('accepts a schema whose every field is described and defaulted', () => {

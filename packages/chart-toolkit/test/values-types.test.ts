@@ -5,7 +5,7 @@ import ts from 'typescript';
 import YAML from 'yaml';
 import { z } from 'zod';
 
-import { type SchemaNode, valuesJsonSchema } from '../src';
+import { type SchemaNode, valuesJsonSchema } from '../src/_internal';
 import { valuesTypes } from '../src/values-types';
 
 const chartsDir = join(__dirname, '../../../charts');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { valuesJsonSchema, valuesYaml } from '../src';
+import { valuesJsonSchema, valuesYaml } from '../src/_internal';
 import { wrap } from '../src/values-yaml';
 
 describe('valuesYaml', () => {

@@ -1,4 +1,4 @@
-import { chartFiles } from '@meetscale/chart-toolkit';
+import { chartFiles } from '@meetscale/chart-toolkit/build';
 import YAML from 'yaml';
 
 import { haproxyChart, haproxyValues } from '../src';

@@ -1,16 +1,4 @@
-import {
-  and,
-  eq,
-  expr,
-  expressionOf,
-  type HelmChart,
-  type HelmValue,
-  listWhen,
-  Manifest,
-  not,
-  orDefault,
-  ternary,
-} from '@meetscale/chart-toolkit';
+import { and, eq, type HelmChart, type HelmValue, joined, listWhen, Manifest, not, orDefault, ternary } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 import type { ConfigMap, EnvVar, Secret } from 'kubernetes-types/core/v1';
 
@@ -66,7 +54,7 @@ export class ShardSettings extends Construct {
     );
     const jwt = eq(v.auth.type, 'jwt');
     const yesNo = (condition: HelmValue<unknown>): string => String(ternary(condition, '1', '0', 'string'));
-    const joined = (list: HelmValue<unknown>): string => String(expr(`(join "," ${expressionOf(list)})`, 'string'));
+    const commaSeparated = (list: HelmValue<unknown>): string => String(joined(list, ','));
 
     const settings: Record<string, string> = {
       PUBLIC_URL: `https://${v.domain}`,
@@ -86,8 +74,8 @@ export class ShardSettings extends Construct {
       // The images create the guest domain only with authentication on.
       ENABLE_GUESTS: yesNo(v.auth.enableGuests),
       JWT_APP_ID: String(v.auth.jwt.appId),
-      JWT_ACCEPTED_ISSUERS: joined(v.auth.jwt.acceptedIssuers),
-      JWT_ACCEPTED_AUDIENCES: joined(v.auth.jwt.acceptedAudiences),
+      JWT_ACCEPTED_ISSUERS: commaSeparated(v.auth.jwt.acceptedIssuers),
+      JWT_ACCEPTED_AUDIENCES: commaSeparated(v.auth.jwt.acceptedAudiences),
       // /run is an emptyDir, which Kubernetes creates world-writable; s6-overlay refuses that without this.
       S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES: '1',
     };

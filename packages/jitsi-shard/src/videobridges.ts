@@ -4,17 +4,17 @@ import {
   checksum,
   concatLists,
   eq,
-  expr,
-  expressionOf,
+  gt,
   type HelmChart,
-  HelmValue,
+  type HelmValue,
+  isEmpty,
   listWhen,
   Manifest,
+  max,
   not,
   omitIfEmpty,
   onlyWhen,
   PodMonitor,
-  raw,
   str,
   ternary,
   Workload,
@@ -60,7 +60,6 @@ export class Videobridges extends Construct {
     const hostPortMode = eq(v.media.mode, 'hostPort');
     const nodePortMode = eq(v.media.mode, 'nodePort');
     const nodeIp = eq(v.media.advertise, 'nodeIP');
-    defineBridgeCounts(chart);
     const possibleBridges = possibleBridgeCount(chart);
 
     const scripts = { 'start.sh': START_SCRIPT, 'graceful-shutdown.sh': GRACEFUL_SHUTDOWN_SCRIPT };
@@ -125,12 +124,7 @@ export class Videobridges extends Construct {
       },
       volumes: [...RUNTIME_VOLUMES, { name: 'scripts', configMap: { name } }],
       spec: {
-        affinity: ternary(
-          and(hostPortMode, expr(`(empty ${expressionOf(v.affinity)})`, 'boolean')),
-          spreadOverNodes,
-          omitIfEmpty(v.affinity),
-          'object',
-        ),
+        affinity: ternary(and(hostPortMode, isEmpty(v.affinity)), spreadOverNodes, omitIfEmpty(v.affinity), 'object'),
         terminationGracePeriodSeconds: v.gracefulShutdown.terminationGracePeriodSeconds,
       },
     });
@@ -167,7 +161,7 @@ export class Videobridges extends Construct {
       return service;
     });
     chart.failWhen(
-      and(nodePortMode, expr(`(gt ${expressionOf(lastBridgePort(chart))} 32767)`, 'boolean')),
+      and(nodePortMode, gt(lastBridgePort(chart), 32767)),
       'jvb.media.nodePort.basePort: basePort + the most bridges (jvb.autoscaling.maxReplicas) must stay within the NodePort range, at most 32767',
     );
 
@@ -195,7 +189,7 @@ export class Videobridges extends Construct {
     });
     chart.renderWhen(hpa, a.enabled);
     chart.failWhen(
-      and(a.enabled, expr(`(gt (int ${expressionOf(a.minReplicas)}) (int ${expressionOf(a.maxReplicas)}))`, 'boolean')),
+      and(a.enabled, gt(a.minReplicas, a.maxReplicas)),
       'jvb.autoscaling.minReplicas must not exceed jvb.autoscaling.maxReplicas',
     );
 
@@ -210,27 +204,33 @@ export class Videobridges extends Construct {
   }
 }
 
+const BRIDGE_COUNTS = new WeakMap<HelmChart<JitsiShardValues>, { possible: HelmValue<number>; lastPort: HelmValue<number> }>();
+
+/** The named templates behind `possibleBridgeCount` and `lastBridgePort`, defined once per chart. */
+function bridgeCounts(chart: HelmChart<JitsiShardValues>): { possible: HelmValue<number>; lastPort: HelmValue<number> } {
+  const known = BRIDGE_COUNTS.get(chart);
+  if (known !== undefined) return known;
+  const v = chart.values.jvb;
+  const possible = chart.defineNumber(
+    'jvb.possibleBridges',
+    ternary<number>(v.autoscaling.enabled, v.autoscaling.maxReplicas, v.replicaCount, 'integer'),
+  );
+  const base = v.media.nodePort.basePort;
+  // (max ...): with no bridge at all the range would end before it starts
+  const lastPort = chart.defineNumber('jvb.lastBridgePort', max(base, add(base, possible, -1)));
+  const counts = { possible, lastPort };
+  BRIDGE_COUNTS.set(chart, counts);
+  return counts;
+}
+
 /** Bridges that can exist: the autoscaler's maximum, or the fixed count when it is off. */
 export function possibleBridgeCount(chart: HelmChart<JitsiShardValues>): HelmValue<number> {
-  return expr<number>(`(int (include "${chart.chartName}.jvb.possibleBridges" $))`, 'integer');
+  return bridgeCounts(chart).possible;
 }
 
 /** The NodePort of the last bridge that can exist (`basePort` with no bridge at all). */
 export function lastBridgePort(chart: HelmChart<JitsiShardValues>): HelmValue<number> {
-  return new HelmValue<number>(`(include "${chart.chartName}.jvb.lastBridgePort" $ | int)`, 'integer', undefined, { small: true });
-}
-
-/** Defines the named templates behind `possibleBridgeCount` and `lastBridgePort`, once per chart. */
-function defineBridgeCounts(chart: HelmChart<JitsiShardValues>): void {
-  const v = chart.values.jvb;
-  chart.defineText(
-    'jvb.possibleBridges',
-    String(ternary<number>(v.autoscaling.enabled, v.autoscaling.maxReplicas, v.replicaCount, 'integer')),
-  );
-  // (max ...): with no bridge at all the range would end before it starts
-  const base = raw(`{{- $base := int ${expressionOf(v.media.nodePort.basePort)} }}`);
-  const last = expr<number>(`(max $base (add $base ${expressionOf(possibleBridgeCount(chart))} -1))`, 'integer');
-  chart.defineText('jvb.lastBridgePort', `${base}${last}`);
+  return bridgeCounts(chart).lastPort;
 }
 
 /** An autoscaling/v2 Pods metric aiming at an average value per bridge. */

@@ -1,4 +1,4 @@
-import { chartFiles } from '@meetscale/chart-toolkit';
+import { chartFiles } from '@meetscale/chart-toolkit/build';
 
 import { JITSI_RELEASE, jitsiShardChart, jitsiShardValues, MEDIA_MODE_POD_SECURITY } from '../src';
 

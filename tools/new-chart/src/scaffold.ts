@@ -36,8 +36,8 @@ export function scaffoldFiles(options: ScaffoldOptions): Record<string, string> 
         dependencies: {
           '@meetscale/chart-toolkit': '0.1.0',
           cdk8s: '^2.70.0',
-          'cdk8s-plus-27': '2.9.5',
           constructs: '^10.4.0',
+          'kubernetes-types': '^1.30.0',
           zod: '^4.1.0',
         },
       },
@@ -60,7 +60,7 @@ export function scaffoldFiles(options: ScaffoldOptions): Record<string, string> 
               'production',
               '^production',
               '{workspaceRoot}/tools/synth/src/**/*',
-              { externalDependencies: ['cdk8s', 'cdk8s-plus-27', 'zod', 'yaml'] },
+              { externalDependencies: ['cdk8s', 'kubernetes-types', 'zod', 'yaml'] },
             ],
             outputs: [
               `{workspaceRoot}/charts/${name}`,
@@ -75,24 +75,27 @@ export function scaffoldFiles(options: ScaffoldOptions): Record<string, string> 
       2,
     )}\n`,
     [`${dir}/tsconfig.json`]: `{\n  "extends": "../../tsconfig.base.json",\n  "include": ["src/**/*.ts", "test/**/*.ts"]\n}\n`,
-    [`${dir}/src/values.ts`]: `import { baseValues, imagePullSecrets, imageValues, podPlacementValues, resourcesValues } from '@meetscale/chart-toolkit';
+    [`${dir}/src/values.ts`]: `import { baseValues, workloadValues } from '@meetscale/chart-toolkit';
 import { z } from 'zod';
 
 /** The values of the ${name} chart: every field has a description and a default. */
 export const ${values} = z.strictObject({
   ...baseValues,
   replicaCount: z.number().int().min(0).max(32).default(1).describe('Replicas.'),
-  image: imageValues({ repository: 'nginx', tag: '1.27' }),
-  imagePullSecrets: imagePullSecrets(),
-  resources: resourcesValues({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } }),
-  ...podPlacementValues(),
+  // image, resources, placement, security contexts, probes, service account and every escape hatch
+  ...workloadValues({
+    image: { repository: 'nginx', tag: '1.27' },
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+    podSecurityContext: { runAsNonRoot: true, runAsUser: 101, seccompProfile: { type: 'RuntimeDefault' } },
+    containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    podDisruptionBudget: { enabled: false, maxUnavailable: 1 },
+  }),
 });
 
 /** Values of the ${name} chart after defaults are applied. */
 export type ${construct}Values = z.output<typeof ${values}>;
 `,
-    [`${dir}/src/${name}.ts`]: `import type { HelmChart } from '@meetscale/chart-toolkit';
-import { k8s } from 'cdk8s-plus-27';
+    [`${dir}/src/${name}.ts`]: `import { type HelmChart, Workload } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 
 import type { ${construct}Values } from './values';
@@ -108,42 +111,23 @@ export class ${construct} extends Construct {
   public constructor(scope: Construct, id: string, props: ${construct}Props) {
     super(scope, id);
     const { chart } = props;
-    const v = chart.values;
-    const selector = chart.selectorLabels('${name}');
-    const deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: String(chart.fullname), labels: chart.standardLabels('${name}') },
-      spec: {
-        selector: { matchLabels: selector },
-        template: {
-          metadata: {},
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: 101, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [
-              {
-                name: '${name}',
-                image: \`\${v.image.repository}:\${v.image.tag}\`,
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-              },
-            ],
-          },
-        },
-      },
+    new Workload(this, 'workload', {
+      chart: chart as HelmChart<unknown>,
+      component: '${name}',
+      fullname: true,
+      values: chart.values,
+      replicas: chart.values.replicaCount,
+      deployment: { strategy: { type: 'RollingUpdate' } },
+      container: { ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] },
     });
-    const pod = '/spec/template/spec';
-    chart.setField(deployment, '/spec/replicas', v.replicaCount);
-    chart.setField(deployment, '/spec/template/metadata/labels', chart.podLabels('${name}', v.podLabels));
-    chart.setField(deployment, '/spec/template/metadata/annotations', v.podAnnotations);
-    chart.setField(deployment, \`\${pod}/imagePullSecrets\`, v.imagePullSecrets);
-    chart.setField(deployment, \`\${pod}/nodeSelector\`, v.nodeSelector);
-    chart.setField(deployment, \`\${pod}/tolerations\`, v.tolerations);
-    chart.setField(deployment, \`\${pod}/affinity\`, v.affinity);
-    chart.setField(deployment, \`\${pod}/containers/0/imagePullPolicy\`, v.image.pullPolicy);
-    chart.setField(deployment, \`\${pod}/containers/0/resources\`, v.resources);
   }
 }
 `,
-    [`${dir}/src/chart.ts`]: `import { defineChart } from '@meetscale/chart-toolkit';
+    [`${dir}/docs/README.md`]: `What the chart deploys, how to install it, and how to upgrade it.
+`,
+    [`${dir}/src/chart.ts`]: `import { join } from 'node:path';
+
+import { defineChart, readChartText } from '@meetscale/chart-toolkit';
 
 import packageJson from '../package.json';
 import { ${construct} } from './${name}';
@@ -162,7 +146,7 @@ export const ${camel(name)}Chart = defineChart({
     new ${construct}(chart, '${name}', { chart });
   },
   notes: (chart) => \`${name} \${chart.fullname} is installed in namespace \${chart.release.namespace}.\\n\`,
-  readme: 'What the chart deploys, how to install it, and how to upgrade it.',
+  readme: readChartText(join(__dirname, '..', 'docs', 'README.md')),
   scenarios: { 'two-replicas': { replicaCount: 2 } },
 });
 `,

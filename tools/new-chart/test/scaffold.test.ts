@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { type ChartDefinition, chartFiles, checkValuesSchema, valuesJsonSchema } from '@meetscale/chart-toolkit';
+import { type ChartDefinition } from '@meetscale/chart-toolkit';
+import { chartFiles, checkValuesSchema, valuesJsonSchema } from '@meetscale/chart-toolkit/build';
 
 import { scaffoldChart, scaffoldFiles } from '../src';
 

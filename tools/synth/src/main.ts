@@ -7,7 +7,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { type ChartDefinition, type ChartFacts, emitChart, isChartFacts, valuesTypeName } from '@meetscale/chart-toolkit';
+import { type ChartDefinition, type ChartFacts } from '@meetscale/chart-toolkit';
+import { emitChart, isChartFacts, valuesTypeName } from '@meetscale/chart-toolkit/build';
 
 import { FACTS_DIR, factsConstantName, writeChartFacts } from './chart-facts-module';
 

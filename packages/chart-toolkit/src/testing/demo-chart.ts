@@ -1,28 +1,90 @@
-import { k8s } from 'cdk8s-plus-27';
+import { join } from 'node:path';
+
+import type { CronJob } from 'kubernetes-types/batch/v1';
+import type { ConfigMap, Service } from 'kubernetes-types/core/v1';
 import { z } from 'zod';
 
-import { defineChart } from '../chart-definition';
-import { baseValues, hostname, imageValues, podPlacementValues, resourcesValues } from '../common-values';
-import { add, and, concatLists, each, eq, listWhen, not, omitIfEmpty, times, when } from '../template-functions';
+import {
+  add,
+  and,
+  baseValues,
+  checksum,
+  ComponentService,
+  concatLists,
+  defineChart,
+  defineChartFacts,
+  each,
+  eq,
+  existingSecretValue,
+  extraEnvValues,
+  gt,
+  hostname,
+  imagePullSecrets,
+  imageValues,
+  ingressValues,
+  isEmpty,
+  joined,
+  json,
+  labelValue,
+  lengthOf,
+  listWhen,
+  Manifest,
+  max,
+  not,
+  omitIfEmpty,
+  onlyWhen,
+  or,
+  orDefault,
+  PodMonitor,
+  podPlacementValues,
+  promDuration,
+  quantity,
+  readChartText,
+  requireUnique,
+  resourcesValues,
+  serviceAccountValues,
+  ServiceIngress,
+  ServiceMonitor,
+  serviceMonitorValues,
+  serviceValues,
+  str,
+  stringMap,
+  ternary,
+  times,
+  when,
+  Workload,
+  workloadValues,
+} from '../index';
+
+/**
+ * The toolkit's demo chart: a small web server using every export of `@meetscale/chart-toolkit`, rendered and
+ * installed with real Helm by the tests (`test/toolkit-helm.test.ts`). A chart author reads it as the guide's
+ * worked example.
+ */
 
 /** Values of the demo chart: one of each kind of value the toolkit must honor at install time. */
 export const demoValues = z.strictObject({
   ...baseValues,
   replicaCount: z.number().int().min(0).max(10).default(1).describe('Replicas.'),
-  image: imageValues({ repository: 'nginx', tag: '1.10' }),
+  ...workloadValues({
+    image: { repository: 'nginx', tag: '1.10' },
+    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: {} },
+    podSecurityContext: { runAsNonRoot: true, runAsUser: 101, seccompProfile: { type: 'RuntimeDefault' } },
+    containerSecurityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    readinessProbe: { httpGet: { path: '/', port: 'http' } },
+    podDisruptionBudget: { enabled: false, maxUnavailable: 1 },
+  }),
   domain: hostname().default('meet.example.org').describe('Public domain, used inside a URL and inside a config file.'),
+  tier: labelValue().default('web').describe('A label value.'),
+  bufferSize: quantity().default('1Mi').describe('A quantity.'),
+  aliases: z.array(hostname()).default([]).describe('More server names, joined into one config line.'),
   upstreams: z
     .array(
       z.strictObject({ name: z.string().min(1).describe('Upstream name.'), port: z.number().int().default(80).describe('Upstream port.') }),
     )
     .default([{ name: 'a', port: 80 }])
-    .describe('Upstreams, expanded into config lines.'),
-  extraEnv: z
-    .array(
-      z.strictObject({ name: z.string().min(1).describe('Variable name.'), value: z.string().default('').describe('Variable value.') }),
-    )
-    .default([])
-    .describe('Extra environment variables, passed through whole.'),
+    .describe('Upstreams, expanded into config lines; names must be unique.'),
+  existingSecret: existingSecretValue('A Secret the server reads its token from; empty for none.'),
   service: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Render the Service.'),
@@ -30,9 +92,35 @@ export const demoValues = z.strictObject({
     })
     .prefault({})
     .describe('Service.'),
-  resources: resourcesValues({ requests: { cpu: '10m', memory: '16Mi' }, limits: {} }),
-  ...podPlacementValues(),
+  metrics: z
+    .strictObject({
+      service: serviceValues({ port: 9113, description: 'Metrics port.' }),
+      serviceMonitor: serviceMonitorValues(),
+      podMonitor: serviceMonitorValues(),
+      timeout: promDuration().default('5s').describe('A Prometheus duration.'),
+    })
+    .prefault({})
+    .describe('Metrics.'),
+  ingress: ingressValues({ path: '/' }),
+  // A workload kind the workload layer does not cover, built from the smaller blocks.
+  cleanup: z
+    .strictObject({
+      enabled: z.boolean().default(false).describe('Run the nightly cleanup CronJob.'),
+      schedule: z.string().min(1).default('0 3 * * *').describe('Cron schedule.'),
+      image: imageValues({ repository: 'busybox', tag: '1.37.0' }),
+      imagePullSecrets: imagePullSecrets(),
+      resources: resourcesValues({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '16Mi' } }),
+      ...podPlacementValues(),
+      serviceAccount: serviceAccountValues({ create: false }),
+      extraEnv: extraEnvValues('Extra environment variables of the cleanup container.'),
+      jobAnnotations: stringMap('Annotations of the Jobs.'),
+    })
+    .prefault({})
+    .describe('Nightly cleanup.'),
 });
+
+/** Facts other packages read about the demo chart. */
+export const demoFacts = defineChartFacts({ chart: 'demo', services: { metrics: 'metrics' } });
 
 /** A small chart exercising every toolkit feature; tests render it with real Helm. */
 export const demoChart = defineChart({
@@ -43,56 +131,142 @@ export const demoChart = defineChart({
   keywords: ['demo'],
   source: 'packages/chart-toolkit/src/testing',
   values: demoValues,
-  readme: 'Demo.',
+  readme: readChartText(join(__dirname, 'demo-readme.md'), { DOMAIN: 'meet.example.org' }),
   scenarios: { 'no-service': { service: { enabled: false } } },
-  notes: (chart) => `Demo ${chart.fullname} at https://${chart.values.domain}/\n`,
+  notes: (chart) => `Demo ${chart.fullname} at https://${chart.values.domain}/ (${lengthOf(chart.values.upstreams)} upstreams)\n`,
   build: (chart) => {
     const v = chart.values;
+    const labels = chart.standardLabels('web');
+    const selector = chart.selectorLabels('web');
     const config = chart.defineText(
       'config',
-      `server_name ${v.domain};\n${each(v.upstreams, (upstream) => `upstream ${upstream.name} 127.0.0.1:${upstream.port};\n`)}${times(v.replicaCount, (index) => `replica ${index};\n`)}${when(v.service.enabled, 'service on;\n', 'service off;\n')}`,
+      `${requireUnique(v.upstreams, 'name', 'upstreams: names must be unique')}server_name ${v.domain};\n` +
+        `${each(v.upstreams, (upstream) => `upstream ${upstream.name} 127.0.0.1:${upstream.port};\n`)}` +
+        `${times(v.replicaCount, (index) => `replica ${index};\n`)}${when(v.service.enabled, 'service on;\n', 'service off;\n')}`,
     );
-    new k8s.KubeConfigMap(chart, 'configmap', {
-      metadata: { name: String(chart.fullname) },
-      data: { 'app.conf': String(config), url: `https://${v.domain}/x` },
-    });
-    const deployment = new k8s.KubeDeployment(chart, 'deployment', {
-      metadata: { name: String(chart.fullname), labels: chart.standardLabels('web') },
-      spec: {
-        selector: { matchLabels: chart.selectorLabels('web') },
-        template: {
-          metadata: { labels: chart.selectorLabels('web') },
-          spec: { containers: [{ name: 'web', image: `${v.image.repository}:${v.image.tag}` }] },
-        },
+    const lastPort = chart.defineNumber('lastReplicaPort', max(8000, add(8000, v.replicaCount, -1)));
+    const configMap = new Manifest<ConfigMap>(chart, 'configmap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: String(chart.fullname), labels, annotations: omitIfEmpty(v.podAnnotations) },
+      data: {
+        'app.conf': config,
+        url: `https://${v.domain}/x`,
+        aliases: joined(v.aliases, ' '),
+        upstreams: json(v.upstreams),
+        buffer: v.bufferSize,
+        tier: orDefault(v.tier, 'web'),
+        lastReplicaPort: str(lastPort),
       },
     });
-    chart.setField(deployment, '/spec/replicas', v.replicaCount);
-    chart.setField(
-      deployment,
-      '/spec/template/spec/containers/0/env',
-      concatLists(
-        [{ name: 'PUBLIC_URL', value: `https://${v.domain}/` }],
-        listWhen(v.service.enabled, [{ name: 'SERVICE', value: 'on' }]),
-        v.extraEnv,
-      ),
-    );
+    new Workload(chart, 'workload', {
+      chart,
+      component: 'web',
+      fullname: true,
+      values: v,
+      replicas: v.replicaCount,
+      deployment: { strategy: { type: 'RollingUpdate' } },
+      checksums: { 'checksum/config': chart.checksumOf(configMap), 'checksum/static': checksum({ page: 'index.html' }) },
+      container: {
+        ports: concatLists(
+          [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+          listWhen(v.metrics.serviceMonitor.enabled, [{ name: 'metrics', containerPort: 9113, protocol: 'TCP' }]),
+        ),
+        env: [
+          [{ name: 'PUBLIC_URL', value: `https://${v.domain}/` }],
+          listWhen(v.service.enabled, [{ name: 'SERVICE', value: 'on' }]),
+          listWhen(not(isEmpty(v.existingSecret)), [
+            { name: 'TOKEN', valueFrom: { secretKeyRef: { name: String(v.existingSecret), key: 'token' } } },
+          ]),
+        ],
+        args: onlyWhen(gt(v.replicaCount, 1), ['--peers', str(v.replicaCount)]),
+      },
+      spec: { terminationGracePeriodSeconds: ternary(eq(v.tier, 'web'), 30, 5, 'integer') },
+    });
     chart.failWhen(and(not(v.service.enabled), eq(v.service.className, 'required')), 'service.className "required" needs service.enabled');
-    chart.setField(deployment, '/spec/template/spec/containers/0/resources', v.resources);
-    chart.setField(deployment, '/spec/template/spec/nodeSelector', v.nodeSelector);
-    chart.setField(deployment, '/spec/template/spec/priorityClassName', omitIfEmpty(v.priorityClassName));
-    const service = new k8s.KubeService(chart, 'service', {
-      metadata: { name: String(chart.fullname) },
-      spec: { selector: chart.selectorLabels('web'), ports: [{ port: 80 }] },
+    chart.failWhen(or(eq(v.domain, 'localhost'), eq(v.domain, 'example.org')), 'domain: give the public domain');
+    const service = new Manifest<Service>(chart, 'service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: String(chart.fullname), labels },
+      spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
     });
     chart.renderWhen(service, v.service.enabled);
     const perReplica = chart.repeat(v.replicaCount, (index) => {
-      const replicaService = new k8s.KubeService(chart, 'replica-service', {
-        metadata: { name: `${chart.fullname}-${index}` },
-        spec: { selector: chart.selectorLabels('web'), ports: [{ port: 8000 }] },
+      return new Manifest<Service>(chart, 'replica-service', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: `${chart.fullname}-${index}`, labels },
+        spec: { selector, ports: [{ port: add(8000, index), targetPort: 'http' }] },
       });
-      chart.setField(replicaService, '/spec/ports/0/port', add(8000, index));
-      return replicaService;
     });
     chart.renderWhen(perReplica, v.service.enabled);
+    const metrics = new ComponentService(chart, 'metrics', {
+      chart,
+      component: 'metrics',
+      name: String(chart.componentName('metrics')),
+      values: v.metrics.service,
+      portName: 'http',
+    });
+    chart.renderWhen(metrics.service, v.service.enabled);
+    new ServiceMonitor(chart, 'servicemonitor', {
+      chart,
+      component: 'metrics',
+      name: String(chart.fullname),
+      values: v.metrics.serviceMonitor,
+      selector: chart.selectorLabels('metrics'),
+      port: 'http',
+    });
+    new PodMonitor(chart, 'podmonitor', {
+      chart,
+      component: 'web',
+      name: String(chart.fullname),
+      values: v.metrics.podMonitor,
+      selector,
+      port: 'http',
+    });
+    const c = v.cleanup;
+    const cleanup = new Manifest<CronJob>(chart, 'cleanup', {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: String(chart.componentName('cleanup')), labels: chart.standardLabels('cleanup') },
+      spec: {
+        schedule: c.schedule,
+        jobTemplate: {
+          metadata: { annotations: omitIfEmpty(c.jobAnnotations) },
+          spec: {
+            template: {
+              spec: {
+                restartPolicy: 'Never',
+                serviceAccountName: chart.serviceAccountName('cleanup', c),
+                automountServiceAccountToken: c.serviceAccount.automountServiceAccountToken,
+                imagePullSecrets: omitIfEmpty(c.imagePullSecrets),
+                nodeSelector: omitIfEmpty(c.nodeSelector),
+                tolerations: omitIfEmpty(c.tolerations),
+                containers: [
+                  {
+                    name: 'cleanup',
+                    image: `${c.image.repository}:${c.image.tag}`,
+                    imagePullPolicy: c.image.pullPolicy,
+                    command: ['sh', '-c', 'rm -rf /cache/*'],
+                    env: omitIfEmpty(c.extraEnv),
+                    resources: c.resources,
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    });
+    chart.renderWhen(cleanup, c.enabled);
+    new ServiceIngress(chart, 'ingress', {
+      chart,
+      values: v.ingress,
+      name: String(chart.fullname),
+      labels,
+      serviceName: chart.fullname,
+      servicePort: 'http',
+    });
   },
 });

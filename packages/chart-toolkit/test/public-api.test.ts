@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import * as build from '../src/build';
+import * as api from '../src/index';
+
+/**
+ * The toolkit's public API stays small and shown: the demo chart uses every export a chart package can call,
+ * and the renderer's internals are not exported.
+ */
+describe('the public API of @meetscale/chart-toolkit', () => {
+  const demo = readFileSync(join(__dirname, '../src/testing/demo-chart.ts'), 'utf8');
+
+  test('the demo chart uses every export', () => {
+    const unused = Object.keys(api).filter((name) => !new RegExp(`\\b${name}\\b`).test(demo));
+    expect(unused).toEqual([]);
+  });
+
+  test('exports no renderer internals', () => {
+    for (const internal of ['expr', 'raw', 'goString', 'goValue', 'expressionOf', 'setAtPointer', 'renderTemplates', 'envList', 'unwrap']) {
+      expect(Object.keys(api)).not.toContain(internal);
+      expect(Object.keys(build)).not.toContain(internal);
+    }
+    expect(Object.keys(api).length).toBeLessThanOrEqual(50);
+  });
+
+  test('the README guide names every export', () => {
+    const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+    expect(Object.keys(api).filter((name) => !readme.includes(name))).toEqual([]);
+  });
+});
