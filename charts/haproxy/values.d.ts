@@ -246,12 +246,6 @@ export interface HaproxyValues {
      */
     port?: number;
     /**
-     * Fixed NodePort for `NodePort` and `LoadBalancer`; 0 for a free one.
-     *
-     * @default 0
-     */
-    nodePort?: number;
-    /**
      * Service annotations.
      *
      * @default {}

@@ -469,12 +469,6 @@ export interface JitsiShardValues {
        */
       port?: number;
       /**
-       * Fixed NodePort for `NodePort` and `LoadBalancer`; 0 for a free one.
-       *
-       * @default 0
-       */
-      nodePort?: number;
-      /**
        * Service annotations.
        *
        * @default {}

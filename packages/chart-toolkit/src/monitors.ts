@@ -98,9 +98,7 @@ export class ComponentService extends Construct {
       spec: {
         type: values.type,
         selector: chart.selectorLabels(component),
-        ports: [
-          { name: props.portName, port: values.port, targetPort: props.portName, protocol: 'TCP', nodePort: omitIfEmpty(values.nodePort) },
-        ],
+        ports: [{ name: props.portName, port: values.port, targetPort: props.portName, protocol: 'TCP' }],
       },
     });
   }

@@ -117,19 +117,12 @@ export function workloadValues(defaults: WorkloadDefaults) {
   };
 }
 
-/** The values of a component's Service: type, port, annotations (and the NodePort when the type has one). */
+/** The values of a component's Service: type, port, annotations, labels. */
 export const serviceValues = (defaults: { port: number; description: string }) =>
   z
     .strictObject({
       type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP').describe('Service type.'),
       port: port().default(defaults.port).describe(defaults.description),
-      nodePort: z
-        .number()
-        .int()
-        .min(0)
-        .max(32767)
-        .default(0)
-        .describe('Fixed NodePort for `NodePort` and `LoadBalancer`; 0 for a free one.'),
       annotations: stringMap('Service annotations.'),
       labels: stringMap('Extra Service labels.'),
     })

@@ -17,7 +17,7 @@ export const haproxyChart = defineChart({
       '`readinessProbe`, `startupProbe`) are values whose defaults are what the chart rendered before, so a default',
       'upgrade renders the same pods. New values: `serviceAccount` (create, name, annotations, token mount; the chart',
       'still creates `<fullname>`), `topologySpreadConstraints`, `extraEnv` with `valueFrom`, `extraEnvFrom`,',
-      '`extraVolumes`, `extraVolumeMounts`, `extraContainers`, `initContainers`, and `service.nodePort` and',
+      '`extraVolumes`, `extraVolumeMounts`, `extraContainers`, `initContainers`, and',
       '`service.labels`. Helm merges your probe or security context over the default: to replace a probe handler,',
       'set the default one to null (`httpGet: null`). ServiceMonitor labels from `metrics.serviceMonitor.labels` now',
       'follow the standard labels instead of being merged into them.',

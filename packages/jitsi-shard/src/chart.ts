@@ -19,7 +19,7 @@ export const jitsiShardChart = defineChart({
       'pod now names `serviceAccountName: default` explicitly, which is what it ran as). New per component:',
       '`imagePullSecrets`, `serviceAccount` (off by default), `topologySpreadConstraints`, `extraEnv` entries with',
       '`valueFrom`, `extraEnvFrom`, `extraVolumes`, `extraVolumeMounts`, `extraContainers`, `initContainers`; and',
-      '`web.service.nodePort` and `web.service.labels`. `extraEnv` entries no longer default `value` to an empty',
+      '`web.service.labels`. `extraEnv` entries no longer default `value` to an empty',
       'string: give `value` or `valueFrom`. Helm merges your probe or security context over the default: to replace',
       'a probe handler, set the default one to null (`httpGet: null`).',
     ].join(' '),
