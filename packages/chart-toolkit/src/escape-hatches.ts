@@ -46,6 +46,7 @@ export function escapeHatchValues(component: string): Record<string, unknown> {
     containerSecurityContext: { privileged: false },
     startupProbe: { exec: { command: ['/bin/sh', '-c', 'true'] }, periodSeconds: 5, failureThreshold: 60 },
     readinessProbe: { timeoutSeconds: 3 },
+    livenessProbe: { timeoutSeconds: 5 },
     serviceAccount: { create: true, annotations: { [key]: 'service-account' } },
     extraEnv: [
       { name: 'ESCAPE_HATCH_VALUE', value: component },
