@@ -87,7 +87,7 @@ describe.each(charts)('chart %s: escape hatches of every workload component', (c
           });
           expect(main.startupProbe).toMatchObject({ exec: { command: ['/bin/sh', '-c', 'true'] } });
           expect(main.readinessProbe).toMatchObject({ timeoutSeconds: 3 });
-        expect(main.livenessProbe).toMatchObject({ timeoutSeconds: 5 });
+          expect(main.livenessProbe).toMatchObject({ timeoutSeconds: 5 });
           expect(Object.keys(main.readinessProbe as Json).some((key) => ['httpGet', 'tcpSocket', 'exec', 'grpc'].includes(key))).toBe(true);
           // placement, pull secrets, pod metadata
           expect(pod.topologySpreadConstraints).toEqual([
