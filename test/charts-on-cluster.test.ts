@@ -303,9 +303,15 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
     );
   }
 
+  /** Hatches a generated value can show alone (and that known refusals name): tried one by one all the same. */
+  const STANDALONE_HATCHES = new Set(['tolerations', 'podLabels', 'podAnnotations', 'imagePullSecrets']);
+
   /** The paths the escape-hatches scenario sets: each block's hatch keys (`jvb.extraVolumes`, `extraEnv`). */
   function hatchPaths(values: Record<string, unknown>, prefix: string[] = []): string[][] {
-    if ('extraContainers' in values) return Object.keys(values).map((key) => [...prefix, key]);
+    if ('extraContainers' in values)
+      return Object.keys(values)
+        .filter((key) => !STANDALONE_HATCHES.has(key))
+        .map((key) => [...prefix, key]);
     return Object.entries(values).flatMap(([key, child]) =>
       child !== null && typeof child === 'object' && !Array.isArray(child)
         ? hatchPaths(child as Record<string, unknown>, [...prefix, key])

@@ -216,8 +216,8 @@ function bridgeCounts(chart: HelmChart<JitsiShardValues>): { possible: HelmValue
     ternary<number>(v.autoscaling.enabled, v.autoscaling.maxReplicas, v.replicaCount, 'integer'),
   );
   const base = v.media.nodePort.basePort;
-  // (max ...): with no bridge at all the range would end before it starts
-  const lastPort = chart.defineNumber('jvb.lastBridgePort', max(base, add(base, possible, -1)));
+  // (max 0 ...): with no bridge at all the range would end before it starts
+  const lastPort = chart.defineNumber('jvb.lastBridgePort', add(base, max(0, add(possible, -1))));
   const counts = { possible, lastPort };
   BRIDGE_COUNTS.set(chart, counts);
   return counts;
