@@ -24,48 +24,39 @@ export interface MonitorProps {
   readonly path?: string;
 }
 
-/** The monitor's labels: the component's, then `labels` from values (the `release` a Prometheus selects by). */
-function monitorMetadata(props: MonitorProps): { name: string; labels: Record<string, string> } {
-  return { name: props.name, labels: props.chart.standardLabels(props.component, props.values.labels) };
+/**
+ * A Prometheus operator monitor (`ServiceMonitor` or `PodMonitor`) for one metrics port, labelled with the
+ * component's labels and `values.labels` (the `release` a Prometheus selects by), rendered when `values.enabled`.
+ */
+function addMonitor(scope: Construct, kind: 'ServiceMonitor' | 'PodMonitor', props: MonitorProps): void {
+  const { chart, values } = props;
+  const endpoint = { port: props.port, path: props.path ?? '/metrics', interval: values.interval, scrapeTimeout: values.scrapeTimeout };
+  const monitor = new Manifest(scope, kind.toLowerCase(), {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind,
+    metadata: { name: props.name, labels: chart.standardLabels(props.component, values.labels) },
+    spec: {
+      selector: { matchLabels: props.selector },
+      namespaceSelector: { matchNames: [String(chart.release.namespace)] },
+      [kind === 'ServiceMonitor' ? 'endpoints' : 'podMetricsEndpoints']: [endpoint],
+    },
+  });
+  chart.renderWhen(monitor, values.enabled);
 }
 
-/** A Prometheus operator ServiceMonitor for one metrics port, rendered when `values.enabled`. */
+/** A Prometheus operator ServiceMonitor for one metrics port of a component's Services. */
 export class ServiceMonitor extends Construct {
   public constructor(scope: Construct, id: string, props: MonitorProps) {
     super(scope, id);
-    const { chart, values } = props;
-    const monitor = new Manifest(this, 'servicemonitor', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
-      metadata: monitorMetadata(props),
-      spec: {
-        selector: { matchLabels: props.selector },
-        namespaceSelector: { matchNames: [String(chart.release.namespace)] },
-        endpoints: [{ port: props.port, path: props.path ?? '/metrics', interval: values.interval, scrapeTimeout: values.scrapeTimeout }],
-      },
-    });
-    chart.renderWhen(monitor, values.enabled);
+    addMonitor(this, 'ServiceMonitor', props);
   }
 }
 
-/** A Prometheus operator PodMonitor for one metrics port of a component's pods, rendered when `values.enabled`. */
+/** A Prometheus operator PodMonitor for one metrics port of a component's pods. */
 export class PodMonitor extends Construct {
   public constructor(scope: Construct, id: string, props: MonitorProps) {
     super(scope, id);
-    const { chart, values } = props;
-    const monitor = new Manifest(this, 'podmonitor', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'PodMonitor',
-      metadata: monitorMetadata(props),
-      spec: {
-        selector: { matchLabels: props.selector },
-        namespaceSelector: { matchNames: [String(chart.release.namespace)] },
-        podMetricsEndpoints: [
-          { port: props.port, path: props.path ?? '/metrics', interval: values.interval, scrapeTimeout: values.scrapeTimeout },
-        ],
-      },
-    });
-    chart.renderWhen(monitor, values.enabled);
+    addMonitor(this, 'PodMonitor', props);
   }
 }
 
