@@ -35,6 +35,8 @@ function render(
 const find = (manifests: Manifest[], kind: string): Manifest | undefined => manifests.find((manifest) => manifest.kind === kind);
 const deployment = (manifests: Manifest[]): any => find(manifests, 'Deployment') as any;
 const configText = (manifests: Manifest[]): string => (find(manifests, 'ConfigMap') as any).data['app.conf'];
+/** The demo server's token, read from the Secret the chart generates (no `existingSecret` given). */
+const GENERATED_TOKEN = { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'lesson-demo-token', key: 'token' } } };
 
 describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
   test('derives names from the release and places objects in the release namespace', () => {
@@ -70,6 +72,7 @@ describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
     expect(spec.containers[0].env).toEqual([
       { name: 'PUBLIC_URL', value: 'https://meet.example.org/' },
       { name: 'SERVICE', value: 'on' },
+      GENERATED_TOKEN,
       ...env,
     ]);
     // Helm merges maps with the defaults (requests.memory stays), and replaces lists
@@ -82,6 +85,7 @@ describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
     const { manifests } = render(major, { service: { enabled: false }, domain: 'schule.example.de' });
     expect(deployment(manifests).spec.template.spec.containers[0].env).toEqual([
       { name: 'PUBLIC_URL', value: 'https://schule.example.de/' },
+      GENERATED_TOKEN,
     ]);
   });
 
@@ -138,7 +142,15 @@ describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
     for (const kind of ['ServiceMonitor', 'PodMonitor', 'Ingress', 'ServiceAccount', 'PodDisruptionBudget']) expect(on).toContain(kind);
   });
 
-  test('joins, counts and encodes values into a ConfigMap, and names a value from a Secret only when given', () => {
+  test('generates a Secret key on install, and takes an existing Secret instead when given', () => {
+    const secret = find(render(major).manifests, 'Secret') as any;
+    expect(secret.metadata.name).toBe('lesson-demo-token');
+    expect(Buffer.from(secret.data.token, 'base64').toString()).toMatch(/^[A-Za-z0-9]{40}$/);
+    const withExisting = render(major, { existingSecret: 'demo-token' }).manifests;
+    expect(withExisting.filter((manifest) => manifest.kind === 'Secret')).toEqual([]);
+  });
+
+  test('joins, counts and encodes values into a ConfigMap, and reads a value from the existing Secret given', () => {
     const { manifests } = render(major, { aliases: ['a.example.de', 'b.example.de'], replicaCount: 3, existingSecret: 'demo-token' });
     const data = (find(manifests, 'ConfigMap') as any).data;
     expect(data).toMatchObject({ aliases: 'a.example.de b.example.de', lastReplicaPort: '8002', upstreams: '[{"name":"a","port":80}]' });

@@ -7,7 +7,7 @@ import { type ChartDefinition, podSecurityMarker } from './chart-definition';
 import { chartYaml, HELMIGNORE } from './chart-metadata';
 import { chartReadme } from './chart-readme';
 import { escapeHatchScenario } from './escape-hatches';
-import { HelmChart } from './helm-chart';
+import { HelmChart, workloadComponents } from './helm-chart';
 import { helmYaml } from './helm-yaml';
 import { type ChartFile, generatedHeader, renderTemplates, renderText } from './render-templates';
 import { checkValuesSchema, valuesJsonSchema } from './values-schema';
@@ -53,7 +53,7 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
   const notes = renderText(definition.notes(chart));
 
   // Every chart with workload components also installs with every escape hatch of every component set.
-  const workloads = chart.workloadComponents();
+  const workloads = workloadComponents(chart);
   const scenarios: Array<[string, unknown]> = [
     ...Object.entries(definition.scenarios),
     ...(workloads.length > 0 ? [['escape-hatches', escapeHatchScenario(workloads)] as [string, unknown]] : []),

@@ -27,9 +27,6 @@ export interface ReleaseRefs {
 export interface TemplateOptions {
   /** Render the object only when this value is true (`{{ if }}` around the file). */
   readonly condition?: HelmValue<unknown>;
-  /** A map value whose entries are added to the object's labels (after the standard ones). */
-  readonly extraLabels?: HelmValue<unknown>;
-  /** Fields set on the serialized object (JSON pointer to value), applied in order. */
   /** Render the object once per index `0 .. count-1` (`{{ range }}` around the file). */
   readonly repeat?: HelmValue<number> | number;
 }
@@ -46,12 +43,24 @@ export interface ValuesRule {
 }
 
 const API_OBJECT_OPTIONS = new WeakMap<ApiObject, TemplateOptions>();
-const RULES = Symbol('meetscale.rules');
-const DEFINED_TEXT = Symbol('meetscale.definedText');
-const DEFINED_YAML = Symbol('meetscale.definedYaml');
-const LABELS = Symbol('meetscale.labels');
-const HELPERS = Symbol('meetscale.helpers');
-const WORKLOADS = Symbol('meetscale.workloads');
+
+/** What a chart records while it is built, for the renderer: kept here, out of the chart authors' API. */
+interface ChartState {
+  readonly rules: ValuesRule[];
+  readonly definedText: Map<string, string>;
+  readonly definedYaml: Map<string, unknown>;
+  readonly helpers: Set<string>;
+  /** Workload components, each with the path of its values block. */
+  readonly workloads: Map<string, readonly string[]>;
+}
+
+const STATE = new WeakMap<HelmChart, ChartState>();
+
+function stateOf(chart: HelmChart): ChartState {
+  const state = STATE.get(chart);
+  if (state === undefined) throw new Error(`${chart.node.path} is not a HelmChart`);
+  return state;
+}
 
 /** Where a checksum names the template file of an object: replaced by its path when the chart is rendered. */
 export const TEMPLATE_PATH_MARK = '@@template-path:';
@@ -62,6 +71,12 @@ let splices = 0;
 export function _spliceKey(): string {
   splices += 1;
   return `${SPLICE_KEY}${String(splices).padStart(6, '0')}`;
+}
+
+/** `(dict "component" "<component>" [extra] "context" $)`, the argument of the component helpers. */
+function componentArgs(component: string, extra?: HelmValue<unknown>): string {
+  const more = extra === undefined ? '' : ` "extra" ${expressionOf(extra)}`;
+  return `(dict "component" ${JSON.stringify(component)}${more} "context" $)`;
 }
 
 /** An `include` of a helper that writes YAML, to indent in place. */
@@ -83,15 +98,17 @@ export class HelmChart<V = unknown> extends Chart {
   public readonly fullname: HelmValue<string>;
   /** Chart name prefix of the named templates. */
   public readonly chartName: string;
-  private readonly [DEFINED_TEXT] = new Map<string, string>();
-  private readonly [DEFINED_YAML] = new Map<string, unknown>();
-  private readonly [LABELS] = new Map<string, string>();
-  private readonly [HELPERS] = new Set<string>();
-  private readonly [WORKLOADS] = new Map<string, readonly string[]>();
-  private readonly [RULES]: ValuesRule[] = [];
 
   public constructor(scope: Construct, id: string, props: HelmChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
+    STATE.set(this, {
+      rules: [],
+      definedText: new Map(),
+      definedYaml: new Map(),
+
+      helpers: new Set(),
+      workloads: new Map(),
+    });
     this.chartName = props.chartName;
     this.values = _refsFor<V>('$.Values', props.valuesSchema);
     this.release = {
@@ -107,14 +124,8 @@ export class HelmChart<V = unknown> extends Chart {
    * 63 - room, for names the chart extends (`<name>-<index>`).
    */
   public componentName(component: string, room = 0): HelmValue<string> {
-    const name = `include "${this.chartName}.componentName" ${this.componentArgs(component)}`;
+    const name = `include "${this.chartName}.componentName" ${componentArgs(component)}`;
     return expr<string>(room === 0 ? `(${name})` : `(${name} | trunc ${63 - room} | trimSuffix "-")`, 'string');
-  }
-
-  /** `(dict "component" "<component>" [extra] "context" $)`, the argument of the component helpers. */
-  private componentArgs(component: string, extra?: HelmValue<unknown>): string {
-    const more = extra === undefined ? '' : ` "extra" ${expressionOf(extra)}`;
-    return `(dict "component" ${JSON.stringify(component)}${more} "context" $)`;
   }
 
   /**
@@ -122,7 +133,7 @@ export class HelmChart<V = unknown> extends Chart {
    * labels go (`matchLabels`, a Service selector), which may be spread with more labels.
    */
   public selectorLabels(component: string): Record<string, string> {
-    return { [_spliceKey()]: String(yamlInclude(`(include "${this.chartName}.selectorLabels" ${this.componentArgs(component)})`)) };
+    return { [_spliceKey()]: String(yamlInclude(`(include "${this.chartName}.selectorLabels" ${componentArgs(component)})`)) };
   }
 
   /**
@@ -130,30 +141,8 @@ export class HelmChart<V = unknown> extends Chart {
    * then the entries of a map value (`service.labels`), as a map to put in `metadata.labels`.
    */
   public standardLabels(component: string, extra?: HelmValue<unknown>): Record<string, string> {
-    const token = String(yamlInclude(`(include "${this.chartName}.labels" ${this.componentArgs(component, extra)})`));
-    if (extra === undefined) this[LABELS].set(token, component);
+    const token = String(yamlInclude(`(include "${this.chartName}.labels" ${componentArgs(component, extra)})`));
     return { [_spliceKey()]: token };
-  }
-
-  /** The standard labels of an object of one component, followed by the entries of a map value. */
-  public _labelsWith(labels: Record<string, unknown>, extra: HelmValue<unknown>): Record<string, unknown> {
-    return Object.fromEntries(
-      Object.entries(labels).map(([key, value]) => {
-        const component = this[LABELS].get(String(value));
-        if (component === undefined) return [key, value];
-        return [key, String(yamlInclude(`(include "${this.chartName}.labels" ${this.componentArgs(component, extra)})`))];
-      }),
-    );
-  }
-
-  /** Pod template labels: the selector labels plus the user's `podLabels`, which cannot override them. */
-  public podLabels(component: string, extra: HelmValue<unknown>): HelmValue<Record<string, string>> {
-    return yamlInclude(`(include "${this.chartName}.selectorLabels" ${this.componentArgs(component, extra)})`);
-  }
-
-  /** Pod template annotations: fixed ones (checksums) followed by the user's `podAnnotations`. */
-  public podAnnotations(fixed: Readonly<Record<string, string>>, extra: HelmValue<unknown>): Record<string, string> {
-    return { ...fixed, [_spliceKey()]: String(extra) };
   }
 
   /**
@@ -166,49 +155,11 @@ export class HelmChart<V = unknown> extends Chart {
   }
 
   /**
-   * Defines a named template holding YAML (a pod template shared by two workload kinds, say) and returns it as
-   * a value that writes it in place.
-   */
-  public defineYaml(name: string, yaml: Record<string, unknown>): HelmValue<Record<string, unknown>> {
-    if (this[DEFINED_YAML].has(name) || this[DEFINED_TEXT].has(name)) throw new Error(`Template "${name}" is defined twice`);
-    this[DEFINED_YAML].set(name, yaml);
-    return yamlInclude(`(include "${this.chartName}.${name}" $)`);
-  }
-
-  /** The named YAML templates, by name. */
-  public definedYaml(): ReadonlyMap<string, unknown> {
-    return this[DEFINED_YAML];
-  }
-
-  /** Marks a helper of `_helpers.tpl` as used (`generatedSecretValue`), so that the chart defines it. */
-  public _useHelper(name: string): void {
-    this[HELPERS].add(name);
-  }
-
-  /** Records a workload component and the path of its values block (`Workload` calls it). */
-  public _addWorkload(component: string, values: HelmValue<unknown>): void {
-    const expression = expressionOf(values);
-    if (!/^\$\.Values(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(expression))
-      throw new Error(`Workload ${component}: its values must be a block of the chart's values, not ${expression}`);
-    this[WORKLOADS].set(component, expression.split('.').slice(2));
-  }
-
-  /** The workload components, each with the path of its values block. */
-  public workloadComponents(): Array<{ readonly component: string; readonly path: readonly string[] }> {
-    return [...this[WORKLOADS]].map(([component, path]) => ({ component, path }));
-  }
-
-  /** The optional helpers the chart uses. */
-  public _usedHelpers(): ReadonlySet<string> {
-    return this[HELPERS];
-  }
-
-  /**
    * A key of a Secret generated on first install and kept on every upgrade: read back from the Secret of the
    * component with `lookup`, or 40 random characters when there is none yet (first install, `helm template`).
    */
   public generatedSecretValue(component: string, key: string): HelmValue<string> {
-    this._useHelper('generatedSecretValue');
+    stateOf(this).helpers.add('generatedSecretValue');
     const args = `(dict "component" ${JSON.stringify(component)} "key" ${JSON.stringify(key)} "context" $)`;
     return expr<string>(`(include "${this.chartName}.generatedSecretValue" ${args})`, 'string');
   }
@@ -219,7 +170,7 @@ export class HelmChart<V = unknown> extends Chart {
    * namespace's `default`.
    */
   public serviceAccountName(component: string, values: HelmValue<unknown>, fullname = false): HelmValue<string> {
-    this._useHelper('serviceAccountName');
+    stateOf(this).helpers.add('serviceAccountName');
     const args = `(dict "component" ${JSON.stringify(component)} "values" ${expressionOf(values)}${fullname ? ' "fullname" true' : ''} "context" $)`;
     return expr<string>(`(include "${this.chartName}.serviceAccountName" ${args})`, 'string');
   }
@@ -246,8 +197,9 @@ export class HelmChart<V = unknown> extends Chart {
    * rendered text as a value, for a ConfigMap entry or a checksum annotation.
    */
   public defineText(name: string, text: string): HelmValue<string> {
-    if (this[DEFINED_TEXT].has(name) || this[DEFINED_YAML].has(name)) throw new Error(`Text template "${name}" is defined twice`);
-    this[DEFINED_TEXT].set(name, text);
+    if (stateOf(this).definedText.has(name) || stateOf(this).definedYaml.has(name))
+      throw new Error(`Text template "${name}" is defined twice`);
+    stateOf(this).definedText.set(name, text);
     // A file is written as a block scalar (`|`, which ends it with one newline); a one-line text as a string.
     const file = text.includes('\n');
     return new HelmValue<string>(
@@ -267,22 +219,12 @@ export class HelmChart<V = unknown> extends Chart {
     return new HelmValue<number>(`(include ${JSON.stringify(`${this.chartName}.${name}`)} $ | int)`, 'integer', undefined, { small: true });
   }
 
-  /** The named text templates, by name. */
-  public definedTexts(): ReadonlyMap<string, string> {
-    return this[DEFINED_TEXT];
-  }
-
   /**
    * Fails rendering with `message` when `failWhen` holds, for rules between values that JSON Schema cannot
    * state (a setting that becomes required when another one is chosen, say). Nothing is rendered then.
    */
   public failWhen(failWhen: HelmValue<unknown>, message: string): void {
-    this[RULES].push({ failWhen, message });
-  }
-
-  /** The rules added with `failWhen`, in order. */
-  public valuesRules(): readonly ValuesRule[] {
-    return this[RULES];
+    stateOf(this).rules.push({ failWhen, message });
   }
 
   /** Renders the object only when `condition` holds at install time. */
@@ -302,18 +244,76 @@ export class HelmChart<V = unknown> extends Chart {
     API_OBJECT_OPTIONS.set(target, { ...API_OBJECT_OPTIONS.get(target), repeat: count });
     return construct;
   }
+}
 
-  /** Adds the entries of a map value (e.g. `serviceMonitor.labels`) to the object's labels. */
-  public addLabels(construct: IConstruct, labels: HelmValue<unknown>): void {
-    const target = ApiObject.of(construct);
-    API_OBJECT_OPTIONS.set(target, { ...API_OBJECT_OPTIONS.get(target), extraLabels: labels });
-  }
+/*
+ * The renderer's side of a chart: what `build` recorded, read by `emitChart` and the toolkit's own constructs.
+ * Not part of the chart authors' API (`index.ts` exports `HelmChart` as a type only, and none of these).
+ */
 
-  /** The API objects of this chart with their template options, in construct order. */
-  public templateObjects(): Array<{ readonly object: ApiObject; readonly options: TemplateOptions }> {
-    return this.node
-      .findAll()
-      .filter((node): node is ApiObject => ApiObject.isApiObject(node))
-      .map((object) => ({ object, options: API_OBJECT_OPTIONS.get(object) ?? {} }));
-  }
+/** Pod template labels: the selector labels plus the user's `podLabels`, which cannot override them. */
+export function podLabels(chart: HelmChart, component: string, extra: HelmValue<unknown>): HelmValue<Record<string, string>> {
+  return yamlInclude(`(include "${chart.chartName}.selectorLabels" ${componentArgs(component, extra)})`);
+}
+
+/** Pod template annotations: fixed ones (checksums) followed by the user's `podAnnotations`. */
+export function podAnnotations(fixed: Readonly<Record<string, string>>, extra: HelmValue<unknown>): Record<string, string> {
+  return { ...fixed, [_spliceKey()]: String(extra) };
+}
+
+/**
+ * Defines a named template holding YAML (a pod template shared by two workload kinds) and returns it as a value
+ * that writes it in place.
+ */
+export function defineYaml(chart: HelmChart, name: string, yaml: Record<string, unknown>): HelmValue<Record<string, unknown>> {
+  const state = stateOf(chart);
+  if (state.definedYaml.has(name) || state.definedText.has(name)) throw new Error(`Template "${name}" is defined twice`);
+  state.definedYaml.set(name, yaml);
+  return yamlInclude(`(include "${chart.chartName}.${name}" $)`);
+}
+
+/** Marks a helper of `_helpers.tpl` as used (`generatedSecretValue`), so that the chart defines it. */
+export function useHelper(chart: HelmChart, name: string): void {
+  stateOf(chart).helpers.add(name);
+}
+
+/** The optional helpers the chart uses. */
+export function usedHelpers(chart: HelmChart): ReadonlySet<string> {
+  return stateOf(chart).helpers;
+}
+
+/** Records a workload component and the path of its values block (`Workload` calls it). */
+export function addWorkload(chart: HelmChart, component: string, values: HelmValue<unknown>): void {
+  const expression = expressionOf(values);
+  if (!/^\$\.Values(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(expression))
+    throw new Error(`Workload ${component}: its values must be a block of the chart's values, not ${expression}`);
+  stateOf(chart).workloads.set(component, expression.split('.').slice(2));
+}
+
+/** The workload components, each with the path of its values block. */
+export function workloadComponents(chart: HelmChart): Array<{ readonly component: string; readonly path: readonly string[] }> {
+  return [...stateOf(chart).workloads].map(([component, path]) => ({ component, path }));
+}
+
+/** The named text templates, by name. */
+export function definedTexts(chart: HelmChart): ReadonlyMap<string, string> {
+  return stateOf(chart).definedText;
+}
+
+/** The named YAML templates, by name. */
+export function definedYaml(chart: HelmChart): ReadonlyMap<string, unknown> {
+  return stateOf(chart).definedYaml;
+}
+
+/** The rules added with `failWhen`, in order. */
+export function valuesRules(chart: HelmChart): readonly ValuesRule[] {
+  return stateOf(chart).rules;
+}
+
+/** The API objects of a chart with their template options, in construct order. */
+export function templateObjects(chart: HelmChart): Array<{ readonly object: ApiObject; readonly options: TemplateOptions }> {
+  return chart.node
+    .findAll()
+    .filter((node): node is ApiObject => ApiObject.isApiObject(node))
+    .map((object) => ({ object, options: API_OBJECT_OPTIONS.get(object) ?? {} }));
 }

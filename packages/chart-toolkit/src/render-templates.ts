@@ -1,7 +1,17 @@
 import type { ApiObject } from 'cdk8s';
 
 import { helpersTemplate, type OptionalHelper } from './chart-metadata';
-import { type HelmChart, REPEAT_INDEX, TEMPLATE_PATH_MARK, type TemplateOptions } from './helm-chart';
+import {
+  definedTexts,
+  definedYaml,
+  type HelmChart,
+  REPEAT_INDEX,
+  TEMPLATE_PATH_MARK,
+  templateObjects,
+  type TemplateOptions,
+  usedHelpers,
+  valuesRules,
+} from './helm-chart';
 import { expressionOf } from './helm-value';
 import { textTemplate } from './render-expression';
 import { type YamlContext, YamlWriter } from './render-yaml';
@@ -65,11 +75,8 @@ function placement(chart: HelmChart, object: ApiObject): { folder: string; kind:
   return { folder, kind: object.kind.toLowerCase(), id: kebab(object.node.id) };
 }
 
-function withReleaseMetadata(chart: HelmChart, manifest: Record<string, unknown>, options: TemplateOptions): Record<string, unknown> {
+function withReleaseMetadata(chart: HelmChart, manifest: Record<string, unknown>): Record<string, unknown> {
   const metadata = { ...(manifest.metadata as Record<string, unknown> | undefined) };
-  if (options.extraLabels !== undefined && metadata.labels !== undefined) {
-    metadata.labels = chart._labelsWith(metadata.labels as Record<string, unknown>, options.extraLabels);
-  }
   if (!CLUSTER_SCOPED.has(String(manifest.kind))) metadata.namespace = String(chart.release.namespace);
   const { apiVersion, kind, metadata: _original, ...rest } = manifest;
   return { apiVersion, kind, metadata, ...rest };
@@ -94,12 +101,12 @@ export function renderTemplates(chart: HelmChart, source: string): ChartFile[] {
   const context: YamlContext = { chartName: chart.chartName, defines: new Map() };
   const files: ChartFile[] = [];
   const paths = new Map<string, string>();
-  const objects = chart.templateObjects().map((entry) => ({ ...entry, ...placement(chart, entry.object) }));
+  const objects = templateObjects(chart).map((entry) => ({ ...entry, ...placement(chart, entry.object) }));
   for (const entry of objects) {
     const sameKind = objects.filter((other) => other.folder === entry.folder && other.kind === entry.kind);
     const base = sameKind.length > 1 ? `${entry.kind}-${entry.id}` : entry.kind;
     const serialized = entry.object.toJson() as Record<string, unknown>;
-    const manifest = withReleaseMetadata(chart, serialized, entry.options);
+    const manifest = withReleaseMetadata(chart, serialized);
     const body = wrap(manifestTemplate(manifest, context), entry.options);
     // A repeated object's file holds several documents: its header is a template comment, not a document.
     const fileHeader = entry.options.repeat === undefined ? generatedHeader(yamlComment, source) : header;
@@ -107,13 +114,13 @@ export function renderTemplates(chart: HelmChart, source: string): ChartFile[] {
     paths.set(entry.object.node.path, path);
     files.push({ path: `templates/${path}`, content: fileHeader + body });
   }
-  for (const [name, text] of chart.definedTexts()) {
+  for (const [name, text] of definedTexts(chart)) {
     const define = `{{- define ${JSON.stringify(`${chart.chartName}.${name}`)} -}}\n${textTemplate(text)}{{- end }}\n`;
     // A file embedded as is (a config file, a script) keeps its own line lengths; the style checks skip it.
     const embedded = text.includes('\n') ? `${templateComment(EMBEDDED_FILE)}\n` : '';
     files.push({ path: `templates/_${name}.tpl`, content: header + embedded + define });
   }
-  for (const [name, yaml] of chart.definedYaml()) {
+  for (const [name, yaml] of definedYaml(chart)) {
     const define = `{{- define ${JSON.stringify(`${chart.chartName}.${name}`)} -}}\n${manifestTemplate(yaml as Record<string, unknown>, context)}{{- end }}\n`;
     files.push({ path: `templates/_${name}.tpl`, content: header + define });
   }
@@ -121,14 +128,14 @@ export function renderTemplates(chart: HelmChart, source: string): ChartFile[] {
     const defines = [...context.defines].map(([name, yaml]) => `{{- define ${JSON.stringify(name)} -}}\n${yaml}\n{{- end }}\n`);
     files.push({ path: 'templates/_lists.tpl', content: header + defines.join('\n') });
   }
-  const rules = chart.valuesRules();
+  const rules = valuesRules(chart);
   if (rules.length > 0) {
     const checks = rules.map(
       (rule) => `{{- if ${expressionOf(rule.failWhen)} }}\n{{- fail ${JSON.stringify(rule.message)} }}\n{{- end }}\n`,
     );
     files.push({ path: 'templates/validate-values.yaml', content: header + checks.join('') });
   }
-  const helpers = new Set<OptionalHelper>(chart._usedHelpers() as ReadonlySet<OptionalHelper>);
+  const helpers = new Set<OptionalHelper>(usedHelpers(chart) as ReadonlySet<OptionalHelper>);
   if (context.defines.size > 0) helpers.add('mergeByName');
   files.push({ path: 'templates/_helpers.tpl', content: helpersTemplate(chart.chartName, generatedNotice(source), helpers) });
   const all = files.map((file) => file.path);

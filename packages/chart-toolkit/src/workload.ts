@@ -3,7 +3,7 @@ import type { Deployment, DeploymentStrategy, StatefulSet, StatefulSetUpdateStra
 import type { Container, EnvFromSource, PodSpec, PodTemplateSpec, ServiceAccount, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 
-import type { HelmChart } from './helm-chart';
+import { addWorkload, defineYaml, type HelmChart, podAnnotations, podLabels } from './helm-chart';
 import type { HelmValue, Refs } from './helm-value';
 import { Manifest, type Templated } from './manifest';
 import { concatLists, envList, type ListPartValue, omitIfEmpty } from './template-functions';
@@ -103,7 +103,7 @@ export function podTemplate(chart: HelmChart<unknown>, props: PodProps, serviceA
     ...props.spec,
   };
   return {
-    metadata: { labels: chart.podLabels(component, v.podLabels), annotations: chart.podAnnotations(checksums, v.podAnnotations) },
+    metadata: { labels: podLabels(chart, component, v.podLabels), annotations: podAnnotations(checksums, v.podAnnotations) },
     spec,
   };
 }
@@ -139,7 +139,7 @@ export class Workload extends Construct {
     if (both !== (props.kindWhen !== undefined))
       throw new Error(`Workload ${component}: kindWhen chooses between a Deployment and a StatefulSet; give both or neither`);
 
-    chart._addWorkload(component, v);
+    addWorkload(chart, component, v);
     const sa = v.serviceAccount;
     const serviceAccountName = chart.serviceAccountName(component, v, props.fullname === true);
     const serviceAccount = new Manifest<ServiceAccount>(this, 'serviceaccount', {
@@ -151,7 +151,7 @@ export class Workload extends Construct {
     chart.renderWhen(serviceAccount, sa.create);
 
     const pod = podTemplate(chart, props, serviceAccountName);
-    const template = both ? chart.defineYaml(`${component}.podTemplate`, pod as Record<string, unknown>) : pod;
+    const template = both ? defineYaml(chart, `${component}.podTemplate`, pod as Record<string, unknown>) : pod;
     const replicas = props.replicas ?? 1;
     if (props.deployment !== undefined) {
       this.deployment = new Manifest<Deployment>(this, 'deployment', {

@@ -38,6 +38,7 @@ describe('emitChart', () => {
       'ingress',
       'metrics',
       'podmonitor',
+      'secret.yaml',
       'service-replica-service.yaml',
       'service-service.yaml',
       'servicemonitor',

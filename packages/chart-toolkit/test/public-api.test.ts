@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as build from '../src/build';
+import { HelmChart } from '../src/helm-chart';
 import * as api from '../src/index';
 
 /**
@@ -22,6 +23,14 @@ describe('the public API of @meetscale/chart-toolkit', () => {
       expect(Object.keys(build)).not.toContain(internal);
     }
     expect(Object.keys(api).length).toBeLessThanOrEqual(50);
+  });
+
+  test("a chart's methods are the chart author's: each one in the guide and the demo, no renderer hooks", () => {
+    const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+    const methods = Object.getOwnPropertyNames(HelmChart.prototype).filter((name) => name !== 'constructor');
+    expect(methods.filter((name) => name.startsWith('_'))).toEqual([]);
+    expect(methods.filter((name) => !readme.includes(`chart.${name}`))).toEqual([]);
+    expect(methods.filter((name) => !demo.includes(`.${name}(`))).toEqual([]);
   });
 
   test('the README guide names every export', () => {

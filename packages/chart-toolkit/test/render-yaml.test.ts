@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 
-import { concatLists, envList, expr, HelmChart, listWhen, omitIfEmpty, onlyWhen, ternary } from '../src/_internal';
+import { concatLists, envList, expr, HelmChart, listWhen, omitIfEmpty, onlyWhen, podAnnotations, ternary } from '../src/_internal';
 import { YamlWriter } from '../src/render-yaml';
 
 function write(manifest: Record<string, unknown>): { text: string; defines: Map<string, string> } {
@@ -107,7 +107,7 @@ describe('YamlWriter', () => {
     const chart = new HelmChart(new App(), 'demo', { chartName: 'demo', valuesSchema: { type: 'object' } });
     const { text } = write({
       labels: { ...chart.selectorLabels('web'), extra: 'x' },
-      annotations: chart.podAnnotations({ 'checksum/config': 'abc' }, expr('$.Values.podAnnotations', 'object')),
+      annotations: podAnnotations({ 'checksum/config': 'abc' }, expr('$.Values.podAnnotations', 'object')),
     });
     // THEN the labels helper comes first and the user's annotations last, each block YAML
     expect(text).toBe(

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import type { CronJob } from 'kubernetes-types/batch/v1';
-import type { ConfigMap, Service } from 'kubernetes-types/core/v1';
+import type { ConfigMap, Secret, Service } from 'kubernetes-types/core/v1';
 import { z } from 'zod';
 
 import {
@@ -84,7 +84,7 @@ export const demoValues = z.strictObject({
     )
     .default([{ name: 'a', port: 80 }])
     .describe('Upstreams, expanded into config lines; names must be unique.'),
-  existingSecret: existingSecretValue('A Secret the server reads its token from; empty for none.'),
+  existingSecret: existingSecretValue("A Secret holding the server's `token`; empty to generate one on first install and keep it."),
   service: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Render the Service.'),
@@ -159,6 +159,16 @@ export const demoChart = defineChart({
         lastReplicaPort: str(lastPort),
       },
     });
+    // The server's token: generated on first install and kept on upgrades, unless an existing Secret holds it.
+    const tokenName = chart.componentName('token');
+    const tokenSecret = new Manifest<Secret>(chart, 'token', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: String(tokenName), labels: chart.standardLabels('token') },
+      type: 'Opaque',
+      data: { token: String(chart.generatedSecretValue('token', 'token')) },
+    });
+    chart.renderWhen(tokenSecret, isEmpty(v.existingSecret));
     new Workload(chart, 'workload', {
       chart,
       component: 'web',
@@ -175,9 +185,7 @@ export const demoChart = defineChart({
         env: [
           [{ name: 'PUBLIC_URL', value: `https://${v.domain}/` }],
           listWhen(v.service.enabled, [{ name: 'SERVICE', value: 'on' }]),
-          listWhen(not(isEmpty(v.existingSecret)), [
-            { name: 'TOKEN', valueFrom: { secretKeyRef: { name: String(v.existingSecret), key: 'token' } } },
-          ]),
+          [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: String(orDefault(v.existingSecret, tokenName)), key: 'token' } } }],
         ],
         args: onlyWhen(gt(v.replicaCount, 1), ['--peers', str(v.replicaCount)]),
       },
@@ -233,14 +241,15 @@ export const demoChart = defineChart({
       spec: {
         schedule: c.schedule,
         jobTemplate: {
-          metadata: { annotations: omitIfEmpty(c.jobAnnotations) },
+          // Every release's cleanup jobs carry the chart's name, so one selector finds them all.
+          metadata: { labels: { 'app.kubernetes.io/name': String(chart.include('name')) }, annotations: omitIfEmpty(c.jobAnnotations) },
           spec: {
             template: {
               spec: {
                 restartPolicy: 'Never',
                 serviceAccountName: chart.serviceAccountName('cleanup', c),
                 automountServiceAccountToken: c.serviceAccount.automountServiceAccountToken,
-                imagePullSecrets: omitIfEmpty(c.imagePullSecrets),
+                imagePullSecrets: chart.imagePullSecrets(c.imagePullSecrets),
                 nodeSelector: omitIfEmpty(c.nodeSelector),
                 tolerations: omitIfEmpty(c.tolerations),
                 containers: [
