@@ -1,8 +1,8 @@
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
+import { SYSTEM_NODE_SELECTOR } from '@meetscale/placement';
 
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
 import { MEDIA_NODE_TAINT, mediaNodeTaintManifests, NODE_TAINT_NAMESPACE } from './media-node-taint';
-import { SYSTEM_NODE_SELECTOR } from './placement';
 
 /** An upstream chart at a pinned version. */
 export interface PinnedChart {

@@ -1,7 +1,6 @@
 export * from './addon-releases';
 export * from './helm-release-spec';
 export * from './helm-releases';
-export * from './ionos-facts';
 export * from './load-states';
 export * from './managed-cluster';
 export * from './media-node-taint';
@@ -11,6 +10,5 @@ export * from './meetscale-releases';
 export * from './meetscale-stack';
 export * from './node-pool';
 export * from './object-storage';
-export * from './placement';
 export * from './state-config';
 export * from './state-datacenter';

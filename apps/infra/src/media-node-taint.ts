@@ -1,6 +1,5 @@
+import { formatTaint, MEDIA_NODE_SELECTOR, MEDIA_TAINT, MEDIA_TOLERATION, type NodeTaint } from '@meetscale/placement';
 import { KUBERNETES } from '@meetscale/platform-versions';
-
-import { formatTaint, MEDIA_NODE_SELECTOR, MEDIA_TAINT, MEDIA_TOLERATION, type NodeTaint } from './placement';
 
 /**
  * The in-cluster step that taints the media nodes. IONOS node pools (provider 6.7.12) take labels and

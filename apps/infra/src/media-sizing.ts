@@ -1,3 +1,5 @@
+import { NODE_POOL_SIZES } from '@meetscale/ionos-facts';
+
 /**
  * Sizing of the media (videobridge) nodes from the load figures in `platform-facts.md` (hpi-schul-cloud/
  * jitsi-deployment `docs/loadtests/loadtestresults.md`, every participant sending 720p). One bridge runs per
@@ -42,7 +44,10 @@ export interface MediaNodeSize {
 /** The media node: one bridge (8 cores, 2 × 1 GB) plus the node's own reserve (1 core, 2 GB) = 9 cores, 4 GB. */
 export function mediaNodeSize(): MediaNodeSize {
   const memory = BRIDGE_MEMORY_MB * BRIDGE_MEMORY_HEADROOM + NODE_RESERVED_MEMORY_MB;
-  return { cores: BRIDGE_CORES + NODE_RESERVED_CORES, ramMb: Math.ceil(memory / 1024) * 1024 };
+  return {
+    cores: BRIDGE_CORES + NODE_RESERVED_CORES,
+    ramMb: Math.max(NODE_POOL_SIZES.minRamMb, Math.ceil(memory / NODE_POOL_SIZES.ramStepMb) * NODE_POOL_SIZES.ramStepMb),
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { HAPROXY_CHART } from '@meetscale/chart-values/facts/haproxy';
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
 import type { HaproxyValues } from '@meetscale/chart-values/haproxy';
 import type { JitsiShardValues } from '@meetscale/chart-values/jitsi-shard';
+import { MEDIA_NODE_SELECTOR, MEDIA_TOLERATION, SYSTEM_NODE_SELECTOR } from '@meetscale/placement';
 import { releasedVersion } from '@meetscale/releases';
 
 import {
@@ -14,7 +15,6 @@ import {
   PROMETHEUS_RELEASE_LABEL,
 } from './addon-releases';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
-import { MEDIA_NODE_SELECTOR, MEDIA_TOLERATION, SYSTEM_NODE_SELECTOR } from './placement';
 
 /** The OCI registry the meetscale charts are published to. */
 export const MEETSCALE_CHART_REGISTRY = 'oci://ghcr.io/meetscale/charts';

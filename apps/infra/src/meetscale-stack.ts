@@ -1,4 +1,6 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { OBJECT_STORAGE_ENDPOINTS } from '@meetscale/ionos-facts';
+import { MEDIA_POOL_LABELS, SYSTEM_POOL_LABELS } from '@meetscale/placement';
 import { Fn, S3Backend, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct, Node } from 'constructs';
 
@@ -7,13 +9,11 @@ import { IonoscloudProvider } from '../generated/providers/ionoscloud/provider';
 import { addonReleases } from './addon-releases';
 import type { ReleaseContext } from './helm-release-spec';
 import { HelmReleases } from './helm-releases';
-import { OBJECT_STORAGE_ENDPOINTS } from './ionos-facts';
 import { ManagedCluster } from './managed-cluster';
 import { mediaNodeSize } from './media-sizing';
 import { MeetingDns } from './meeting-dns';
 import { meetscaleReleases } from './meetscale-releases';
 import { ObjectStorage, stateBucketName } from './object-storage';
-import { MEDIA_POOL_LABELS, SYSTEM_POOL_LABELS } from './placement';
 import { ACME_SERVERS, type StateConfig } from './state-config';
 import { StateDatacenter } from './state-datacenter';
 

@@ -1,3 +1,4 @@
+import type { IonosLocation } from '@meetscale/ionos-facts';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 
@@ -6,7 +7,6 @@ import { Ipblock } from '../generated/providers/ionoscloud/ipblock';
 import type { K8SCluster } from '../generated/providers/ionoscloud/k8s-cluster';
 import { K8SNodePool } from '../generated/providers/ionoscloud/k8s-node-pool';
 import type { Lan } from '../generated/providers/ionoscloud/lan';
-import type { IonosLocation } from './ionos-facts';
 
 /** A maintenance window: a weekday and a UTC time `HH:MM:SSZ`. */
 export interface MaintenanceWindow {

@@ -1,3 +1,4 @@
+import type { ObjectStorageRegion } from '@meetscale/ionos-facts';
 import { Construct } from 'constructs';
 
 import { S3Bucket } from '../generated/providers/ionoscloud/s3-bucket';
@@ -5,7 +6,6 @@ import { S3BucketLifecycleConfiguration } from '../generated/providers/ionosclou
 import { S3BucketPublicAccessBlock } from '../generated/providers/ionoscloud/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfiguration } from '../generated/providers/ionoscloud/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioning } from '../generated/providers/ionoscloud/s3-bucket-versioning';
-import type { ObjectStorageRegion } from './ionos-facts';
 
 /** Properties of an {@link ObjectStorage}. */
 export interface ObjectStorageProps {

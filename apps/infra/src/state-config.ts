@@ -1,6 +1,13 @@
+import {
+  AVAILABILITY_ZONES,
+  IONOS_LOCATIONS,
+  isNodePoolRam,
+  NODE_POOL_SIZES,
+  OBJECT_STORAGE_ENDPOINTS,
+  type ObjectStorageRegion,
+  WEEKDAYS,
+} from '@meetscale/ionos-facts';
 import { z } from 'zod';
-
-import { AVAILABILITY_ZONES, IONOS_LOCATIONS, OBJECT_STORAGE_ENDPOINTS, type ObjectStorageRegion, WEEKDAYS } from './ionos-facts';
 
 /** Lowercase DNS labels of letters, digits and inner hyphens, at least two, the last one not numeric. */
 const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -60,11 +67,13 @@ const systemPoolSchema = z
     ...poolSettings,
     /** CPU cores per node. */
     cores: z.int().min(2),
-    /** RAM per node in MB, a multiple of 1024. */
+    /** RAM per node in MB, a multiple of 1024 (what IONOS node pools take). */
     ramMb: z
       .int()
       .min(4096)
-      .refine((ram) => ram % 1024 === 0, { error: (issue) => `${quoted(issue.input)} MB is not a multiple of 1024` }),
+      .refine((ram) => isNodePoolRam(ram), {
+        error: (issue) => `${quoted(issue.input)} MB is not a multiple of ${NODE_POOL_SIZES.ramStepMb}`,
+      }),
     /** SSD storage per node in GB. */
     storageGb: z.int().min(20).default(100),
   })

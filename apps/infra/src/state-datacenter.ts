@@ -1,8 +1,8 @@
+import type { IonosLocation } from '@meetscale/ionos-facts';
 import { Construct } from 'constructs';
 
 import { Datacenter } from '../generated/providers/ionoscloud/datacenter';
 import { Lan } from '../generated/providers/ionoscloud/lan';
-import type { IonosLocation } from './ionos-facts';
 
 /** Properties of a {@link StateDatacenter}. */
 export interface StateDatacenterProps {

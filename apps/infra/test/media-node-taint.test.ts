@@ -1,5 +1,6 @@
+import { MEDIA_TAINT, MEDIA_TOLERATION } from '@meetscale/placement';
+
 import { KUBECTL_IMAGE, mediaNodeTaintManifests, taintCommand } from '../src/media-node-taint';
-import { MEDIA_TAINT, MEDIA_TOLERATION } from '../src/placement';
 
 describe('media-node taint', () => {
   test("taints the pod's own node with whatever taint it is given, overwriting an older value", () => {

@@ -1,6 +1,7 @@
 import './_bindings';
 
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { formatTaint, MEDIA_NODE_SELECTOR, MEDIA_TAINT, MEDIA_TOLERATION } from '@meetscale/placement';
 import { Testing } from 'cdktf';
 
 import { DnsRecord } from '../generated/providers/ionoscloud/dns-record';
@@ -8,7 +9,6 @@ import { DnsZone } from '../generated/providers/ionoscloud/dns-zone';
 import { K8SCluster } from '../generated/providers/ionoscloud/k8s-cluster';
 import { K8SNodePool } from '../generated/providers/ionoscloud/k8s-node-pool';
 import { stateFiles } from '../src/load-states';
-import { formatTaint, MEDIA_NODE_SELECTOR, MEDIA_TAINT, MEDIA_TOLERATION } from '../src/placement';
 import type { StateConfig } from '../src/state-config';
 import { exampleStates, helmValuesOf, minimalConfig, resourceOf, synthesize, type Synthesized } from './_stacks';
 

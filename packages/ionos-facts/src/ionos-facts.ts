@@ -36,3 +36,20 @@ export const AVAILABILITY_ZONES = ['AUTO', 'ZONE_1', 'ZONE_2'] as const;
 
 /** The days a maintenance window may fall on (`maintenance_window.day_of_the_week`). */
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+
+/**
+ * Sizes a Kubernetes node pool takes (Cloud API v6, `KubernetesNodePoolPropertiesForPost`): RAM in multiples of
+ * 1024 MB from 2048 MB, and a node volume larger than 10 GB.
+ */
+export const NODE_POOL_SIZES = { ramStepMb: 1024, minRamMb: 2048, minStorageGbExclusive: 10 } as const;
+
+/**
+ * Sizes a server (a VM, e.g. a BigBlueButton server) takes (Cloud API v6, `ServerProperties.ram`): RAM in
+ * multiples of 256 MB from 256 MB, at least 1024 MB with RAM hot-plug.
+ */
+export const SERVER_SIZES = { ramStepMb: 256, minRamMb: 256, minRamMbWithHotPlug: 1024 } as const;
+
+/** Whether `ramMb` is a RAM size a node pool takes ({@link NODE_POOL_SIZES}). */
+export function isNodePoolRam(ramMb: number): boolean {
+  return Number.isInteger(ramMb) && ramMb >= NODE_POOL_SIZES.minRamMb && ramMb % NODE_POOL_SIZES.ramStepMb === 0;
+}
