@@ -22,12 +22,20 @@ const FACTS = {
       "name": "network_transmit_bytes_per_second",
       "series": "container_network_transmit_bytes_total"
     }
+  },
+  "podSecurity": {
+    "value": "jvb.media.mode",
+    "levels": {
+      "hostPort": "privileged",
+      "nodePort": "restricted"
+    }
   }
 } as const;
 
 /**
  * The jitsi-shard chart 0.4.0 as other packages address it: its name and version, its Services
  * (by the component their names end in; `''` is the Service named `<fullname>`) with their default ports, the
- * metrics it produces or reads, and the names of its objects in a release, as the chart's `fullname` helper makes them.
+ * metrics it produces or reads, the Pod Security level its releases need where a value decides it, and the names of its
+ * objects in a release, as the chart's `fullname` helper makes them.
  */
 export const JITSI_SHARD_CHART = { ...FACTS, ...releaseNaming(FACTS.chart, FACTS.services) };

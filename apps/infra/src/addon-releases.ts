@@ -19,20 +19,33 @@ export interface PinnedChart {
  * version bump is a reviewed change of this table (and of the snapshots).
  */
 export const ADDON_CHARTS = {
-  /** Ingress controller in front of HAProxy and the web frontends; `ingressClassName: nginx`. */
-  ingressNginx: { chart: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', version: '4.13.0' },
-  /** Certificates from Let's Encrypt for the ingresses. */
-  certManager: { chart: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.18.2' },
-  /** Prometheus operator, Prometheus, Alertmanager, Grafana, node exporter, kube-state-metrics. */
+  /**
+   * Envoy Gateway: the Gateway API implementation in front of HAProxy and the web frontends (ingress-nginx was
+   * retired in March 2026). Its chart brings the Gateway API and Envoy Gateway CRDs on first install.
+   */
+  envoyGateway: { chart: 'gateway-helm', repository: 'oci://docker.io/envoyproxy', version: 'v1.9.1' },
+  /** Certificates from Let's Encrypt for the Gateway's listeners (Gateway API support switched on). */
+  certManager: { chart: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.21.2' },
+  /**
+   * The Prometheus Operator's CRDs as templates of their own release, so every upgrade upgrades them: Helm never
+   * upgrades what a chart's `crds/` folder installed, which is how kube-prometheus-stack ships them. Its
+   * Prometheus Operator version (appVersion v0.93.1) is the one of {@link ADDON_CHARTS.kubePrometheusStack}.
+   */
+  prometheusOperatorCrds: {
+    chart: 'prometheus-operator-crds',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    version: '31.0.1',
+  },
+  /** Prometheus operator (v0.93.1), Prometheus 3, Alertmanager, Grafana, node exporter, kube-state-metrics. */
   kubePrometheusStack: {
     chart: 'kube-prometheus-stack',
     repository: 'https://prometheus-community.github.io/helm-charts',
-    version: '75.15.0',
+    version: '88.5.3',
   },
   /** Custom metrics API for the bridges' horizontal autoscaling. */
-  prometheusAdapter: { chart: 'prometheus-adapter', repository: 'https://prometheus-community.github.io/helm-charts', version: '5.1.0' },
+  prometheusAdapter: { chart: 'prometheus-adapter', repository: 'https://prometheus-community.github.io/helm-charts', version: '5.3.0' },
   /** Elastic Cloud on Kubernetes: the operator behind the logging stack (Elasticsearch, Kibana). */
-  eckOperator: { chart: 'eck-operator', repository: 'https://helm.elastic.co', version: '3.1.0' },
+  eckOperator: { chart: 'eck-operator', repository: 'https://helm.elastic.co', version: '3.5.0' },
   /** Plain manifests from the values (`resources`), as one release: carries the media-node taint and the ClusterIssuer. */
   rawManifests: { chart: 'raw', repository: 'https://bedag.github.io/helm-charts', version: '2.0.2' },
 } as const satisfies Record<string, PinnedChart>;
@@ -69,8 +82,20 @@ function podsMetricRule(metric: ServedMetric, metricsQuery: string): object {
 /** Namespace of the monitoring stack; the meetscale charts' NetworkPolicies admit scrapes from it. */
 export const MONITORING_NAMESPACE = 'monitoring';
 
-/** Namespace of the ingress controller; the meetscale charts' NetworkPolicies admit traffic from it. */
-export const INGRESS_NAMESPACE = 'ingress-nginx';
+/**
+ * Namespace of Envoy Gateway, where it also runs the Gateway's Envoy proxies; the meetscale charts'
+ * NetworkPolicies admit traffic from it.
+ */
+export const GATEWAY_NAMESPACE = 'envoy-gateway-system';
+
+/** The state's Gateway, in {@link GATEWAY_NAMESPACE}: every meetscale HTTPRoute attaches to it. */
+export const GATEWAY_NAME = 'meetscale';
+
+/** The Envoy Gateway release. */
+export const ENVOY_GATEWAY = 'envoy-gateway';
+
+/** The release of the Prometheus Operator's CRDs. */
+export const PROMETHEUS_OPERATOR_CRDS = 'prometheus-operator-crds';
 
 /** The IngressClass the ingress controller serves. */
 export const INGRESS_CLASS = 'nginx';
@@ -104,7 +129,16 @@ export function clusterIssuer(context: ReleaseContext): object {
         server: context.acmeServer,
         email: context.acmeEmail,
         privateKeySecretRef: { name: CLUSTER_ISSUER_ACCOUNT_KEY_SECRET },
-        solvers: [{ http01: { ingress: { ingressClassName: INGRESS_CLASS, podTemplate: { spec: { nodeSelector: nodeSelector() } } } } }],
+        solvers: [
+          {
+            http01: {
+              gatewayHTTPRoute: {
+                parentRefs: [{ name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, sectionName: 'http' }],
+                podTemplate: { spec: { nodeSelector: nodeSelector() } },
+              },
+            },
+          },
+        ],
       },
     },
   };
@@ -128,11 +162,30 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
       values: { resources: mediaNodeTaintManifests() },
     },
     {
+      name: PROMETHEUS_OPERATOR_CRDS,
+      ...ADDON_CHARTS.prometheusOperatorCrds,
+      namespace: MONITORING_NAMESPACE,
+      after: [MEDIA_NODE_TAINT],
+      // A state installed before this release has the CRDs from kube-prometheus-stack's `crds/` folder, owned by
+      // no release: this release adopts them on its first upgrade instead of failing on their ownership.
+      takeOwnership: true,
+      values: {},
+    },
+    {
       name: 'kube-prometheus-stack',
       ...ADDON_CHARTS.kubePrometheusStack,
       namespace: MONITORING_NAMESPACE,
-      after: [MEDIA_NODE_TAINT],
+      after: [PROMETHEUS_OPERATOR_CRDS],
       values: {
+        // The CRDs are the release above's: upgraded with every upgrade, never left at the first install's version.
+        crds: { enabled: false },
+        // IONOS runs the control plane: its controller manager, scheduler and etcd are not reachable from the
+        // cluster, and kube-proxy serves its metrics on the node's loopback only; scraping them only raises
+        // TargetDown alerts. The API server and the kubelets stay scraped.
+        kubeControllerManager: { enabled: false },
+        kubeScheduler: { enabled: false },
+        kubeEtcd: { enabled: false },
+        kubeProxy: { enabled: false },
         prometheusOperator: { nodeSelector: nodeSelector() },
         prometheus: {
           prometheusSpec: {
@@ -170,28 +223,25 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
       },
     },
     {
-      name: 'ingress-nginx',
-      ...ADDON_CHARTS.ingressNginx,
-      namespace: INGRESS_NAMESPACE,
+      name: ENVOY_GATEWAY,
+      ...ADDON_CHARTS.envoyGateway,
+      namespace: GATEWAY_NAMESPACE,
       after: ['kube-prometheus-stack'],
       values: {
-        controller: {
-          replicaCount: 2,
-          nodeSelector: nodeSelector(),
-          ingressClassResource: { name: INGRESS_CLASS, default: true },
-          service: { loadBalancerIP: context.ingressIp, externalTrafficPolicy: 'Local' },
-          metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: { ...PROMETHEUS_RELEASE_LABEL } } },
-          admissionWebhooks: { patch: { nodeSelector: nodeSelector() } },
-        },
+        deployment: { replicas: 2, pod: { nodeSelector: nodeSelector() } },
+        podDisruptionBudget: { minAvailable: 1 },
       },
     },
     {
       name: 'cert-manager',
       ...ADDON_CHARTS.certManager,
       namespace: CERT_MANAGER_NAMESPACE,
-      after: ['kube-prometheus-stack'],
+      // The Gateway API CRDs must exist when cert-manager starts, or it does not watch Gateways.
+      after: ['kube-prometheus-stack', ENVOY_GATEWAY],
       values: {
-        crds: { enabled: true },
+        crds: { enabled: true, keep: true },
+        // Certificates for the Gateway's listeners (cert-manager's gateway-shim) and HTTP-01 answered through HTTPRoutes.
+        config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', enableGatewayAPI: true },
         nodeSelector: nodeSelector(),
         webhook: { nodeSelector: nodeSelector() },
         cainjector: { nodeSelector: nodeSelector() },
@@ -203,7 +253,7 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
       name: 'cluster-issuer',
       ...ADDON_CHARTS.rawManifests,
       namespace: CERT_MANAGER_NAMESPACE,
-      after: ['cert-manager', 'ingress-nginx'],
+      after: ['cert-manager', ENVOY_GATEWAY],
       values: { resources: [clusterIssuer(context)] },
     },
     {

@@ -25,16 +25,23 @@ export interface HelmReleaseSpec {
    * @default - none
    */
   readonly after?: readonly string[];
+  /**
+   * Adopt objects of the chart that exist already but belong to no release (CRDs a former chart installed, say).
+   * @default false
+   */
+  readonly takeOwnership?: boolean;
 }
 
 /** What the release lists are computed from. */
 export interface ReleaseContext {
   /** The state's id. */
   readonly stateId: string;
+  /** The OCI registry the meetscale charts are installed from (the state's `charts.registry`). */
+  readonly chartRegistry: string;
   /** The public host name of the meetings, e.g. `meet.bremen.meetscale.example`. */
   readonly meetingHost: string;
-  /** The reserved public IP of the ingress controller's load balancer (a Terraform expression). */
-  readonly ingressIp: string;
+  /** The reserved public IP of the Gateway's load balancer (a Terraform expression). */
+  readonly gatewayIp: string;
   /** Jitsi shards behind HAProxy. */
   readonly jitsiShards: number;
   /** HAProxy replicas. */

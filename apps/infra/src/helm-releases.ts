@@ -60,6 +60,7 @@ export class HelmReleases extends Construct {
       createNamespace: true,
       values: [stringify(spec.values, { lineWidth: 0 })],
       setSensitive: sensitive.length > 0 ? sensitive : undefined,
+      takeOwnership: spec.takeOwnership === true ? true : undefined,
       atomic: true,
       cleanupOnFail: true,
       maxHistory: 5,

@@ -9,15 +9,12 @@ import {
   ADDON_CHARTS,
   BRIDGE_METRICS,
   CLUSTER_ISSUER,
+  GATEWAY_NAMESPACE,
   INGRESS_CLASS,
-  INGRESS_NAMESPACE,
   MONITORING_NAMESPACE,
   PROMETHEUS_RELEASE_LABEL,
 } from './addon-releases';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
-
-/** The OCI registry the meetscale charts are published to. */
-export const MEETSCALE_CHART_REGISTRY = 'oci://ghcr.io/meetscale/charts';
 
 /** The namespace of the Jitsi installation (HAProxy and the shards). */
 export const JITSI_NAMESPACE = 'jitsi';
@@ -29,13 +26,10 @@ export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 export type JvbMediaMode = NonNullable<NonNullable<NonNullable<JitsiShardValues['jvb']>['media']>['mode']>;
 
 /**
- * The Pod Security level each media mode of the jitsi-shard chart needs (its README, "Pod Security"): host ports
- * are forbidden from `baseline` up, so `hostPort` needs `privileged`; in `nodePort` mode every pod meets `restricted`.
+ * The Pod Security level each media mode of the jitsi-shard chart needs, as the chart states it (its facts): host
+ * ports are forbidden from `baseline` up, so `hostPort` needs `privileged`; `nodePort` meets `restricted`.
  */
-export const MEDIA_MODE_POD_SECURITY = {
-  hostPort: 'privileged',
-  nodePort: 'restricted',
-} as const satisfies Record<JvbMediaMode, PodSecurityLevel>;
+export const MEDIA_MODE_POD_SECURITY: Readonly<Record<JvbMediaMode, PodSecurityLevel>> = JITSI_SHARD_CHART.podSecurity.levels;
 
 /**
  * The bridges' media mode: a host port on each dedicated media node, one bridge per node, announcing the node's
@@ -102,6 +96,8 @@ export interface MeetscaleChart<V extends object> {
    * @default - the chart name
    */
   readonly release?: string;
+  /** The OCI registry of the chart (the state's `charts.registry`). */
+  readonly registry: string;
   /** Namespace of the release. */
   readonly namespace: string;
   /** Values, checked against the chart's generated type: an unknown key does not compile. */
@@ -123,7 +119,7 @@ export function meetscaleChart<V extends object>(release: MeetscaleChart<V>): He
   return {
     name: release.release ?? release.chart,
     chart: release.chart,
-    repository: MEETSCALE_CHART_REGISTRY,
+    repository: release.registry,
     version: releasedVersion(release.chart),
     namespace: release.namespace,
     values: release.values,
@@ -159,6 +155,7 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
   const system = { nodeSelector: { ...SYSTEM_NODE_SELECTOR } };
   return meetscaleChart<JitsiShardValues>({
     chart: JITSI_SHARD_CHART.chart,
+    registry: context.chartRegistry,
     release: name,
     namespace: JITSI_NAMESPACE,
     after: [JITSI_NAMESPACE_RELEASE],
@@ -186,7 +183,7 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
       },
       networkPolicy: {
         enabled: true,
-        ingressNamespaceSelector: { 'kubernetes.io/metadata.name': INGRESS_NAMESPACE },
+        ingressNamespaceSelector: { 'kubernetes.io/metadata.name': GATEWAY_NAMESPACE },
         monitoringNamespaceSelector: { 'kubernetes.io/metadata.name': MONITORING_NAMESPACE },
       },
     },
@@ -213,6 +210,7 @@ export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
     ...shardNames(context.jitsiShards).map((name) => jitsiShard(name, context)),
     meetscaleChart<HaproxyValues>({
       chart: HAPROXY_CHART.chart,
+      registry: context.chartRegistry,
       namespace: JITSI_NAMESPACE,
       after: [JITSI_NAMESPACE_RELEASE],
       values: {

@@ -89,6 +89,12 @@ const mediaPoolSchema = z
   })
   .superRefine(_boundedPool);
 
+/** The registry the project publishes its charts to, which a state installs from unless it names its own. */
+export const DEFAULT_CHART_REGISTRY = 'oci://ghcr.io/meetscale/charts';
+
+/** `oci://<host>[:port][/<path>]`: lower-case path segments, no tag or digest, no trailing slash. */
+const OCI_REGISTRY = /^oci:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
 /** The zod schema of a federal state's configuration (`states/<state>.ts`). */
 export const stateConfigSchema = z.strictObject({
   /** The state's id, equal to its file name: names the stack, the cloud resources and the buckets. */
@@ -122,6 +128,21 @@ export const stateConfigSchema = z.strictObject({
       })
       .default('production'),
   }),
+  /** Where the meetscale charts come from. */
+  charts: z
+    .strictObject({
+      /**
+       * The OCI registry the state installs the meetscale charts from (`oci://<host>[/<path>]`, no tag): the
+       * project's own by default; a state that publishes its fork's charts (`npm run release`) names its registry.
+       */
+      registry: z
+        .string()
+        .regex(OCI_REGISTRY, {
+          error: (issue) => `${quoted(issue.input)} is not an OCI registry location such as oci://registry.example.de/meetscale/charts`,
+        })
+        .default(DEFAULT_CHART_REGISTRY),
+    })
+    .default({ registry: DEFAULT_CHART_REGISTRY }),
   /** The managed Kubernetes cluster. */
   kubernetes: z.strictObject({
     /** Kubernetes version, one IONOS offers (`major.minor.patch`). */

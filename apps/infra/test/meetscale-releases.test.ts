@@ -8,17 +8,20 @@ import {
   JITSI_POD_SECURITY_LEVEL,
   JVB_MEDIA_MODE,
   MEDIA_MODE_POD_SECURITY,
-  MEETSCALE_CHART_REGISTRY,
   meetscaleChart,
   meetscaleReleases,
   podSecurityLabels,
   shardNames,
 } from '../src/meetscale-releases';
 
+/** A state's own registry, as its `charts.registry` names it. */
+const REGISTRY = 'oci://registry.testland.example/meetscale/charts';
+
 const context = {
   stateId: 'testland',
+  chartRegistry: REGISTRY,
   meetingHost: 'meet.testland.meetscale.example',
-  ingressIp: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}',
+  gatewayIp: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}',
   jitsiShards: 3,
   haproxyReplicas: 2,
   mediaNodesMin: 4,
@@ -31,15 +34,20 @@ const context = {
 };
 
 describe('meetscaleChart', () => {
-  test('installs a meetscale chart from the OCI registry under its own name, at its last released version', () => {
+  test("installs a meetscale chart from the state's OCI registry under its own name, at its last released version", () => {
     // GIVEN / WHEN
-    const release = meetscaleChart<HaproxyValues>({ chart: 'haproxy', namespace: 'jitsi', values: { replicaCount: 1 } });
+    const release = meetscaleChart<HaproxyValues>({
+      chart: 'haproxy',
+      registry: REGISTRY,
+      namespace: 'jitsi',
+      values: { replicaCount: 1 },
+    });
 
     // THEN
     expect(release).toEqual({
       name: 'haproxy',
       chart: 'haproxy',
-      repository: 'oci://ghcr.io/meetscale/charts',
+      repository: REGISTRY,
       version: readReleaseRecord('haproxy').releases.at(-1)?.version,
       namespace: 'jitsi',
       values: { replicaCount: 1 },
@@ -48,7 +56,7 @@ describe('meetscaleChart', () => {
   });
 
   test('refuses a chart that was never released, naming it', () => {
-    expect(() => meetscaleChart({ chart: 'never-released', namespace: 'jitsi', values: {} })).toThrow(
+    expect(() => meetscaleChart({ chart: 'never-released', registry: REGISTRY, namespace: 'jitsi', values: {} })).toThrow(
       'chart never-released has no release yet: run `npm run release` before a stack installs it',
     );
   });
@@ -58,6 +66,7 @@ describe('meetscaleChart', () => {
     const misspelt = () =>
       meetscaleChart<HaproxyValues>({
         chart: 'haproxy',
+        registry: REGISTRY,
         namespace: 'jitsi',
         // @ts-expect-error `replicas` is not a key of HaproxyValues (it is `replicaCount`)
         values: { replicas: 2 },
@@ -65,6 +74,7 @@ describe('meetscaleChart', () => {
     const mistyped = () =>
       meetscaleChart<HaproxyValues>({
         chart: 'haproxy',
+        registry: REGISTRY,
         namespace: 'jitsi',
         // @ts-expect-error `service.type` is one of ClusterIP, NodePort, LoadBalancer
         values: { service: { type: 'ExternalName' } },
@@ -87,7 +97,7 @@ describe('meetscaleReleases', () => {
     expect(releases.map((release) => release.name)).toEqual(['jitsi-namespace', 'shard-0', 'shard-1', 'shard-2', 'haproxy']);
     expect(haproxy).toMatchObject({
       name: 'haproxy',
-      repository: MEETSCALE_CHART_REGISTRY,
+      repository: REGISTRY,
       version: lastRelease('haproxy')?.version,
       namespace: JITSI_NAMESPACE,
     });
@@ -153,12 +163,7 @@ describe('the jitsi-shard releases', () => {
 
     // THEN each release is named after its shard, which is the host HAProxy lists
     expect(shards.map((release) => [release.name, release.repository, release.version, release.namespace])).toEqual(
-      ['shard-0', 'shard-1', 'shard-2'].map((name) => [
-        name,
-        MEETSCALE_CHART_REGISTRY,
-        lastRelease('jitsi-shard')?.version,
-        JITSI_NAMESPACE,
-      ]),
+      ['shard-0', 'shard-1', 'shard-2'].map((name) => [name, REGISTRY, lastRelease('jitsi-shard')?.version, JITSI_NAMESPACE]),
     );
     expect(shards[0]?.values).toMatchObject({
       domain: 'meet.testland.meetscale.example',

@@ -1,6 +1,6 @@
 import './_bindings';
 
-import { parseStateConfig, StateConfigError } from '../src/state-config';
+import { DEFAULT_CHART_REGISTRY, parseStateConfig, StateConfigError } from '../src/state-config';
 import { minimalState } from './_stacks';
 import { thrownBy } from './_thrown';
 
@@ -18,6 +18,25 @@ describe('parseStateConfig', () => {
     expect(config.jitsi).toEqual({ shards: 1, haproxyReplicas: 2 });
     expect(config.objectStorage).toEqual({ region: 'eu-central-3', backupRetentionDays: 30 });
     expect(config.monitoring).toEqual({ retention: '15d', prometheusReplicas: 1 });
+    expect(config.charts).toEqual({ registry: DEFAULT_CHART_REGISTRY });
+  });
+
+  test("takes the state's own chart registry, and rejects one that is no OCI location, naming it", () => {
+    // GIVEN a fork's registry, and two mistakes: an HTTPS URL and a location with a tag
+    const own = parseStateConfig({ ...minimalState(), charts: { registry: 'oci://registry.bremen.de:5443/meetscale/charts' } }, 's.ts');
+    const https = thrownBy(() => parseStateConfig({ ...minimalState(), charts: { registry: 'https://ghcr.io/meetscale' } }, 's.ts'));
+    const tagged = thrownBy(() => parseStateConfig({ ...minimalState(), charts: { registry: 'oci://ghcr.io/meetscale:1.0' } }, 's.ts'));
+
+    // THEN the own registry is used as given, the mistakes are refused with the value named
+    expect(own.charts.registry).toBe('oci://registry.bremen.de:5443/meetscale/charts');
+    for (const [error, value] of [
+      [https, 'https://ghcr.io/meetscale'],
+      [tagged, 'oci://ghcr.io/meetscale:1.0'],
+    ] as const) {
+      expect(error.message).toContain(
+        `  - charts.registry: "${value}" is not an OCI registry location such as oci://registry.example.de/meetscale/charts`,
+      );
+    }
   });
 
   test('rejects an unknown location, naming the known ones', () => {

@@ -1,9 +1,19 @@
+import type { PodSecurityLevel } from './chart-definition';
+
 /** A metric other packages name when they use a chart: in prometheus-adapter rules, say. */
 export interface MetricFact {
   /** The metric's name where the chart uses it: a Pods metric its autoscaler reads by default, say. */
   readonly name: string;
   /** The Prometheus series the metric is served from (the same as `name` when the chart reads the series itself). */
   readonly series: string;
+}
+
+/** The Pod Security level a release of a chart needs, by the choice made in one value. */
+export interface PodSecurityFact {
+  /** The value whose choice decides the level, as a dotted path (`jvb.media.mode`). */
+  readonly value: string;
+  /** The level each choice needs. */
+  readonly levels: Readonly<Record<string, PodSecurityLevel>>;
 }
 
 /**
@@ -29,6 +39,11 @@ export interface ChartFacts {
    * @default - none
    */
   readonly metrics?: Readonly<Record<string, MetricFact>>;
+  /**
+   * The Pod Security level the namespace of a release must allow, when it depends on a value.
+   * @default - none: every release runs under `restricted`
+   */
+  readonly podSecurity?: PodSecurityFact;
 }
 
 /** Whether an exported value is a chart's facts (how tools/synth finds them among a chart package's exports). */

@@ -1,5 +1,7 @@
 import { defineChartFacts } from '@meetscale/chart-toolkit';
 
+import { MEDIA_MODE_POD_SECURITY } from './values';
+
 /**
  * What other packages rely on of the jitsi-shard chart, stated once: tools/synth publishes it, with the chart's
  * version and naming functions, as `@meetscale/chart-values/facts/jitsi-shard` for the infrastructure app.
@@ -32,4 +34,6 @@ export const jitsiShardFacts = defineChartFacts({
      */
     networkTransmit: { name: 'network_transmit_bytes_per_second', series: 'container_network_transmit_bytes_total' },
   },
+  /** Host ports are forbidden from `baseline` up: `hostPort` media needs `privileged`, `nodePort` media `restricted`. */
+  podSecurity: { value: 'jvb.media.mode', levels: MEDIA_MODE_POD_SECURITY },
 });

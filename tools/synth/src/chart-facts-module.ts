@@ -48,6 +48,7 @@ export function chartFactsModule(definition: ChartDefinition, facts: ChartFacts)
     services: facts.services,
     ports: facts.ports ?? {},
     metrics: facts.metrics ?? {},
+    ...(facts.podSecurity === undefined ? {} : { podSecurity: facts.podSecurity }),
   };
   const name = factsConstantName(definition.name);
   return `${header(`${definition.source}/src/facts.ts`)}import { releaseNaming } from './${NAMING_MODULE}';
@@ -57,7 +58,8 @@ const FACTS = ${JSON.stringify(data, null, 2)} as const;
 /**
  * The ${definition.name} chart ${definition.version} as other packages address it: its name and version, its Services
  * (by the component their names end in; \`''\` is the Service named \`<fullname>\`) with their default ports, the
- * metrics it produces or reads, and the names of its objects in a release, as the chart's \`fullname\` helper makes them.
+ * metrics it produces or reads, the Pod Security level its releases need where a value decides it, and the names of its
+ * objects in a release, as the chart's \`fullname\` helper makes them.
  */
 export const ${name} = { ...FACTS, ...releaseNaming(FACTS.chart, FACTS.services) };
 `;
