@@ -30,7 +30,7 @@ export function gatewayApiSchemasComment(sources: readonly string[]): string {
   return (
     `GENERATED FILE, DO NOT EDIT. JSON Schemas of the served versions of the Gateway API CRDs of ${sources.join(', ')} ` +
     `(standard channel, pinned in ${CRD_MODULE}/go.mod), their openAPIV3Schema without descriptions, ` +
-    'by `npx nx run kubernetes-schema:derive` (tools/kubernetes/scripts/derive-gateway-api-schemas.ts). ' +
+    'by `npx nx run kubernetes-schema:derive` (tools/kubernetes/scripts/derive-crd-schemas.ts). ' +
     'The CEL rules (x-kubernetes-validations) are left to the API server.'
   );
 }
