@@ -322,9 +322,6 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
           },
         ],
       });
-      expect(failure({ web: { httpRoute: { enabled: true } } })).toContain(
-        'web.httpRoute.parentRefs: name the Gateway the HTTPRoute attaches to',
-      );
     });
   });
 

@@ -378,7 +378,7 @@ export interface HaproxyValues {
       [key: string]: string;
     };
     /**
-     * Gateways the route attaches to (at least one when enabled).
+     * Gateways the route attaches to; without one the route serves no traffic.
      *
      * @default []
      * @maxItems 32

@@ -601,7 +601,7 @@ export interface JitsiShardValues {
         [key: string]: string;
       };
       /**
-       * Gateways the route attaches to (at least one when enabled).
+       * Gateways the route attaches to; without one the route serves no traffic.
        *
        * @default []
        * @maxItems 32

@@ -232,7 +232,7 @@ export const httpRouteValues = (defaults: { path: string; timeouts: { request: s
         )
         .max(32)
         .default([])
-        .describe('Gateways the route attaches to (at least one when enabled).'),
+        .describe('Gateways the route attaches to; without one the route serves no traffic.'),
       hostnames: z
         .array(
           z

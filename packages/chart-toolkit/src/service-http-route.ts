@@ -3,9 +3,9 @@ import type { z } from 'zod';
 
 import type { httpRouteValues } from './common-values';
 import type { HelmChart } from './helm-chart';
-import { expressionOf, type HelmValue, type Refs } from './helm-value';
+import type { HelmValue, Refs } from './helm-value';
 import { Manifest } from './manifest';
-import { and, each, isEmpty, omitIfEmpty, onlyWhen, or } from './template-functions';
+import { each, omitIfEmpty, onlyWhen, or } from './template-functions';
 
 /** The values of an `httpRouteValues()` block. */
 export type HttpRouteValues = z.output<ReturnType<typeof httpRouteValues>>;
@@ -32,14 +32,12 @@ export interface ServiceHttpRouteProps {
 /**
  * A Gateway API HTTPRoute to one Service, rendered when `enabled`: attached to the Gateways of `parentRefs`
  * for `hostnames`, with one rule sending every request of `matches` to the Service port, within `timeouts`
- * (each left out when empty). Rendering fails when the route is enabled without a Gateway to attach to.
+ * (each left out when empty). Without `parentRefs` the route attaches to no Gateway, as Kubernetes allows.
  */
 export class ServiceHttpRoute extends Construct {
   public constructor(scope: Construct, id: string, props: ServiceHttpRouteProps) {
     super(scope, id);
     const { chart, values } = props;
-    const block = expressionOf(values).replace(/^\$\.Values\./, '');
-    chart.failWhen(and(values.enabled, isEmpty(values.parentRefs)), `${block}.parentRefs: name the Gateway the HTTPRoute attaches to`);
     const timeouts = values.timeouts;
     const route = new Manifest(this, 'httproute', {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -50,7 +48,7 @@ export class ServiceHttpRoute extends Construct {
         annotations: omitIfEmpty(values.annotations),
       },
       spec: {
-        parentRefs: values.parentRefs,
+        parentRefs: omitIfEmpty(values.parentRefs),
         hostnames: omitIfEmpty(values.hostnames),
         rules: [
           {

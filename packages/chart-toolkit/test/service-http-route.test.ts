@@ -45,7 +45,7 @@ async function file(path: string): Promise<string> {
 }
 
 describe('ServiceHttpRoute', () => {
-  test('minimal: one rule from the matches to the Service port number, timeouts only when set', async () => {
+  test('minimal: one rule from the matches to the Service port number, Gateways, hostnames and timeouts only when set', async () => {
     // WHEN the chart is emitted
     const template = await file('templates/httproute/httproute.yaml');
 
@@ -64,8 +64,10 @@ metadata:
     {{- toYaml . | nindent 4 }}
   {{- end }}
 spec:
+  {{- with $.Values.web.httpRoute.parentRefs }}
   parentRefs:
-    {{- toYaml $.Values.web.httpRoute.parentRefs | nindent 4 }}
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
   {{- with $.Values.web.httpRoute.hostnames }}
   hostnames:
     {{- toYaml . | nindent 4 }}
@@ -89,18 +91,6 @@ spec:
       backendRefs:
         - name: {{ include "route.componentName" (dict "component" "web" "context" $) }}
           port: {{ $.Values.web.service.port }}
-{{- end }}
-`);
-  });
-
-  test('refuses to render an enabled route without a Gateway, naming the value', async () => {
-    // WHEN the chart is emitted
-    const rules = await file('templates/validate-values.yaml');
-
-    // THEN the values check fails an enabled route without parentRefs with a message naming the nested block
-    expect(rules).toBe(`{{- /* ${HEADER} */ -}}
-{{- if (and $.Values.web.httpRoute.enabled (empty $.Values.web.httpRoute.parentRefs)) }}
-{{- fail "web.httpRoute.parentRefs: name the Gateway the HTTPRoute attaches to" }}
 {{- end }}
 `);
   });
