@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { helmYaml } from '@meetscale/chart-toolkit/build';
 import { runHelm } from '@meetscale/helm-binaries';
 import { GRACEFUL_SHUTDOWN_SCRIPT, MEDIA_MODE_POD_SECURITY, START_SCRIPT } from '@meetscale/jitsi-shard';
+import { MEDIA_NODE_SELECTOR, MEDIA_POOL_LABELS, MEDIA_TOLERATION, POOL_LABEL } from '@meetscale/placement';
 import YAML from 'yaml';
 
 import { chartDir, HELM_MAJORS, type Manifest, renderChart, scenarioFiles } from './support/charts';
@@ -265,6 +266,62 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
       const container = bridgeContainer(one(render({ jvb: { media: { advertise: 'stun' } } }), 'StatefulSet', 'shard-0-jitsi-shard-jvb'));
       expect(env(container)).toMatchObject({ JVB_STUN_SERVERS: 'meet-jit-si-turnrelay.jitsi.net:443' });
       expect(env(container)).not.toHaveProperty('JVB_ADVERTISE_IPS');
+    });
+  });
+
+  describe('bridge placement', () => {
+    const bridgePod = (values: unknown = {}): any => one(render(values), 'StatefulSet', 'shard-0-jitsi-shard-jvb').spec.template.spec;
+    const PREFER_MEDIA_POOL = {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 100, preference: { matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [MEDIA_POOL_LABELS[POOL_LABEL]] }] } },
+      ],
+    };
+
+    test('leans towards the media pool by default: its taint tolerated, its nodes preferred, none required', () => {
+      const pod = bridgePod();
+      expect(pod.tolerations).toEqual([MEDIA_TOLERATION]);
+      expect(pod.affinity).toEqual({ nodeAffinity: PREFER_MEDIA_POOL });
+      expect(pod).not.toHaveProperty('nodeSelector');
+      // AND in hostPort mode the preference stands beside the one-bridge-per-node rule
+      const hostPort = one(render(HOST_PORT), 'Deployment', 'shard-0-jitsi-shard-jvb').spec.template.spec.affinity;
+      expect(hostPort.nodeAffinity).toEqual(PREFER_MEDIA_POOL);
+      expect(hostPort).toHaveProperty('podAntiAffinity');
+      // AND the other components stay off the media pool
+      expect(one(render(), 'Deployment', 'shard-0-jitsi-shard-web').spec.template.spec).not.toHaveProperty('tolerations');
+    });
+
+    test('takes the lists and the affinity of the user instead of the defaults', () => {
+      const tolerations = [{ key: 'dedicated', operator: 'Equal', value: 'video', effect: 'NoSchedule' }];
+      const affinity = { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] } };
+      const pod = bridgePod({ jvb: { tolerations, affinity, nodeSelector: MEDIA_NODE_SELECTOR } });
+      expect(pod.tolerations).toEqual(tolerations);
+      expect(pod.affinity).toEqual(affinity);
+      expect(pod.nodeSelector).toEqual(MEDIA_NODE_SELECTOR);
+      expect(bridgePod({ jvb: { tolerations: [] } })).not.toHaveProperty('tolerations');
+    });
+  });
+
+  describe('web HTTPRoute', () => {
+    test('is off by default and routes to the web Service port number, with the timeouts off, when enabled', () => {
+      expect(render().filter((manifest) => manifest.kind === 'HTTPRoute')).toEqual([]);
+      const route = one(
+        render({
+          web: { service: { port: 8080 }, httpRoute: { enabled: true, parentRefs: [{ name: 'public' }], hostnames: ['meet.example.org'] } },
+        }),
+        'HTTPRoute',
+      );
+      expect(route.metadata.name).toBe('shard-0-jitsi-shard-web');
+      expect(route.spec).toEqual({
+        parentRefs: [{ name: 'public' }],
+        hostnames: ['meet.example.org'],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+            timeouts: { request: '0s', backendRequest: '0s' },
+            backendRefs: [{ name: 'shard-0-jitsi-shard-web', port: 8080 }],
+          },
+        ],
+      });
     });
   });
 

@@ -142,6 +142,38 @@ describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
     for (const kind of ['ServiceMonitor', 'PodMonitor', 'Ingress', 'ServiceAccount', 'PodDisruptionBudget']) expect(on).toContain(kind);
   });
 
+  test('routes a Gateway API HTTPRoute to the Service port, with its Gateways, hostnames and timeouts when given', () => {
+    expect(find(render(major).manifests, 'HTTPRoute')).toBeUndefined();
+    const httpRoute = {
+      enabled: true,
+      parentRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }],
+      hostnames: ['demo.example.de'],
+      matches: [{ path: { value: '/app' } }],
+    };
+    const route = find(render(major, { httpRoute }).manifests, 'HTTPRoute') as any;
+    expect(route.metadata).toMatchObject({ name: 'lesson-demo', namespace: 'school' });
+    expect(route.spec).toEqual({
+      parentRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }],
+      hostnames: ['demo.example.de'],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/app' } }],
+          timeouts: { request: '60s' },
+          backendRefs: [{ name: 'lesson-demo', port: 80 }],
+        },
+      ],
+    });
+    // every timeout left empty: no timeouts object at all, so the Gateway's own defaults apply
+    const untimed = find(render(major, { httpRoute: { ...httpRoute, timeouts: { request: '' } } }).manifests, 'HTTPRoute') as any;
+    expect(untimed.spec.rules[0]).not.toHaveProperty('timeouts');
+    // no Gateway named: a route attached to none, which Kubernetes accepts
+    const unattached = find(render(major, { httpRoute: { enabled: true } }).manifests, 'HTTPRoute') as any;
+    expect(Object.keys(unattached.spec)).toEqual(['rules']);
+    expect(render(major, { httpRoute: { ...httpRoute, timeouts: { backendRequest: '10 s' } } }).stderr).toMatch(
+      /httpRoute.*backendRequest/,
+    );
+  });
+
   test('generates a Secret key on install, and takes an existing Secret instead when given', () => {
     const secret = find(render(major).manifests, 'Secret') as any;
     expect(secret.metadata.name).toBe('lesson-demo-token');

@@ -352,6 +352,128 @@ export interface HaproxyValues {
     }[];
   };
   /**
+   * Gateway API HTTPRoute in front of HAProxy (TLS ends at the Gateway), the alternative to the Ingress. Timeouts are off (`0s`) by default: the XMPP websocket lasts as long as the conference and BOSH requests wait up to a minute.
+   */
+  httpRoute?: {
+    /**
+     * Create a Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`).
+     *
+     * @default false
+     */
+    enabled?: boolean;
+    /**
+     * HTTPRoute annotations.
+     *
+     * @default {}
+     */
+    annotations?: {
+      [key: string]: string;
+    };
+    /**
+     * Extra HTTPRoute labels.
+     *
+     * @default {}
+     */
+    labels?: {
+      [key: string]: string;
+    };
+    /**
+     * Gateways the route attaches to; without one the route serves no traffic.
+     *
+     * @default []
+     * @maxItems 32
+     */
+    parentRefs?: {
+      /**
+       * Name of the Gateway.
+       */
+      name: string;
+      /**
+       * Namespace of the Gateway; the route's own namespace when left out.
+       */
+      namespace?: string;
+      /**
+       * Listener of the Gateway to attach to (its `name`); every listener that accepts the route when left out.
+       */
+      sectionName?: string;
+      /**
+       * Attach only to listeners on this port.
+       */
+      port?: number;
+    }[];
+    /**
+     * Hostnames the route serves (`*.` wildcards allowed); empty for every hostname of the Gateway's listeners.
+     *
+     * @default []
+     * @maxItems 16
+     */
+    hostnames?: string[];
+    /**
+     * Requests routed to the service: any one match suffices.
+     *
+     * @default [{ path: { type: 'PathPrefix', value: '/' } }]
+     * @minItems 1
+     * @maxItems 64
+     */
+    matches?: [
+      {
+        /**
+         * Path match.
+         */
+        path?: {
+          /**
+           * How the path matches.
+           *
+           * @default 'PathPrefix'
+           */
+          type?: 'PathPrefix' | 'Exact';
+          /**
+           * URL path.
+           *
+           * @default '/'
+           */
+          value?: string;
+        };
+      },
+      ...{
+        /**
+         * Path match.
+         */
+        path?: {
+          /**
+           * How the path matches.
+           *
+           * @default 'PathPrefix'
+           */
+          type?: 'PathPrefix' | 'Exact';
+          /**
+           * URL path.
+           *
+           * @default '/'
+           */
+          value?: string;
+        };
+      }[],
+    ];
+    /**
+     * Route timeouts (Gateway API durations such as 30s or 1h; an extended feature not every Gateway supports).
+     */
+    timeouts?: {
+      /**
+       * Longest time the Gateway takes to answer a request; `0s` disables it, empty leaves it to the Gateway.
+       *
+       * @default '0s'
+       */
+      request?: string;
+      /**
+       * Longest time one request to the backend may take (at most `request`); `0s` disables it, empty leaves it to the Gateway.
+       *
+       * @default '0s'
+       */
+      backendRequest?: string;
+    };
+  };
+  /**
    * Prometheus metrics, served by HAProxy itself on the metrics port (a separate ClusterIP Service).
    */
   metrics?: {
@@ -392,13 +514,13 @@ export interface HaproxyValues {
    */
   networkPolicy?: {
     /**
-     * Admit only the ingress controller (HTTP), the other replicas (peers) and the monitoring namespace (metrics).
+     * Admit only the ingress controller or Gateway (HTTP), the other replicas (peers) and the monitoring namespace (metrics).
      *
      * @default false
      */
     enabled?: boolean;
     /**
-     * Labels of the namespace of the ingress controller.
+     * Labels of the namespace of the ingress controller or of the Gateway proxies.
      *
      * @default { 'kubernetes.io/metadata.name': 'ingress-nginx' }
      */

@@ -574,6 +574,128 @@ export interface JitsiShardValues {
         hosts: [string, ...string[]];
       }[];
     };
+    /**
+     * A Gateway API HTTPRoute straight to this shard (TLS ends at the Gateway), the alternative to the Ingress for a single-shard installation. Timeouts are off (`0s`) by default: the XMPP websocket lasts as long as the conference and BOSH requests wait up to a minute.
+     */
+    httpRoute?: {
+      /**
+       * Create a Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`).
+       *
+       * @default false
+       */
+      enabled?: boolean;
+      /**
+       * HTTPRoute annotations.
+       *
+       * @default {}
+       */
+      annotations?: {
+        [key: string]: string;
+      };
+      /**
+       * Extra HTTPRoute labels.
+       *
+       * @default {}
+       */
+      labels?: {
+        [key: string]: string;
+      };
+      /**
+       * Gateways the route attaches to; without one the route serves no traffic.
+       *
+       * @default []
+       * @maxItems 32
+       */
+      parentRefs?: {
+        /**
+         * Name of the Gateway.
+         */
+        name: string;
+        /**
+         * Namespace of the Gateway; the route's own namespace when left out.
+         */
+        namespace?: string;
+        /**
+         * Listener of the Gateway to attach to (its `name`); every listener that accepts the route when left out.
+         */
+        sectionName?: string;
+        /**
+         * Attach only to listeners on this port.
+         */
+        port?: number;
+      }[];
+      /**
+       * Hostnames the route serves (`*.` wildcards allowed); empty for every hostname of the Gateway's listeners.
+       *
+       * @default []
+       * @maxItems 16
+       */
+      hostnames?: string[];
+      /**
+       * Requests routed to the service: any one match suffices.
+       *
+       * @default [{ path: { type: 'PathPrefix', value: '/' } }]
+       * @minItems 1
+       * @maxItems 64
+       */
+      matches?: [
+        {
+          /**
+           * Path match.
+           */
+          path?: {
+            /**
+             * How the path matches.
+             *
+             * @default 'PathPrefix'
+             */
+            type?: 'PathPrefix' | 'Exact';
+            /**
+             * URL path.
+             *
+             * @default '/'
+             */
+            value?: string;
+          };
+        },
+        ...{
+          /**
+           * Path match.
+           */
+          path?: {
+            /**
+             * How the path matches.
+             *
+             * @default 'PathPrefix'
+             */
+            type?: 'PathPrefix' | 'Exact';
+            /**
+             * URL path.
+             *
+             * @default '/'
+             */
+            value?: string;
+          };
+        }[],
+      ];
+      /**
+       * Route timeouts (Gateway API durations such as 30s or 1h; an extended feature not every Gateway supports).
+       */
+      timeouts?: {
+        /**
+         * Longest time the Gateway takes to answer a request; `0s` disables it, empty leaves it to the Gateway.
+         *
+         * @default '0s'
+         */
+        request?: string;
+        /**
+         * Longest time one request to the backend may take (at most `request`); `0s` disables it, empty leaves it to the Gateway.
+         *
+         * @default '0s'
+         */
+        backendRequest?: string;
+      };
+    };
   };
   /**
    * Prosody, the XMPP server of the shard (one replica: XMPP sessions live in its memory).
@@ -1209,9 +1331,7 @@ export interface JitsiShardValues {
       [key: string]: string;
     };
     /**
-     * Tolerations for node taints.
-     *
-     * @default []
+     * Tolerations for node taints; by default the media pool's taint (`meetscale.io/media=true:NoSchedule`). A list you give replaces the default: keep that entry to let the bridges run on media nodes.
      */
     tolerations?: {
       /**
@@ -1236,7 +1356,7 @@ export interface JitsiShardValues {
       tolerationSeconds?: number;
     }[];
     /**
-     * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
+     * Pod affinity rules (Kubernetes `affinity` object), passed through whole. Empty: the bridges prefer nodes labelled `meetscale.io/pool=media` (harmless without that pool; set `nodeSelector` to require them) and, in hostPort mode, run one per node. An affinity you give replaces both.
      *
      * @default {}
      */
@@ -1736,7 +1856,7 @@ export interface JitsiShardValues {
      */
     enabled?: boolean;
     /**
-     * Labels of the namespace of the ingress controller (allowed to reach web).
+     * Labels of the namespace of the ingress controller or of the Gateway proxies (allowed to reach web).
      *
      * @default { 'kubernetes.io/metadata.name': 'ingress-nginx' }
      */

@@ -125,6 +125,9 @@ export function alternativeFor(node: SchemaNode, current: unknown, accepts: (can
     return changed === undefined ? undefined : pick([[changed, ...list.slice(1)]]);
   }
   if (types.includes('object')) {
+    // an object of known keys (inside a list item, say `path: {type, value}`): one of its keys changed
+    if (node.properties !== undefined)
+      return pick([alternativeItem(node, current ?? {}, accepts)].filter((candidate) => candidate !== undefined));
     const open = node.additionalProperties;
     const map = (current ?? {}) as Record<string, unknown>;
     if (typeof open === 'object' && typeList(open).includes('string')) {

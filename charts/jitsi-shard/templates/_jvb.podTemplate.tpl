@@ -35,8 +35,18 @@ spec:
   nodeSelector:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- if and (eq $.Values.jvb.media.mode "hostPort") (empty $.Values.jvb.affinity) }}
+  {{- if empty $.Values.jvb.affinity }}
+  {{- if eq $.Values.jvb.media.mode "hostPort" }}
   affinity:
+    nodeAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+        - weight: 100
+          preference:
+            matchExpressions:
+              - key: meetscale.io/pool
+                operator: In
+                values:
+                  - media
     podAntiAffinity:
       requiredDuringSchedulingIgnoredDuringExecution:
         - topologyKey: kubernetes.io/hostname
@@ -45,10 +55,20 @@ spec:
               app.kubernetes.io/name: {{ include "jitsi-shard.name" $ | quote }}
               app.kubernetes.io/component: jvb
   {{- else }}
-  {{- with $.Values.jvb.affinity }}
   affinity:
-    {{- toYaml . | nindent 4 }}
+    nodeAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+        - weight: 100
+          preference:
+            matchExpressions:
+              - key: meetscale.io/pool
+                operator: In
+                values:
+                  - media
   {{- end }}
+  {{- else }}
+  affinity:
+    {{- toYaml $.Values.jvb.affinity | nindent 4 }}
   {{- end }}
   {{- with $.Values.jvb.tolerations }}
   tolerations:

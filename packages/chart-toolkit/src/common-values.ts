@@ -189,3 +189,93 @@ export const ingressValues = (defaults: { path: string }) =>
     })
     .prefault({})
     .describe('Ingress in front of the service, with TLS.');
+
+/**
+ * A Gateway API duration (GEP-2257), with the pattern the HTTPRoute CRD validates it by: up to four
+ * `<number><unit>` parts, units `h`, `m`, `s`, `ms` (`1h30m`, `500ms`); `0s` disables a timeout.
+ */
+const GATEWAY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
+
+/** A Gateway API duration, or empty to leave the field out. */
+const gatewayTimeout = (fallback: string, description: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^$|${GATEWAY_DURATION.source}`), 'must be empty or a Gateway API duration such as 30s, 1h or 0s')
+    .default(fallback)
+    .describe(description);
+
+/**
+ * Gateway API HTTPRoute settings, named as `helm create` names them: the Gateways the route attaches to, its
+ * hostnames, path matches and timeouts.
+ */
+export const httpRouteValues = (defaults: { path: string; timeouts: { request: string; backendRequest: string } }) =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(false).describe('Create a Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`).'),
+      annotations: stringMap('HTTPRoute annotations.'),
+      labels: stringMap('Extra HTTPRoute labels.'),
+      parentRefs: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1).max(253).describe('Name of the Gateway.'),
+            namespace: z
+              .string()
+              .max(63)
+              .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name')
+              .optional()
+              .describe("Namespace of the Gateway; the route's own namespace when left out."),
+            sectionName: hostname()
+              .optional()
+              .describe('Listener of the Gateway to attach to (its `name`); every listener that accepts the route when left out.'),
+            port: port().optional().describe('Attach only to listeners on this port.'),
+          }),
+        )
+        .max(32)
+        .default([])
+        .describe('Gateways the route attaches to; without one the route serves no traffic.'),
+      hostnames: z
+        .array(
+          z
+            .string()
+            .min(1)
+            .max(253)
+            .regex(
+              /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+              'must be a lower-case DNS name, optionally starting with *.',
+            ),
+        )
+        .max(16)
+        .default([])
+        .describe("Hostnames the route serves (`*.` wildcards allowed); empty for every hostname of the Gateway's listeners."),
+      matches: z
+        .array(
+          z.strictObject({
+            path: z
+              .strictObject({
+                type: z.enum(['PathPrefix', 'Exact']).default('PathPrefix').describe('How the path matches.'),
+                value: z.string().min(1).max(1024).regex(/^\//, 'must start with /').default(defaults.path).describe('URL path.'),
+              })
+              .prefault({})
+              .describe('Path match.'),
+          }),
+        )
+        .min(1)
+        .max(64)
+        .default([{ path: { type: 'PathPrefix', value: defaults.path } }])
+        .describe('Requests routed to the service: any one match suffices.'),
+      timeouts: z
+        .strictObject({
+          request: gatewayTimeout(
+            defaults.timeouts.request,
+            'Longest time the Gateway takes to answer a request; `0s` disables it, empty leaves it to the Gateway.',
+          ),
+          backendRequest: gatewayTimeout(
+            defaults.timeouts.backendRequest,
+            'Longest time one request to the backend may take (at most `request`); `0s` disables it, empty leaves it to the Gateway.',
+          ),
+        })
+        .prefault({})
+        .describe('Route timeouts (Gateway API durations such as 30s or 1h; an extended feature not every Gateway supports).'),
+    })
+    .prefault({})
+    .describe('Gateway API HTTPRoute in front of the service (TLS ends at the Gateway).');

@@ -15,6 +15,7 @@ export type { HelmValue, Refs } from './helm-value';
 export {
   baseValues,
   hostname,
+  httpRouteValues,
   imagePullSecrets,
   imageValues,
   ingressValues,
@@ -42,6 +43,7 @@ export {
 // Objects: typed manifests with values in place, and the workload layer.
 export { Manifest, type ManifestBase, type Templated } from './manifest';
 export { ComponentService, type ComponentServiceProps, type MonitorProps, PodMonitor, ServiceMonitor } from './monitors';
+export { type HttpRouteValues, ServiceHttpRoute, type ServiceHttpRouteProps } from './service-http-route';
 export { type IngressValues, ServiceIngress, type ServiceIngressProps } from './service-ingress';
 export { type ContainerProps, type PodProps, Workload, type WorkloadProps } from './workload';
 

@@ -35,6 +35,7 @@ describe('emitChart', () => {
       '_lists.tpl',
       'configmap.yaml',
       'cronjob.yaml',
+      'httproute',
       'ingress',
       'metrics',
       'podmonitor',

@@ -11,6 +11,14 @@ export const haproxyChart = defineChart({
   name: 'haproxy',
   version: packageJson.version,
   upgrading: {
+    '0.4.0': [
+      'New `httpRoute` values render a Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`) to the HAProxy',
+      'Service, the alternative to the Ingress now that ingress-nginx is retired. It is off by default, so an',
+      'existing release renders the same objects. To move from the Ingress, enable `httpRoute` with the Gateway in',
+      '`parentRefs` and your hostnames, then disable `ingress`; the route sends requests to the `service.port`,',
+      'with its timeouts off (`0s`) for the websocket and BOSH connections. With `networkPolicy.enabled`, point',
+      '`networkPolicy.ingressNamespaceSelector` at the namespace of the Gateway proxies.',
+    ].join(' '),
     '0.3.0': [
       'Every pod setting now comes from one standard values block, as in bitnami charts: the pod and container',
       'security contexts (`podSecurityContext`, `containerSecurityContext`) and the probes (`livenessProbe`,',
@@ -47,7 +55,11 @@ ${each(v.shards, (shard) => `  - ${shard.name}: ${shard.host}:${shard.port}\n`)}
 ${when(
   v.ingress.enabled,
   `Public URLs:\n${each(v.ingress.hosts, (host) => `  https://${host.host}/\n`)}`,
-  `No Ingress is rendered: point your ingress controller at Service ${chart.fullname} (port ${v.service.port}) in namespace ${chart.release.namespace}.\n`,
+  when(
+    v.httpRoute.enabled,
+    `HTTPRoute ${chart.fullname} attaches to ${each(v.httpRoute.parentRefs, (ref) => `${ref.name} `)}for:\n${each(v.httpRoute.hostnames, (host) => `  https://${host}/\n`)}`,
+    `No Ingress or HTTPRoute is rendered: point your ingress controller or Gateway at Service ${chart.fullname} (port ${v.service.port}) in namespace ${chart.release.namespace}.\n`,
+  ),
 )}
 Shard health as HAProxy sees it:
   kubectl -n ${chart.release.namespace} port-forward svc/${chart.componentName('metrics')} ${v.containerPorts.metrics}
@@ -87,6 +99,19 @@ Shard health as HAProxy sees it:
       podAnnotations: { 'example.org/team': 'video' },
       resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
       podDisruptionBudget: { enabled: false, maxUnavailable: 1 },
+    },
+    'gateway-httproute': {
+      shards: [
+        { name: 'shard-0', host: 'shard-0-jitsi-shard-web', port: 80 },
+        { name: 'shard-1', host: 'shard-1-jitsi-shard-web', port: 80 },
+      ],
+      service: { port: 8080 },
+      httpRoute: {
+        enabled: true,
+        annotations: { 'example.org/owner': 'video' },
+        parentRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }],
+        hostnames: ['meet.example.org'],
+      },
     },
   },
 });

@@ -1,4 +1,12 @@
-import { ComponentService, type HelmChart, Manifest, ServiceIngress, ServiceMonitor, Workload } from '@meetscale/chart-toolkit';
+import {
+  ComponentService,
+  type HelmChart,
+  Manifest,
+  ServiceHttpRoute,
+  ServiceIngress,
+  ServiceMonitor,
+  Workload,
+} from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 import type { ConfigMap, Service } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
@@ -18,7 +26,7 @@ const COMPONENT = 'haproxy';
 /**
  * HAProxy in front of the Jitsi shards: a StatefulSet whose replicas share one stick table through a
  * `peers` section, a ConfigMap with `haproxy.cfg`, the Service the ingress targets, a headless Service for
- * the peers, a metrics Service, and the optional Ingress, ServiceMonitor, PodDisruptionBudget and
+ * the peers, a metrics Service, and the optional Ingress or HTTPRoute, ServiceMonitor, PodDisruptionBudget and
  * NetworkPolicy.
  */
 export class Haproxy extends Construct {
@@ -109,6 +117,15 @@ export class Haproxy extends Construct {
       labels,
       serviceName: chart.fullname,
       servicePort: 'http',
+    });
+
+    new ServiceHttpRoute(this, 'httproute', {
+      chart: chart as HelmChart<unknown>,
+      values: v.httpRoute,
+      name,
+      component: COMPONENT,
+      serviceName: chart.fullname,
+      servicePort: v.service.port,
     });
 
     new ServiceMonitor(this, 'servicemonitor', {

@@ -1,6 +1,7 @@
 import {
   baseValues,
   hostname,
+  httpRouteValues,
   ingressValues,
   port,
   serviceMonitorValues,
@@ -130,6 +131,11 @@ export const haproxyValues = z.strictObject({
     'The Service the ingress or gateway targets; a ClusterIP Service unless you expose HAProxy yourself.',
   ),
   ingress: ingressValues({ path: '/' }),
+  // The XMPP websocket lives as long as the conference and BOSH holds each request up to a minute: a Gateway's
+  // default request timeout (Envoy's is 15 s) would cut both, so the route disables its timeouts.
+  httpRoute: httpRouteValues({ path: '/', timeouts: { request: '0s', backendRequest: '0s' } }).describe(
+    'Gateway API HTTPRoute in front of HAProxy (TLS ends at the Gateway), the alternative to the Ingress. Timeouts are off (`0s`) by default: the XMPP websocket lasts as long as the conference and BOSH requests wait up to a minute.',
+  ),
   metrics: z
     .strictObject({
       serviceMonitor: serviceMonitorValues(),
@@ -141,8 +147,10 @@ export const haproxyValues = z.strictObject({
       enabled: z
         .boolean()
         .default(false)
-        .describe('Admit only the ingress controller (HTTP), the other replicas (peers) and the monitoring namespace (metrics).'),
-      ingressNamespaceSelector: stringMap('Labels of the namespace of the ingress controller.').default({
+        .describe(
+          'Admit only the ingress controller or Gateway (HTTP), the other replicas (peers) and the monitoring namespace (metrics).',
+        ),
+      ingressNamespaceSelector: stringMap('Labels of the namespace of the ingress controller or of the Gateway proxies.').default({
         'kubernetes.io/metadata.name': 'ingress-nginx',
       }),
       monitoringNamespaceSelector: stringMap('Labels of the namespace Prometheus scrapes from.').default({

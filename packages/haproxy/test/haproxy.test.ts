@@ -14,6 +14,7 @@ describe('Haproxy', () => {
     const templates = [...files.keys()].filter((path) => path.startsWith('templates/haproxy/')).sort();
     expect(templates).toEqual([
       'templates/haproxy/configmap.yaml',
+      'templates/haproxy/httproute.yaml',
       'templates/haproxy/ingress.yaml',
       'templates/haproxy/networkpolicy.yaml',
       'templates/haproxy/poddisruptionbudget.yaml',
@@ -25,6 +26,9 @@ describe('Haproxy', () => {
       'templates/haproxy/statefulset.yaml',
     ]);
     expect(file('templates/haproxy/ingress.yaml')).toContain('{{- if $.Values.ingress.enabled }}');
+    expect(file('templates/haproxy/httproute.yaml')).toContain('{{- if $.Values.httpRoute.enabled }}');
+    // the route sends requests to the Service port by number, as an HTTPRoute backendRef must
+    expect(file('templates/haproxy/httproute.yaml')).toContain('port: {{ $.Values.service.port }}');
     expect(file('templates/haproxy/servicemonitor.yaml')).toContain('{{- if $.Values.metrics.serviceMonitor.enabled }}');
     expect(file('templates/haproxy/poddisruptionbudget.yaml')).toContain('{{- if $.Values.podDisruptionBudget.enabled }}');
     expect(file('templates/haproxy/networkpolicy.yaml')).toContain('{{- if $.Values.networkPolicy.enabled }}');

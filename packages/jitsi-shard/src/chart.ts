@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
 import { add, defineChart, eq, type HelmChart, readChartText, when } from '@meetscale/chart-toolkit';
+import { MEDIA_NODE_SELECTOR, MEDIA_TOLERATION } from '@meetscale/placement';
 
 import packageJson from '../package.json';
 import { buildJitsiShard } from './jitsi-shard';
@@ -12,6 +13,16 @@ export const jitsiShardChart = defineChart({
   name: 'jitsi-shard',
   version: packageJson.version,
   upgrading: {
+    '0.5.0': [
+      'The bridges now tolerate the media pool taint (`jvb.tolerations` defaults to',
+      '`meetscale.io/media=true:NoSchedule`) and, while `jvb.affinity` is empty, prefer nodes labelled',
+      '`meetscale.io/pool=media` (a soft node affinity; in hostPort mode beside the one-bridge-per-node rule). Both',
+      'are harmless on a cluster without a media pool, but the upgrade changes the bridge pod template, so the bridges',
+      'roll (each drains its conferences first). A `jvb.tolerations` list of your own replaces the default one; a',
+      '`jvb.affinity` of your own replaces the preference, as it replaced the hostPort rule before. New `web.httpRoute`',
+      'values render a Gateway API HTTPRoute to the web Service, the alternative to `web.ingress` now that',
+      'ingress-nginx is retired; it is off by default, with its timeouts off (`0s`) for the websocket and BOSH.',
+    ].join(' '),
     '0.4.0': [
       'Every component (`web`, `prosody`, `jicofo`, `jvb`) now takes the same standard values block, as in bitnami',
       'charts: `podSecurityContext`, `containerSecurityContext`, `livenessProbe`, `readinessProbe` and `startupProbe`',
@@ -47,7 +58,15 @@ export const jitsiShardChart = defineChart({
     return `Jitsi Meet shard ${chart.release.name} is installed in namespace ${chart.release.namespace}.
 
 Shard endpoint (list it in the haproxy chart): ${chart.componentName('web')}:${v.web.service.port}
-${when(v.web.ingress.enabled, `Public URL: https://${v.domain}/ (this shard's own Ingress)\n`, `Public URL: https://${v.domain}/ through HAProxy or your ingress\n`)}
+${when(
+  v.web.ingress.enabled,
+  `Public URL: https://${v.domain}/ (this shard's own Ingress)\n`,
+  when(
+    v.web.httpRoute.enabled,
+    `Public URL: https://${v.domain}/ (this shard's own HTTPRoute)\n`,
+    `Public URL: https://${v.domain}/ through HAProxy, your ingress or your Gateway\n`,
+  ),
+)}
 Bridges: media mode ${v.jvb.media.mode}, ${when(
       v.jvb.autoscaling.enabled,
       `autoscaled between ${v.jvb.autoscaling.minReplicas} and ${v.jvb.autoscaling.maxReplicas} on ${v.jvb.autoscaling.metric}`,
@@ -89,8 +108,8 @@ in a namespace labelled pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECU
       jvb: {
         media: { mode: 'nodePort', nodePort: { basePort: 30400 } },
         autoscaling: { metric: 'jvbStress', minReplicas: 2, maxReplicas: 6, targetJvbStress: '700m' },
-        nodeSelector: { 'meetscale.io/pool': 'media' },
-        tolerations: [{ key: 'meetscale.io/media', operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
+        nodeSelector: { ...MEDIA_NODE_SELECTOR },
+        tolerations: [{ ...MEDIA_TOLERATION }],
       },
       metrics: {
         podMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
@@ -126,6 +145,19 @@ in a namespace labelled pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECU
       auth: {
         type: 'jwt',
         jwt: { existingSecret: 'jitsi-jwt', secretKey: 'signing-key', acceptedIssuers: ['schulportal'], acceptedAudiences: ['jitsi'] },
+      },
+    },
+    'gateway-httproute': {
+      domain: 'meet.schule.example.org',
+      web: {
+        httpRoute: {
+          enabled: true,
+          labels: { 'gateway.example.org/exposed': 'true' },
+          parentRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https', port: 443 }],
+          hostnames: ['meet.schule.example.org'],
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }, { path: { type: 'Exact', value: '/http-bind' } }],
+          timeouts: { request: '2h', backendRequest: '1h' },
+        },
       },
     },
   },

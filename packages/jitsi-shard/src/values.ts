@@ -1,6 +1,7 @@
 import {
   baseValues,
   hostname,
+  httpRouteValues,
   imagePullSecrets,
   ingressValues,
   type PodSecurityLevel,
@@ -12,6 +13,7 @@ import {
   stringMap,
   workloadValues,
 } from '@meetscale/chart-toolkit';
+import { MEDIA_POOL_LABELS, MEDIA_TOLERATION, POOL_LABEL } from '@meetscale/placement';
 import { z } from 'zod';
 
 /** The docker-jitsi-meet release every component image defaults to (the chart's appVersion). */
@@ -135,6 +137,11 @@ const web = z
     ),
     ingress: ingressValues({ path: '/' }).describe(
       'An Ingress straight to this shard, for a single-shard installation without HAProxy (the simplest install).',
+    ),
+    // The XMPP websocket lives as long as the conference and BOSH holds each request up to a minute: a Gateway's
+    // default request timeout (Envoy's is 15 s) would cut both, so the route disables its timeouts.
+    httpRoute: httpRouteValues({ path: '/', timeouts: { request: '0s', backendRequest: '0s' } }).describe(
+      'A Gateway API HTTPRoute straight to this shard (TLS ends at the Gateway), the alternative to the Ingress for a single-shard installation. Timeouts are off (`0s`) by default: the XMPP websocket lasts as long as the conference and BOSH requests wait up to a minute.',
     ),
   })
   .prefault({})
@@ -274,16 +281,28 @@ const autoscaling = z
   .prefault({})
   .describe('The bridge autoscaler.');
 
+const jvbWorkload = component({
+  repository: 'ghcr.io/jitsi/jvb',
+  readinessProbe: { httpGet: { path: '/about/health', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
+  livenessProbe: { httpGet: { path: '/about/health', port: 'http' }, initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3 },
+  requests: { cpu: '8', memory: '1000Mi' },
+  limits: { cpu: '8', memory: '2000Mi' },
+});
+
 const jvb = z
   .strictObject({
     replicaCount: z.number().int().min(0).max(100).default(1).describe('Bridges when `autoscaling.enabled` is false.'),
-    ...component({
-      repository: 'ghcr.io/jitsi/jvb',
-      readinessProbe: { httpGet: { path: '/about/health', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
-      livenessProbe: { httpGet: { path: '/about/health', port: 'http' }, initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3 },
-      requests: { cpu: '8', memory: '1000Mi' },
-      limits: { cpu: '8', memory: '2000Mi' },
-    }),
+    ...jvbWorkload,
+    // A toleration of a taint no node has changes nothing, so the bridges may always run on the media pool.
+    tolerations: jvbWorkload.tolerations
+      .unwrap()
+      .default([{ ...MEDIA_TOLERATION }])
+      .describe(
+        `Tolerations for node taints; by default the media pool's taint (\`${MEDIA_TOLERATION.key}=${MEDIA_TOLERATION.value}:${MEDIA_TOLERATION.effect}\`). A list you give replaces the default: keep that entry to let the bridges run on media nodes.`,
+      ),
+    affinity: jvbWorkload.affinity.describe(
+      `Pod affinity rules (Kubernetes \`affinity\` object), passed through whole. Empty: the bridges prefer nodes labelled \`${POOL_LABEL}=${MEDIA_POOL_LABELS[POOL_LABEL]}\` (harmless without that pool; set \`nodeSelector\` to require them) and, in hostPort mode, run one per node. An affinity you give replaces both.`,
+    ),
     maxMemory: z
       .string()
       .regex(/^[0-9]+[mg]$/, 'must be a JVM size such as 1500m')
@@ -409,7 +428,9 @@ export const jitsiShardValues = z.strictObject({
         .describe(
           'Admit only the flows a shard needs: the ingress controller and HAProxy to web, web, jicofo and the bridges to prosody, UDP media from anywhere to the bridges, metrics from the monitoring namespace.',
         ),
-      ingressNamespaceSelector: stringMap('Labels of the namespace of the ingress controller (allowed to reach web).').default({
+      ingressNamespaceSelector: stringMap(
+        'Labels of the namespace of the ingress controller or of the Gateway proxies (allowed to reach web).',
+      ).default({
         'kubernetes.io/metadata.name': 'ingress-nginx',
       }),
       haproxyPodSelector: stringMap('Labels of the HAProxy pods in the release namespace (allowed to reach web).').default({

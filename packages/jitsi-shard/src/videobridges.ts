@@ -12,13 +12,13 @@ import {
   Manifest,
   max,
   not,
-  omitIfEmpty,
   onlyWhen,
   PodMonitor,
   str,
   ternary,
   Workload,
 } from '@meetscale/chart-toolkit';
+import { MEDIA_POOL_LABELS, POOL_LABEL } from '@meetscale/placement';
 import { Construct } from 'constructs';
 import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2';
 import type { ConfigMap, Service } from 'kubernetes-types/core/v1';
@@ -65,8 +65,17 @@ export class Videobridges extends Construct {
     const scripts = { 'start.sh': START_SCRIPT, 'graceful-shutdown.sh': GRACEFUL_SHUTDOWN_SCRIPT };
     new Manifest<ConfigMap>(this, 'scripts', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels }, data: scripts });
 
-    // hostPort: one bridge per node, across all shards' bridges, unless the user gives an affinity of their own.
+    // Unless the user gives an affinity of their own: the bridges prefer the media pool's nodes (a preference no
+    // node meets is ignored), and in hostPort mode there is one bridge per node, across all shards' bridges.
+    const preferMediaPool = {
+      nodeAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 100, preference: { matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [MEDIA_POOL_LABELS[POOL_LABEL]] }] } },
+        ],
+      },
+    };
     const spreadOverNodes = {
+      ...preferMediaPool,
       podAntiAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: [
           {
@@ -124,7 +133,7 @@ export class Videobridges extends Construct {
       },
       volumes: [...RUNTIME_VOLUMES, { name: 'scripts', configMap: { name } }],
       spec: {
-        affinity: ternary(and(hostPortMode, isEmpty(v.affinity)), spreadOverNodes, omitIfEmpty(v.affinity), 'object'),
+        affinity: ternary(isEmpty(v.affinity), ternary(hostPortMode, spreadOverNodes, preferMediaPool, 'object'), v.affinity, 'object'),
         terminationGracePeriodSeconds: v.gracefulShutdown.terminationGracePeriodSeconds,
       },
     });

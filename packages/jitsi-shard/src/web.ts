@@ -1,4 +1,4 @@
-import { ComponentService, type HelmChart, ServiceIngress } from '@meetscale/chart-toolkit';
+import { ComponentService, type HelmChart, ServiceHttpRoute, ServiceIngress } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 
 import { ComponentDeployment } from './component-deployment';
@@ -17,8 +17,8 @@ const COMPONENT = 'web';
 
 /**
  * The Jitsi Meet frontend (nginx): serves the app and proxies BOSH and the XMPP websocket to prosody. Its
- * Service, `<release>-jitsi-shard-web`, is the shard endpoint the haproxy chart lists; the optional Ingress
- * makes the shard reachable on its own (a single-shard installation).
+ * Service, `<release>-jitsi-shard-web`, is the shard endpoint the haproxy chart lists; the optional Ingress or
+ * HTTPRoute makes the shard reachable on its own (a single-shard installation).
  */
 export class Web extends Construct {
   /** Name of the web Service (the shard endpoint). */
@@ -40,7 +40,7 @@ export class Web extends Construct {
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } },
       container: {
         ports: [{ name: 'http', containerPort: PORTS.webHttp, protocol: 'TCP' }],
-        // TLS ends at the ingress (or HAProxy); nginx serves plain HTTP inside the cluster.
+        // TLS ends at the ingress or Gateway (or HAProxy); nginx serves plain HTTP inside the cluster.
         env: [
           [
             { name: 'DISABLE_HTTPS', value: '1' },
@@ -65,6 +65,15 @@ export class Web extends Construct {
       labels: chart.standardLabels(COMPONENT),
       serviceName: chart.componentName(COMPONENT),
       servicePort: 'http',
+    });
+
+    new ServiceHttpRoute(this, 'httproute', {
+      chart: chart as HelmChart<unknown>,
+      values: v.httpRoute,
+      name,
+      component: COMPONENT,
+      serviceName: chart.componentName(COMPONENT),
+      servicePort: v.service.port,
     });
   }
 }

@@ -36,6 +36,7 @@ describe('JitsiShard', () => {
       'templates/settings/configmap.yaml',
       'templates/settings/secret.yaml',
       'templates/web/deployment.yaml',
+      'templates/web/httproute.yaml',
       'templates/web/ingress.yaml',
       'templates/web/poddisruptionbudget.yaml',
       'templates/web/service.yaml',
@@ -46,6 +47,7 @@ describe('JitsiShard', () => {
     expect(files.get('templates/jvb/deployment.yaml')).toContain('{{- if (eq $.Values.jvb.media.mode "hostPort") }}');
     expect(files.get('templates/settings/secret.yaml')).toContain('{{- if (not $.Values.credentials.existingSecret) }}');
     expect(files.get('templates/web/serviceaccount.yaml')).toContain('{{- if $.Values.web.serviceAccount.create }}');
+    expect(files.get('templates/web/httproute.yaml')).toContain('{{- if $.Values.web.httpRoute.enabled }}');
     // generated credentials are read back on upgrade (lookup), through the chart's helper
     expect(files.get('templates/settings/secret.yaml')).toContain('include "jitsi-shard.generatedSecretValue"');
     expect(files.get('templates/_helpers.tpl')).toContain('lookup "v1" "Secret" .context.Release.Namespace $name');

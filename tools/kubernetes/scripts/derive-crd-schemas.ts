@@ -1,6 +1,7 @@
 /**
- * Derives the committed structural schemas of the supported prometheus-operator custom resources from the
- * typings of the installed `@kubernetes-models/prometheus-operator`.
+ * Derives the committed structural schemas of the supported custom resources: the prometheus-operator ones
+ * from the typings of the installed `@kubernetes-models/prometheus-operator`, the Gateway API ones from the
+ * CRDs of the pinned `sigs.k8s.io/gateway-api` module (tools/cluster/modules/crds/go.mod).
  *
  *   npx nx run kubernetes-schema:derive
  *   npx tsx tools/kubernetes/scripts/derive-crd-schemas.ts [--check]
@@ -10,17 +11,24 @@ import * as path from 'node:path';
 
 import { deriveCrdSchemasText, GENERATED_CRD_SCHEMAS } from './crd-derivation';
 import { WORKSPACE_ROOT } from './definitions-derivation';
+import { deriveGatewayApiSchemasText, GENERATED_GATEWAY_API_SCHEMAS } from './gateway-api-derivation';
 
-const text = deriveCrdSchemasText();
-const relative = path.relative(WORKSPACE_ROOT, GENERATED_CRD_SCHEMAS);
-if (process.argv.includes('--check')) {
-  const current = fs.existsSync(GENERATED_CRD_SCHEMAS) ? fs.readFileSync(GENERATED_CRD_SCHEMAS, 'utf8') : '';
-  if (current !== text) {
-    console.error(`${relative} is out of date; run npx nx run kubernetes-schema:derive`);
-    process.exitCode = 1;
+const derivations: ReadonlyArray<readonly [string, () => string]> = [
+  [GENERATED_CRD_SCHEMAS, deriveCrdSchemasText],
+  [GENERATED_GATEWAY_API_SCHEMAS, deriveGatewayApiSchemasText],
+];
+for (const [file, derive] of derivations) {
+  const text = derive();
+  const relative = path.relative(WORKSPACE_ROOT, file);
+  if (process.argv.includes('--check')) {
+    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    if (current !== text) {
+      console.error(`${relative} is out of date; run npx nx run kubernetes-schema:derive`);
+      process.exitCode = 1;
+    }
+  } else {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    console.log(`wrote ${relative} (${Buffer.byteLength(text)} bytes)`);
   }
-} else {
-  fs.mkdirSync(path.dirname(GENERATED_CRD_SCHEMAS), { recursive: true });
-  fs.writeFileSync(GENERATED_CRD_SCHEMAS, text);
-  console.log(`wrote ${relative} (${Buffer.byteLength(text)} bytes)`);
 }

@@ -113,6 +113,18 @@ export const MINIMAL_MANIFESTS: Readonly<Record<string, Record<string, unknown>>
     data: { password: 'c2VjcmV0' },
     stringData: { user: 'admin' },
   },
+  HTTPRoute: {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'web' },
+    spec: {
+      parentRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }],
+      hostnames: ['meet.example.org'],
+      rules: [
+        { matches: [{ path: { type: 'PathPrefix', value: '/' } }], timeouts: { request: '0s' }, backendRefs: [{ name: 'web', port: 80 }] },
+      ],
+    },
+  },
   ServiceMonitor: {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',

@@ -163,6 +163,23 @@ describe('validateManifest', () => {
     ]);
   });
 
+  test('checks a Gateway API HTTPRoute against the schema of the upstream CRD', () => {
+    // GIVEN an HTTPRoute with a misspelt parentRef field, a port by name, a malformed duration and hostname
+    const route = minimal('HTTPRoute');
+    route.spec.parentRefs[0].sectoinName = 'https';
+    route.spec.rules[0].backendRefs[0].port = 'http';
+    route.spec.rules[0].timeouts.request = '30';
+    route.spec.hostnames[0] = 'Meet.example.org';
+
+    // WHEN / THEN each is named, with the CRD's own patterns
+    expect(lines(validateManifest(route))).toEqual([
+      'definitions /spec/hostnames/0: must match pattern "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"',
+      'definitions /spec/parentRefs/0/sectoinName: unknown field "sectoinName"',
+      'definitions /spec/rules/0/backendRefs/0/port: must be integer',
+      'definitions /spec/rules/0/timeouts/request: must match pattern "^([0-9]{1,5}(h|m|s|ms)){1,4}$"',
+    ]);
+  });
+
   test('reports an unknown kind as such', () => {
     // GIVEN a custom resource without a schema, and a core kind under the wrong apiVersion
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
@@ -187,7 +204,7 @@ describe('validateManifest', () => {
 
 describe('validateManifests', () => {
   test('validates about fifty objects in under half a second once warmed up', () => {
-    // GIVEN five copies of every minimal manifest (55 objects), each kind validated once before
+    // GIVEN five copies of every minimal manifest (60 objects), each kind validated once before
     const manifests = Array.from({ length: 5 }, () => Object.keys(MINIMAL_MANIFESTS).map(minimal)).flat();
     validateManifests(Object.keys(MINIMAL_MANIFESTS).map(minimal));
 

@@ -19,6 +19,7 @@ import {
   extraEnvValues,
   gt,
   hostname,
+  httpRouteValues,
   imagePullSecrets,
   imageValues,
   ingressValues,
@@ -43,6 +44,7 @@ import {
   requireUnique,
   resourcesValues,
   serviceAccountValues,
+  ServiceHttpRoute,
   ServiceIngress,
   ServiceMonitor,
   serviceMonitorValues,
@@ -102,6 +104,7 @@ export const demoValues = z.strictObject({
     .prefault({})
     .describe('Metrics.'),
   ingress: ingressValues({ path: '/' }),
+  httpRoute: httpRouteValues({ path: '/', timeouts: { request: '60s', backendRequest: '' } }),
   // A workload kind the workload layer does not cover, built from the smaller blocks.
   cleanup: z
     .strictObject({
@@ -276,6 +279,14 @@ export const demoChart = defineChart({
       labels,
       serviceName: chart.fullname,
       servicePort: 'http',
+    });
+    new ServiceHttpRoute(chart, 'httproute', {
+      chart,
+      values: v.httpRoute,
+      name: String(chart.fullname),
+      component: 'web',
+      serviceName: chart.fullname,
+      servicePort: 80,
     });
   },
 });
