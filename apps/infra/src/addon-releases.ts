@@ -20,11 +20,12 @@ export interface PinnedChart {
  */
 export const ADDON_CHARTS = {
   /**
-   * Envoy Gateway: the Gateway API implementation in front of HAProxy and the web frontends (ingress-nginx was
-   * retired in March 2026). Its chart brings the Gateway API and Envoy Gateway CRDs on first install.
+   * Ingress controller in front of HAProxy and the web frontends; `ingressClassName: nginx`. Retired upstream in
+   * March 2026 (no further releases): the state stacks move to Envoy Gateway and HTTPRoutes with the state-base
+   * chart (issue 11, in progress); until then this last release stays.
    */
-  envoyGateway: { chart: 'gateway-helm', repository: 'oci://docker.io/envoyproxy', version: 'v1.9.1' },
-  /** Certificates from Let's Encrypt for the Gateway's listeners (Gateway API support switched on). */
+  ingressNginx: { chart: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', version: '4.13.0' },
+  /** Certificates from Let's Encrypt for the ingresses. */
   certManager: { chart: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.21.2' },
   /**
    * The Prometheus Operator's CRDs as templates of their own release, so every upgrade upgrades them: Helm never
@@ -82,17 +83,8 @@ function podsMetricRule(metric: ServedMetric, metricsQuery: string): object {
 /** Namespace of the monitoring stack; the meetscale charts' NetworkPolicies admit scrapes from it. */
 export const MONITORING_NAMESPACE = 'monitoring';
 
-/**
- * Namespace of Envoy Gateway, where it also runs the Gateway's Envoy proxies; the meetscale charts'
- * NetworkPolicies admit traffic from it.
- */
-export const GATEWAY_NAMESPACE = 'envoy-gateway-system';
-
-/** The state's Gateway, in {@link GATEWAY_NAMESPACE}: every meetscale HTTPRoute attaches to it. */
-export const GATEWAY_NAME = 'meetscale';
-
-/** The Envoy Gateway release. */
-export const ENVOY_GATEWAY = 'envoy-gateway';
+/** Namespace of the ingress controller; the meetscale charts' NetworkPolicies admit traffic from it. */
+export const INGRESS_NAMESPACE = 'ingress-nginx';
 
 /** The release of the Prometheus Operator's CRDs. */
 export const PROMETHEUS_OPERATOR_CRDS = 'prometheus-operator-crds';
@@ -129,16 +121,7 @@ export function clusterIssuer(context: ReleaseContext): object {
         server: context.acmeServer,
         email: context.acmeEmail,
         privateKeySecretRef: { name: CLUSTER_ISSUER_ACCOUNT_KEY_SECRET },
-        solvers: [
-          {
-            http01: {
-              gatewayHTTPRoute: {
-                parentRefs: [{ name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, sectionName: 'http' }],
-                podTemplate: { spec: { nodeSelector: nodeSelector() } },
-              },
-            },
-          },
-        ],
+        solvers: [{ http01: { ingress: { ingressClassName: INGRESS_CLASS, podTemplate: { spec: { nodeSelector: nodeSelector() } } } } }],
       },
     },
   };
@@ -223,25 +206,28 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
       },
     },
     {
-      name: ENVOY_GATEWAY,
-      ...ADDON_CHARTS.envoyGateway,
-      namespace: GATEWAY_NAMESPACE,
+      name: 'ingress-nginx',
+      ...ADDON_CHARTS.ingressNginx,
+      namespace: INGRESS_NAMESPACE,
       after: ['kube-prometheus-stack'],
       values: {
-        deployment: { replicas: 2, pod: { nodeSelector: nodeSelector() } },
-        podDisruptionBudget: { minAvailable: 1 },
+        controller: {
+          replicaCount: 2,
+          nodeSelector: nodeSelector(),
+          ingressClassResource: { name: INGRESS_CLASS, default: true },
+          service: { loadBalancerIP: context.ingressIp, externalTrafficPolicy: 'Local' },
+          metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: { ...PROMETHEUS_RELEASE_LABEL } } },
+          admissionWebhooks: { patch: { nodeSelector: nodeSelector() } },
+        },
       },
     },
     {
       name: 'cert-manager',
       ...ADDON_CHARTS.certManager,
       namespace: CERT_MANAGER_NAMESPACE,
-      // The Gateway API CRDs must exist when cert-manager starts, or it does not watch Gateways.
-      after: ['kube-prometheus-stack', ENVOY_GATEWAY],
+      after: ['kube-prometheus-stack'],
       values: {
         crds: { enabled: true, keep: true },
-        // Certificates for the Gateway's listeners (cert-manager's gateway-shim) and HTTP-01 answered through HTTPRoutes.
-        config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', enableGatewayAPI: true },
         nodeSelector: nodeSelector(),
         webhook: { nodeSelector: nodeSelector() },
         cainjector: { nodeSelector: nodeSelector() },
@@ -253,7 +239,7 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
       name: 'cluster-issuer',
       ...ADDON_CHARTS.rawManifests,
       namespace: CERT_MANAGER_NAMESPACE,
-      after: ['cert-manager', ENVOY_GATEWAY],
+      after: ['cert-manager', 'ingress-nginx'],
       values: { resources: [clusterIssuer(context)] },
     },
     {

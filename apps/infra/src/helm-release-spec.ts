@@ -40,8 +40,8 @@ export interface ReleaseContext {
   readonly chartRegistry: string;
   /** The public host name of the meetings, e.g. `meet.bremen.meetscale.example`. */
   readonly meetingHost: string;
-  /** The reserved public IP of the Gateway's load balancer (a Terraform expression). */
-  readonly gatewayIp: string;
+  /** The reserved public IP of the ingress controller's load balancer (a Terraform expression). */
+  readonly ingressIp: string;
   /** Jitsi shards behind HAProxy. */
   readonly jitsiShards: number;
   /** HAProxy replicas. */

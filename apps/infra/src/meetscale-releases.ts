@@ -9,7 +9,7 @@ import {
   ADDON_CHARTS,
   BRIDGE_METRICS,
   CLUSTER_ISSUER,
-  GATEWAY_NAMESPACE,
+  INGRESS_NAMESPACE,
   INGRESS_CLASS,
   MONITORING_NAMESPACE,
   PROMETHEUS_RELEASE_LABEL,
@@ -183,7 +183,7 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
       },
       networkPolicy: {
         enabled: true,
-        ingressNamespaceSelector: { 'kubernetes.io/metadata.name': GATEWAY_NAMESPACE },
+        ingressNamespaceSelector: { 'kubernetes.io/metadata.name': INGRESS_NAMESPACE },
         monitoringNamespaceSelector: { 'kubernetes.io/metadata.name': MONITORING_NAMESPACE },
       },
     },

@@ -116,12 +116,10 @@ export class MeetscaleStack extends TerraformStack {
       reservedPublicIpsIn: media.reservedPublicIps ? config.location : undefined,
     });
 
-    // The Gateway's public address. The block keeps the id (and name) it had when the ingress controller held it,
-    // so a state moving to the Gateway keeps its IP and its DNS record: a new id would release the old address.
-    const gatewayIp = new Ipblock(this, 'ingress-ip', { name: `${name}-ingress`, location: config.location, size: 1 });
-    const gatewayAddress = Fn.element(gatewayIp.ips, 0) as string;
+    const ingressIp = new Ipblock(this, 'ingress-ip', { name: `${name}-ingress`, location: config.location, size: 1 });
+    const ingressAddress = Fn.element(ingressIp.ips, 0) as string;
     this.dns = new MeetingDns(this, 'dns', { domain: config.domain, description: `meetscale meetings of ${config.name}` });
-    this.dns.addRecord({ name: config.meetingHost, type: 'A', content: gatewayAddress });
+    this.dns.addRecord({ name: config.meetingHost, type: 'A', content: ingressAddress });
     this.meetingHost = this.dns.fqdn(config.meetingHost);
 
     new HelmProvider(this, 'helm', { kubernetes: this.cluster.kubernetesAccess });
@@ -129,7 +127,7 @@ export class MeetscaleStack extends TerraformStack {
       stateId: config.id,
       chartRegistry: config.charts.registry,
       meetingHost: this.meetingHost,
-      gatewayIp: gatewayAddress,
+      ingressIp: ingressAddress,
       jitsiShards: config.jitsi.shards,
       haproxyReplicas: config.jitsi.haproxyReplicas,
       mediaNodesMin: media.minNodes,
@@ -156,7 +154,7 @@ export class MeetscaleStack extends TerraformStack {
       description: 'URL of the Kubernetes API server.',
     });
     new TerraformOutput(this, 'cluster_id', { value: this.cluster.cluster.id, description: 'IONOS id of the cluster.' });
-    new TerraformOutput(this, 'gateway_ip', { value: gatewayAddress, description: "Public IP of the Gateway's load balancer." });
+    new TerraformOutput(this, 'ingress_ip', { value: ingressAddress, description: 'Public IP of the ingress load balancer.' });
     new TerraformOutput(this, 'meeting_url', { value: `https://${this.meetingHost}`, description: 'Where the meetings are served.' });
     new TerraformOutput(this, 'dns_nameservers', {
       value: this.dns.zone.nameservers,

@@ -21,7 +21,7 @@ const context = {
   stateId: 'testland',
   chartRegistry: REGISTRY,
   meetingHost: 'meet.testland.meetscale.example',
-  gatewayIp: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}',
+  ingressIp: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}',
   jitsiShards: 3,
   haproxyReplicas: 2,
   mediaNodesMin: 4,

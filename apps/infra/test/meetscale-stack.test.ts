@@ -173,12 +173,13 @@ describe('MeetscaleStack', () => {
       );
       expect(summary).toEqual({
         'addons_media-node-taint': 'raw 2.0.2 https://bedag.github.io/helm-charts node-taint',
-        'addons_kube-prometheus-stack': 'kube-prometheus-stack 75.15.0 https://prometheus-community.github.io/helm-charts monitoring',
-        'addons_prometheus-adapter': 'prometheus-adapter 5.1.0 https://prometheus-community.github.io/helm-charts monitoring',
+        'addons_prometheus-operator-crds': 'prometheus-operator-crds 31.0.1 https://prometheus-community.github.io/helm-charts monitoring',
+        'addons_kube-prometheus-stack': 'kube-prometheus-stack 88.5.3 https://prometheus-community.github.io/helm-charts monitoring',
+        'addons_prometheus-adapter': 'prometheus-adapter 5.3.0 https://prometheus-community.github.io/helm-charts monitoring',
         'addons_ingress-nginx': 'ingress-nginx 4.13.0 https://kubernetes.github.io/ingress-nginx ingress-nginx',
-        'addons_cert-manager': 'cert-manager v1.18.2 https://charts.jetstack.io cert-manager',
+        'addons_cert-manager': 'cert-manager v1.21.2 https://charts.jetstack.io cert-manager',
         'addons_cluster-issuer': 'raw 2.0.2 https://bedag.github.io/helm-charts cert-manager',
-        'addons_eck-operator': 'eck-operator 3.1.0 https://helm.elastic.co elastic-system',
+        'addons_eck-operator': 'eck-operator 3.5.0 https://helm.elastic.co elastic-system',
         'meetscale_jitsi-namespace': 'raw 2.0.2 https://bedag.github.io/helm-charts default',
         meetscale_haproxy: 'haproxy 0.1.1 oci://ghcr.io/meetscale/charts jitsi',
         ...Object.fromEntries(
@@ -193,6 +194,7 @@ describe('MeetscaleStack', () => {
         atomic: true,
         depends_on: [
           'helm_release.addons_media-node-taint',
+          'helm_release.addons_prometheus-operator-crds',
           'helm_release.addons_kube-prometheus-stack',
           'helm_release.addons_prometheus-adapter',
           'helm_release.addons_ingress-nginx',
@@ -203,8 +205,27 @@ describe('MeetscaleStack', () => {
         ],
       });
       expect(resourceOf(synthesized, 'helm_release', 'addons_kube-prometheus-stack')).toMatchObject({
-        depends_on: [...NODE_POOLS, 'helm_release.addons_media-node-taint'],
+        depends_on: [...NODE_POOLS, 'helm_release.addons_prometheus-operator-crds'],
         set_sensitive: [{ name: 'grafana.adminPassword', value: '${var.grafana_admin_password}' }],
+      });
+    });
+
+    test("upgrades the Prometheus Operator's CRDs with every upgrade, and scrapes nothing of IONOS's control plane", () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+
+      // THEN the CRDs are a release of their own, which adopts the CRDs an older stack's chart left, before the stack
+      expect(resourceOf(synthesized, 'helm_release', 'addons_prometheus-operator-crds')).toMatchObject({
+        take_ownership: true,
+        depends_on: [...NODE_POOLS, 'helm_release.addons_media-node-taint'],
+      });
+      // AND kube-prometheus-stack ships none, and leaves the managed control plane's components unscraped
+      expect(helmValuesOf(synthesized, 'addons_kube-prometheus-stack')).toMatchObject({
+        crds: { enabled: false },
+        kubeControllerManager: { enabled: false },
+        kubeScheduler: { enabled: false },
+        kubeEtcd: { enabled: false },
+        kubeProxy: { enabled: false },
       });
     });
 
@@ -402,7 +423,7 @@ describe('MeetscaleStack', () => {
       expect(resourceOf(synthesized, 'helm_release', 'addons_media-node-taint')['depends_on']).toEqual(NODE_POOLS);
 
       // and the releases that waited only for the node pools now wait for the taint as well
-      for (const name of ['addons_kube-prometheus-stack', 'addons_eck-operator']) {
+      for (const name of ['addons_prometheus-operator-crds', 'addons_eck-operator']) {
         expect(resourceOf(synthesized, 'helm_release', name)['depends_on']).toEqual([
           ...NODE_POOLS,
           'helm_release.addons_media-node-taint',
