@@ -129,11 +129,11 @@ export function clusterIssuer(context: ReleaseContext): object {
 
 /**
  * The add-on releases of a state, in install order: the media-node taint first (it needs only the node
- * pools), so no pod of a later release can land on a media node; then the Prometheus operator stack (its CRDs,
- * e.g. ServiceMonitor, are used by the others), the adapter, the ingress controller, cert-manager, the
+ * pools), so no pod of a later release can land on a media node; then the Prometheus Operator's CRDs (e.g.
+ * ServiceMonitor, used by the others) and the Prometheus operator stack, the adapter, the ingress controller, cert-manager, the
  * ClusterIssuer (after cert-manager, whose CRDs and webhook it needs, and the ingress controller, whose class
- * its HTTP-01 solver uses) and the ECK operator. The two releases that wait for nothing else, the Prometheus
- * operator stack and the ECK operator, wait for the taint; the rest come after the former. Every add-on runs on
+ * its HTTP-01 solver uses) and the ECK operator. The two releases that wait for nothing else, the CRDs and the
+ * ECK operator, wait for the taint; the rest come after the CRDs. Every add-on runs on
  * the system pool; only the node exporter and the taint's DaemonSet run on the media nodes.
  */
 export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
