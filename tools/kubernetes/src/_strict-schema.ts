@@ -13,11 +13,11 @@ const SCHEMA_LIST_KEYWORDS = ['allOf', 'anyOf', 'oneOf', 'items'] as const;
 /** Schema keywords whose value maps names to schemas. */
 const SCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', 'definitions'] as const;
 
-/** `oneOf: [{type: A}, {type: B}]` with disjoint primitive types, as `[A, B]`; otherwise undefined. */
-function _typeOnlyOneOf(oneOf: unknown): string[] | undefined {
-  if (!Array.isArray(oneOf) || oneOf.length < 2) return undefined;
+/** `oneOf` or `anyOf: [{type: A}, {type: B}]` with disjoint primitive types, as `[A, B]`; otherwise undefined. */
+function _typeOnlyBranches(branches: unknown): string[] | undefined {
+  if (!Array.isArray(branches) || branches.length < 2) return undefined;
   const types: string[] = [];
-  for (const branch of oneOf) {
+  for (const branch of branches) {
     if (!_isObject(branch) || Object.keys(branch).length !== 1 || typeof branch.type !== 'string') return undefined;
     types.push(branch.type);
   }
@@ -30,7 +30,8 @@ function _typeOnlyOneOf(oneOf: unknown): string[] | undefined {
  * - every object schema that lists `properties` and says nothing about `additionalProperties` is closed
  *   (`additionalProperties: false`), unless it carries `x-kubernetes-preserve-unknown-fields: true`;
  * - `format: int-or-string` and `x-kubernetes-int-or-string: true` become `type: [integer, string]`;
- * - a `oneOf` of bare, disjoint types (`IntOrString`, `Quantity`) becomes a type list, for one clear error;
+ * - a `oneOf` or `anyOf` of bare, disjoint types (`IntOrString`, `Quantity`, a CRD's int-or-string field) becomes
+ *   a type list (kept as it is when the schema already declares those types), for one clear error;
  * - `x-kubernetes-*` keywords are dropped.
  */
 export function strictSchema(schema: unknown): unknown {
@@ -52,10 +53,13 @@ export function strictSchema(schema: unknown): unknown {
     delete result.format;
     result.type = ['integer', 'string'];
   }
-  const oneOfTypes = _typeOnlyOneOf(result.oneOf);
-  if (oneOfTypes !== undefined) {
-    delete result.oneOf;
-    result.type = oneOfTypes;
+  for (const keyword of ['oneOf', 'anyOf'] as const) {
+    const types = _typeOnlyBranches(result[keyword]);
+    if (types === undefined) continue;
+    const declared = result.type === undefined ? undefined : ([] as unknown[]).concat(result.type);
+    if (declared !== undefined && (declared.length !== types.length || !types.every((type) => declared.includes(type)))) continue;
+    delete result[keyword];
+    result.type ??= types;
   }
   if (
     _isObject(schema.properties) &&

@@ -29,25 +29,29 @@ describe('strictSchema', () => {
     });
   });
 
-  test('turns int-or-string formats and type-only oneOfs into type lists', () => {
-    // GIVEN the three spellings of "a number or a string"
+  test('turns int-or-string formats and type-only oneOfs and anyOfs into type lists', () => {
+    // GIVEN the four spellings of "a number or a string", and an anyOf that contradicts the declared type
     const schema = {
       definitions: {
         Formatted: { format: 'int-or-string' },
         Extension: { 'x-kubernetes-int-or-string': true },
         IntOrString: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
         Overlapping: { oneOf: [{ type: 'integer' }, { type: 'number' }] },
+        CrdIntOrString: { anyOf: [{ type: 'integer' }, { type: 'string' }], 'x-kubernetes-int-or-string': true },
+        Contradicting: { type: 'string', anyOf: [{ type: 'integer' }, { type: 'boolean' }] },
       },
     };
 
     // WHEN it is made strict
-    // THEN the disjoint ones become type lists; an overlapping oneOf keeps its meaning
+    // THEN the disjoint ones become type lists; an overlapping oneOf and a contradicting anyOf keep their meaning
     expect(strictSchema(schema)).toEqual({
       definitions: {
         Formatted: { type: ['integer', 'string'] },
         Extension: { type: ['integer', 'string'] },
         IntOrString: { type: ['string', 'integer'] },
         Overlapping: { oneOf: [{ type: 'integer' }, { type: 'number' }] },
+        CrdIntOrString: { type: ['integer', 'string'] },
+        Contradicting: { type: 'string', anyOf: [{ type: 'integer' }, { type: 'boolean' }] },
       },
     });
   });
