@@ -21,9 +21,11 @@ export { KWOK_NODE_ANNOTATION, kwokNodes, type NodePoolShape, type NodeTaint } f
 export { freeLoopbackPort } from './loopback-port';
 export {
   CRD_MODULE,
+  crdsOfManifest,
   installUpstreamCrds,
   UPSTREAM_CRD_SOURCES,
   type UpstreamCrd,
   upstreamCrds,
   type UpstreamCrdSource,
+  upstreamModuleDir,
 } from './upstream-crds';

@@ -21,15 +21,27 @@ export interface UpstreamCrdSource {
   readonly files: RegExp;
 }
 
-/** The CRDs the test control plane installs: those the charts' custom resources are validated against. */
+/**
+ * The CRDs the test control plane installs: those the charts' custom resources are validated against. Each
+ * folder holds plain manifests, never Helm templates ({@link crdsOfManifest} refuses template text): cert-manager's
+ * `deploy/crds/` are its chart's CRD templates without their template lines (same `spec`), and Envoy Gateway's
+ * chart keeps two copies of its CRDs, of which the one in the `crds/` folder of its `crds` subchart is plain (Helm
+ * never templates a `crds/` folder) while `charts/gateway-crds-helm/templates/generated/` wraps each in
+ * `{{- if ... }}`.
+ */
 export const UPSTREAM_CRD_SOURCES: readonly UpstreamCrdSource[] = [
   {
     module: 'github.com/prometheus-operator/prometheus-operator',
     folder: 'example/prometheus-operator-crd',
     files: /^monitoring\.coreos\.com_.+\.yaml$/,
   },
-  { module: 'github.com/cert-manager/cert-manager', folder: 'deploy/crds', files: /^crd-.+\.yaml$/ },
+  { module: 'github.com/cert-manager/cert-manager', folder: 'deploy/crds', files: /^(?:acme\.)?cert-manager\.io_.+\.yaml$/ },
   { module: 'sigs.k8s.io/gateway-api', folder: 'config/crd/standard', files: /^gateway\.networking\.k8s\.io_.+\.yaml$/ },
+  {
+    module: 'github.com/envoyproxy/gateway',
+    folder: 'charts/gateway-helm/charts/crds/crds/generated',
+    files: /^gateway\.envoyproxy\.io_.+\.yaml$/,
+  },
 ];
 
 /** A CustomResourceDefinition as read from an upstream module. */
@@ -46,10 +58,10 @@ export interface UpstreamCrd {
 }
 
 /**
- * The folder of a pinned module in the Go module cache, downloading it when needed. The go command checks
- * the download against `go.sum` of {@link CRD_MODULE}.
+ * The folder of a module pinned in {@link CRD_MODULE}, in the Go module cache, downloading it when needed. The go
+ * command checks the download against `go.sum` of {@link CRD_MODULE}.
  */
-function _moduleDir(module: string): string {
+export function upstreamModuleDir(module: string): string {
   const version = pinnedModuleVersion(module, CRD_MODULE);
   const result = spawnSync('go', ['mod', 'download', '-json', `${module}@${version}`], {
     cwd: path.join(WORKSPACE_ROOT, CRD_MODULE),
@@ -63,37 +75,40 @@ function _moduleDir(module: string): string {
   return answer.Dir;
 }
 
+/** A line of Helm template text: an action such as `{{- if .Values.crds.enabled }}` or `{{ include ... }}`. */
+const TEMPLATE_LINE = /^\s*(?:-\s+)?\{\{/m;
+
 /**
- * Template text in metadata: cert-manager's manifests are also its Helm chart's templates, so their labels
- * hold `{{ ... }}` expressions; a label value like that is no valid label and is dropped.
+ * The CustomResourceDefinitions of one manifest file (other kinds, e.g. Gateway API's ValidatingAdmissionPolicy,
+ * are skipped).
+ * @throws if the file holds Helm template text: a template is no manifest until Helm renders it, and reading it as
+ *   YAML would drop or garble what the template puts there (labels, whole documents), so the source must name a
+ *   plain copy of the CRDs instead
+ * @throws if a document is no valid YAML
  */
-function _withoutTemplatedMetadata(crd: UpstreamCrd['crd']): UpstreamCrd['crd'] {
-  const keep = (entries: Record<string, string> | undefined): Record<string, string> | undefined => {
-    if (entries === undefined) return undefined;
-    const kept = Object.fromEntries(Object.entries(entries).filter(([, value]) => !String(value).includes('{{')));
-    return Object.keys(kept).length === 0 ? undefined : kept;
-  };
-  const metadata = { ...crd.metadata, labels: keep(crd.metadata.labels), annotations: keep(crd.metadata.annotations) };
-  if (metadata.labels === undefined) delete metadata.labels;
-  if (metadata.annotations === undefined) delete metadata.annotations;
-  return { ...crd, metadata };
+export function crdsOfManifest(text: string, file: string): UpstreamCrd['crd'][] {
+  if (TEMPLATE_LINE.test(text)) {
+    throw new Error(`${file} is a Helm template, not a manifest: read the CRDs from a plain copy`);
+  }
+  return parseAllDocuments(text).flatMap((document, index) => {
+    const [error] = document.errors;
+    if (error !== undefined) throw new Error(`${file}, document ${index + 1}: ${error.message}`);
+    const crd = document.toJS() as UpstreamCrd['crd'] | null;
+    return crd !== null && crd.kind === 'CustomResourceDefinition' ? [crd] : [];
+  });
 }
 
 /** Every CRD of {@link UPSTREAM_CRD_SOURCES}, read from the pinned modules. */
 export function upstreamCrds(): UpstreamCrd[] {
   return UPSTREAM_CRD_SOURCES.flatMap((source) => {
-    const folder = path.join(_moduleDir(source.module), source.folder);
+    const folder = path.join(upstreamModuleDir(source.module), source.folder);
     const files = fs.readdirSync(folder).filter((file) => source.files.test(file));
     if (files.length === 0) throw new Error(`no CRD manifests matching ${String(source.files)} in ${source.module} ${source.folder}`);
+    const version = pinnedModuleVersion(source.module, CRD_MODULE);
     return files.flatMap((file) =>
-      parseAllDocuments(fs.readFileSync(path.join(folder, file), 'utf8'))
-        .map((document) => document.toJS() as UpstreamCrd['crd'] | null)
-        .filter((crd): crd is UpstreamCrd['crd'] => crd !== null && crd.kind === 'CustomResourceDefinition')
-        .map((crd) => ({
-          source: `${source.module}@${pinnedModuleVersion(source.module, CRD_MODULE)}`,
-          file: `${source.folder}/${file}`,
-          crd: _withoutTemplatedMetadata(crd),
-        })),
+      crdsOfManifest(fs.readFileSync(path.join(folder, file), 'utf8'), `${source.module}@${version} ${source.folder}/${file}`).map(
+        (crd) => ({ source: `${source.module}@${version}`, file: `${source.folder}/${file}`, crd }),
+      ),
     );
   });
 }

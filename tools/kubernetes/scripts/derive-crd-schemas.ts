@@ -1,7 +1,7 @@
 /**
  * Derives the committed structural schemas of the supported custom resources: the prometheus-operator ones
- * from the typings of the installed `@kubernetes-models/prometheus-operator`, the Gateway API ones from the
- * CRDs of the pinned `sigs.k8s.io/gateway-api` module (tools/cluster/modules/crds/go.mod).
+ * from the typings of the installed `@kubernetes-models/prometheus-operator`, the Gateway API, cert-manager and
+ * Envoy Gateway ones from the CRDs of their modules pinned in tools/cluster/modules/crds/go.mod.
  *
  *   npx nx run kubernetes-schema:derive
  *   npx tsx tools/kubernetes/scripts/derive-crd-schemas.ts [--check]
@@ -9,13 +9,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { upstreamCrds } from '@meetscale/cluster';
+
 import { deriveCrdSchemasText, GENERATED_CRD_SCHEMAS } from './crd-derivation';
 import { WORKSPACE_ROOT } from './definitions-derivation';
-import { deriveGatewayApiSchemasText, GENERATED_GATEWAY_API_SCHEMAS } from './gateway-api-derivation';
+import { deriveUpstreamSchemasText, generatedSchemasFile, UPSTREAM_SCHEMA_SETS } from './upstream-crd-derivation';
 
+const crds = upstreamCrds();
 const derivations: ReadonlyArray<readonly [string, () => string]> = [
   [GENERATED_CRD_SCHEMAS, deriveCrdSchemasText],
-  [GENERATED_GATEWAY_API_SCHEMAS, deriveGatewayApiSchemasText],
+  ...Object.values(UPSTREAM_SCHEMA_SETS).map((set) => [generatedSchemasFile(set), () => deriveUpstreamSchemasText(set, crds)] as const),
 ];
 for (const [file, derive] of derivations) {
   const text = derive();

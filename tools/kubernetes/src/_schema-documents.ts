@@ -5,7 +5,13 @@ import * as path from 'node:path';
 export type Definitions = Readonly<Record<string, unknown>>;
 
 /** The generated documents, read in this order; later ones may refer to earlier ones' definitions. */
-const DOCUMENTS = ['v1.33.0-definitions.json', 'prometheus-operator-v1-schemas.json', 'gateway-api-schemas.json'] as const;
+const DOCUMENTS = [
+  'v1.33.0-definitions.json',
+  'prometheus-operator-v1-schemas.json',
+  'gateway-api-schemas.json',
+  'cert-manager-schemas.json',
+  'envoy-gateway-schemas.json',
+] as const;
 
 /** The folder of the committed, generated schema documents. */
 const GENERATED_DIR = path.join(__dirname, '..', 'generated');

@@ -6,12 +6,16 @@ module meetscale.local/tools/crds
 go 1.24.0
 
 require (
-	// cert-manager; CRDs in deploy/crds/. apps/infra now deploys v1.21.2 (ADDON_CHARTS.certManager): this pin follows
-	// it once the test control plane is re-verified with the newer CRDs (issue 11).
-	github.com/cert-manager/cert-manager v1.18.2
-	// The Prometheus Operator kube-prometheus-stack 75.15.0 shipped; CRDs in example/prometheus-operator-crd/.
-	// apps/infra now deploys v0.93.1 (prometheus-operator-crds 31.0.1): this pin follows it (issue 11).
-	github.com/prometheus-operator/prometheus-operator v0.83.0
-	// Gateway API, standard channel; CRDs in config/crd/standard/.
-	sigs.k8s.io/gateway-api v1.4.1
+	// cert-manager, as apps/infra deploys it (ADDON_CHARTS.certManager); CRDs in deploy/crds/ (the chart's CRD
+	// templates without the Helm template lines).
+	github.com/cert-manager/cert-manager v1.21.2
+	// Envoy Gateway, the state stacks' Gateway API implementation; its own CRDs (gateway.envoyproxy.io) in
+	// charts/gateway-helm/charts/crds/crds/generated/.
+	github.com/envoyproxy/gateway v1.9.1
+	// The Prometheus Operator of kube-prometheus-stack 88.5.3 and prometheus-operator-crds 31.0.1 (apps/infra);
+	// CRDs in example/prometheus-operator-crd/.
+	github.com/prometheus-operator/prometheus-operator v0.93.1
+	// Gateway API, standard channel, the version Envoy Gateway v1.9.1 requires and bundles; CRDs in
+	// config/crd/standard/.
+	sigs.k8s.io/gateway-api v1.6.1
 )
