@@ -1,4 +1,5 @@
 import { formatManifestIssue, type ManifestIssue, validateManifest, validateManifests } from '../src';
+import { CUSTOM_RESOURCES, customResource } from './_custom-resources';
 import { minimal, MINIMAL_MANIFESTS } from './_minimal-manifests';
 
 /** The issues as `check path: message` lines, for exact comparison. */
@@ -198,6 +199,106 @@ describe('validateManifest', () => {
     expect(validateManifests([[], { kind: 'ConfigMap' }])).toEqual([
       { object: '<not an object>', path: '/', message: 'a manifest must be an object', check: 'definitions' },
       { object: 'ConfigMap/<no name>', path: '/', message: 'apiVersion and kind must be strings', check: 'definitions' },
+    ]);
+  });
+});
+
+describe('validateManifest on the custom resources of cert-manager, Envoy Gateway and the Gateway API', () => {
+  test.each(Object.keys(CUSTOM_RESOURCES))('accepts a valid %s', (kind) => {
+    // GIVEN a custom resource as a state stack writes it
+    // WHEN it is validated
+    // THEN its schema is known and there is no issue
+    expect(validateManifest(customResource(kind)).map(formatManifestIssue)).toEqual([]);
+  });
+
+  test('rejects a misspelt solver and a quoted port in a ClusterIssuer, naming their paths', () => {
+    // GIVEN an ACME ClusterIssuer with `gatewayHttpRoute` beside its gatewayHTTPRoute solver and a parentRef port "80"
+    const issuer = customResource('ClusterIssuer');
+    const http01 = issuer.spec.acme.solvers[0].http01;
+    http01.gatewayHttpRoute = { parentRefs: [{ name: 'public' }] };
+    http01.gatewayHTTPRoute.parentRefs[0].port = '80';
+
+    // WHEN / THEN the cert-manager schema names both
+    expect(validateManifest(issuer)).toEqual([
+      {
+        object: 'ClusterIssuer/letsencrypt',
+        path: '/spec/acme/solvers/0/http01/gatewayHttpRoute',
+        message: 'unknown field "gatewayHttpRoute"',
+        check: 'definitions',
+      },
+      {
+        object: 'ClusterIssuer/letsencrypt',
+        path: '/spec/acme/solvers/0/http01/gatewayHTTPRoute/parentRefs/0/port',
+        message: 'must be integer',
+        check: 'definitions',
+      },
+    ]);
+  });
+
+  test('rejects a Certificate without secretName', () => {
+    // GIVEN a Certificate that does not say where to keep the key pair
+    const certificate = customResource('Certificate');
+    delete certificate.spec.secretName;
+
+    // WHEN / THEN
+    expect(lines(validateManifest(certificate))).toEqual(['definitions /spec/secretName: missing required field "secretName"']);
+  });
+
+  test('rejects an unknown timeout and wrongly typed values in a ClientTrafficPolicy, naming their paths', () => {
+    // GIVEN a misspelt idle timeout, a hop count in words and a boolean buffer limit (an int-or-string)
+    const policy = customResource('ClientTrafficPolicy');
+    policy.spec.timeout.http.idleTimout = '1m';
+    policy.spec.clientIPDetection.xForwardedFor.numTrustedHops = 'one';
+    policy.spec.connection.bufferLimit = true;
+
+    // WHEN / THEN each is named once, with the Envoy Gateway schema
+    expect(lines(validateManifest(policy))).toEqual([
+      'definitions /spec/clientIPDetection/xForwardedFor/numTrustedHops: must be integer',
+      'definitions /spec/connection/bufferLimit: must be integer or string',
+      'definitions /spec/timeout/http/idleTimout: unknown field "idleTimout"',
+    ]);
+  });
+
+  test('rejects an EnvoyProxy with a misspelt field, a quoted replica count and an unknown provider type', () => {
+    // GIVEN `replica` beside `replicas: "2"`, and provider type `kubernetes` (lower case)
+    const proxy = customResource('EnvoyProxy');
+    const deployment = proxy.spec.provider.kubernetes.envoyDeployment;
+    deployment.replica = 2;
+    deployment.replicas = '2';
+    proxy.spec.provider.type = 'kubernetes';
+
+    // WHEN / THEN
+    expect(lines(validateManifest(proxy))).toEqual([
+      'definitions /spec/provider/kubernetes/envoyDeployment/replica: unknown field "replica"',
+      'definitions /spec/provider/kubernetes/envoyDeployment/replicas: must be integer',
+      'definitions /spec/provider/type: must be one of "Kubernetes", "Host"',
+    ]);
+  });
+
+  test('rejects a BackendTrafficPolicy load balancer outside its enum', () => {
+    // GIVEN a load balancer type Envoy Gateway does not offer
+    const policy = customResource('BackendTrafficPolicy');
+    policy.spec.loadBalancer.type = 'Maglev';
+
+    // WHEN / THEN
+    expect(lines(validateManifest(policy))).toEqual([
+      'definitions /spec/loadBalancer/type: must be one of "ConsistentHash", "LeastRequest", "Random", "RoundRobin", "BackendUtilization", "DynamicModule"',
+    ]);
+  });
+
+  test('rejects a misspelt listener field, a quoted port and a controller name without a path', () => {
+    // GIVEN a Gateway whose listeners carry `protocl` and port "443", and a GatewayClass controller name `envoy`
+    const gateway = customResource('Gateway');
+    gateway.spec.listeners[0].protocl = 'HTTP';
+    gateway.spec.listeners[1].port = '443';
+    const gatewayClass = customResource('GatewayClass');
+    gatewayClass.spec.controllerName = 'envoy';
+
+    // WHEN / THEN
+    expect(lines(validateManifests([gateway, gatewayClass]))).toEqual([
+      'definitions /spec/listeners/0/protocl: unknown field "protocl"',
+      'definitions /spec/listeners/1/port: must be integer',
+      `definitions /spec/controllerName: must match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9\\/\\-._~%!$&'()*+,;=:]+$"`,
     ]);
   });
 });
