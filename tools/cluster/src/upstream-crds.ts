@@ -46,7 +46,7 @@ export const UPSTREAM_CRD_SOURCES: readonly UpstreamCrdSource[] = [
 
 /** A CustomResourceDefinition as read from an upstream module. */
 export interface UpstreamCrd {
-  /** Module and version it came from, e.g. `sigs.k8s.io/gateway-api@v1.4.1`. */
+  /** Module and version it came from, e.g. `sigs.k8s.io/gateway-api@v1.6.1`. */
   readonly source: string;
   /** The manifest file inside the module. */
   readonly file: string;

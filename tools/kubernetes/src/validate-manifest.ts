@@ -20,8 +20,8 @@ function _objectName(manifest: Record<string, unknown>): string {
  * Validates one rendered Kubernetes object, without a cluster, with two checks whose findings are all
  * reported:
  * 1. `definitions`: ajv against the Kubernetes 1.33 definition of its `apiVersion`/`kind` (or the derived
- *    schema of a supported prometheus-operator or Gateway API resource), with every object that lists
- *    properties closed, so an unknown field at any depth is an issue;
+ *    schema of a supported prometheus-operator, Gateway API, cert-manager or Envoy Gateway resource), with every
+ *    object that lists properties closed, so an unknown field at any depth is an issue;
  * 2. `kubernetes-models`: the model package's validator of the same kind (types, required fields, enums,
  *    formats), when the package has that kind.
  * An object whose `apiVersion`/`kind` has no schema yields a single `no schema for ...` issue.
