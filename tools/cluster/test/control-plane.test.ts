@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 
 import { isProcessAlive } from '@meetscale/go-tools';
 
-import { ControlPlane, KubeApiError, waitFor } from '../src';
+import { ControlPlane, KubeApiError, upstreamCrds, waitFor } from '../src';
 
 const RESTRICTED = { 'pod-security.kubernetes.io/enforce': 'restricted' };
 
@@ -119,6 +119,111 @@ describe('ControlPlane', () => {
         metadata: { name: crd },
       });
     }
+  });
+
+  it('establishes every upstream CRD, those of Envoy Gateway included', async () => {
+    // GIVEN the CRDs of every pinned upstream module
+    const crds = upstreamCrds();
+    expect(crds.map(({ crd }) => crd.metadata.name)).toEqual(
+      expect.arrayContaining([
+        'envoyproxies.gateway.envoyproxy.io',
+        'clienttrafficpolicies.gateway.envoyproxy.io',
+        'clusterissuers.cert-manager.io',
+      ]),
+    );
+
+    // WHEN the API server is asked for each
+    const notEstablished: string[] = [];
+    for (const { crd } of crds) {
+      const current = await plane.client.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
+      const established = (current.status?.conditions ?? []).some(
+        (condition: { type: string; status: string }) => condition.type === 'Established' && condition.status === 'True',
+      );
+      if (!established) notEstablished.push(crd.metadata.name);
+    }
+
+    // THEN every one is Established
+    expect(notEstablished).toEqual([]);
+  });
+
+  it('serves the cert-manager, Gateway API and Envoy Gateway resources the state stacks write, and refuses wrong types', async () => {
+    // GIVEN a namespace for the gateway
+    await plane.client.create('/api/v1/namespaces', { metadata: { name: 'gateway-system' } });
+    const envoyProxy = (replicas: unknown): object => ({
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'EnvoyProxy',
+      metadata: { name: 'public' },
+      spec: {
+        provider: {
+          type: 'Kubernetes',
+          kubernetes: { envoyDeployment: { replicas }, envoyService: { type: 'LoadBalancer', externalTrafficPolicy: 'Local' } },
+        },
+      },
+    });
+    const clientTrafficPolicy = (numTrustedHops: unknown): object => ({
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'ClientTrafficPolicy',
+      metadata: { name: 'public' },
+      spec: {
+        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public' }],
+        clientIPDetection: { xForwardedFor: { numTrustedHops } },
+        timeout: { http: { idleTimeout: '15m' } },
+      },
+    });
+    const envoy = '/apis/gateway.envoyproxy.io/v1alpha1/namespaces/gateway-system';
+
+    // WHEN wrongly typed ones are created
+    const wrongProxy = await plane.client.request('POST', `${envoy}/envoyproxies`, envoyProxy('2'));
+    const wrongPolicy = await plane.client.request('POST', `${envoy}/clienttrafficpolicies`, clientTrafficPolicy('one'));
+
+    // THEN the API server refuses them, naming the field
+    expect([wrongProxy.status, wrongProxy.body.message]).toEqual([
+      422,
+      expect.stringContaining('spec.provider.kubernetes.envoyDeployment.replicas'),
+    ]);
+    expect([wrongPolicy.status, wrongPolicy.body.message]).toEqual([
+      422,
+      expect.stringContaining('spec.clientIPDetection.xForwardedFor.numTrustedHops'),
+    ]);
+
+    // AND the right ones are served
+    await expect(plane.client.create(`${envoy}/envoyproxies`, envoyProxy(2))).resolves.toMatchObject({ kind: 'EnvoyProxy' });
+    await expect(plane.client.create(`${envoy}/clienttrafficpolicies`, clientTrafficPolicy(1))).resolves.toMatchObject({
+      kind: 'ClientTrafficPolicy',
+    });
+    await expect(
+      plane.client.create('/apis/gateway.networking.k8s.io/v1/gatewayclasses', {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'GatewayClass',
+        metadata: { name: 'envoy' },
+        spec: {
+          controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
+          parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'public', namespace: 'gateway-system' },
+        },
+      }),
+    ).resolves.toMatchObject({ kind: 'GatewayClass' });
+    await expect(
+      plane.client.create('/apis/gateway.networking.k8s.io/v1/namespaces/gateway-system/gateways', {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'public' },
+        spec: { gatewayClassName: 'envoy', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] },
+      }),
+    ).resolves.toMatchObject({ kind: 'Gateway' });
+    await expect(
+      plane.client.create('/apis/cert-manager.io/v1/clusterissuers', {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'ClusterIssuer',
+        metadata: { name: 'letsencrypt' },
+        spec: {
+          acme: {
+            server: 'https://acme-v02.api.letsencrypt.org/directory',
+            privateKeySecretRef: { name: 'letsencrypt-account-key' },
+            solvers: [{ http01: { gatewayHTTPRoute: { parentRefs: [{ name: 'public', namespace: 'gateway-system', kind: 'Gateway' }] } } }],
+          },
+        },
+      }),
+    ).resolves.toMatchObject({ kind: 'ClusterIssuer' });
   });
 
   it('stops every program it started', async () => {
