@@ -1,6 +1,7 @@
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
 import { SYSTEM_NODE_SELECTOR } from '@meetscale/placement';
 
+import { ENVOY_GATEWAY_CONTROLLER, ENVOY_GATEWAY_NAMESPACE } from './gateway';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
 import { MEDIA_NODE_TAINT, mediaNodeTaintManifests, NODE_TAINT_NAMESPACE } from './media-node-taint';
 
@@ -20,12 +21,14 @@ export interface PinnedChart {
  */
 export const ADDON_CHARTS = {
   /**
-   * Ingress controller in front of HAProxy and the web frontends; `ingressClassName: nginx`. Retired upstream in
-   * March 2026 (no further releases): the state stacks move to Envoy Gateway and HTTPRoutes with the state-base
-   * chart (issue 11, in progress); until then this last release stays.
+   * Envoy Gateway, the Gateway API implementation in front of HAProxy (ingress-nginx, retired upstream in March
+   * 2026, is gone). The chart installs the Gateway API CRDs (experimental channel) and Envoy Gateway's own CRDs
+   * from a subchart's `crds/` folder on the first install only: Helm never upgrades them, so a version bump here
+   * applies the new CRDs first (README, "Envoy Gateway CRDs"). A separate `gateway-crds-helm` release is no way out:
+   * it keeps the CRDs as templates, and its release record exceeds the 1 MiB Secret Helm stores it in.
    */
-  ingressNginx: { chart: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', version: '4.13.0' },
-  /** Certificates from Let's Encrypt for the ingresses. */
+  envoyGateway: { chart: 'gateway-helm', repository: 'oci://docker.io/envoyproxy', version: 'v1.9.1' },
+  /** Certificates from Let's Encrypt for the Gateway's listeners, Gateway API support switched on. */
   certManager: { chart: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.21.2' },
   /**
    * The Prometheus Operator's CRDs as templates of their own release, so every upgrade upgrades them: Helm never
@@ -83,14 +86,11 @@ function podsMetricRule(metric: ServedMetric, metricsQuery: string): object {
 /** Namespace of the monitoring stack; the meetscale charts' NetworkPolicies admit scrapes from it. */
 export const MONITORING_NAMESPACE = 'monitoring';
 
-/** Namespace of the ingress controller; the meetscale charts' NetworkPolicies admit traffic from it. */
-export const INGRESS_NAMESPACE = 'ingress-nginx';
+/** The Envoy Gateway release (controller and CRDs), in {@link ENVOY_GATEWAY_NAMESPACE}. */
+export const ENVOY_GATEWAY = 'envoy-gateway';
 
 /** The release of the Prometheus Operator's CRDs. */
 export const PROMETHEUS_OPERATOR_CRDS = 'prometheus-operator-crds';
-
-/** The IngressClass the ingress controller serves. */
-export const INGRESS_CLASS = 'nginx';
 
 /** The label Prometheus selects ServiceMonitors by (the kube-prometheus-stack release name). */
 export const PROMETHEUS_RELEASE_LABEL: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
@@ -98,13 +98,20 @@ export const PROMETHEUS_RELEASE_LABEL: Readonly<Record<string, string>> = { rele
 /** Namespace of cert-manager; the ClusterIssuer's ACME account key Secret lives there too. */
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
-/** The cert-manager ClusterIssuer the meetscale ingresses name, installed by the `cluster-issuer` release. */
+/** The cert-manager ClusterIssuer the state's certificates are issued by, installed by the `cluster-issuer` release. */
 export const CLUSTER_ISSUER = 'letsencrypt';
 
 /** The Secret cert-manager keeps the ClusterIssuer's ACME account key in (it creates the key itself). */
 export const CLUSTER_ISSUER_ACCOUNT_KEY_SECRET = `${CLUSTER_ISSUER}-account-key`;
 
 const nodeSelector = (): Record<string, string> => ({ ...SYSTEM_NODE_SELECTOR });
+
+/**
+ * The ingress class the ClusterIssuer's HTTP-01 solver still names. No release serves it any more: the state-base
+ * chart replaces this solver by one through an HTTPRoute on the Gateway (`gatewayHTTPRoute`), and this constant
+ * goes with it.
+ */
+const INGRESS_CLASS = 'nginx';
 
 /**
  * The ACME ClusterIssuer {@link CLUSTER_ISSUER}: an account at the state's ACME server (Let's Encrypt) with the
@@ -130,11 +137,11 @@ export function clusterIssuer(context: ReleaseContext): object {
 /**
  * The add-on releases of a state, in install order: the media-node taint first (it needs only the node
  * pools), so no pod of a later release can land on a media node; then the Prometheus Operator's CRDs (e.g.
- * ServiceMonitor, used by the others) and the Prometheus operator stack, the adapter, the ingress controller, cert-manager, the
- * ClusterIssuer (after cert-manager, whose CRDs and webhook it needs, and the ingress controller, whose class
- * its HTTP-01 solver uses) and the ECK operator. The two releases that wait for nothing else, the CRDs and the
- * ECK operator, wait for the taint; the rest come after the CRDs. Every add-on runs on
- * the system pool; only the node exporter and the taint's DaemonSet run on the media nodes.
+ * ServiceMonitor, used by the others) and the Prometheus operator stack, the adapter, Envoy Gateway (with the
+ * Gateway API CRDs), cert-manager (after Envoy Gateway: it looks for the Gateway API CRDs only when it starts), the
+ * ClusterIssuer (after cert-manager, whose CRDs and webhook it needs) and the ECK operator. The two releases that
+ * wait for nothing else, the CRDs and the ECK operator, wait for the taint; the rest come after the CRDs. Every
+ * add-on runs on the system pool; only the node exporter and the taint's DaemonSet run on the media nodes.
  */
 export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
   return [
@@ -206,28 +213,36 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
       },
     },
     {
-      name: 'ingress-nginx',
-      ...ADDON_CHARTS.ingressNginx,
-      namespace: INGRESS_NAMESPACE,
+      name: ENVOY_GATEWAY,
+      ...ADDON_CHARTS.envoyGateway,
+      namespace: ENVOY_GATEWAY_NAMESPACE,
       after: ['kube-prometheus-stack'],
       values: {
-        controller: {
-          replicaCount: 2,
-          nodeSelector: nodeSelector(),
-          ingressClassResource: { name: INGRESS_CLASS, default: true },
-          service: { loadBalancerIP: context.ingressIp, externalTrafficPolicy: 'Local' },
-          metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: { ...PROMETHEUS_RELEASE_LABEL } } },
-          admissionWebhooks: { patch: { nodeSelector: nodeSelector() } },
-        },
+        // Two controllers (leader election is on by default), one of which a node drain must leave running. The
+        // Envoy proxies are not the controller's: the Gateway's EnvoyProxy (state-base chart) places and sizes them.
+        deployment: { replicas: 2, pod: { nodeSelector: nodeSelector() } },
+        podDisruptionBudget: { minAvailable: 1 },
+        // The certgen hook job too, so that no pod of the release lands on a media node.
+        certgen: { job: { nodeSelector: nodeSelector() } },
+        // The chart's default, stated here so that the GatewayClass and the controller share one constant.
+        config: { envoyGateway: { gateway: { controllerName: ENVOY_GATEWAY_CONTROLLER } } },
       },
     },
     {
       name: 'cert-manager',
       ...ADDON_CHARTS.certManager,
       namespace: CERT_MANAGER_NAMESPACE,
-      after: ['kube-prometheus-stack'],
+      // Envoy Gateway first: cert-manager looks for the Gateway API CRDs once, when it starts.
+      after: ['kube-prometheus-stack', ENVOY_GATEWAY],
       values: {
         crds: { enabled: true, keep: true },
+        // Gateway API support: certificates for the Gateway's listeners from its annotations (gateway-shim), and
+        // HTTP-01 challenges answered through HTTPRoutes.
+        config: {
+          apiVersion: 'controller.config.cert-manager.io/v1alpha1',
+          kind: 'ControllerConfiguration',
+          enableGatewayAPI: true,
+        },
         nodeSelector: nodeSelector(),
         webhook: { nodeSelector: nodeSelector() },
         cainjector: { nodeSelector: nodeSelector() },
@@ -239,7 +254,7 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
       name: 'cluster-issuer',
       ...ADDON_CHARTS.rawManifests,
       namespace: CERT_MANAGER_NAMESPACE,
-      after: ['cert-manager', 'ingress-nginx'],
+      after: ['cert-manager'],
       values: { resources: [clusterIssuer(context)] },
     },
     {

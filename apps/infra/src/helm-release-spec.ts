@@ -40,7 +40,10 @@ export interface ReleaseContext {
   readonly chartRegistry: string;
   /** The public host name of the meetings, e.g. `meet.bremen.meetscale.example`. */
   readonly meetingHost: string;
-  /** The reserved public IP of the ingress controller's load balancer (a Terraform expression). */
+  /**
+   * The reserved public IP of the load balancer in front of the Gateway's Envoy proxies (a Terraform expression);
+   * the state-base chart's EnvoyProxy claims it for the proxies' Service.
+   */
   readonly ingressIp: string;
   /** Jitsi shards behind HAProxy. */
   readonly jitsiShards: number;

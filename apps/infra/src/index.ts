@@ -1,4 +1,5 @@
 export * from './addon-releases';
+export * from './gateway';
 export * from './helm-release-spec';
 export * from './helm-releases';
 export * from './load-states';

@@ -5,15 +5,8 @@ import type { JitsiShardValues } from '@meetscale/chart-values/jitsi-shard';
 import { MEDIA_NODE_SELECTOR, MEDIA_TOLERATION, SYSTEM_NODE_SELECTOR } from '@meetscale/placement';
 import { releasedVersion } from '@meetscale/releases';
 
-import {
-  ADDON_CHARTS,
-  BRIDGE_METRICS,
-  CLUSTER_ISSUER,
-  INGRESS_CLASS,
-  INGRESS_NAMESPACE,
-  MONITORING_NAMESPACE,
-  PROMETHEUS_RELEASE_LABEL,
-} from './addon-releases';
+import { ADDON_CHARTS, BRIDGE_METRICS, MONITORING_NAMESPACE, PROMETHEUS_RELEASE_LABEL } from './addon-releases';
+import { ENVOY_GATEWAY_NAMESPACE, gatewayParentRef } from './gateway';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
 
 /** The namespace of the Jitsi installation (HAProxy and the shards). */
@@ -183,7 +176,8 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
       },
       networkPolicy: {
         enabled: true,
-        ingressNamespaceSelector: { 'kubernetes.io/metadata.name': INGRESS_NAMESPACE },
+        // the Envoy proxies of the Gateway run in Envoy Gateway's namespace
+        ingressNamespaceSelector: { 'kubernetes.io/metadata.name': ENVOY_GATEWAY_NAMESPACE },
         monitoringNamespaceSelector: { 'kubernetes.io/metadata.name': MONITORING_NAMESPACE },
       },
     },
@@ -201,10 +195,10 @@ export function shardServer(release: string): { name: string; host: string; port
 /**
  * The meetscale chart releases of a state, installed after the add-ons: the Jitsi namespace with its Pod Security
  * labels, one jitsi-shard release per shard (`shard-0`, `shard-1`, ...) with its bridges on the media pool
- * (`placement.ts`), and HAProxy in front of them.
+ * (`placement.ts`), and HAProxy in front of them, routed to from the state's Gateway for the meeting host (TLS ends
+ * at the Gateway, whose certificate the state-base chart has cert-manager issue).
  */
 export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
-  const tlsSecret = `${context.meetingHost.replaceAll('.', '-')}-tls`;
   return [
     jitsiNamespace(),
     ...shardNames(context.jitsiShards).map((name) => jitsiShard(name, context)),
@@ -217,15 +211,15 @@ export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
         replicaCount: context.haproxyReplicas,
         commonLabels: { 'meetscale.io/state': context.stateId },
         shards: shardNames(context.jitsiShards).map(shardServer),
-        ingress: {
-          enabled: true,
-          className: INGRESS_CLASS,
-          annotations: { 'cert-manager.io/cluster-issuer': CLUSTER_ISSUER },
-          hosts: [{ host: context.meetingHost }],
-          tls: [{ secretName: tlsSecret, hosts: [context.meetingHost] }],
-        },
+        // The chart's route timeouts stay at their default `0s` (none): the XMPP websocket lasts as long as the
+        // conference, and BOSH requests wait up to a minute.
+        httpRoute: { enabled: true, parentRefs: [gatewayParentRef()], hostnames: [context.meetingHost] },
         metrics: { serviceMonitor: { enabled: true, labels: { ...PROMETHEUS_RELEASE_LABEL } } },
-        networkPolicy: { enabled: true },
+        networkPolicy: {
+          enabled: true,
+          // the chart's default names ingress-nginx; the Gateway's Envoy proxies run in Envoy Gateway's namespace
+          ingressNamespaceSelector: { 'kubernetes.io/metadata.name': ENVOY_GATEWAY_NAMESPACE },
+        },
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
         nodeSelector: { ...SYSTEM_NODE_SELECTOR },
       },

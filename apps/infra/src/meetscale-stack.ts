@@ -154,7 +154,7 @@ export class MeetscaleStack extends TerraformStack {
       description: 'URL of the Kubernetes API server.',
     });
     new TerraformOutput(this, 'cluster_id', { value: this.cluster.cluster.id, description: 'IONOS id of the cluster.' });
-    new TerraformOutput(this, 'ingress_ip', { value: ingressAddress, description: 'Public IP of the ingress load balancer.' });
+    new TerraformOutput(this, 'ingress_ip', { value: ingressAddress, description: "Public IP of the Gateway's load balancer." });
     new TerraformOutput(this, 'meeting_url', { value: `https://${this.meetingHost}`, description: 'Where the meetings are served.' });
     new TerraformOutput(this, 'dns_nameservers', {
       value: this.dns.zone.nameservers,

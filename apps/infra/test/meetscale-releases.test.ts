@@ -88,7 +88,7 @@ describe('meetscaleChart', () => {
 });
 
 describe('meetscaleReleases', () => {
-  test('lists the haproxy chart with one server per shard, behind the TLS ingress of the meeting host', () => {
+  test("lists the haproxy chart with one server per shard, routed to from the state's Gateway for the meeting host", () => {
     // GIVEN / WHEN
     const releases = meetscaleReleases(context);
     const haproxy = releases.find((release) => release.name === 'haproxy');
@@ -108,11 +108,14 @@ describe('meetscaleReleases', () => {
         { name: 'shard-1', host: 'shard-1-jitsi-shard-web', port: 80 },
         { name: 'shard-2', host: 'shard-2-jitsi-shard-web', port: 80 },
       ],
-      ingress: {
-        hosts: [{ host: 'meet.testland.meetscale.example' }],
-        tls: [{ secretName: 'meet-testland-meetscale-example-tls', hosts: ['meet.testland.meetscale.example'] }],
+      httpRoute: {
+        enabled: true,
+        parentRefs: [{ name: 'meetscale', namespace: 'gateway' }],
+        hostnames: ['meet.testland.meetscale.example'],
       },
+      networkPolicy: { enabled: true, ingressNamespaceSelector: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } },
     });
+    expect(haproxy?.values).not.toHaveProperty('ingress');
   });
 });
 
@@ -179,7 +182,7 @@ describe('the jitsi-shard releases', () => {
         },
       },
       metrics: { podMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } },
-      networkPolicy: { enabled: true },
+      networkPolicy: { enabled: true, ingressNamespaceSelector: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } },
     });
   });
 

@@ -8,6 +8,7 @@ import { DnsRecord } from '../generated/providers/ionoscloud/dns-record';
 import { DnsZone } from '../generated/providers/ionoscloud/dns-zone';
 import { K8SCluster } from '../generated/providers/ionoscloud/k8s-cluster';
 import { K8SNodePool } from '../generated/providers/ionoscloud/k8s-node-pool';
+import { ENVOY_GATEWAY_CONTROLLER, ENVOY_GATEWAY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, gatewayParentRef } from '../src/gateway';
 import { stateFiles } from '../src/load-states';
 import type { StateConfig } from '../src/state-config';
 import { exampleStates, helmValuesOf, minimalConfig, resourceOf, synthesize, type Synthesized } from './_stacks';
@@ -105,12 +106,13 @@ describe('MeetscaleStack', () => {
       expect(resourceOf(stateOf(id), 'ionoscloud_datacenter', 'network_datacenter')).toMatchObject({ location: expected.location });
     });
 
-    test('serves the meetings at meet.<domain> through the reserved ingress IP', () => {
+    test('serves the meetings at meet.<domain> through the reserved IP of the Gateway', () => {
       // GIVEN / WHEN the state's stack
       const synthesized = stateOf(id);
       const domain = id === 'bremen' ? 'bremen.meetscale.example' : 'nrw.meetscale.example';
 
-      // THEN the zone has an A record to the ingress IP, which the ingress controller's load balancer claims
+      // THEN the zone has an A record to the reserved IP (which the Gateway's load balancer claims, through the
+      // state-base chart's EnvoyProxy)
       expect(synthesized.text).toHaveResourceWithProperties(DnsZone, { name: domain, enabled: true });
       expect(synthesized.text).toHaveResourceWithProperties(DnsRecord, {
         zone_id: '${ionoscloud_dns_zone.dns_zone.id}',
@@ -120,9 +122,6 @@ describe('MeetscaleStack', () => {
         ttl: 300,
       });
       expect(resourceOf(synthesized, 'ionoscloud_ipblock', 'ingress-ip')).toMatchObject({ location: expected.location, size: 1 });
-      expect(helmValuesOf(synthesized, 'addons_ingress-nginx')).toMatchObject({
-        controller: { service: { loadBalancerIP: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}', externalTrafficPolicy: 'Local' } },
-      });
       expect(synthesized.json).toMatchObject({ output: { meeting_url: { value: `https://meet.${domain}` } } });
     });
 
@@ -176,7 +175,7 @@ describe('MeetscaleStack', () => {
         'addons_prometheus-operator-crds': 'prometheus-operator-crds 31.0.1 https://prometheus-community.github.io/helm-charts monitoring',
         'addons_kube-prometheus-stack': 'kube-prometheus-stack 88.5.3 https://prometheus-community.github.io/helm-charts monitoring',
         'addons_prometheus-adapter': 'prometheus-adapter 5.3.0 https://prometheus-community.github.io/helm-charts monitoring',
-        'addons_ingress-nginx': 'ingress-nginx 4.13.0 https://kubernetes.github.io/ingress-nginx ingress-nginx',
+        'addons_envoy-gateway': 'gateway-helm v1.9.1 oci://docker.io/envoyproxy envoy-gateway-system',
         'addons_cert-manager': 'cert-manager v1.21.2 https://charts.jetstack.io cert-manager',
         'addons_cluster-issuer': 'raw 2.0.2 https://bedag.github.io/helm-charts cert-manager',
         'addons_eck-operator': 'eck-operator 3.5.0 https://helm.elastic.co elastic-system',
@@ -197,7 +196,7 @@ describe('MeetscaleStack', () => {
           'helm_release.addons_prometheus-operator-crds',
           'helm_release.addons_kube-prometheus-stack',
           'helm_release.addons_prometheus-adapter',
-          'helm_release.addons_ingress-nginx',
+          'helm_release.addons_envoy-gateway',
           'helm_release.addons_cert-manager',
           'helm_release.addons_cluster-issuer',
           'helm_release.addons_eck-operator',
@@ -229,6 +228,98 @@ describe('MeetscaleStack', () => {
       });
     });
 
+    test('installs Envoy Gateway at its pinned version from its OCI registry, in its own namespace, on the system pool', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+
+      // THEN the release of the gateway-helm chart, after the monitoring stack
+      expect(resourceOf(synthesized, 'helm_release', 'addons_envoy-gateway')).toMatchObject({
+        name: 'envoy-gateway',
+        chart: 'gateway-helm',
+        repository: 'oci://docker.io/envoyproxy',
+        version: 'v1.9.1',
+        namespace: ENVOY_GATEWAY_NAMESPACE,
+        create_namespace: true,
+        atomic: true,
+        depends_on: [...NODE_POOLS, 'helm_release.addons_kube-prometheus-stack'],
+      });
+      expect(ENVOY_GATEWAY_NAMESPACE).toBe('envoy-gateway-system');
+      // AND two controllers on the system pool, one of which a drain leaves, the hook job there too, the
+      // controller name the GatewayClass names, and the chart's CRDs left on (no separate CRD release)
+      const values = helmValuesOf(synthesized, 'addons_envoy-gateway') as Record<string, any>;
+      expect(values).toEqual({
+        deployment: { replicas: 2, pod: { nodeSelector: { 'meetscale.io/pool': 'system' } } },
+        podDisruptionBudget: { minAvailable: 1 },
+        certgen: { job: { nodeSelector: { 'meetscale.io/pool': 'system' } } },
+        config: { envoyGateway: { gateway: { controllerName: 'gateway.envoyproxy.io/gatewayclass-controller' } } },
+      });
+      expect(values['config'].envoyGateway.gateway.controllerName).toBe(ENVOY_GATEWAY_CONTROLLER);
+      expect(Object.values(synthesized.json.resource['helm_release'] ?? {}).map((release) => release['chart'])).not.toContain(
+        'gateway-crds-helm',
+      );
+    });
+
+    test("switches on cert-manager's Gateway API support and installs cert-manager after Envoy Gateway and its CRDs", () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+
+      // THEN cert-manager runs with the ControllerConfiguration that enables the Gateway API
+      expect(helmValuesOf(synthesized, 'addons_cert-manager')).toMatchObject({
+        config: {
+          apiVersion: 'controller.config.cert-manager.io/v1alpha1',
+          kind: 'ControllerConfiguration',
+          enableGatewayAPI: true,
+        },
+      });
+      // AND starts only once Envoy Gateway's chart installed the Gateway API CRDs (cert-manager checks at start)
+      expect(resourceOf(synthesized, 'helm_release', 'addons_cert-manager')['depends_on']).toEqual([
+        ...NODE_POOLS,
+        'helm_release.addons_kube-prometheus-stack',
+        'helm_release.addons_envoy-gateway',
+      ]);
+    });
+
+    test('routes the meeting host from the Gateway to HAProxy, with no ingress controller and no Ingress left', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+      const releases = Object.values(synthesized.json.resource['helm_release'] ?? {});
+      const haproxy = helmValuesOf(synthesized, 'meetscale_haproxy') as Record<string, any>;
+
+      // THEN haproxy's HTTPRoute attaches to the state's Gateway for the meeting host, with the chart's timeouts
+      expect(haproxy['httpRoute']).toEqual({
+        enabled: true,
+        parentRefs: [{ name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE }],
+        hostnames: [synthesized.stack.meetingHost],
+      });
+      expect(haproxy['httpRoute'].parentRefs).toEqual([gatewayParentRef()]);
+      expect(haproxy['httpRoute']).not.toHaveProperty('timeouts');
+      // AND nothing of ingress-nginx or of an Ingress is left
+      expect(haproxy).not.toHaveProperty('ingress');
+      expect(releases.map((release) => release['chart'])).not.toContain('ingress-nginx');
+      expect(releases.map((release) => release['namespace'])).not.toContain('ingress-nginx');
+      expect(Object.keys(synthesized.json.resource['helm_release'] ?? {})).not.toContain('addons_ingress-nginx');
+    });
+
+    test("admits HTTP into HAProxy and the shards only from Envoy Gateway's namespace, where the Gateway's proxies run", () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+      const fromGateway = { 'kubernetes.io/metadata.name': 'envoy-gateway-system' };
+      const inJitsi = Object.entries(synthesized.json.resource['helm_release'] ?? {})
+        .filter(([, release]) => ['haproxy', 'jitsi-shard'].includes(release['chart'] as string))
+        .map(([address]) => address);
+
+      // THEN every meetscale chart's NetworkPolicy names that namespace
+      expect(inJitsi.length).toBeGreaterThan(1);
+      for (const address of inJitsi) {
+        expect([address, helmValuesOf(synthesized, address)]).toEqual([
+          address,
+          expect.objectContaining({
+            networkPolicy: expect.objectContaining({ enabled: true, ingressNamespaceSelector: fromGateway }),
+          }),
+        ]);
+      }
+    });
+
     test('creates the jitsi namespace with the Pod Security labels hostPort bridges need, before HAProxy and the shards', () => {
       // GIVEN / WHEN the state's stack
       const synthesized = stateOf(id);
@@ -257,11 +348,12 @@ describe('MeetscaleStack', () => {
       }
     });
 
-    test("creates the Let's Encrypt ClusterIssuer the ingresses name, from the pinned raw chart, with the state's e-mail", () => {
+    test("creates the Let's Encrypt ClusterIssuer, from the pinned raw chart, with the state's e-mail", () => {
       // GIVEN / WHEN the state's stack, which leaves the ACME server at its default
       const synthesized = stateOf(id);
 
-      // THEN one ClusterIssuer on Let's Encrypt production, answering HTTP-01 through the ingress class
+      // THEN one ClusterIssuer on Let's Encrypt production (its HTTP-01 solver still names the ingress class until
+      // the state-base chart replaces the issuer by one solving through the Gateway)
       expect(resourceOf(synthesized, 'helm_release', 'addons_cluster-issuer')).toMatchObject({
         name: 'cluster-issuer',
         chart: 'raw',
@@ -292,21 +384,17 @@ describe('MeetscaleStack', () => {
           },
         ],
       });
-      expect(helmValuesOf(synthesized, 'meetscale_haproxy')).toMatchObject({
-        ingress: { className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } },
-      });
     });
 
-    test('installs the ClusterIssuer after cert-manager and the ingress controller, and before the haproxy chart', () => {
+    test('installs the ClusterIssuer after cert-manager, and before the haproxy chart', () => {
       // GIVEN / WHEN the state's stack
       const synthesized = stateOf(id);
 
-      // THEN cert-manager's CRDs and the ingress class exist when the issuer is created, and the issuer exists
-      // when haproxy's ingress asks for a certificate
+      // THEN cert-manager's CRDs and webhook exist when the issuer is created (and, through cert-manager, the
+      // Gateway API), and the issuer exists before the meetscale charts
       expect(resourceOf(synthesized, 'helm_release', 'addons_cluster-issuer')['depends_on']).toEqual([
         ...NODE_POOLS,
         'helm_release.addons_cert-manager',
-        'helm_release.addons_ingress-nginx',
       ]);
       expect(resourceOf(synthesized, 'helm_release', 'meetscale_haproxy')['depends_on']).toContain('helm_release.addons_cluster-issuer');
     });
@@ -531,7 +619,7 @@ describe('MeetscaleStack', () => {
   });
 
   describe('Helm releases', () => {
-    test('install the haproxy chart with one server per shard, TLS ingress and monitoring (nordrhein-westfalen)', () => {
+    test('install the haproxy chart with one server per shard, an HTTPRoute from the Gateway and monitoring (nordrhein-westfalen)', () => {
       // GIVEN / WHEN the large state's haproxy release
       const values = helmValuesOf(stateOf('nordrhein-westfalen'), 'meetscale_haproxy');
 
@@ -540,15 +628,13 @@ describe('MeetscaleStack', () => {
         replicaCount: 3,
         commonLabels: { 'meetscale.io/state': 'nordrhein-westfalen' },
         shards: Array.from({ length: 8 }, (_, index) => ({ name: `shard-${index}`, host: `shard-${index}-jitsi-shard-web`, port: 80 })),
-        ingress: {
+        httpRoute: {
           enabled: true,
-          className: 'nginx',
-          annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
-          hosts: [{ host: 'meet.nrw.meetscale.example' }],
-          tls: [{ secretName: 'meet-nrw-meetscale-example-tls', hosts: ['meet.nrw.meetscale.example'] }],
+          parentRefs: [{ name: 'meetscale', namespace: 'gateway' }],
+          hostnames: ['meet.nrw.meetscale.example'],
         },
         metrics: { serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } },
-        networkPolicy: { enabled: true },
+        networkPolicy: { enabled: true, ingressNamespaceSelector: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } },
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
         nodeSelector: { 'meetscale.io/pool': 'system' },
       });
@@ -570,6 +656,7 @@ describe('MeetscaleStack', () => {
       });
       expect(helmValuesOf(synthesized, 'addons_cert-manager')).toMatchObject({ crds: { enabled: true }, nodeSelector: system });
       expect(helmValuesOf(synthesized, 'addons_eck-operator')).toEqual({ nodeSelector: system });
+      expect(helmValuesOf(synthesized, 'addons_envoy-gateway')).toMatchObject({ deployment: { pod: { nodeSelector: system } } });
       expect(manifestOf(synthesized, 'addons_media-node-taint', 'DaemonSet').spec.template.spec.nodeSelector).toEqual({
         'meetscale.io/pool': 'media',
       });
