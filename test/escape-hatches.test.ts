@@ -52,6 +52,12 @@ describe.each(charts)('chart %s: escape hatches of every workload component', (c
   describe.each(HELM_MAJORS)('with Helm %s', (major) => {
     const rendered = renderChart(major, chart, { valuesFiles: scenario === undefined ? [] : [scenario] });
     const pods = podTemplates(rendered.manifests);
+    const defaults = podTemplates(renderChart(major, chart).manifests);
+    /** The init containers a component's pod has of its own (the media-node taint's `taint`), by default. */
+    const ownInitContainers = (component: string): string[] =>
+      ((defaults.find((pod) => pod.component === component)?.pod.initContainers as Json[] | undefined) ?? []).map(
+        (container) => container.name as string,
+      );
 
     test('renders one pod template per workload block of the values', () => {
       expect(rendered.stderr).toBe('');
@@ -77,7 +83,11 @@ describe.each(charts)('chart %s: escape hatches of every workload component', (c
           expect(main.volumeMounts).toContainEqual({ name: 'escape-hatch', mountPath: '/escape-hatch' });
           // a sidecar after the chart's container, and an init container
           expect(containers.slice(1).map((container) => container.name)).toEqual(['escape-hatch-sidecar']);
-          expect((pod.initContainers as Json[]).map((container) => container.name)).toEqual(['escape-hatch-init']);
+          // (after the component's own init containers, which stay)
+          expect((pod.initContainers as Json[]).map((container) => container.name)).toEqual([
+            ...ownInitContainers(component),
+            'escape-hatch-init',
+          ]);
           // security contexts and probes merged over the hardened defaults, which stay
           expect(pod.securityContext).toMatchObject({ fsGroupChangePolicy: 'OnRootMismatch', runAsNonRoot: true });
           expect(main.securityContext).toMatchObject({
@@ -88,7 +98,13 @@ describe.each(charts)('chart %s: escape hatches of every workload component', (c
           expect(main.startupProbe).toMatchObject({ exec: { command: ['/bin/sh', '-c', 'true'] } });
           expect(main.readinessProbe).toMatchObject({ timeoutSeconds: 3 });
           expect(main.livenessProbe).toMatchObject({ timeoutSeconds: 5 });
-          expect(Object.keys(main.readinessProbe as Json).some((key) => ['httpGet', 'tcpSocket', 'exec', 'grpc'].includes(key))).toBe(true);
+          // (a default readiness probe keeps its handler; a container without one, the idle taint container, gets the hatch's)
+          const ownReadiness = ((defaults.find((other) => other.component === component)?.pod.containers as Json[] | undefined)?.[0] ?? {})
+            .readinessProbe;
+          if (ownReadiness !== undefined)
+            expect(Object.keys(main.readinessProbe as Json).some((key) => ['httpGet', 'tcpSocket', 'exec', 'grpc'].includes(key))).toBe(
+              true,
+            );
           // placement, pull secrets, pod metadata
           expect(pod.topologySpreadConstraints).toEqual([
             expect.objectContaining({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' }),
@@ -106,11 +122,10 @@ describe.each(charts)('chart %s: escape hatches of every workload component', (c
       },
     );
 
-    test('with defaults, no hatch shows: one container, no init container, no topology spread, nothing of the scenario', () => {
-      const defaults = podTemplates(renderChart(major, chart).manifests);
+    test('with defaults, no hatch shows: one container, only own init containers, no topology spread, nothing of the scenario', () => {
       for (const { pod } of defaults) {
         expect((pod.containers as Json[]).length).toBe(1);
-        expect(pod.initContainers).toBeUndefined();
+        for (const init of (pod.initContainers as Json[] | undefined) ?? []) expect(init.image).not.toMatch(/busybox/);
         expect(pod.topologySpreadConstraints).toBeUndefined();
         expect(JSON.stringify(pod)).not.toContain('escape-hatch');
       }

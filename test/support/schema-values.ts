@@ -77,6 +77,7 @@ const STRING_CANDIDATES = [
   'Prefix',
   'x',
   '10.42.0.0/16',
+  'alt@example.org',
 ];
 
 function typeList(node: SchemaNode): string[] {

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 
-import { _refsFor, expressionOf, fieldOf, HelmValue, type Refs, type SchemaNode } from './helm-value';
+import { _refsFor, expressionOf, fieldOf, HelmValue, type Refs, schemaOf, type SchemaNode } from './helm-value';
 import { SPLICE_KEY } from './render-yaml';
 import { concatLists, expr } from './template-functions';
 
@@ -29,10 +29,15 @@ export interface TemplateOptions {
   readonly condition?: HelmValue<unknown>;
   /** Render the object once per index `0 .. count-1` (`{{ range }}` around the file). */
   readonly repeat?: HelmValue<number> | number;
+  /** Render the object once per element of this list value (`{{ range $item := list }}` around the file). */
+  readonly forEach?: HelmValue<unknown>;
 }
 
 /** The Go variable holding the index of a repeated object (see `HelmChart.repeat`). */
 export const REPEAT_INDEX = '$repeatIndex';
+
+/** The Go variable holding the element of an object rendered per element of a list (see `HelmChart.forEach`). */
+export const EACH_ITEM = '$item';
 
 /** A rule on the values that JSON Schema cannot state, checked when Helm renders. */
 export interface ValuesRule {
@@ -242,6 +247,23 @@ export class HelmChart<V = unknown> extends Chart {
     const construct = create(new HelmValue<number>(REPEAT_INDEX, 'integer'));
     const target = ApiObject.of(construct);
     API_OBJECT_OPTIONS.set(target, { ...API_OBJECT_OPTIONS.get(target), repeat: count });
+    return construct;
+  }
+
+  /**
+   * Renders one object per element of a list value (a Namespace per entry of `namespaces`, say). `create`
+   * receives typed references to the element, as `each` gives them; the object becomes a
+   * `{{ range $item := <list> }}` at install time, and none is rendered for an empty list.
+   */
+  public forEach<E, C extends IConstruct>(
+    list: HelmValue<readonly E[]> | HelmValue<E[] | undefined>,
+    create: (item: Refs<E>) => C,
+  ): C {
+    const itemSchema = schemaOf(list)?.items;
+    if (itemSchema === undefined) throw new Error(`forEach(): ${expressionOf(list)} is not a list value from the values schema`);
+    const construct = create(_refsFor<E>(EACH_ITEM, itemSchema, { variable: EACH_ITEM, keys: [] }));
+    const target = ApiObject.of(construct);
+    API_OBJECT_OPTIONS.set(target, { ...API_OBJECT_OPTIONS.get(target), forEach: list });
     return construct;
   }
 }

@@ -4,6 +4,7 @@ import { helpersTemplate, type OptionalHelper } from './chart-metadata';
 import {
   definedTexts,
   definedYaml,
+  EACH_ITEM,
   type HelmChart,
   REPEAT_INDEX,
   TEMPLATE_PATH_MARK,
@@ -29,6 +30,8 @@ const CLUSTER_SCOPED = new Set([
   'APIService',
   'ValidatingWebhookConfiguration',
   'MutatingWebhookConfiguration',
+  'GatewayClass',
+  'ClusterIssuer',
 ]);
 
 /** One generated file of a chart: a path relative to the chart directory and its content. */
@@ -82,12 +85,21 @@ function withReleaseMetadata(chart: HelmChart, manifest: Record<string, unknown>
   return { apiVersion, kind, metadata, ...rest };
 }
 
+/** Whether the object's file holds several documents (a `range` around it). */
+function repeated(options: TemplateOptions): boolean {
+  return options.repeat !== undefined || options.forEach !== undefined;
+}
+
 function wrap(body: string, options: TemplateOptions): string {
   const count = options.repeat;
-  const repeated =
-    count === undefined
-      ? body
-      : `{{- range ${REPEAT_INDEX} := until (int ${typeof count === 'number' ? count : expressionOf(count)}) }}\n---\n${body}{{- end }}\n`;
+  const range =
+    options.forEach !== undefined
+      ? `${EACH_ITEM} := ${expressionOf(options.forEach)}`
+      : count === undefined
+        ? undefined
+        : `${REPEAT_INDEX} := until (int ${typeof count === 'number' ? count : expressionOf(count)})`;
+  if (options.forEach !== undefined && count !== undefined) throw new Error('an object is either repeated or rendered for each element, not both');
+  const repeated = range === undefined ? body : `{{- range ${range} }}\n---\n${body}{{- end }}\n`;
   if (options.condition === undefined) return repeated;
   return `{{- if ${expressionOf(options.condition)} }}\n${repeated}{{- end }}\n`;
 }
@@ -109,7 +121,7 @@ export function renderTemplates(chart: HelmChart, source: string): ChartFile[] {
     const manifest = withReleaseMetadata(chart, serialized);
     const body = wrap(manifestTemplate(manifest, context), entry.options);
     // A repeated object's file holds several documents: its header is a template comment, not a document.
-    const fileHeader = entry.options.repeat === undefined ? generatedHeader(yamlComment, source) : header;
+    const fileHeader = repeated(entry.options) ? header : generatedHeader(yamlComment, source);
     const path = `${entry.folder}${base}.yaml`;
     paths.set(entry.object.node.path, path);
     files.push({ path: `templates/${path}`, content: fileHeader + body });

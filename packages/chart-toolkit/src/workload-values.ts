@@ -79,14 +79,30 @@ export interface WorkloadDefaults {
   readonly livenessProbe?: Record<string, unknown>;
   readonly readinessProbe?: Record<string, unknown>;
   readonly startupProbe?: Record<string, unknown>;
-  readonly podDisruptionBudget: { readonly enabled: boolean; readonly maxUnavailable: number };
+  /** Left out for a DaemonSet, whose pods node drains do not evict: the block then has no `podDisruptionBudget`. */
+  readonly podDisruptionBudget?: { readonly enabled: boolean; readonly maxUnavailable: number };
   readonly serviceAccount?: { readonly create: boolean };
   /** What `extraEnv` is for, in the component's words. */
   readonly extraEnvDescription?: string;
 }
 
-/** The standard values block of a workload component (see the module comment). */
+type PodDisruptionBudgetDefaults = NonNullable<WorkloadDefaults['podDisruptionBudget']>;
+
+/**
+ * The standard values block of a workload component (see the module comment); without
+ * `podDisruptionBudget` defaults (a DaemonSet), the block has no `podDisruptionBudget`.
+ */
+export function workloadValues(
+  defaults: WorkloadDefaults & { readonly podDisruptionBudget: PodDisruptionBudgetDefaults },
+): ReturnType<typeof podValues> & { podDisruptionBudget: ReturnType<typeof podDisruptionBudgetValues> };
+export function workloadValues(defaults: WorkloadDefaults & { readonly podDisruptionBudget?: undefined }): ReturnType<typeof podValues>;
 export function workloadValues(defaults: WorkloadDefaults) {
+  const pdb = defaults.podDisruptionBudget;
+  return pdb === undefined ? podValues(defaults) : { ...podValues(defaults), podDisruptionBudget: podDisruptionBudgetValues(pdb) };
+}
+
+/** Every field of the block but the PodDisruptionBudget. */
+function podValues(defaults: WorkloadDefaults) {
   const probe = (name: string, fallback: Record<string, unknown> | undefined) =>
     kubeObject(
       `${name} of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (\`httpGet: null\`); set the probe to null to drop it.`,
@@ -113,7 +129,6 @@ export function workloadValues(defaults: WorkloadDefaults) {
     extraVolumeMounts: kubeList('Extra volume mounts of the container.'),
     extraContainers: kubeList('Sidecar containers added to the pods.'),
     initContainers: kubeList('Init containers run before the container.'),
-    podDisruptionBudget: podDisruptionBudgetValues(defaults.podDisruptionBudget),
   };
 }
 
@@ -138,7 +153,7 @@ export const existingSecretValue = (description: string) =>
     .default('')
     .describe(description);
 
-type Shape = ReturnType<typeof workloadValues>;
+type Shape = ReturnType<typeof podValues> & { podDisruptionBudget: ReturnType<typeof podDisruptionBudgetValues> };
 /** The values of a workload component, as the chart code sees them. */
 export type WorkloadValues = { [K in keyof Shape]: z.output<Shape[K]> };
 /** The values of a component's Service. */

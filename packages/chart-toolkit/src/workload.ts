@@ -1,12 +1,19 @@
 import { Construct } from 'constructs';
-import type { Deployment, DeploymentStrategy, StatefulSet, StatefulSetUpdateStrategy } from 'kubernetes-types/apps/v1';
+import type {
+  DaemonSet,
+  DaemonSetUpdateStrategy,
+  Deployment,
+  DeploymentStrategy,
+  StatefulSet,
+  StatefulSetUpdateStrategy,
+} from 'kubernetes-types/apps/v1';
 import type { Container, EnvFromSource, PodSpec, PodTemplateSpec, ServiceAccount, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 
 import { addWorkload, defineYaml, type HelmChart, podAnnotations, podLabels } from './helm-chart';
 import type { HelmValue, Refs } from './helm-value';
 import { Manifest, type Templated } from './manifest';
-import { concatLists, envList, type ListPartValue, omitIfEmpty } from './template-functions';
+import { and, concatLists, envList, type ListPartValue, omitIfEmpty } from './template-functions';
 import type { WorkloadValues } from './workload-values';
 
 /** The main container of a component: what the chart sets; image, resources, probes and the rest come from values. */
@@ -27,8 +34,8 @@ export interface ContainerProps {
 export interface PodProps {
   /** The component (`web`, `jvb`): in names, labels, selectors and the container name. */
   readonly component: string;
-  /** The component's values block (`workloadValues`). */
-  readonly values: Refs<WorkloadValues>;
+  /** The component's values block (`workloadValues`; a DaemonSet's has no `podDisruptionBudget`). */
+  readonly values: Refs<WorkloadValues> | Refs<Omit<WorkloadValues, 'podDisruptionBudget'>>;
   readonly container: ContainerProps;
   /** Volumes the container mounts; `extraVolumes` follow. */
   readonly volumes?: ReadonlyArray<Templated<Volume>>;
@@ -48,6 +55,8 @@ export interface WorkloadProps extends PodProps {
    * does, rather than `<fullname>-<component>`.
    */
   readonly fullname?: boolean;
+  /** Render the component's objects only when this value holds (a `<component>.enabled` switch). */
+  readonly enabled?: HelmValue<unknown>;
   /** Pod replicas, a value or a count; leave it out where an autoscaler owns it (`onlyWhen`). @default 1 */
   readonly replicas?: Templated<number>;
   /** Run as a Deployment, replacing pods this way. */
@@ -58,6 +67,11 @@ export interface WorkloadProps extends PodProps {
     readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
     readonly updateStrategy?: Templated<StatefulSetUpdateStrategy>;
   };
+  /**
+   * Run as a DaemonSet, one pod on each node the placement values select; no replicas, and no
+   * PodDisruptionBudget (node drains leave DaemonSet pods alone).
+   */
+  readonly daemonSet?: { readonly updateStrategy?: Templated<DaemonSetUpdateStrategy> };
   /**
    * With both `deployment` and `statefulSet`: when each renders (conditions that exclude each other, such as two
    * values of one enum); their one pod template is a named template both include.
@@ -103,7 +117,10 @@ export function podTemplate(chart: HelmChart<unknown>, props: PodProps, serviceA
     ...props.spec,
   };
   return {
-    metadata: { labels: podLabels(chart, component, v.podLabels), annotations: podAnnotations(checksums, v.podAnnotations) },
+    metadata: {
+      labels: podLabels(chart, component, v.podLabels),
+      annotations: Object.keys(checksums).length === 0 ? omitIfEmpty(v.podAnnotations) : podAnnotations(checksums, v.podAnnotations),
+    },
     spec,
   };
 }
@@ -114,9 +131,9 @@ function extended<T>(own: ReadonlyArray<Templated<T>> | undefined, extra: HelmVa
 }
 
 /**
- * A workload component: a Deployment or a StatefulSet (or either, by a value) whose pod reads the component's
- * standard values block, its ServiceAccount when `serviceAccount.create`, and its PodDisruptionBudget when
- * `podDisruptionBudget.enabled`.
+ * A workload component: a Deployment or a StatefulSet (or either, by a value), or a DaemonSet, whose pod reads
+ * the component's standard values block, its ServiceAccount when `serviceAccount.create`, and (but for a
+ * DaemonSet) its PodDisruptionBudget when `podDisruptionBudget.enabled`.
  */
 export class Workload extends Construct {
   /** The workload's name. */
@@ -125,6 +142,8 @@ export class Workload extends Construct {
   public readonly deployment?: Manifest<Deployment>;
   /** The StatefulSet, when the component runs as one (or may). */
   public readonly statefulSet?: Manifest<StatefulSet>;
+  /** The DaemonSet, when the component runs as one. */
+  public readonly daemonSet?: Manifest<DaemonSet>;
 
   public constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -133,8 +152,10 @@ export class Workload extends Construct {
     this.name = name;
     const labels = chart.standardLabels(component);
     const selector = chart.selectorLabels(component);
-    if (props.deployment === undefined && props.statefulSet === undefined)
-      throw new Error(`Workload ${component}: give deployment, statefulSet, or both with kindWhen`);
+    if (props.daemonSet !== undefined && (props.deployment !== undefined || props.statefulSet !== undefined))
+      throw new Error(`Workload ${component}: a DaemonSet is the only kind of its component`);
+    if (props.deployment === undefined && props.statefulSet === undefined && props.daemonSet === undefined)
+      throw new Error(`Workload ${component}: give deployment, statefulSet, both with kindWhen, or daemonSet`);
     const both = props.deployment !== undefined && props.statefulSet !== undefined;
     if (both !== (props.kindWhen !== undefined))
       throw new Error(`Workload ${component}: kindWhen chooses between a Deployment and a StatefulSet; give both or neither`);
@@ -148,7 +169,9 @@ export class Workload extends Construct {
       metadata: { name: serviceAccountName, labels, annotations: omitIfEmpty(sa.annotations) },
       automountServiceAccountToken: sa.automountServiceAccountToken,
     });
-    chart.renderWhen(serviceAccount, sa.create);
+    const when = (condition: HelmValue<unknown>): HelmValue<unknown> =>
+      props.enabled === undefined ? condition : and(props.enabled, condition);
+    chart.renderWhen(serviceAccount, when(sa.create));
 
     const pod = podTemplate(chart, props, serviceAccountName);
     const template = both ? defineYaml(chart, `${component}.podTemplate`, pod as Record<string, unknown>) : pod;
@@ -160,7 +183,8 @@ export class Workload extends Construct {
         metadata: { name, labels },
         spec: { replicas, selector: { matchLabels: selector }, strategy: props.deployment.strategy, template },
       });
-      if (props.kindWhen !== undefined) chart.renderWhen(this.deployment, props.kindWhen.deployment);
+      if (props.kindWhen !== undefined) chart.renderWhen(this.deployment, when(props.kindWhen.deployment));
+      else if (props.enabled !== undefined) chart.renderWhen(this.deployment, props.enabled);
     }
     if (props.statefulSet !== undefined) {
       const s = props.statefulSet;
@@ -177,15 +201,28 @@ export class Workload extends Construct {
           template,
         },
       });
-      if (props.kindWhen !== undefined) chart.renderWhen(this.statefulSet, props.kindWhen.statefulSet);
+      if (props.kindWhen !== undefined) chart.renderWhen(this.statefulSet, when(props.kindWhen.statefulSet));
+      else if (props.enabled !== undefined) chart.renderWhen(this.statefulSet, props.enabled);
     }
 
+    if (props.daemonSet !== undefined) {
+      this.daemonSet = new Manifest<DaemonSet>(this, 'daemonset', {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name, labels },
+        spec: { selector: { matchLabels: selector }, updateStrategy: props.daemonSet.updateStrategy, template },
+      });
+      if (props.enabled !== undefined) chart.renderWhen(this.daemonSet, props.enabled);
+      return;
+    }
+
+    if (!('podDisruptionBudget' in v)) throw new Error(`Workload ${component}: its values block has no podDisruptionBudget`);
     const pdb = new Manifest<PodDisruptionBudget>(this, 'poddisruptionbudget', {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata: { name, labels },
       spec: { maxUnavailable: v.podDisruptionBudget.maxUnavailable, selector: { matchLabels: selector } },
     });
-    chart.renderWhen(pdb, v.podDisruptionBudget.enabled);
+    chart.renderWhen(pdb, when(v.podDisruptionBudget.enabled));
   }
 }
