@@ -111,7 +111,9 @@ describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
 
   test('repeats an object once per index, with the index in its name and fields', () => {
     // GIVEN three replicas WHEN rendered THEN one Service per replica, each with its own name and port
-    const services = render(major, { replicaCount: 3 }, 'shard-2').manifests.filter((manifest) => manifest.kind === 'Service');
+    const services = render(major, { replicaCount: 3, upstreams: [] }, 'shard-2').manifests.filter(
+      (manifest) => manifest.kind === 'Service',
+    );
     expect(services.map((service: any) => [service.metadata.name, service.spec.ports[0].port]).sort()).toEqual([
       ['shard-2-demo', 80],
       ['shard-2-demo-0', 8000],
@@ -120,8 +122,22 @@ describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
       ['shard-2-demo-metrics', 9113],
     ]);
     // AND no replica gives no repeated object, and the condition still switches them all off
-    expect(render(major, { replicaCount: 0 }).manifests.filter((manifest) => manifest.kind === 'Service')).toHaveLength(2);
+    expect(render(major, { replicaCount: 0, upstreams: [] }).manifests.filter((manifest) => manifest.kind === 'Service')).toHaveLength(2);
     expect(render(major, { service: { enabled: false } }).manifests.filter((manifest) => manifest.kind === 'Service')).toEqual([]);
+  });
+
+  test("renders an object per list element, with the element's fields and their defaults", () => {
+    // GIVEN two upstreams, one without a port WHEN rendered THEN one ExternalName Service each, the default port applied
+    const upstreams = (values: unknown): Array<[string, string, number]> =>
+      render(major, values, 'shard-2')
+        .manifests.filter((manifest: any) => manifest.kind === 'Service' && manifest.spec.type === 'ExternalName')
+        .map((service: any) => [service.metadata.name, service.spec.externalName, service.spec.ports[0].port]);
+    expect(upstreams({ upstreams: [{ name: 'x', port: 8080 }, { name: 'y' }] }).sort()).toEqual([
+      ['shard-2-demo-upstream-x', 'x.example.org', 8080],
+      ['shard-2-demo-upstream-y', 'y.example.org', 80],
+    ]);
+    // AND an empty list renders none
+    expect(upstreams({ upstreams: [] })).toEqual([]);
   });
 
   test('leaves an empty optional field out and writes it when set', () => {

@@ -255,10 +255,7 @@ export class HelmChart<V = unknown> extends Chart {
    * receives typed references to the element, as `each` gives them; the object becomes a
    * `{{ range $item := <list> }}` at install time, and none is rendered for an empty list.
    */
-  public forEach<E, C extends IConstruct>(
-    list: HelmValue<readonly E[]> | HelmValue<E[] | undefined>,
-    create: (item: Refs<E>) => C,
-  ): C {
+  public forEach<E, C extends IConstruct>(list: HelmValue<readonly E[]> | HelmValue<E[] | undefined>, create: (item: Refs<E>) => C): C {
     const itemSchema = schemaOf(list)?.items;
     if (itemSchema === undefined) throw new Error(`forEach(): ${expressionOf(list)} is not a list value from the values schema`);
     const construct = create(_refsFor<E>(EACH_ITEM, itemSchema, { variable: EACH_ITEM, keys: [] }));

@@ -98,7 +98,8 @@ function wrap(body: string, options: TemplateOptions): string {
       : count === undefined
         ? undefined
         : `${REPEAT_INDEX} := until (int ${typeof count === 'number' ? count : expressionOf(count)})`;
-  if (options.forEach !== undefined && count !== undefined) throw new Error('an object is either repeated or rendered for each element, not both');
+  if (options.forEach !== undefined && count !== undefined)
+    throw new Error('an object is either repeated or rendered for each element, not both');
   const repeated = range === undefined ? body : `{{- range ${range} }}\n---\n${body}{{- end }}\n`;
   if (options.condition === undefined) return repeated;
   return `{{- if ${expressionOf(options.condition)} }}\n${repeated}{{- end }}\n`;

@@ -42,6 +42,7 @@ describe('emitChart', () => {
       'secret.yaml',
       'service-replica-service.yaml',
       'service-service.yaml',
+      'service-upstream-service.yaml',
       'servicemonitor',
       'validate-values.yaml',
       'workload',

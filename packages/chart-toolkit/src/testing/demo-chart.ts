@@ -212,6 +212,16 @@ export const demoChart = defineChart({
       });
     });
     chart.renderWhen(perReplica, v.service.enabled);
+    // One object per list element: an ExternalName Service naming each upstream inside the cluster.
+    const upstreamServices = chart.forEach(v.upstreams, (upstream) => {
+      return new Manifest<Service>(chart, 'upstream-service', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: `${chart.fullname}-upstream-${upstream.name}`, labels },
+        spec: { type: 'ExternalName', externalName: `${upstream.name}.example.org`, ports: [{ port: upstream.port }] },
+      });
+    });
+    chart.renderWhen(upstreamServices, v.service.enabled);
     const metrics = new ComponentService(chart, 'metrics', {
       chart,
       component: 'metrics',
