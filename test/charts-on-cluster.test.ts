@@ -140,8 +140,15 @@ async function installCheckUninstallIn(
   ]);
   expect(await explainedOutcome(major, install)).toEqual(INSTALLED);
   expect(await settledReleaseProblems(plane.client, namespace, release)).toEqual([]);
+  const kept = keptNamespaces(helmOn(plane, major, ['get', 'manifest', release, '--namespace', namespace]).stdout);
   const uninstall = helmOn(plane, major, ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '2m']);
   expect(helmOutcome(uninstall)).toEqual({ status: 0, output: '' });
+  // Namespaces the chart marks `helm.sh/resource-policy: keep` outlive the release; then the test removes them, so
+  // that a later release may create them again
+  for (const name of kept) {
+    expect((await plane.client.get(`/api/v1/namespaces/${name}`)).metadata.name).toBe(name);
+    await plane.client.call('DELETE', `/api/v1/namespaces/${name}`);
+  }
   let left: string[] = [];
   for (let attempt = 0; attempt < 60; attempt += 1) {
     left = await leftoverObjects(plane.client, namespace);
@@ -149,6 +156,14 @@ async function installCheckUninstallIn(
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   expect(left).toEqual([]);
+}
+
+/** The Namespaces of a release's manifest that Helm keeps when the release goes (`helm.sh/resource-policy: keep`). */
+function keptNamespaces(manifest: string): string[] {
+  return YAML.parseAllDocuments(manifest)
+    .map((document) => document.toJS() as { kind?: string; metadata?: { name: string; annotations?: Record<string, string> } } | null)
+    .filter((object) => object?.kind === 'Namespace' && object.metadata?.annotations?.['helm.sh/resource-policy'] === 'keep')
+    .map((object) => object?.metadata?.name as string);
 }
 
 describe.each(chartNames())('chart %s on a real control plane', (chart) => {

@@ -56,7 +56,7 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
   const workloads = workloadComponents(chart);
   const scenarios: Array<[string, unknown]> = [
     ...Object.entries(definition.scenarios),
-    ...(workloads.length > 0 ? [['escape-hatches', escapeHatchScenario(workloads)] as [string, unknown]] : []),
+    ...(workloads.length > 0 ? [['escape-hatches', escapeHatchScenario(workloads, defaults)] as [string, unknown]] : []),
   ];
   const scenarioFiles = scenarios.map(([name, values], index): ChartFile => {
     const parsed = definition.values.safeParse(values, ONE_OFF_PARSE);

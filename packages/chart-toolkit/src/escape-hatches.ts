@@ -26,8 +26,17 @@ function container(name: string): Record<string, unknown> {
   };
 }
 
-/** The escape-hatch values of one component. */
-export function escapeHatchValues(component: string): Record<string, unknown> {
+/**
+ * A probe override: merged over the component's default probe, it changes a timeout; a component without a default
+ * probe gets a whole one (a probe needs a handler).
+ */
+function probe(timeoutSeconds: number, hasDefault: boolean): Record<string, unknown> {
+  return hasDefault ? { timeoutSeconds } : { exec: { command: ['true'] }, timeoutSeconds };
+}
+
+/** The escape-hatch values of one component; `defaults` is its values block as the chart's defaults set it. */
+export function escapeHatchValues(component: string, defaults: Record<string, unknown> = {}): Record<string, unknown> {
+  const hasProbe = (name: string): boolean => Object.keys((defaults[name] as Record<string, unknown> | undefined) ?? {}).length > 0;
   const key = `meetscale.dev/${ESCAPE_HATCH}`;
   return {
     imagePullSecrets: [{ name: `${ESCAPE_HATCH}-registry` }],
@@ -45,8 +54,8 @@ export function escapeHatchValues(component: string): Record<string, unknown> {
     podSecurityContext: { fsGroupChangePolicy: 'OnRootMismatch' },
     containerSecurityContext: { privileged: false },
     startupProbe: { exec: { command: ['/bin/sh', '-c', 'true'] }, periodSeconds: 5, failureThreshold: 60 },
-    readinessProbe: { timeoutSeconds: 3 },
-    livenessProbe: { timeoutSeconds: 5 },
+    readinessProbe: probe(3, hasProbe('readinessProbe')),
+    livenessProbe: probe(5, hasProbe('livenessProbe')),
     serviceAccount: { create: true, annotations: { [key]: 'service-account' } },
     extraEnv: [
       { name: 'ESCAPE_HATCH_VALUE', value: component },
@@ -66,12 +75,17 @@ export function escapeHatchValues(component: string): Record<string, unknown> {
  */
 export function escapeHatchScenario(
   components: ReadonlyArray<{ readonly component: string; readonly path: readonly string[] }>,
+  defaults: unknown = {},
 ): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const { component, path } of components) {
     let node = values;
-    for (const key of path) node = (node[key] ??= {}) as Record<string, unknown>;
-    Object.assign(node, escapeHatchValues(component));
+    let block = defaults as Record<string, unknown>;
+    for (const key of path) {
+      node = (node[key] ??= {}) as Record<string, unknown>;
+      block = (block[key] ?? {}) as Record<string, unknown>;
+    }
+    Object.assign(node, escapeHatchValues(component, block));
   }
   return values;
 }
