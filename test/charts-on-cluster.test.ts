@@ -149,6 +149,12 @@ async function installCheckUninstallIn(
     expect((await plane.client.get(`/api/v1/namespaces/${name}`)).metadata.name).toBe(name);
     await plane.client.call('DELETE', `/api/v1/namespaces/${name}`);
   }
+  // (the namespace controller finalizes a deleted namespace: wait until it is gone, within 30 s)
+  for (let attempt = 0; kept.length > 0 && attempt < 60; attempt += 1) {
+    const namespaces = new Set((await plane.client.list('/api/v1/namespaces')).map((item) => item.metadata.name as string));
+    if (kept.every((name) => !namespaces.has(name))) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   let left: string[] = [];
   for (let attempt = 0; attempt < 60; attempt += 1) {
     left = await leftoverObjects(plane.client, namespace);
