@@ -8,6 +8,8 @@ import { join } from 'node:path';
 
 import { z } from 'zod';
 
+export { OCI_LOCATION, OCI_LOCATION_EXAMPLE, parseOciLocation } from './oci-location';
+
 /** The folder holding one sub-folder per released chart. */
 export const RELEASES_DIR = join(__dirname, '..');
 

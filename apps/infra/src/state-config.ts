@@ -7,6 +7,7 @@ import {
   type ObjectStorageRegion,
   WEEKDAYS,
 } from '@meetscale/ionos-facts';
+import { OCI_LOCATION, OCI_LOCATION_EXAMPLE } from '@meetscale/releases';
 import { z } from 'zod';
 
 /** Lowercase DNS labels of letters, digits and inner hyphens, at least two, the last one not numeric. */
@@ -92,9 +93,6 @@ const mediaPoolSchema = z
 /** The registry the project publishes its charts to, which a state installs from unless it names its own. */
 export const DEFAULT_CHART_REGISTRY = 'oci://ghcr.io/meetscale/charts';
 
-/** `oci://<host>[:port][/<path>]`: lower-case path segments, no tag or digest, no trailing slash. */
-const OCI_REGISTRY = /^oci:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
-
 /** The zod schema of a federal state's configuration (`states/<state>.ts`). */
 export const stateConfigSchema = z.strictObject({
   /** The state's id, equal to its file name: names the stack, the cloud resources and the buckets. */
@@ -137,8 +135,8 @@ export const stateConfigSchema = z.strictObject({
        */
       registry: z
         .string()
-        .regex(OCI_REGISTRY, {
-          error: (issue) => `${quoted(issue.input)} is not an OCI registry location such as oci://registry.example.de/meetscale/charts`,
+        .regex(OCI_LOCATION, {
+          error: (issue) => `${quoted(issue.input)} is not an OCI registry location such as ${OCI_LOCATION_EXAMPLE}`,
         })
         .default(DEFAULT_CHART_REGISTRY),
     })

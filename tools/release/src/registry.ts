@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type HelmMajor, runHelm } from '@meetscale/helm-binaries';
+import { OCI_LOCATION_EXAMPLE, parseOciLocation } from '@meetscale/releases';
 
 export const REGISTRY_ENV = 'MEETSCALE_CHART_REGISTRY';
 export const REGISTRY_USERNAME_ENV = 'MEETSCALE_REGISTRY_USERNAME';
@@ -29,17 +30,17 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
  * @throws naming what is wrong: not `oci://`, no host, a tag or digest in it, plain HTTP to a non-loopback host
  */
 export function parseRegistry(url: string, plainHttp = false): RegistryTarget {
-  const match = /^oci:\/\/([^/\s]+)((?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)\/?$/.exec(url.trim());
-  if (match === null) {
+  const location = parseOciLocation(url.trim().replace(/\/$/, ''));
+  if (location === undefined) {
     throw new Error(
-      `registry "${url}" is not an OCI location: give oci://<host>[:port]/<path> (lower-case path segments, no tag), e.g. oci://ghcr.io/my-state/charts`,
+      `registry "${url}" is not an OCI location: give oci://<host>[:port]/<path> (lower-case host and path segments, no tag), e.g. ${OCI_LOCATION_EXAMPLE}`,
     );
   }
-  const host = match[1] as string;
+  const { host, path } = location;
   if (plainHttp && !LOOPBACK.test(host)) {
     throw new Error(`plain HTTP is refused for ${host}: only a loopback registry may be reached without TLS`);
   }
-  return { url: `oci://${host}${match[2] ?? ''}`, host, plainHttp };
+  return { url: `oci://${host}${path}`, host, plainHttp };
 }
 
 /** Registry credentials. */
