@@ -1,7 +1,8 @@
 /**
  * Scheduling as in production, per federal state: kwok nodes shaped like the state's IONOS node pools at their
- * autoscaling maximum (labels, the in-cluster media taint, allocatable CPU and memory), and the state's meetscale
- * releases installed from `charts/` with exactly the values its synthesized stack passes them (read from
+ * autoscaling maximum (labels, the in-cluster media taint, allocatable CPU and memory), the state-base chart's
+ * objects (namespaces, taint DaemonSet, Gateway) rendered from `charts/state-base` and applied first, and the state's
+ * other meetscale releases installed from `charts/` with exactly the values its synthesized stack passes them (read from
  * `apps/infra/cdktf.out`, which `npm run build` writes). Nothing here names a state.
  */
 import {
@@ -34,6 +35,36 @@ describe('the synthesized stack of a state', () => {
   test('is required: without it the test fails, naming the command that writes it', () => {
     expect(() => stateInstallation('no-such-state')).toThrow(
       'no synthesized stack for state "no-such-state" at apps/infra/cdktf.out/stacks/no-such-state/cdk.tf.json: run `npm run build` (or `npx nx run infra:synth`) first',
+    );
+  });
+});
+
+describe.each(stateIds())("state %s, its cluster base as the state-base chart renders it with the stack's values", (stateId) => {
+  test('holds the namespaces with their Pod Security labels, and the DaemonSet that taints the media pool', () => {
+    // GIVEN / WHEN the state's installation, read from its stack
+    const installation = stateInstallation(stateId);
+    const podSecurity = (enforce: string) => ({
+      'pod-security.kubernetes.io/enforce': enforce,
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
+
+    // THEN the chart rendered without a problem (the reserved IP's expression stood in for), and created the
+    // namespaces at their levels: privileged for the bridges' host ports, restricted elsewhere
+    expect(installation.stackProblems).toEqual([]);
+    expect(installation.namespaces).toMatchObject({
+      'meetscale-system': podSecurity('restricted'),
+      jitsi: podSecurity('privileged'),
+      gateway: podSecurity('restricted'),
+    });
+    // AND its DaemonSet taints the media pool, and only it, with the taint the bridges tolerate
+    expect(mediaPools(installation).map((pool) => pool.taints)).toEqual([
+      [{ key: 'meetscale.io/media', value: 'true', effect: 'NoSchedule' }],
+    ]);
+    expect(installation.pools.filter((pool) => pool.taints.length > 0)).toEqual(mediaPools(installation));
+    // AND the Gateway and the ClusterIssuer are among the objects applied before the charts
+    expect(installation.manifests.map(({ manifest }) => manifest.kind)).toEqual(
+      expect.arrayContaining(['DaemonSet', 'ClusterRole', 'GatewayClass', 'Gateway', 'ClusterIssuer']),
     );
   });
 });

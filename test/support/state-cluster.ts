@@ -1,9 +1,11 @@
 /**
  * A federal state's installation as its synthesized Terraform stack describes it (`apps/infra/cdktf.out/stacks/
  * <state>/cdk.tf.json`, written by `npm run build`), rebuilt on the real control plane (`@meetscale/cluster`):
- * kwok nodes shaped like the state's IONOS node pools at their autoscaling maximum, the in-cluster media taint,
- * the namespaces with their Pod Security labels, and the meetscale charts installed from `charts/` with exactly
- * the values the stack passes them. Nothing here names a state; everything is read from the stack.
+ * kwok nodes shaped like the state's IONOS node pools at their autoscaling maximum; the state's cluster base (the
+ * `state-base` chart's releases: namespaces with their Pod Security labels, the in-cluster media taint, the
+ * Gateway), rendered from `charts/state-base` with exactly the values the stack passes and applied first; and the
+ * other meetscale charts installed from `charts/` with exactly the values the stack passes them. Nothing here names
+ * a state; everything is read from the stack.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ import { ControlPlane, type KubeClient, type NodePoolShape, type NodeTaint, wait
 import { runHelm } from '@meetscale/helm-binaries';
 import YAML from 'yaml';
 
-import { chartDir, chartNames, type Manifest, parseManifests, WORKSPACE_ROOT } from './charts';
+import { chartDir, chartNames, type Manifest, parseManifests, renderChart, WORKSPACE_ROOT } from './charts';
 import { helmOn, helmOutcome } from './cluster';
 
 /** The folder of the state files, one stack each. */
@@ -21,6 +23,21 @@ const STATES_DIR = join(WORKSPACE_ROOT, 'apps/infra/states');
 
 /** Where `npx nx run infra:synth` writes the stacks. */
 const STACKS_DIR = join(WORKSPACE_ROOT, 'apps/infra/cdktf.out/stacks');
+
+/**
+ * The charts of the state's cluster base, whose releases the test renders (`helm template`) and applies before it
+ * installs the other meetscale charts, as the stack installs them before everything else: their objects are the
+ * namespaces with their labels, the media taint's DaemonSet and RBAC, and the Gateway's objects, whose controllers
+ * (Envoy Gateway, cert-manager) the control plane does not run.
+ */
+const BASE_CHARTS: ReadonlySet<string> = new Set(['state-base']);
+
+/**
+ * Stand-ins for the Terraform expressions (`${...}`) in the values of a base release, which Terraform substitutes
+ * before Helm sees them, by the key they are the value of: the reserved IP of the Gateway's load balancer becomes
+ * an address of TEST-NET-1 (RFC 5737), which the chart's schema accepts like the real one.
+ */
+const EXPRESSION_STAND_INS: Readonly<Record<string, string>> = { loadBalancerIP: '192.0.2.1' };
 
 /** The component label of the videobridges in the jitsi-shard chart. */
 const BRIDGE_SELECTOR = 'app.kubernetes.io/component=jvb';
@@ -69,11 +86,14 @@ export interface StateInstallation {
   readonly stateId: string;
   /** The IONOS node pools. */
   readonly pools: readonly StatePool[];
-  /** The releases of the meetscale charts. */
+  /** The releases of the meetscale charts the test installs with Helm (all but the cluster base's). */
   readonly releases: readonly StateRelease[];
   /** Namespaces the stack creates, with the labels it gives them (`{}` for the Helm provider's plain ones). */
   readonly namespaces: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** The objects of the plain-manifest releases (the `raw` chart's `resources`), Namespaces excluded, in stack order. */
+  /**
+   * The objects of the cluster base's releases (the `state-base` chart, rendered with the stack's values),
+   * Namespaces excluded, in stack order.
+   */
   readonly manifests: ReadonlyArray<{ readonly release: string; readonly namespace: string; readonly manifest: Manifest }>;
   /** Problems of the stack itself that keep the test from reproducing it (e.g. values from Terraform expressions). */
   readonly stackProblems: readonly string[];
@@ -158,6 +178,37 @@ function appliedTaint(manifest: Manifest): { taint: NodeTaint; nodeSelector: Rec
   return undefined;
 }
 
+/**
+ * A base release's values with every Terraform expression replaced by its stand-in ({@link EXPRESSION_STAND_INS});
+ * an expression without one is a problem of the stack, named by its path.
+ */
+function withStandIns(values: unknown, problems: string[], release: string, path = ''): unknown {
+  if (Array.isArray(values)) return values.map((item, index) => withStandIns(item, problems, release, `${path}[${index}]`));
+  if (values !== null && typeof values === 'object')
+    return Object.fromEntries(
+      Object.entries(values).map(([key, value]) => {
+        const at = path === '' ? key : `${path}.${key}`;
+        if (typeof value !== 'string' || !value.includes('${')) return [key, withStandIns(value, problems, release, at)];
+        const standIn = EXPRESSION_STAND_INS[key];
+        if (standIn === undefined) problems.push(`release ${release} has values from Terraform expressions at ${at}: ${value}`);
+        return [key, standIn ?? value];
+      }),
+    );
+  return values;
+}
+
+/**
+ * The objects a base release installs: its chart rendered by Helm 4 from `charts/<chart>` with the stack's values
+ * (Terraform expressions replaced by stand-ins), so that the chart's schema checks them as at install time.
+ */
+function renderBaseRelease(release: any, documents: readonly unknown[], problems: string[]): Manifest[] {
+  if (documents.length > 1) problems.push(`release ${release.name} has ${documents.length} values documents; the test renders one`);
+  const values = withStandIns(documents[0] ?? {}, problems, release.name);
+  const rendered = renderChart(4, release.chart, { release: release.name, namespace: release.namespace, values });
+  if (rendered.status !== 0) problems.push(`helm template ${release.name} (${release.chart}) failed: ${rendered.stderr}`);
+  return rendered.manifests;
+}
+
 /** The path of the stack a state's synthesis writes. */
 export function stackFile(stateId: string): string {
   return join(STACKS_DIR, stateId, 'cdk.tf.json');
@@ -189,6 +240,14 @@ export function stateInstallation(stateId: string): StateInstallation {
         stackProblems.push(`release ${release.name} sets values through \`${key}\`, which the test cannot reproduce`);
     const parsed = documents.map((document) => YAML.parse(document) as any);
     if (release.create_namespace === true) namespaces[release.namespace] ??= {};
+    if (BASE_CHARTS.has(release.chart) && localCharts.has(release.chart)) {
+      // the cluster base: its objects are applied before the charts, the Namespaces with their labels
+      for (const manifest of renderBaseRelease(release, parsed, stackProblems)) {
+        if (manifest.kind === 'Namespace') namespaces[manifest.metadata.name] = { ...manifest.metadata.labels };
+        else manifests.push({ release: release.name, namespace: release.namespace, manifest });
+      }
+      continue;
+    }
     if (localCharts.has(release.chart)) {
       const interpolated = documents.find((document) => document.includes('${'));
       if (interpolated !== undefined) stackProblems.push(`release ${release.name} has values from Terraform expressions: ${interpolated}`);
@@ -201,13 +260,7 @@ export function stateInstallation(stateId: string): StateInstallation {
       });
       continue;
     }
-    // a plain-manifest release (the `raw` chart): its objects are what it installs
-    const resources = parsed.flatMap((values) => (Array.isArray(values?.resources) ? values.resources : []));
-    for (const manifest of resources as Manifest[]) {
-      if (typeof manifest?.apiVersion !== 'string' || typeof manifest.kind !== 'string') continue;
-      if (manifest.kind === 'Namespace') namespaces[manifest.metadata.name] = { ...manifest.metadata.labels };
-      else manifests.push({ release: release.name, namespace: release.namespace, manifest });
-    }
+    // an upstream chart (the add-ons): nothing of it is reproduced but its namespace
   }
 
   const taints = manifests.map(({ manifest }) => appliedTaint(manifest)).filter((found) => found !== undefined);
@@ -338,11 +391,12 @@ async function objectPath(client: KubeClient, manifest: Manifest, defaultNamespa
 
 /**
  * A state's installation on a real control plane: one kwok node per node at each pool's autoscaling maximum.
- * {@link StateCluster.start} prepares what the stack installs before the meetscale charts (namespaces, the
- * plain-manifest releases such as the media taint's DaemonSet); {@link StateCluster.install} installs the charts.
+ * {@link StateCluster.start} prepares what the stack installs before the meetscale charts (the namespaces and the
+ * other objects of the cluster base's releases, such as the media taint's DaemonSet); {@link StateCluster.install}
+ * installs the charts.
  */
 export class StateCluster {
-  /** Starts the control plane with the state's nodes, creates its namespaces and applies its plain manifests. */
+  /** Starts the control plane with the state's nodes, creates its namespaces and applies its cluster base's objects. */
   static async start(installation: StateInstallation): Promise<StateCluster> {
     const plane = await ControlPlane.start({ nodePools: installation.pools.map(nodePoolShape), upstreamCrds: true });
     const cluster = new StateCluster(installation, plane);
@@ -367,7 +421,7 @@ export class StateCluster {
     return this.plane.client;
   }
 
-  /** Namespaces with their labels, then the plain manifests, then waits for their DaemonSets' pods. */
+  /** Namespaces with their labels, then the cluster base's other objects, then waits for their DaemonSets' pods. */
   private async _prepare(): Promise<void> {
     for (const [name, labels] of Object.entries(this.installation.namespaces))
       await this.client.apply(`/api/v1/namespaces/${name}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });

@@ -3,7 +3,7 @@ import { SYSTEM_NODE_SELECTOR } from '@meetscale/placement';
 
 import { ENVOY_GATEWAY_CONTROLLER, ENVOY_GATEWAY_NAMESPACE } from './gateway';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
-import { MEDIA_NODE_TAINT, mediaNodeTaintManifests, NODE_TAINT_NAMESPACE } from './media-node-taint';
+import { STATE_BASE_RELEASE, stateBaseRelease, stateGatewayRelease } from './state-base-releases';
 
 /** An upstream chart at a pinned version. */
 export interface PinnedChart {
@@ -50,8 +50,6 @@ export const ADDON_CHARTS = {
   prometheusAdapter: { chart: 'prometheus-adapter', repository: 'https://prometheus-community.github.io/helm-charts', version: '5.3.0' },
   /** Elastic Cloud on Kubernetes: the operator behind the logging stack (Elasticsearch, Kibana). */
   eckOperator: { chart: 'eck-operator', repository: 'https://helm.elastic.co', version: '3.5.0' },
-  /** Plain manifests from the values (`resources`), as one release: carries the media-node taint and the ClusterIssuer. */
-  rawManifests: { chart: 'raw', repository: 'https://bedag.github.io/helm-charts', version: '2.0.2' },
 } as const satisfies Record<string, PinnedChart>;
 
 /**
@@ -98,64 +96,30 @@ export const PROMETHEUS_RELEASE_LABEL: Readonly<Record<string, string>> = { rele
 /** Namespace of cert-manager; the ClusterIssuer's ACME account key Secret lives there too. */
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
-/** The cert-manager ClusterIssuer the state's certificates are issued by, installed by the `cluster-issuer` release. */
-export const CLUSTER_ISSUER = 'letsencrypt';
-
-/** The Secret cert-manager keeps the ClusterIssuer's ACME account key in (it creates the key itself). */
-export const CLUSTER_ISSUER_ACCOUNT_KEY_SECRET = `${CLUSTER_ISSUER}-account-key`;
+/** The cert-manager release (controller, webhook and CRDs), in {@link CERT_MANAGER_NAMESPACE}. */
+export const CERT_MANAGER = 'cert-manager';
 
 const nodeSelector = (): Record<string, string> => ({ ...SYSTEM_NODE_SELECTOR });
 
 /**
- * The ingress class the ClusterIssuer's HTTP-01 solver still names. No release serves it any more: the state-base
- * chart replaces this solver by one through an HTTPRoute on the Gateway (`gatewayHTTPRoute`), and this constant
- * goes with it.
- */
-const INGRESS_CLASS = 'nginx';
-
-/**
- * The ACME ClusterIssuer {@link CLUSTER_ISSUER}: an account at the state's ACME server (Let's Encrypt) with the
- * state's contact e-mail, answering HTTP-01 challenges through the ingress controller's class; the solver pods
- * run on the system pool.
- */
-export function clusterIssuer(context: ReleaseContext): object {
-  return {
-    apiVersion: 'cert-manager.io/v1',
-    kind: 'ClusterIssuer',
-    metadata: { name: CLUSTER_ISSUER },
-    spec: {
-      acme: {
-        server: context.acmeServer,
-        email: context.acmeEmail,
-        privateKeySecretRef: { name: CLUSTER_ISSUER_ACCOUNT_KEY_SECRET },
-        solvers: [{ http01: { ingress: { ingressClassName: INGRESS_CLASS, podTemplate: { spec: { nodeSelector: nodeSelector() } } } } }],
-      },
-    },
-  };
-}
-
-/**
- * The add-on releases of a state, in install order: the media-node taint first (it needs only the node
- * pools), so no pod of a later release can land on a media node; then the Prometheus Operator's CRDs (e.g.
- * ServiceMonitor, used by the others) and the Prometheus operator stack, the adapter, Envoy Gateway (with the
- * Gateway API CRDs), cert-manager (after Envoy Gateway: it looks for the Gateway API CRDs only when it starts), the
- * ClusterIssuer (after cert-manager, whose CRDs and webhook it needs) and the ECK operator. The two releases that
- * wait for nothing else, the CRDs and the ECK operator, wait for the taint; the rest come after the CRDs. Every
- * add-on runs on the system pool; only the node exporter and the taint's DaemonSet run on the media nodes.
+ * The add-on releases of a state, in install order: the state-base chart's base release first (namespaces with
+ * their Pod Security labels, and the media-node taint; it needs only the node pools), so no pod of a later release
+ * can land on a media node; then the Prometheus Operator's CRDs (e.g. ServiceMonitor, used by the others) and the
+ * Prometheus operator stack, the adapter, Envoy Gateway (with the Gateway API CRDs), cert-manager (after Envoy
+ * Gateway: it looks for the Gateway API CRDs only when it starts), the state-base chart's gateway release (Gateway
+ * and ClusterIssuer, after Envoy Gateway and cert-manager, whose CRDs and controllers it needs) and the ECK operator.
+ * The two releases that wait for nothing else, the CRDs and the ECK operator, wait for the base release; the rest
+ * come after the CRDs. Every add-on runs on the system pool; only the node exporter and the taint's DaemonSet run
+ * on the media nodes.
  */
 export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
   return [
-    {
-      name: MEDIA_NODE_TAINT,
-      ...ADDON_CHARTS.rawManifests,
-      namespace: NODE_TAINT_NAMESPACE,
-      values: { resources: mediaNodeTaintManifests() },
-    },
+    stateBaseRelease(context),
     {
       name: PROMETHEUS_OPERATOR_CRDS,
       ...ADDON_CHARTS.prometheusOperatorCrds,
       namespace: MONITORING_NAMESPACE,
-      after: [MEDIA_NODE_TAINT],
+      after: [STATE_BASE_RELEASE],
       // A state installed before this release has the CRDs from kube-prometheus-stack's `crds/` folder, owned by
       // no release: this release adopts them on its first upgrade instead of failing on their ownership.
       takeOwnership: true,
@@ -229,7 +193,7 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
       },
     },
     {
-      name: 'cert-manager',
+      name: CERT_MANAGER,
       ...ADDON_CHARTS.certManager,
       namespace: CERT_MANAGER_NAMESPACE,
       // Envoy Gateway first: cert-manager looks for the Gateway API CRDs once, when it starts.
@@ -250,18 +214,12 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
         prometheus: { servicemonitor: { enabled: true, labels: { ...PROMETHEUS_RELEASE_LABEL } } },
       },
     },
-    {
-      name: 'cluster-issuer',
-      ...ADDON_CHARTS.rawManifests,
-      namespace: CERT_MANAGER_NAMESPACE,
-      after: ['cert-manager'],
-      values: { resources: [clusterIssuer(context)] },
-    },
+    stateGatewayRelease(context, [CERT_MANAGER, ENVOY_GATEWAY]),
     {
       name: 'eck-operator',
       ...ADDON_CHARTS.eckOperator,
       namespace: 'elastic-system',
-      after: [MEDIA_NODE_TAINT],
+      after: [STATE_BASE_RELEASE],
       values: { nodeSelector: nodeSelector() },
     },
   ];

@@ -1,18 +1,9 @@
 import type { HaproxyValues } from '@meetscale/chart-values/haproxy';
 import { lastRelease, readReleaseRecord } from '@meetscale/releases';
 
-import {
-  bridgesPerShard,
-  JITSI_NAMESPACE,
-  JITSI_NAMESPACE_RELEASE,
-  JITSI_POD_SECURITY_LEVEL,
-  JVB_MEDIA_MODE,
-  MEDIA_MODE_POD_SECURITY,
-  meetscaleChart,
-  meetscaleReleases,
-  podSecurityLabels,
-  shardNames,
-} from '../src/meetscale-releases';
+import { meetscaleChart } from '../src/meetscale-chart';
+import { bridgesPerShard, meetscaleReleases, shardNames } from '../src/meetscale-releases';
+import { JITSI_NAMESPACE } from '../src/state-base-releases';
 
 /** A state's own registry, as its `charts.registry` names it. */
 const REGISTRY = 'oci://registry.testland.example/meetscale/charts';
@@ -53,6 +44,19 @@ describe('meetscaleChart', () => {
       values: { replicaCount: 1 },
       after: undefined,
     });
+    expect(release).not.toHaveProperty('takeOwnership');
+  });
+
+  test('adopts existing objects only when asked to', () => {
+    // GIVEN / WHEN / THEN
+    const release = meetscaleChart<HaproxyValues>({
+      chart: 'haproxy',
+      registry: REGISTRY,
+      namespace: 'jitsi',
+      values: {},
+      takeOwnership: true,
+    });
+    expect(release.takeOwnership).toBe(true);
   });
 
   test('refuses a chart that was never released, naming it', () => {
@@ -94,7 +98,7 @@ describe('meetscaleReleases', () => {
     const haproxy = releases.find((release) => release.name === 'haproxy');
 
     // THEN
-    expect(releases.map((release) => release.name)).toEqual(['jitsi-namespace', 'shard-0', 'shard-1', 'shard-2', 'haproxy']);
+    expect(releases.map((release) => release.name)).toEqual(['shard-0', 'shard-1', 'shard-2', 'haproxy']);
     expect(haproxy).toMatchObject({
       name: 'haproxy',
       repository: REGISTRY,
@@ -119,42 +123,11 @@ describe('meetscaleReleases', () => {
   });
 });
 
-describe('the Jitsi namespace', () => {
-  test("enforces the Pod Security level the bridges' media mode needs: privileged, for host ports", () => {
-    // GIVEN / WHEN
-    const namespace = meetscaleReleases(context).find((release) => release.name === JITSI_NAMESPACE_RELEASE);
-
-    // THEN the level is the one the chart README names for the mode the shards are installed with
-    expect(JVB_MEDIA_MODE).toBe('hostPort');
-    expect(JITSI_POD_SECURITY_LEVEL).toBe(MEDIA_MODE_POD_SECURITY[JVB_MEDIA_MODE]);
-    expect(JITSI_POD_SECURITY_LEVEL).toBe('privileged');
-    // AND the raw chart creates the namespace with it, warning and auditing at restricted
-    expect(namespace).toMatchObject({ chart: 'raw', namespace: 'default' });
-    expect(namespace?.after).toBeUndefined();
-    expect(namespace?.values).toEqual({
-      resources: [
-        {
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: {
-            name: JITSI_NAMESPACE,
-            labels: podSecurityLabels('privileged'),
-            annotations: { 'helm.sh/resource-policy': 'keep' },
-          },
-        },
-      ],
-    });
-    expect(podSecurityLabels('privileged')).toEqual({
-      'pod-security.kubernetes.io/enforce': 'privileged',
-      'pod-security.kubernetes.io/warn': 'restricted',
-      'pod-security.kubernetes.io/audit': 'restricted',
-    });
-  });
-
-  test('is created before every release installed into it', () => {
+describe('the releases in the Jitsi namespace', () => {
+  test("wait for no release of their own list: the namespace is the state-base release's, an add-on every one waits for", () => {
     const inNamespace = meetscaleReleases(context).filter((release) => release.namespace === JITSI_NAMESPACE);
     expect(inNamespace.map((release) => [release.name, release.after])).toEqual(
-      ['shard-0', 'shard-1', 'shard-2', 'haproxy'].map((name) => [name, [JITSI_NAMESPACE_RELEASE]]),
+      ['shard-0', 'shard-1', 'shard-2', 'haproxy'].map((name) => [name, undefined]),
     );
   });
 });

@@ -1,8 +1,12 @@
 import './_bindings';
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { formatTaint, MEDIA_NODE_SELECTOR, MEDIA_TAINT, MEDIA_TOLERATION } from '@meetscale/placement';
+import { releasedVersion } from '@meetscale/releases';
 import { Testing } from 'cdktf';
+import { parse } from 'yaml';
 
 import { DnsRecord } from '../generated/providers/ionoscloud/dns-record';
 import { DnsZone } from '../generated/providers/ionoscloud/dns-zone';
@@ -32,13 +36,8 @@ const stateOf = (id: string): Synthesized => {
 
 const NODE_POOLS = ['ionoscloud_k8s_node_pool.kubernetes_system-pool_pool', 'ionoscloud_k8s_node_pool.kubernetes_media-pool_pool'];
 
-/** The manifest of a kind among a raw-chart release's `resources`. */
-const manifestOf = (synthesized: Synthesized, release: string, kind: string): any => {
-  const { resources } = helmValuesOf(synthesized, release) as { resources: { kind: string }[] };
-  const manifest = resources.find((resource) => resource.kind === kind);
-  if (manifest === undefined) throw new Error(`no ${kind} in ${release}`);
-  return manifest;
-};
+/** The version both state-base releases install: the chart's last release (`releases/state-base/releases.json`). */
+const stateBaseVersion = (): string => releasedVersion('state-base');
 
 /** The Terraform addresses a resource waits for, directly or through what it waits for. */
 const waitsFor = (synthesized: Synthesized, address: string): Set<string> => {
@@ -171,15 +170,14 @@ describe('MeetscaleStack', () => {
         ]),
       );
       expect(summary).toEqual({
-        'addons_media-node-taint': 'raw 2.0.2 https://bedag.github.io/helm-charts node-taint',
+        'addons_state-base': `state-base ${stateBaseVersion()} oci://ghcr.io/meetscale/charts meetscale-system`,
         'addons_prometheus-operator-crds': 'prometheus-operator-crds 31.0.1 https://prometheus-community.github.io/helm-charts monitoring',
         'addons_kube-prometheus-stack': 'kube-prometheus-stack 88.5.3 https://prometheus-community.github.io/helm-charts monitoring',
         'addons_prometheus-adapter': 'prometheus-adapter 5.3.0 https://prometheus-community.github.io/helm-charts monitoring',
         'addons_envoy-gateway': 'gateway-helm v1.9.1 oci://docker.io/envoyproxy envoy-gateway-system',
         'addons_cert-manager': 'cert-manager v1.21.2 https://charts.jetstack.io cert-manager',
-        'addons_cluster-issuer': 'raw 2.0.2 https://bedag.github.io/helm-charts cert-manager',
+        'addons_state-gateway': `state-base ${stateBaseVersion()} oci://ghcr.io/meetscale/charts gateway`,
         'addons_eck-operator': 'eck-operator 3.5.0 https://helm.elastic.co elastic-system',
-        'meetscale_jitsi-namespace': 'raw 2.0.2 https://bedag.github.io/helm-charts default',
         meetscale_haproxy: 'haproxy 0.1.1 oci://ghcr.io/meetscale/charts jitsi',
         ...Object.fromEntries(
           Array.from({ length: stateOf(id).stack.config.jitsi.shards }, (_, index) => [
@@ -192,15 +190,14 @@ describe('MeetscaleStack', () => {
         name: 'haproxy',
         atomic: true,
         depends_on: [
-          'helm_release.addons_media-node-taint',
+          'helm_release.addons_state-base',
           'helm_release.addons_prometheus-operator-crds',
           'helm_release.addons_kube-prometheus-stack',
           'helm_release.addons_prometheus-adapter',
           'helm_release.addons_envoy-gateway',
           'helm_release.addons_cert-manager',
-          'helm_release.addons_cluster-issuer',
+          'helm_release.addons_state-gateway',
           'helm_release.addons_eck-operator',
-          'helm_release.meetscale_jitsi-namespace',
         ],
       });
       expect(resourceOf(synthesized, 'helm_release', 'addons_kube-prometheus-stack')).toMatchObject({
@@ -216,7 +213,7 @@ describe('MeetscaleStack', () => {
       // THEN the CRDs are a release of their own, which adopts the CRDs an older stack's chart left, before the stack
       expect(resourceOf(synthesized, 'helm_release', 'addons_prometheus-operator-crds')).toMatchObject({
         take_ownership: true,
-        depends_on: [...NODE_POOLS, 'helm_release.addons_media-node-taint'],
+        depends_on: [...NODE_POOLS, 'helm_release.addons_state-base'],
       });
       // AND kube-prometheus-stack ships none, and leaves the managed control plane's components unscraped
       expect(helmValuesOf(synthesized, 'addons_kube-prometheus-stack')).toMatchObject({
@@ -320,23 +317,42 @@ describe('MeetscaleStack', () => {
       }
     });
 
-    test('creates the jitsi namespace with the Pod Security labels hostPort bridges need, before HAProxy and the shards', () => {
+    test("installs the state-base chart first, from the state's registry at its released version, in its own namespace", () => {
       // GIVEN / WHEN the state's stack
       const synthesized = stateOf(id);
 
-      // THEN the namespace enforces privileged (host ports) and warns and audits at restricted
-      expect(manifestOf(synthesized, 'meetscale_jitsi-namespace', 'Namespace')).toEqual({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: {
-          name: 'jitsi',
-          labels: {
-            'pod-security.kubernetes.io/enforce': 'privileged',
-            'pod-security.kubernetes.io/warn': 'restricted',
-            'pod-security.kubernetes.io/audit': 'restricted',
-          },
-          annotations: { 'helm.sh/resource-policy': 'keep' },
-        },
+      // THEN one release of the state-base chart, adopting the namespace the Helm provider creates for it
+      expect(resourceOf(synthesized, 'helm_release', 'addons_state-base')).toMatchObject({
+        name: 'state-base',
+        chart: 'state-base',
+        repository: 'oci://ghcr.io/meetscale/charts',
+        version: stateBaseVersion(),
+        namespace: 'meetscale-system',
+        create_namespace: true,
+        take_ownership: true,
+        atomic: true,
+        depends_on: NODE_POOLS,
+      });
+      // AND its values: the namespaces with their Pod Security levels, the media-node taint at the chart's defaults
+      // (placement.ts's taint on the media pool), no Gateway and no ClusterIssuer
+      expect(helmValuesOf(synthesized, 'addons_state-base')).toEqual({
+        commonLabels: { 'meetscale.io/state': id },
+        namespaces: [
+          { name: 'meetscale-system', podSecurity: 'restricted' },
+          { name: 'jitsi', podSecurity: 'privileged' },
+          { name: 'gateway', podSecurity: 'restricted' },
+        ],
+      });
+    });
+
+    test('creates the jitsi namespace at the Pod Security level hostPort bridges need, before HAProxy and the shards', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+
+      // THEN the namespace enforces privileged (host ports); the chart warns and audits at restricted
+      expect((helmValuesOf(synthesized, 'addons_state-base') as any).namespaces).toContainEqual({
+        name: 'jitsi',
+        podSecurity: 'privileged',
       });
       // AND every release in it is installed after it
       const inJitsi = Object.entries(synthesized.json.resource['helm_release'] ?? {}).filter(
@@ -344,183 +360,107 @@ describe('MeetscaleStack', () => {
       );
       expect(inJitsi.length).toBeGreaterThan(1);
       for (const [address, release] of inJitsi) {
-        expect([address, release['depends_on']]).toEqual([address, expect.arrayContaining(['helm_release.meetscale_jitsi-namespace'])]);
+        expect([address, release['depends_on']]).toEqual([address, expect.arrayContaining(['helm_release.addons_state-base'])]);
       }
     });
 
-    test("creates the Let's Encrypt ClusterIssuer, from the pinned raw chart, with the state's e-mail", () => {
+    test("installs the state's Gateway and the Let's Encrypt ClusterIssuer through the state-base chart, with the state's e-mail", () => {
       // GIVEN / WHEN the state's stack, which leaves the ACME server at its default
       const synthesized = stateOf(id);
+      const domain = id === 'bremen' ? 'bremen.meetscale.example' : 'nrw.meetscale.example';
 
-      // THEN one ClusterIssuer on Let's Encrypt production (its HTTP-01 solver still names the ingress class until
-      // the state-base chart replaces the issuer by one solving through the Gateway)
-      expect(resourceOf(synthesized, 'helm_release', 'addons_cluster-issuer')).toMatchObject({
-        name: 'cluster-issuer',
-        chart: 'raw',
-        version: '2.0.2',
-        repository: 'https://bedag.github.io/helm-charts',
-        namespace: 'cert-manager',
-      });
-      expect(helmValuesOf(synthesized, 'addons_cluster-issuer')).toEqual({
-        resources: [
-          {
-            apiVersion: 'cert-manager.io/v1',
-            kind: 'ClusterIssuer',
-            metadata: { name: 'letsencrypt' },
-            spec: {
-              acme: {
-                server: 'https://acme-v02.api.letsencrypt.org/directory',
-                email: expected.acmeEmail,
-                privateKeySecretRef: { name: 'letsencrypt-account-key' },
-                solvers: [
-                  {
-                    http01: {
-                      ingress: { ingressClassName: 'nginx', podTemplate: { spec: { nodeSelector: { 'meetscale.io/pool': 'system' } } } },
-                    },
-                  },
-                ],
-              },
-            },
-          },
-        ],
-      });
-    });
-
-    test('installs the ClusterIssuer after cert-manager, and before the haproxy chart', () => {
-      // GIVEN / WHEN the state's stack
-      const synthesized = stateOf(id);
-
-      // THEN cert-manager's CRDs and webhook exist when the issuer is created (and, through cert-manager, the
-      // Gateway API), and the issuer exists before the meetscale charts
-      expect(resourceOf(synthesized, 'helm_release', 'addons_cluster-issuer')['depends_on']).toEqual([
-        ...NODE_POOLS,
-        'helm_release.addons_cert-manager',
-      ]);
-      expect(resourceOf(synthesized, 'helm_release', 'meetscale_haproxy')['depends_on']).toContain('helm_release.addons_cluster-issuer');
-    });
-
-    test('taints the media nodes through the pinned raw chart, in a namespace of its own', () => {
-      // GIVEN / WHEN the state's stack
-      const synthesized = stateOf(id);
-
-      // THEN one release of the raw chart holds a ServiceAccount, its node RBAC and the DaemonSet, nothing else
-      expect(resourceOf(synthesized, 'helm_release', 'addons_media-node-taint')).toMatchObject({
-        name: 'media-node-taint',
-        chart: 'raw',
-        version: '2.0.2',
-        repository: 'https://bedag.github.io/helm-charts',
-        namespace: 'node-taint',
+      // THEN a second release of the state-base chart, in the Gateway's namespace
+      expect(resourceOf(synthesized, 'helm_release', 'addons_state-gateway')).toMatchObject({
+        name: 'state-gateway',
+        chart: 'state-base',
+        repository: 'oci://ghcr.io/meetscale/charts',
+        version: stateBaseVersion(),
+        namespace: GATEWAY_NAMESPACE,
         atomic: true,
       });
-      const { resources } = helmValuesOf(synthesized, 'addons_media-node-taint') as { resources: { kind: string }[] };
-      expect(resources.map((resource) => resource.kind)).toEqual(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'DaemonSet']);
-      expect(manifestOf(synthesized, 'addons_media-node-taint', 'ServiceAccount')).toMatchObject({
-        apiVersion: 'v1',
-        metadata: { name: 'media-node-taint', namespace: 'node-taint' },
-        automountServiceAccountToken: false,
+      expect(resourceOf(synthesized, 'helm_release', 'addons_state-gateway')).not.toHaveProperty('take_ownership');
+      // AND its values: no second taint; the Gateway for the meeting host behind the reserved IP; the ClusterIssuer
+      // on Let's Encrypt production, whose HTTP-01 solver answers through the Gateway (the chart's only solver)
+      expect(helmValuesOf(synthesized, 'addons_state-gateway')).toEqual({
+        commonLabels: { 'meetscale.io/state': id },
+        mediaNodeTaint: { enabled: false },
+        gateway: {
+          enabled: true,
+          name: GATEWAY_NAME,
+          hostnames: [`meet.${domain}`],
+          gatewayClass: { name: 'meetscale', controllerName: ENVOY_GATEWAY_CONTROLLER },
+          proxy: {
+            loadBalancerIP: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}',
+            externalTrafficPolicy: 'Local',
+            nodeSelector: { 'meetscale.io/pool': 'system' },
+          },
+        },
+        clusterIssuer: {
+          enabled: true,
+          name: 'letsencrypt',
+          server: 'https://acme-v02.api.letsencrypt.org/directory',
+          email: expected.acmeEmail,
+          solverNodeSelector: { 'meetscale.io/pool': 'system' },
+        },
       });
     });
 
-    test('lets the taint only read and patch nodes', () => {
+    test("passes the reserved IP as a Terraform expression that becomes an address the chart's schema accepts", () => {
+      // GIVEN the state-gateway release's values document as synthesized, and the chart's schema for the IP
+      const [document = ''] = resourceOf(stateOf(id), 'helm_release', 'addons_state-gateway')['values'] as string[];
+      const schema = JSON.parse(readFileSync(join(__dirname, '../../../charts/state-base/values.schema.json'), 'utf8'));
+      const pattern = new RegExp(schema.properties.gateway.properties.proxy.properties.loadBalancerIP.pattern as string);
+
+      // WHEN Terraform substitutes the IP block's first address before the Helm provider passes the document on
+      expect(document).toContain('loadBalancerIP: ${element(ionoscloud_ipblock.ingress-ip.ips, 0)}\n');
+      const substituted = document.replace('${element(ionoscloud_ipblock.ingress-ip.ips, 0)}', '203.0.113.10');
+
+      // THEN Helm reads a string the schema's IPv4 pattern accepts (the expression itself it would refuse)
+      const ip = (parse(substituted) as any).gateway.proxy.loadBalancerIP;
+      expect(ip).toBe('203.0.113.10');
+      expect(pattern.test(ip)).toBe(true);
+      expect(pattern.test('${element(ionoscloud_ipblock.ingress-ip.ips, 0)}')).toBe(false);
+    });
+
+    test('installs the Gateway and the ClusterIssuer after Envoy Gateway and cert-manager, and before the haproxy chart', () => {
       // GIVEN / WHEN the state's stack
       const synthesized = stateOf(id);
 
-      // THEN the ClusterRole grants get and patch on nodes and nothing more, to the DaemonSet's ServiceAccount only
-      expect(manifestOf(synthesized, 'addons_media-node-taint', 'ClusterRole')).toEqual({
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRole',
-        metadata: {
-          name: 'media-node-taint',
-          labels: { 'app.kubernetes.io/name': 'media-node-taint', 'app.kubernetes.io/part-of': 'meetscale' },
-        },
-        rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'] }],
-      });
-      expect(manifestOf(synthesized, 'addons_media-node-taint', 'ClusterRoleBinding')).toMatchObject({
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'media-node-taint' },
-        subjects: [{ kind: 'ServiceAccount', name: 'media-node-taint', namespace: 'node-taint' }],
-      });
-      expect(manifestOf(synthesized, 'addons_media-node-taint', 'DaemonSet').spec.template.spec.serviceAccountName).toBe(
-        'media-node-taint',
-      );
-    });
-
-    test('runs the taint on every media node, tolerating the taint the bridges tolerate, with the taint from placement.ts', () => {
-      // GIVEN / WHEN the state's stack
-      const daemonSet = manifestOf(stateOf(id), 'addons_media-node-taint', 'DaemonSet');
-      const pod = daemonSet.spec.template.spec;
-
-      // THEN the pods run on the media pool only, tolerate exactly the placement constant, and taint their own node
-      expect(daemonSet).toMatchObject({ apiVersion: 'apps/v1', metadata: { name: 'media-node-taint', namespace: 'node-taint' } });
-      expect(pod.nodeSelector).toEqual({ ...MEDIA_NODE_SELECTOR });
-      expect(pod.nodeSelector).toEqual({ 'meetscale.io/pool': 'media' });
-      expect(pod.tolerations).toEqual([MEDIA_TOLERATION]);
-      expect(pod.tolerations).toEqual([{ key: 'meetscale.io/media', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
-      const [taint, ...otherInitContainers] = pod.initContainers;
-      expect(otherInitContainers).toEqual([]);
-      expect(taint).toMatchObject({
-        name: 'taint',
-        image: 'registry.k8s.io/kubectl:v1.33.3',
-        command: ['kubectl', 'taint', 'node', '$(NODE_NAME)', formatTaint(MEDIA_TAINT), '--overwrite'],
-      });
-      expect(taint.command).toContain('meetscale.io/media=true:NoSchedule');
-      expect(taint.env).toContainEqual({ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
-
-      // and then stay idle, so the DaemonSet stays Ready and every node the autoscaler adds gets its pod
-      expect(pod.containers).toEqual([
-        expect.objectContaining({ name: 'idle', image: 'registry.k8s.io/kubectl:v1.33.3', command: ['sleep', 'infinity'] }),
+      // THEN the Gateway API, Envoy Gateway and cert-manager CRDs and controllers exist when the Gateway and the
+      // issuer are created, and the Gateway exists before HAProxy's HTTPRoute attaches to it
+      expect(resourceOf(synthesized, 'helm_release', 'addons_state-gateway')['depends_on']).toEqual([
+        ...NODE_POOLS,
+        'helm_release.addons_cert-manager',
+        'helm_release.addons_envoy-gateway',
       ]);
-      expect(daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+      expect(resourceOf(synthesized, 'helm_release', 'meetscale_haproxy')['depends_on']).toContain('helm_release.addons_state-gateway');
     });
 
-    test('runs the taint unprivileged, with small resources, and with a token only because it calls the API', () => {
+    test('installs no release of the plain-manifest chart raw: every object comes from a typed, validated chart', () => {
       // GIVEN / WHEN the state's stack
-      const pod = manifestOf(stateOf(id), 'addons_media-node-taint', 'DaemonSet').spec.template.spec;
+      const releases = Object.values(stateOf(id).json.resource['helm_release'] ?? {});
 
       // THEN
-      expect(pod.automountServiceAccountToken).toBe(true);
-      expect(pod.securityContext).toEqual({
-        runAsNonRoot: true,
-        runAsUser: 65532,
-        runAsGroup: 65532,
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
-      for (const container of [...pod.initContainers, ...pod.containers]) {
-        expect(container.securityContext).toEqual({
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: ['ALL'] },
-        });
-        expect(container.resources).toEqual({
-          requests: { cpu: expect.stringMatching(/^\d+m$/), memory: expect.stringMatching(/^\d+Mi$/) },
-          limits: { cpu: expect.stringMatching(/^\d+m$/), memory: expect.stringMatching(/^\d+Mi$/) },
-        });
-        expect(Number.parseInt(container.resources.limits.cpu, 10)).toBeLessThanOrEqual(100);
-        expect(Number.parseInt(container.resources.limits.memory, 10)).toBeLessThanOrEqual(128);
-      }
-      // kubectl's cache goes to a small scratch volume, as the root file system is read-only
-      expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '32Mi' } }]);
-      expect(pod.initContainers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+      expect(releases.map((release) => release['chart'])).not.toContain('raw');
+      expect(releases.map((release) => release['repository'])).not.toContain('https://bedag.github.io/helm-charts');
     });
 
-    test('installs the taint right after the node pools, and everything else after the taint', () => {
+    test('installs the state-base release right after the node pools, and everything else after it', () => {
       // GIVEN / WHEN the state's stack
       const synthesized = stateOf(id);
       const releases = Object.keys(synthesized.json.resource['helm_release'] ?? {}).map((name) => `helm_release.${name}`);
 
-      // THEN the taint waits for the node pools only
-      expect(resourceOf(synthesized, 'helm_release', 'addons_media-node-taint')['depends_on']).toEqual(NODE_POOLS);
+      // THEN the base release waits for the node pools only
+      expect(resourceOf(synthesized, 'helm_release', 'addons_state-base')['depends_on']).toEqual(NODE_POOLS);
 
-      // and the releases that waited only for the node pools now wait for the taint as well
+      // and the releases that would wait only for the node pools wait for it as well
       for (const name of ['addons_prometheus-operator-crds', 'addons_eck-operator']) {
-        expect(resourceOf(synthesized, 'helm_release', name)['depends_on']).toEqual([
-          ...NODE_POOLS,
-          'helm_release.addons_media-node-taint',
-        ]);
+        expect(resourceOf(synthesized, 'helm_release', name)['depends_on']).toEqual([...NODE_POOLS, 'helm_release.addons_state-base']);
       }
 
-      // so every other release waits for it, directly or through another release
-      for (const release of releases.filter((address) => address !== 'helm_release.addons_media-node-taint')) {
-        expect([release, waitsFor(synthesized, release).has('helm_release.addons_media-node-taint')]).toEqual([release, true]);
+      // so every other release waits for it (the namespaces and the taint), directly or through another release
+      for (const release of releases.filter((address) => address !== 'helm_release.addons_state-base')) {
+        expect([release, waitsFor(synthesized, release).has('helm_release.addons_state-base')]).toEqual([release, true]);
       }
     });
   });
@@ -534,18 +474,13 @@ describe('MeetscaleStack', () => {
       const synthesized = synthesize(config);
 
       // THEN the ClusterIssuer registers with the staging directory
-      expect(helmValuesOf(synthesized, 'addons_cluster-issuer')).toMatchObject({
-        resources: [
-          {
-            kind: 'ClusterIssuer',
-            spec: {
-              acme: {
-                server: 'https://acme-staging-v02.api.letsencrypt.org/directory',
-                email: 'platform@testland.meetscale.example',
-              },
-            },
-          },
-        ],
+      expect(helmValuesOf(synthesized, 'addons_state-gateway')).toMatchObject({
+        clusterIssuer: {
+          enabled: true,
+          name: 'letsencrypt',
+          server: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+          email: 'platform@testland.meetscale.example',
+        },
       });
     });
   });
@@ -657,9 +592,12 @@ describe('MeetscaleStack', () => {
       expect(helmValuesOf(synthesized, 'addons_cert-manager')).toMatchObject({ crds: { enabled: true }, nodeSelector: system });
       expect(helmValuesOf(synthesized, 'addons_eck-operator')).toEqual({ nodeSelector: system });
       expect(helmValuesOf(synthesized, 'addons_envoy-gateway')).toMatchObject({ deployment: { pod: { nodeSelector: system } } });
-      expect(manifestOf(synthesized, 'addons_media-node-taint', 'DaemonSet').spec.template.spec.nodeSelector).toEqual({
-        'meetscale.io/pool': 'media',
+      expect(helmValuesOf(synthesized, 'addons_state-gateway')).toMatchObject({
+        gateway: { proxy: { nodeSelector: system } },
+        clusterIssuer: { solverNodeSelector: system },
       });
+      // the taint's DaemonSet stays on the media pool: the state-base chart's default, which the release keeps
+      expect(helmValuesOf(synthesized, 'addons_state-base')).not.toHaveProperty('mediaNodeTaint');
       expect(helmValuesOf(synthesized, 'addons_prometheus-adapter')).toMatchObject({
         nodeSelector: system,
         prometheus: { url: 'http://kube-prometheus-stack-prometheus.monitoring.svc', port: 9090 },
