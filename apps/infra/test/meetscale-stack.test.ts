@@ -178,11 +178,11 @@ describe('MeetscaleStack', () => {
         'addons_cert-manager': 'cert-manager v1.21.2 https://charts.jetstack.io cert-manager',
         'addons_state-gateway': `state-base ${stateBaseVersion()} oci://ghcr.io/meetscale/charts gateway`,
         'addons_eck-operator': 'eck-operator 3.5.0 https://helm.elastic.co elastic-system',
-        meetscale_haproxy: 'haproxy 0.1.1 oci://ghcr.io/meetscale/charts jitsi',
+        meetscale_haproxy: `haproxy ${releasedVersion('haproxy')} oci://ghcr.io/meetscale/charts jitsi`,
         ...Object.fromEntries(
           Array.from({ length: stateOf(id).stack.config.jitsi.shards }, (_, index) => [
             `meetscale_shard-${index}`,
-            'jitsi-shard 0.2.0 oci://ghcr.io/meetscale/charts jitsi',
+            `jitsi-shard ${releasedVersion('jitsi-shard')} oci://ghcr.io/meetscale/charts jitsi`,
           ]),
         ),
       });
