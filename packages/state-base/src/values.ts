@@ -1,6 +1,6 @@
 import { baseValues, hostname, stringMap, workloadValues } from '@meetscale/chart-toolkit';
-import { KUBERNETES } from '@meetscale/platform-versions';
 import { MEDIA_NODE_SELECTOR, MEDIA_TAINT, MEDIA_TOLERATION, POOL_LABEL } from '@meetscale/placement';
+import { KUBERNETES } from '@meetscale/platform-versions';
 import { z } from 'zod';
 
 /** The user and group the taint's containers run as (no root; the kubectl image needs no particular user). */
