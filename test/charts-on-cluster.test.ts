@@ -23,6 +23,7 @@ import {
   nodePortHolders,
   type PodSecurityLevel,
   podSecurityRefusals,
+  removeKeptNamespaces,
   scenarioPodSecurity,
   settledReleaseProblems,
 } from './support/cluster';
@@ -145,16 +146,7 @@ async function installCheckUninstallIn(
   expect(helmOutcome(uninstall)).toEqual({ status: 0, output: '' });
   // Namespaces the chart marks `helm.sh/resource-policy: keep` outlive the release; then the test removes them, so
   // that a later release may create them again
-  for (const name of kept) {
-    expect((await plane.client.get(`/api/v1/namespaces/${name}`)).metadata.name).toBe(name);
-    await plane.client.call('DELETE', `/api/v1/namespaces/${name}`);
-  }
-  // (the namespace controller finalizes a deleted namespace: wait until it is gone, within 30 s)
-  for (let attempt = 0; kept.length > 0 && attempt < 60; attempt += 1) {
-    const namespaces = new Set((await plane.client.list('/api/v1/namespaces')).map((item) => item.metadata.name as string));
-    if (kept.every((name) => !namespaces.has(name))) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  expect(await removeKeptNamespaces(plane.client, namespace)).toEqual([...kept].sort());
   let left: string[] = [];
   for (let attempt = 0; attempt < 60; attempt += 1) {
     left = await leftoverObjects(plane.client, namespace);
@@ -270,6 +262,7 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
           });
         }
         expect(helm('uninstall', release, '--wait')).toEqual({ status: 0, output: '' });
+        await removeKeptNamespaces(plane().client, namespace);
       });
     });
   });
@@ -323,6 +316,7 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
           const claimsAfter = await claims();
           expect(claimsBefore.filter((claim) => !claimsAfter.includes(claim))).toEqual([]);
           expect(helm('uninstall', release, '--wait', '--timeout', '2m')).toEqual({ status: 0, output: '' });
+          await removeKeptNamespaces(plane.client, namespace);
         });
       },
     );
@@ -410,6 +404,7 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
       if (back.status !== 0) problems.push(`Helm ${major}: upgrade back to the defaults failed: ${back.stderr.trim()}`);
       const uninstall = await helm(['uninstall', release, '--wait']);
       if (uninstall.status !== 0) problems.push(`Helm ${major}: uninstall failed: ${uninstall.stderr.trim()}`);
+      await removeKeptNamespaces(plane.client, namespace);
       return problems;
     });
     expect((await Promise.all(runs)).flat()).toEqual([]);

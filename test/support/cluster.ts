@@ -288,6 +288,29 @@ export async function leftoverObjects(client: KubeClient, namespace: string): Pr
   return left.sort();
 }
 
+/**
+ * Removes the Namespaces a release of `releaseNamespace` created and Helm kept when the release went
+ * (`helm.sh/resource-policy: keep`, the state-base chart's), so that a later release may create them again; waits
+ * (within 30 s) until the namespace controller has finalized them. Returns their names, sorted.
+ */
+export async function removeKeptNamespaces(client: KubeClient, releaseNamespace: string): Promise<string[]> {
+  const kept = (await client.list('/api/v1/namespaces'))
+    .filter(
+      (item) =>
+        item.metadata.annotations?.['helm.sh/resource-policy'] === 'keep' &&
+        item.metadata.annotations?.['meta.helm.sh/release-namespace'] === releaseNamespace,
+    )
+    .map((item) => item.metadata.name as string)
+    .sort();
+  for (const name of kept) await client.call('DELETE', `/api/v1/namespaces/${name}`);
+  for (let attempt = 0; kept.length > 0 && attempt < 60; attempt += 1) {
+    const names = new Set((await client.list('/api/v1/namespaces')).map((item) => item.metadata.name as string));
+    if (kept.every((name) => !names.has(name))) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return kept;
+}
+
 /** The API server's words for pods a controller could not create because of Pod Security (from Events). */
 export async function podSecurityRefusals(client: KubeClient, namespace: string): Promise<string[]> {
   const events = await client.list(`/api/v1/namespaces/${namespace}/events`);
