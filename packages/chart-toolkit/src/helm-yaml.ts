@@ -42,19 +42,24 @@ function scalarText(value: string | number | boolean): string {
 /** Keys that need no quoting or explicit-key syntax anywhere: a letter, then letters, digits and `_./-`. */
 const WORD_KEY = /^[A-Za-z][A-Za-z0-9_./-]{0,200}$/;
 
-/** A plain object (not a Date, Map or class instance, which yaml writes in its own ways). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** @internal Whether yaml writes a map key as it is (`key:`), in any block map. */
+export function isPlainKey(key: string): boolean {
+  return WORD_KEY.test(key) && scalarText(key) === `${key}\n`;
+}
+
+/** @internal A plain object (not a Date, Map or class instance, which yaml writes in its own ways). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const prototype = Object.getPrototypeOf(value) as unknown;
   return prototype === Object.prototype || prototype === null;
 }
 
 /**
- * A value as a single-line YAML scalar, exactly as yaml writes it in a block map or list, or undefined when it is
+ * @internal A value as a single-line YAML scalar, exactly as yaml writes it in a block map or list, or undefined when it is
  * not one (a collection, a multi-line string, undefined). yaml writes a single-line scalar the same wherever it
  * stands in block context (quoting depends on the text only, and lineWidth 0 never folds), so its text on its own is it.
  */
-function inlineScalar(value: unknown): string | undefined {
+export function inlineScalar(value: unknown): string | undefined {
   if (value === null) return 'null';
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
   // Not a block scalar (`|-`, which yaml also uses for a lone `---` or `...`): its lines depend on where it stands.
@@ -89,7 +94,7 @@ function blockLines(value: unknown, indent: string): string[] | undefined {
   }
   if (!isPlainObject(value)) return undefined;
   for (const [key, field] of Object.entries(value)) {
-    if (!WORD_KEY.test(key) || scalarText(key) !== `${key}\n`) return undefined;
+    if (!isPlainKey(key)) return undefined;
     const scalar = inlineScalar(field) ?? emptyCollection(field);
     if (scalar !== undefined) {
       lines.push(`${indent}${key}: ${scalar}`);
@@ -103,8 +108,8 @@ function blockLines(value: unknown, indent: string): string[] | undefined {
   return lines;
 }
 
-/** `[]` or `{}` for an empty list or plain object, as yaml writes them in flow style. */
-function emptyCollection(value: unknown): string | undefined {
+/** @internal `[]` or `{}` for an empty list or plain object, as yaml writes them in flow style. */
+export function emptyCollection(value: unknown): string | undefined {
   if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
   return isPlainObject(value) && Object.keys(value).length === 0 ? '{}' : undefined;
 }
