@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 
-import { _refsFor, expressionOf, fieldOf, HelmValue, type Refs, schemaOf, type SchemaNode } from './helm-value';
+import { _refsFor, expressionOf, fieldOf, HelmValue, type Refs, type SchemaNode, schemaOf } from './helm-value';
 import { SPLICE_KEY } from './render-yaml';
 import { concatLists, expr } from './template-functions';
 
