@@ -2,7 +2,7 @@ import type { YAMLMap } from 'yaml';
 
 import { _yaml } from './_yaml';
 import type { SchemaNode } from './helm-value';
-import { HELM_YAML_OPTIONS } from './helm-yaml';
+import { emptyCollection, HELM_YAML_OPTIONS, inlineScalar, isPlainKey, isPlainObject } from './helm-yaml';
 
 /** Longest comment line in values.yaml, before the `#`. */
 const COMMENT_WIDTH = 110;
@@ -55,10 +55,116 @@ function ordered(value: unknown, schema: SchemaNode | undefined): unknown {
   return Object.fromEntries(keys.map((key) => [key, ordered(record[key], properties[key])]));
 }
 
-/** `values.yaml`: the defaults, every key preceded by its description from the schema. */
-export function valuesYaml(defaults: unknown, schema: SchemaNode, header: string): string {
+/**
+ * @internal The body of values.yaml as the yaml library writes it: a Document of the ordered defaults, annotated.
+ * {@link valuesYaml} writes the same text itself when it can.
+ */
+export function documentYaml(defaults: unknown, schema: SchemaNode): string {
   const document = new _yaml.Document(ordered(defaults, schema), { version: '1.1' });
   if (_yaml.isMap(document.contents)) annotate(document.contents, schema, 0);
-  const body = document.toString(HELM_YAML_OPTIONS);
+  return document.toString(HELM_YAML_OPTIONS);
+}
+
+/**
+ * The anchors yaml gives objects that occur more than once (defaults share objects, such as a security context's
+ * `seccompProfile`), named `a1`, `a2`, ... in the order yaml meets their second occurrence: depth first, in key order.
+ */
+function anchorsOf(value: unknown): Map<object, string> {
+  const seen = new Set<object>();
+  const anchors = new Map<object, string>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (seen.has(node)) {
+      if (!anchors.has(node)) anchors.set(node, `a${anchors.size + 1}`);
+      return;
+    }
+    seen.add(node);
+    for (const child of Array.isArray(node) ? node : Object.values(node)) visit(child);
+  };
+  visit(value);
+  return anchors;
+}
+
+/**
+ * Writes {@link documentYaml}'s text directly, several times faster than building and printing a yaml Document,
+ * for defaults of plain keys and single-line scalars (scalars' text still comes from yaml); returns undefined for
+ * anything else (a multi-line string, a shared object inside a list, ...), which then goes to {@link documentYaml}.
+ */
+class ValuesWriter {
+  private readonly anchors: Map<object, string>;
+  private readonly anchored = new Set<object>();
+
+  public constructor(values: unknown) {
+    this.anchors = anchorsOf(values);
+  }
+
+  /** The lines of a map, each key preceded by its description as annotate() places it. */
+  public map(map: Record<string, unknown>, schema: SchemaNode | undefined, depth: number): string[] | undefined {
+    const indent = '  '.repeat(depth);
+    const lines: string[] = [];
+    let index = 0;
+    for (const [key, value] of Object.entries(map)) {
+      if (value === undefined) continue; // yaml leaves the key out
+      if (!isPlainKey(key)) return undefined;
+      const property = schema?.properties?.[key];
+      if (property !== undefined) {
+        if (depth === 0 && index > 0) lines.push('');
+        const text = comment(property.description, depth * 2);
+        if (text?.startsWith('\n') === true) return undefined; // yaml drops leading blank lines of a comment
+        // As yaml writes a comment before a key: `#` before each line that has text, blank lines left empty.
+        if (text) lines.push(...text.split('\n').map((line) => (line === '' ? '' : `${indent}#${line}`)));
+      }
+      index++;
+      const entry = this.value(value, property, depth + 1);
+      if (entry === undefined) return undefined;
+      lines.push(entry.inline === undefined ? `${indent}${key}:` : `${indent}${key}: ${entry.inline}`, ...entry.lines);
+    }
+    return lines;
+  }
+
+  /** A map value: inline (a scalar, `{}`, `[]`, an alias, an anchor before a block) and the lines of its block. */
+  private value(value: unknown, schema: SchemaNode | undefined, depth: number): { inline?: string; lines: string[] } | undefined {
+    const scalar = inlineScalar(value) ?? emptyCollection(value);
+    const anchor = typeof value === 'object' && value !== null ? this.anchors.get(value) : undefined;
+    if (anchor !== undefined) {
+      if (this.anchored.has(value as object)) return { inline: `*${anchor}`, lines: [] };
+      this.anchored.add(value as object);
+      if (scalar !== undefined) return undefined; // `&a1 {}`: rare enough to leave to yaml
+    }
+    if (scalar !== undefined) return { inline: scalar, lines: [] };
+    const lines = isPlainObject(value) ? this.map(value, schema, depth) : Array.isArray(value) ? this.list(value, depth) : undefined;
+    if (lines === undefined) return undefined;
+    return anchor === undefined ? { lines } : { inline: `&${anchor}`, lines };
+  }
+
+  /** The lines of a list (yaml indents it under its key), whose items carry no comments. */
+  private list(items: readonly unknown[], depth: number): string[] | undefined {
+    const indent = '  '.repeat(depth);
+    const lines: string[] = [];
+    for (const item of items) {
+      if (typeof item === 'object' && item !== null && this.anchors.has(item)) return undefined;
+      const scalar = inlineScalar(item) ?? emptyCollection(item);
+      if (scalar !== undefined) {
+        lines.push(`${indent}- ${scalar}`);
+        continue;
+      }
+      const nested = isPlainObject(item)
+        ? this.map(item, undefined, depth + 1)
+        : Array.isArray(item)
+          ? this.list(item, depth + 1)
+          : undefined;
+      if (nested === undefined) return undefined;
+      // The first line of a nested map or list goes on the dash line: `- key: value`, `- - item`.
+      lines.push(`${indent}- ${(nested[0] ?? '').slice(indent.length + 2)}`, ...nested.slice(1));
+    }
+    return lines;
+  }
+}
+
+/** `values.yaml`: the defaults, every key preceded by its description from the schema. */
+export function valuesYaml(defaults: unknown, schema: SchemaNode, header: string): string {
+  const values = ordered(defaults, schema);
+  const lines = isPlainObject(values) && Object.keys(values).length > 0 ? new ValuesWriter(values).map(values, schema, 0) : undefined;
+  const body = lines === undefined ? documentYaml(defaults, schema) : `${lines.join('\n')}\n`;
   return `# yaml-language-server: $schema=values.schema.json\n# ${header}\n\n${body}`;
 }
