@@ -45,27 +45,46 @@ export interface HaproxyValues {
    */
   replicaCount?: number;
   /**
-   * The Jitsi shards, one HAProxy server each however many web pods a shard runs. A new room goes to a healthy shard chosen by `balance`; every later request of the room goes to the shard that holds it. Names must be unique (rendering fails otherwise).
+   * The Jitsi shards, one HAProxy server each however many web pods a shard runs. A new room goes to a healthy shard chosen by `balance`; every later request of the room goes to the shard that holds it. Names must be unique (rendering fails otherwise); an empty list is refused.
    *
    * @default [{ name: 'shard-0', host: 'shard-0-jitsi-shard-web', port: 80 }]
+   * @minItems 1
    * @maxItems 64
    */
-  shards?: {
-    /**
-     * Shard name, the HAProxy server name; keep it stable, since room stickiness is stored per server.
-     */
-    name: string;
-    /**
-     * Service DNS name (e.g. `shard-0-jitsi-shard-web`) or IPv4 address of the shard web endpoint.
-     */
-    host: string;
-    /**
-     * Port of the shard web endpoint.
-     *
-     * @default 80
-     */
-    port?: number;
-  }[];
+  shards?: [
+    {
+      /**
+       * Shard name, the HAProxy server name; keep it stable, since room stickiness is stored per server.
+       */
+      name: string;
+      /**
+       * Service DNS name (e.g. `shard-0-jitsi-shard-web`) or IPv4 address of the shard web endpoint.
+       */
+      host: string;
+      /**
+       * Port of the shard web endpoint.
+       *
+       * @default 80
+       */
+      port?: number;
+    },
+    ...{
+      /**
+       * Shard name, the HAProxy server name; keep it stable, since room stickiness is stored per server.
+       */
+      name: string;
+      /**
+       * Service DNS name (e.g. `shard-0-jitsi-shard-web`) or IPv4 address of the shard web endpoint.
+       */
+      host: string;
+      /**
+       * Port of the shard web endpoint.
+       *
+       * @default 80
+       */
+      port?: number;
+    }[],
+  ];
   /**
    * How a new room picks its shard. `roomHash`: a consistent hash of the room name, so every replica picks the same shard even before the stick table has synchronised (two people opening a new room at the same moment through different replicas land together). `roundrobin`: strict rotation, but two first requests of a room arriving at different replicas within milliseconds can land on different shards. Either way, later requests follow the stick table, and shards failing health checks get no new rooms.
    *

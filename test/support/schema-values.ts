@@ -227,6 +227,7 @@ export function invalidCorpus(schema: SchemaNode): InvalidCase[] {
         if (child.maxLength !== undefined) add('too long', at, 'a'.repeat(child.maxLength + 1));
       } else if (types.includes('array')) {
         add('a string for a list', at, 'not-a-list');
+        if (child.minItems !== undefined && child.minItems > 0) add('an empty list', at, []);
         if (child.items?.additionalProperties === false) {
           add(
             'an unknown key in a list item',

@@ -11,6 +11,10 @@ export const haproxyChart = defineChart({
   name: 'haproxy',
   version: packageJson.version,
   upgrading: {
+    '0.5.0': [
+      'An empty `shards` list is now refused by the values schema (`shards: []` used to install a balancer that answered',
+      'every request with 503). A release with at least one shard upgrades unchanged.',
+    ].join(' '),
     '0.4.0': [
       'New `httpRoute` values render a Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`) to the HAProxy',
       'Service, the alternative to the Ingress now that ingress-nginx is retired. It is off by default, so an',

@@ -45,10 +45,11 @@ export const haproxyValues = z.strictObject({
     .describe('HAProxy replicas. Every replica is listed in the `peers` section, so all share one stick table.'),
   shards: z
     .array(shard)
+    .min(1, 'give at least one shard: without one, HAProxy answers every request with 503')
     .max(64)
     .default([{ name: 'shard-0', host: 'shard-0-jitsi-shard-web', port: 80 }])
     .describe(
-      'The Jitsi shards, one HAProxy server each however many web pods a shard runs. A new room goes to a healthy shard chosen by `balance`; every later request of the room goes to the shard that holds it. Names must be unique (rendering fails otherwise).',
+      'The Jitsi shards, one HAProxy server each however many web pods a shard runs. A new room goes to a healthy shard chosen by `balance`; every later request of the room goes to the shard that holds it. Names must be unique (rendering fails otherwise); an empty list is refused.',
     ),
   balance: z
     .enum(['roomHash', 'roundrobin'])
