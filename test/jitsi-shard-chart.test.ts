@@ -325,6 +325,19 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
     });
   });
 
+  describe('jicofo probes', () => {
+    test('liveness does not depend on the bridges, readiness does', () => {
+      // GIVEN the defaults WHEN rendered
+      const container = one(render(), 'Deployment', 'shard-0-jitsi-shard-jicofo').spec.template.spec.containers[0];
+      // THEN liveness only asks whether the REST port answers: /about/health fails while no bridge is operational,
+      // which would restart jicofo in a loop until one is
+      expect(container.livenessProbe).toMatchObject({ tcpSocket: { port: 'http' } });
+      expect(JSON.stringify(container.livenessProbe)).not.toContain('/about/health');
+      // AND readiness keeps the health check: a jicofo without an operational bridge is reported not ready
+      expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/about/health', port: 'http' } });
+    });
+  });
+
   describe('graceful scale-down', () => {
     test.each(['hostPort', 'nodePort'])('every bridge drains in its preStop hook, bounded by the grace period (%s)', (mode) => {
       // GIVEN a grace period and poll interval from values

@@ -13,6 +13,12 @@ export const jitsiShardChart = defineChart({
   name: 'jitsi-shard',
   version: packageJson.version,
   upgrading: {
+    '0.6.0': [
+      "jicofo's liveness probe now checks that its REST port answers (`tcpSocket`) instead of `/about/health`, which",
+      'also fails while no bridge is up and so restarted jicofo in a loop; readiness still uses `/about/health`. The',
+      'upgrade rolls the jicofo pod once. If you override `jicofo.livenessProbe`, Helm merges it over the new default:',
+      'set `tcpSocket: null` to keep an `httpGet` handler of your own.',
+    ].join(' '),
     '0.5.0': [
       'The bridges now tolerate the media pool taint (`jvb.tolerations` defaults to',
       '`meetscale.io/media=true:NoSchedule`) and, while `jvb.affinity` is empty, prefer nodes labelled',

@@ -170,8 +170,11 @@ const jicofo = z
   .strictObject({
     ...component({
       repository: 'ghcr.io/jitsi/jicofo',
+      // /about/health also fails while no bridge is operational ("No operational bridges available"): fine for
+      // readiness, but as liveness it would restart jicofo in a loop until a bridge comes up. Liveness asks only
+      // whether jicofo's REST port answers.
       readinessProbe: { httpGet: { path: '/about/health', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
-      livenessProbe: { httpGet: { path: '/about/health', port: 'http' }, initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3 },
+      livenessProbe: { tcpSocket: { port: 'http' }, initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3 },
       requests: { cpu: '400m', memory: '400Mi' },
       limits: { memory: '400Mi' },
     }),
