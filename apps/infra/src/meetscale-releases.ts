@@ -11,8 +11,9 @@ import { meetscaleChart } from './meetscale-chart';
 import { JITSI_NAMESPACE, JVB_MEDIA_MODE } from './state-base-releases';
 
 /** The Jitsi shard names HAProxy balances over, `shard-0` ... `shard-<n-1>`. */
-export function shardNames(shards: number): string[] {
-  return Array.from({ length: shards }, (_, index) => `shard-${index}`);
+export function shardNames(shards: number): [string, ...string[]] {
+  if (!Number.isInteger(shards) || shards < 1) throw new Error(`a state runs at least one Jitsi shard, not ${shards}`);
+  return ['shard-0', ...Array.from({ length: shards - 1 }, (_, index) => `shard-${index + 1}`)];
 }
 
 /**
@@ -90,6 +91,7 @@ export function shardServer(release: string): { name: string; host: string; port
  * to a Gateway that exists.
  */
 export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
+  const [firstShard, ...moreShards] = shardNames(context.jitsiShards);
   return [
     ...shardNames(context.jitsiShards).map((name) => jitsiShard(name, context)),
     meetscaleChart<HaproxyValues>({
@@ -99,7 +101,8 @@ export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
       values: {
         replicaCount: context.haproxyReplicas,
         commonLabels: { 'meetscale.io/state': context.stateId },
-        shards: shardNames(context.jitsiShards).map(shardServer),
+        // (a non-empty list, as the chart's schema requires)
+        shards: [shardServer(firstShard), ...moreShards.map(shardServer)],
         // The chart's route timeouts stay at their default `0s` (none): the XMPP websocket lasts as long as the
         // conference, and BOSH requests wait up to a minute.
         httpRoute: { enabled: true, parentRefs: [gatewayParentRef()], hostnames: [context.meetingHost] },

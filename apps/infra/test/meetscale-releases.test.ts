@@ -179,5 +179,11 @@ describe('shardNames', () => {
   test('numbers the shards from zero', () => {
     // GIVEN / WHEN / THEN
     expect(shardNames(2)).toEqual(['shard-0', 'shard-1']);
+    expect(shardNames(1)).toEqual(['shard-0']);
+  });
+
+  test('refuses a state without a shard, which HAProxy could not balance over', () => {
+    expect(() => shardNames(0)).toThrow('a state runs at least one Jitsi shard, not 0');
+    expect(() => shardNames(1.5)).toThrow('a state runs at least one Jitsi shard, not 1.5');
   });
 });
