@@ -271,9 +271,9 @@ describe.each(BALANCES)('with balance %s', (balance) => {
 
       // WHEN a new room and the held room are requested through each replica
       const fresh = await Promise.all(
-        [0, 1].map((index) => httpGet(replica(index as 0 | 1).ports.http as number, bosh('no-shard-can-host'))),
+        ([0, 1] as const).map((index) => httpGet(replica(index).ports.http as number, bosh('no-shard-can-host'))),
       );
-      const held = await Promise.all([0, 1].map((index) => shardThrough(index as 0 | 1, websocket(heldRoom))));
+      const held = await Promise.all(([0, 1] as const).map((index) => shardThrough(index, websocket(heldRoom))));
 
       // THEN HAProxy refuses the new room with 503 (no shard reached), and the held room still reaches shard-a
       expect(fresh.map((answer) => answer.status)).toEqual([503, 503]);
