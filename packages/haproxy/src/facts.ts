@@ -24,6 +24,7 @@ export const haproxyFacts = defineChartFacts({
  *   bridge): it gets no new room, while the rooms already on it keep going there;
  * - anything else, or no answer in time: the shard is down, and its rooms move to other shards.
  *
- * The jitsi-shard chart's web answers it; a test compares both sides.
+ * The jitsi-shard chart's web answers it. Chart packages may not import each other, so a cross-chart test in the
+ * top-level test/ folder, not a copy of the string, should tie the shard side to this constant.
  */
 export const SHARD_HEALTH_PATH = '/_meetscale/health';
