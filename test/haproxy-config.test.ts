@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
+import { SHARD_HEALTH_PATH } from '@meetscale/haproxy';
 import type { HelmMajor } from '@meetscale/helm-binaries';
 import YAML from 'yaml';
 
@@ -162,9 +163,25 @@ describe.each(HELM_MAJORS)('haproxy.cfg rendered by Helm %i', (major) => {
 
     // THEN the http-check send line requests that path, and only that line changed
     const send = (lines: readonly string[]) => lines.filter((line) => line.startsWith('http-check send '));
-    expect(send(before)).toEqual(['http-check send meth GET uri / ver HTTP/1.1 hdr Host localhost']);
+    expect(send(before)).toEqual([`http-check send meth GET uri ${SHARD_HEALTH_PATH} ver HTTP/1.1 hdr Host localhost`]);
     expect(send(after)).toEqual(['http-check send meth GET uri /about/health ver HTTP/1.1 hdr Host localhost']);
     expect(after.filter((line) => !before.includes(line))).toEqual(send(after));
+  });
+
+  test('by default, shards are checked on the shard health path, and a 404 there takes a shard out of new rooms only', () => {
+    // GIVEN / WHEN the chart rendered with its defaults
+    const backend = configSection(render(major, {}).cfg, 'backend shards');
+
+    // THEN the health check asks for the path the haproxy package exports for the shards to answer
+    expect(SHARD_HEALTH_PATH).toBe('/_meetscale/health');
+    expect(backend).toContain(`http-check send meth GET uri ${SHARD_HEALTH_PATH} ver HTTP/1.1 hdr Host localhost`);
+    // AND a 200 passes, a 404 puts the shard in NOLB (disable-on-404, before the expect rule), anything else fails
+    expect(backend.filter((line) => line.startsWith('http-check ') || line.startsWith('option httpchk'))).toEqual([
+      'option httpchk',
+      'http-check disable-on-404',
+      `http-check send meth GET uri ${SHARD_HEALTH_PATH} ver HTTP/1.1 hdr Host localhost`,
+      'http-check expect status 200',
+    ]);
   });
 });
 

@@ -1,10 +1,14 @@
 /**
  * Two real HAProxy processes running the chart's rendered haproxy.cfg (moved onto 127.0.0.1) as replicas 0 and 1,
  * peered with each other, in front of three fake shards: room stickiness across replicas, the spread of new rooms
- * (room hash and round-robin), and health checks. Every wait is a bounded poll; everything started is stopped in afterAll.
+ * (room hash and round-robin), and health checks by the shard health contract (`SHARD_HEALTH_PATH`: 200 takes new
+ * rooms, 404 cannot host one but keeps its rooms, anything else is down). Every wait is a bounded poll; everything
+ * started is stopped in afterAll.
  */
+import { SHARD_HEALTH_PATH } from '@meetscale/haproxy';
+
 import { configMapEntry, HELM_MAJORS, renderChart, type RenderResult } from './support/charts';
-import { type FakeShard, SHARD_HEADER, startFakeShard } from './support/fake-shard';
+import { type FakeShard, SHARD_HEADER, type ShardHealth, startFakeShard } from './support/fake-shard';
 import {
   acceptsConnections,
   allocateLoopbackPorts,
@@ -13,6 +17,9 @@ import {
   loopbackConfig,
   metricValue,
   pollUntil,
+  serverCheckStatus,
+  type ServerState,
+  serverState,
   serverStatusSample,
   startHaproxy,
 } from './support/haproxy';
@@ -23,6 +30,8 @@ const FULLNAME = 'live-haproxy';
 const SHARD_NAMES = ['shard-a', 'shard-b', 'shard-c'] as const;
 /** Deadline of every poll: peers sync and health checks (200 ms apart) settle well within it. */
 const POLL_MS = 5_000;
+/** Time between two health checks of a shard, in the values below. */
+const CHECK_INTERVAL_MS = 200;
 
 jest.setTimeout(15_000);
 
@@ -59,6 +68,15 @@ describe.each(BALANCES)('with balance %s', (balance) => {
     return answer.body;
   }
 
+  /** Polls a replica's metrics until HAProxy shows a shard in a state (`haproxy_server_status`). */
+  function waitForState(index: 0 | 1, name: string, state: ServerState): Promise<true> {
+    return pollUntil(
+      `${name} ${state} on replica ${index}`,
+      async () => (serverState(await metricsOf(index), 'shards', name) === state ? true : undefined),
+      POLL_MS,
+    );
+  }
+
   /** Polls a replica's metrics until a sample has a value. */
   function waitForSample(index: 0 | 1, sample: string, value: number): Promise<true> {
     return pollUntil(
@@ -84,16 +102,18 @@ describe.each(BALANCES)('with balance %s', (balance) => {
 
   beforeAll(async () => {
     // Three fake shards on loopback.
-    for (const name of SHARD_NAMES) shards.push(await startFakeShard(name));
+    // Three fake shards on loopback, answering the health path the chart's default checks.
+    for (const name of SHARD_NAMES) shards.push(await startFakeShard(name, SHARD_HEALTH_PATH));
 
-    // The chart rendered for two replicas in front of them, with fast health checks. maxConnections is lowered
-    // because HAProxy raises its fd limit to about 2 x maxconn at startup, and this sandbox caps it at 20000.
+    // The chart rendered for two replicas in front of them, with fast health checks on the default path.
+    // maxConnections is lowered because HAProxy raises its fd limit to about 2 x maxconn at startup, and this
+    // sandbox caps it at 20000.
     const values = {
       replicaCount: 2,
       balance,
       maxConnections: 1000,
       shards: shards.map((fake) => ({ name: fake.name, host: '127.0.0.1', port: fake.port })),
-      healthCheck: { interval: '200ms', fall: 2, rise: 2, path: '/' },
+      healthCheck: { interval: `${CHECK_INTERVAL_MS}ms`, fall: 2, rise: 2 },
     };
     for (const major of HELM_MAJORS) renders.push(renderChart(major, 'haproxy', { release: RELEASE, namespace: NAMESPACE, values }));
     const first = renders[0] as RenderResult;
@@ -113,10 +133,18 @@ describe.each(BALANCES)('with balance %s', (balance) => {
     replicas.push(await startHaproxy(loopbackConfig(cfg, ports0), `${FULLNAME}-0`));
     replicas.push(await startHaproxy(loopbackConfig(cfg, ports1), `${FULLNAME}-1`));
 
-    // Ready: each replica has its peer connected, and sees every shard up.
+    // Ready: each replica has its peer connected, and has checked every shard (a server counts as up until its
+    // first check) and sees it up.
     for (const index of [0, 1] as const) {
       await waitForSample(index, 'haproxy_process_active_peers', 1);
-      for (const name of SHARD_NAMES) await waitForSample(index, serverStatusSample('shards', name, 'UP'), 1);
+      for (const name of SHARD_NAMES) {
+        await pollUntil(
+          `replica ${index}'s first passed check of ${name}`,
+          async () => (serverCheckStatus(await metricsOf(index), 'shards', name) === 'L7OK' ? true : undefined),
+          POLL_MS,
+        );
+        await waitForSample(index, serverStatusSample('shards', name, 'UP'), 1);
+      }
     }
   }, 30_000);
 
@@ -147,6 +175,8 @@ describe.each(BALANCES)('with balance %s', (balance) => {
       for (const name of SHARD_NAMES) expect(metricValue(metrics.body, serverStatusSample('shards', name, 'UP'))).toBe(1);
       expect(health.status).toBe(200);
     }
+    // AND the shards were checked on the contract's path
+    for (const fake of shards) expect(fake.healthChecks).toBeGreaterThan(0);
   });
 
   if (balance === 'roomHash') {
@@ -163,6 +193,113 @@ describe.each(BALANCES)('with balance %s', (balance) => {
       expect(split).toEqual([]);
     });
   }
+
+  describe('a shard that cannot host a new room (404 on the health path) keeps its rooms but gets no new one', () => {
+    const CANNOT_HOST = 'shard-a';
+    const OTHERS = SHARD_NAMES.filter((name) => name !== CANNOT_HOST);
+    /** A room placed on shard-a while it was ready. */
+    let heldRoom = '';
+
+    /** Sets a shard's health and waits until both replicas show it in the state HAProxy gives that health. */
+    async function turn(name: (typeof SHARD_NAMES)[number], health: ShardHealth, state: ServerState): Promise<void> {
+      shard(name).setHealth(health);
+      for (const index of [0, 1] as const) await waitForState(index, name, state);
+    }
+
+    /** Requests new rooms once each, alternating replicas, and returns the shard each landed on. */
+    async function placeNewRooms(prefix: string, count: number): Promise<string[]> {
+      const landed: string[] = [];
+      for (let i = 0; i < count; i++) landed.push(await shardThrough(i % 2 === 0 ? 0 : 1, bosh(`${prefix}-${i}`)));
+      return landed;
+    }
+
+    afterAll(async () => {
+      // every shard ready and UP again on both replicas, for the tests that follow
+      for (const name of SHARD_NAMES) await turn(name, 'ready', 'UP');
+    }, 15_000);
+
+    test('a shard answering 404 is NOLB in HAProxy, and no new room lands on it, through either replica', async () => {
+      // GIVEN a room placed on shard-a while every shard is ready (the first of at most 30 candidates landing there),
+      // known to both replicas
+      for (let i = 0; i < 30 && heldRoom === ''; i++) {
+        const room = `held-${i}`;
+        if ((await shardThrough(0, bosh(room))) === CANNOT_HOST) heldRoom = room;
+      }
+      expect(heldRoom).not.toBe('');
+      await pollUntil(
+        `replica 1's stick table to hold ${heldRoom} on ${CANNOT_HOST}`,
+        async () => (roomEntry(await tableOf(1, heldRoom))?.server === CANNOT_HOST ? true : undefined),
+        POLL_MS,
+      );
+
+      // WHEN shard-a answers its health path with 404 (its web and its rooms still answer 200)
+      await turn(CANNOT_HOST, 'cannotHost', 'NOLB');
+
+      // THEN both replicas show it NOLB after a 404 check ("conditionally passed"), and the others UP
+      for (const index of [0, 1] as const) {
+        const metrics = await metricsOf(index);
+        expect(serverCheckStatus(metrics, 'shards', CANNOT_HOST)).toBe('L7OKC');
+        for (const name of OTHERS) expect(serverState(metrics, 'shards', name)).toBe('UP');
+      }
+      // AND 30 new rooms, through both replicas, all land on shard-b or shard-c, both of which get some
+      const landed = await placeNewRooms('while-cannot-host', 30);
+      expect(landed.filter((name) => name === CANNOT_HOST)).toEqual([]);
+      for (const name of OTHERS) expect(landed).toContain(name);
+      // AND shard-a never saw any of them
+      for (let i = 0; i < 30; i++) expect(shard(CANNOT_HOST).roomRequests.has(`while-cannot-host-${i}`)).toBe(false);
+    });
+
+    test('the room already on it keeps going there, through either replica and either path', async () => {
+      // GIVEN shard-a NOLB on both replicas (previous test), holding heldRoom
+      const before = shard(CANNOT_HOST).roomRequests.get(heldRoom) ?? 0;
+
+      // WHEN the room is requested 12 more times, alternating replicas and paths
+      const landed: string[] = [];
+      for (let i = 0; i < 12; i++) landed.push(await shardThrough(i % 2 === 0 ? 0 : 1, i % 4 < 2 ? bosh(heldRoom) : websocket(heldRoom)));
+
+      // THEN every request landed on shard-a, which received all 12, and both stick tables still bind the room to it
+      expect(landed).toEqual(Array.from({ length: 12 }, () => CANNOT_HOST));
+      expect(shard(CANNOT_HOST).roomRequests.get(heldRoom)).toBe(before + 12);
+      for (const index of [0, 1] as const) expect(roomEntry(await tableOf(index, heldRoom))?.server).toBe(CANNOT_HOST);
+      // AND HAProxy still shows shard-a NOLB, not down
+      for (const index of [0, 1] as const) expect(serverState(await metricsOf(index), 'shards', CANNOT_HOST)).toBe('NOLB');
+    });
+
+    test('when no shard can host a new room, a new room gets 503 and the rooms already placed still work', async () => {
+      // GIVEN every shard answering 404 on its health path, NOLB on both replicas
+      for (const name of OTHERS) await turn(name, 'cannotHost', 'NOLB');
+
+      // WHEN a new room and the held room are requested through each replica
+      const fresh = await Promise.all(
+        ([0, 1] as const).map((index) => httpGet(replica(index).ports.http as number, bosh('no-shard-can-host'))),
+      );
+      const held = await Promise.all(([0, 1] as const).map((index) => shardThrough(index, websocket(heldRoom))));
+
+      // THEN HAProxy refuses the new room with 503 (no shard reached), and the held room still reaches shard-a
+      expect(fresh.map((answer) => answer.status)).toEqual([503, 503]);
+      for (const fake of shards) expect(fake.roomRequests.has('no-shard-can-host')).toBe(false);
+      expect(held).toEqual([CANNOT_HOST, CANNOT_HOST]);
+
+      // AND once shard-b and shard-c answer 200 again, they are UP and take new rooms again
+      for (const name of OTHERS) await turn(name, 'ready', 'UP');
+      const landed = await placeNewRooms('others-ready-again', 10);
+      expect(landed.filter((name) => name === CANNOT_HOST)).toEqual([]);
+    });
+
+    test('once it answers 200 again, it is UP and takes new rooms again, and keeps its room', async () => {
+      // GIVEN shard-a NOLB, holding heldRoom
+      expect(serverState(await metricsOf(0), 'shards', CANNOT_HOST)).toBe('NOLB');
+
+      // WHEN it answers its health path with 200 again
+      await turn(CANNOT_HOST, 'ready', 'UP');
+
+      // THEN HAProxy's last check of it passed, new rooms land on it again among the others, and its room stays
+      for (const index of [0, 1] as const) expect(serverCheckStatus(await metricsOf(index), 'shards', CANNOT_HOST)).toBe('L7OK');
+      const landed = await placeNewRooms('after-ready-again', 30);
+      for (const name of SHARD_NAMES) expect(landed).toContain(name);
+      expect(await shardThrough(1, bosh(heldRoom))).toBe(CANNOT_HOST);
+    });
+  });
 
   describe('a room, once placed, stays on its shard', () => {
     const ROOM = 'weekly-standup';
@@ -229,21 +366,75 @@ describe.each(BALANCES)('with balance %s', (balance) => {
       for (const room of rooms) for (const fake of shards) expect(fake.roomRequests.has(room)).toBe(fake.name === placed.get(room));
     });
 
-    test('a shard failing its health check gets no new room', async () => {
-      // GIVEN shard-b answering 503 to everything, the health check included
-      shard('shard-b').setHealthy(false);
+    /** A room shard-b holds, placed through replica 1 before shard-b failed. */
+    let roomOnB = '';
+    /** The shard roomOnB moved to. */
+    let movedTo = '';
+
+    test('a shard failing its health check gets nothing: no new room, and its rooms move to a healthy shard', async () => {
+      // GIVEN a room on shard-b (the first of at most 30 new rooms landing there)
+      for (let i = 0; i < 30 && roomOnB === ''; i++) {
+        const room = `on-b-${i}`;
+        if ((await shardThrough(1, bosh(room))) === 'shard-b') roomOnB = room;
+      }
+      expect(roomOnB).not.toBe('');
+
+      // AND shard-b answering 503 to everything, the health check included
+      shard('shard-b').setHealth('down');
 
       // WHEN HAProxy has marked it down (health checks every 200 ms, down after 2 failures)
       await waitForSample(1, serverStatusSample('shards', 'shard-b', 'DOWN'), 1);
+      const servedBefore = shard('shard-b').requestCount - shard('shard-b').healthChecks;
       const rooms = Array.from({ length: 20 }, (_, i) => `after-failure-${i}`);
       const landed: string[] = [];
       for (const room of rooms) landed.push(await shardThrough(1, websocket(room)));
+      const moved: string[] = [];
+      for (let i = 0; i < 6; i++) moved.push(await shardThrough(1, i % 2 === 0 ? bosh(roomOnB) : websocket(roomOnB)));
 
       // THEN the 20 new rooms all land on shard-a or shard-c, both of which get some, and shard-b sees none of them
       expect(landed.filter((name) => name !== 'shard-a' && name !== 'shard-c')).toEqual([]);
       expect(landed).toContain('shard-a');
       expect(landed).toContain('shard-c');
       for (const room of rooms) expect(shard('shard-b').roomRequests.has(room)).toBe(false);
+      // AND shard-b's room moved to one healthy shard, which the stick table now binds it to
+      movedTo = moved[0] ?? '';
+      expect(['shard-a', 'shard-c']).toContain(movedTo);
+      expect(moved).toEqual(Array.from({ length: 6 }, () => movedTo));
+      expect(roomEntry(await tableOf(1, roomOnB))).toEqual({ key: roomOnB, server: movedTo });
+      // AND shard-b received no request but health checks since it was marked down
+      expect(shard('shard-b').requestCount - shard('shard-b').healthChecks).toBe(servedBefore);
     });
+
+    test('a down shard that starts answering 404 stays down, and takes new rooms only once it answers 200', async () => {
+      // GIVEN shard-b down (previous test), now answering its health path with 404 and other requests with 200
+      shard('shard-b').setHealth('cannotHost');
+
+      // WHEN replica 1 has checked it 5 more times
+      const checks = shard('shard-b').healthChecks;
+      await pollUntil(
+        'replica 1 to check shard-b 5 times',
+        async () => (shard('shard-b').healthChecks >= checks + 5 ? true : undefined),
+        10 * 5 * CHECK_INTERVAL_MS,
+      );
+
+      // THEN HAProxy still shows it down (a 404 never brings a down server back), and new rooms still avoid it
+      expect(serverState(await metricsOf(1), 'shards', 'shard-b')).toBe('DOWN');
+      const whileDown = await placeRooms('down-then-404', 10);
+      expect(whileDown.filter((name) => name === 'shard-b')).toEqual([]);
+
+      // AND once it answers 200, it is UP again and takes new rooms, while the room that moved away stays moved
+      shard('shard-b').setHealth('ready');
+      await waitForState(1, 'shard-b', 'UP');
+      const afterReady = await placeRooms('b-ready-again', 30);
+      expect(afterReady).toContain('shard-b');
+      expect(await shardThrough(1, bosh(roomOnB))).toBe(movedTo);
+    });
+
+    /** Requests new rooms once each through replica 1 (the one still running) and returns where each landed. */
+    async function placeRooms(prefix: string, count: number): Promise<string[]> {
+      const landed: string[] = [];
+      for (let i = 0; i < count; i++) landed.push(await shardThrough(1, bosh(`${prefix}-${i}`)));
+      return landed;
+    }
   });
 });

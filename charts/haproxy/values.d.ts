@@ -109,13 +109,13 @@ export interface HaproxyValues {
    */
   clusterDomain?: string;
   /**
-   * Health checks of the shards.
+   * Health checks of the shards. A shard answering the expected status takes new rooms; one answering 404 gets no new room but keeps its rooms (HAProxy shows it as NOLB); one answering anything else, or nothing, is down.
    */
   healthCheck?: {
     /**
-     * Path HAProxy requests on every shard to check it.
+     * Path HAProxy requests on every shard to check it. The jitsi-shard chart's web answers `/_meetscale/health` with 200 when the shard can host new rooms and 404 when it cannot (prosody or jicofo down, or no operational bridge).
      *
-     * @default '/'
+     * @default '/_meetscale/health'
      */
     path?: string;
     /**
@@ -125,7 +125,7 @@ export interface HaproxyValues {
      */
     host?: string;
     /**
-     * HTTP status a healthy shard answers.
+     * HTTP status a shard that takes new rooms answers. A 404 always means the shard cannot host new rooms (`http-check disable-on-404`), whatever this is set to, so do not set it to 404.
      *
      * @default 200
      */
@@ -137,13 +137,13 @@ export interface HaproxyValues {
      */
     interval?: string;
     /**
-     * Consecutive failed checks after which a shard gets no new rooms.
+     * Consecutive failed checks (neither the expected status nor 404) after which a shard is down: it gets no new rooms, and its rooms move to other shards.
      *
      * @default 3
      */
     fall?: number;
     /**
-     * Consecutive passed checks after which a shard gets rooms again.
+     * Consecutive passed checks after which a shard that was down gets new rooms again.
      *
      * @default 2
      */

@@ -462,7 +462,34 @@ export function metricValue(metricsText: string, sample: string): number | undef
   return line === undefined ? undefined : Number(line.slice(sample.length + 1));
 }
 
+/**
+ * States of a server in `haproxy_server_status`: `NOLB` is a server answering 404 to its health check under
+ * `http-check disable-on-404` (it keeps persistent traffic only).
+ */
+export type ServerState = 'UP' | 'DOWN' | 'NOLB' | 'MAINT' | 'DRAIN';
+
 /** The `haproxy_server_status` sample of one server in one state (1 when the server is in it). */
-export function serverStatusSample(backend: string, server: string, state: 'UP' | 'DOWN'): string {
+export function serverStatusSample(backend: string, server: string, state: ServerState): string {
   return `haproxy_server_status{proxy="${backend}",server="${server}",state="${state}"}`;
+}
+
+/** The state of one server in a replica's metrics: the `haproxy_server_status` sample that is 1, if any. */
+export function serverState(metricsText: string, backend: string, server: string): string | undefined {
+  return _stateSetTo1(metricsText, 'haproxy_server_status', backend, server);
+}
+
+/**
+ * The result of a server's last health check in a replica's metrics (`haproxy_server_check_status`, the sample that
+ * is 1): `L7OK` (expected status), `L7OKC` (404 under `disable-on-404`, "conditionally passed"), `L7STS` (another
+ * status), `L4CON` (refused), ...
+ */
+export function serverCheckStatus(metricsText: string, backend: string, server: string): string | undefined {
+  return _stateSetTo1(metricsText, 'haproxy_server_check_status', backend, server);
+}
+
+/** The `state` label of the one sample of a per-server state metric whose value is 1. */
+function _stateSetTo1(metricsText: string, metric: string, backend: string, server: string): string | undefined {
+  const prefix = `${metric}{proxy="${backend}",server="${server}",state="`;
+  const line = metricsText.split('\n').find((candidate) => candidate.startsWith(prefix) && candidate.endsWith('} 1'));
+  return line?.slice(prefix.length, line.indexOf('"', prefix.length));
 }

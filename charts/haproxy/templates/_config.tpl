@@ -51,6 +51,8 @@ backend shards
   stick-table type string len {{ $.Values.stickTable.keyLength | int64 }} size {{ $.Values.stickTable.size }} expire {{ $.Values.stickTable.expire }} peers replicas
   stick on urlp(room),lower if has_room
   option httpchk
+  # 404 from a shard: it cannot host a new room. It gets none (NOLB), but its rooms' requests still go there.
+  http-check disable-on-404
   http-check send meth GET uri {{ $.Values.healthCheck.path }} ver HTTP/1.1 hdr Host {{ $.Values.healthCheck.host }}
   http-check expect status {{ $.Values.healthCheck.expectStatus | int64 }}
   default-server check inter {{ $.Values.healthCheck.interval }} fall {{ $.Values.healthCheck.fall | int64 }} rise {{ $.Values.healthCheck.rise | int64 }} resolvers cluster resolve-prefer ipv4 init-addr last,libc,none

@@ -13,7 +13,13 @@ export const haproxyChart = defineChart({
   upgrading: {
     '0.5.0': [
       'An empty `shards` list is now refused by the values schema (`shards: []` used to install a balancer that answered',
-      'every request with 503). A release with at least one shard upgrades unchanged.',
+      'every request with 503); a release with at least one shard is accepted as before.',
+      'Shards are now checked on `/_meetscale/health` (the new default of `healthCheck.path`, was `/`), which the',
+      'jitsi-shard chart answers with 200 while the shard can host new rooms and 404 while it cannot (prosody or',
+      'jicofo down, or no operational bridge). HAProxy sends no new room to a shard answering 404 and keeps sending',
+      'it the rooms it already holds (`http-check disable-on-404`). Upgrade the shards to a jitsi-shard version that',
+      'serves this path first: a shard that answers it with 404 (an unknown page) gets no new room, and with every',
+      'shard so, new rooms get 503. Until then, keep `healthCheck.path: /`.',
     ].join(' '),
     '0.4.0': [
       'New `httpRoute` values render a Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`) to the HAProxy',
@@ -65,7 +71,7 @@ ${when(
     `No Ingress or HTTPRoute is rendered: point your ingress controller or Gateway at Service ${chart.fullname} (port ${v.service.port}) in namespace ${chart.release.namespace}.\n`,
   ),
 )}
-Shard health as HAProxy sees it:
+Shard health as HAProxy sees it (UP takes new rooms; NOLB cannot host one and only keeps its rooms; DOWN gets nothing):
   kubectl -n ${chart.release.namespace} port-forward svc/${chart.componentName('metrics')} ${v.containerPorts.metrics}
   curl -s localhost:${v.containerPorts.metrics}/metrics | grep haproxy_server_status
 `;

@@ -16,6 +16,16 @@ export const PEERS_SECTION = 'replicas';
  * replica knows which peer line is itself. Shard hosts may be Service DNS names: the servers resolve them
  * through the cluster DNS at run time (`init-addr last,libc,none`), so a shard that does not exist yet does not
  * stop HAProxy from starting.
+ *
+ * Health checks follow the shard health contract (`SHARD_HEALTH_PATH` in facts.ts): the expected status means the
+ * shard takes new rooms; 404 means it cannot host one, so `http-check disable-on-404` puts it in HAProxy's NOLB
+ * (soft-stop) state; anything else, `fall` times in a row, marks it down. A NOLB server leaves the load balancing
+ * (HAProxy counts a STOPPING server as not usable, `srv_willbe_usable()` in include/haproxy/backend.h), so neither
+ * the room hash nor round-robin picks it for a new room, but a stick-table match still sends a room's requests to
+ * any server that is not STOPPED (`sticking_rule_find_target()` in src/stream.c), so the rooms already on it stay.
+ * Both hold from HAProxy 2.6 to 3.2 (configuration.txt, "http-check disable-on-404"); test/haproxy-live.test.ts
+ * shows them. As documented there, a server already down stays down while it answers 404: it takes rooms again
+ * only once it answers the expected status `rise` times.
  */
 export function haproxyConfig(chart: HelmChart<HaproxyValues>, peersService: string): string {
   const v = chart.values;
@@ -69,6 +79,8 @@ backend shards
   stick-table type string len ${v.stickTable.keyLength} size ${v.stickTable.size} expire ${v.stickTable.expire} peers ${PEERS_SECTION}
   stick on urlp(room),lower if has_room
   option httpchk
+  # 404 from a shard: it cannot host a new room. It gets none (NOLB), but its rooms' requests still go there.
+  http-check disable-on-404
   http-check send meth GET uri ${v.healthCheck.path} ver HTTP/1.1 hdr Host ${v.healthCheck.host}
   http-check expect status ${v.healthCheck.expectStatus}
   default-server check inter ${v.healthCheck.interval} fall ${v.healthCheck.fall} rise ${v.healthCheck.rise} resolvers cluster resolve-prefer ipv4 init-addr last,libc,none

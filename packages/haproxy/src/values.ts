@@ -11,6 +11,8 @@ import {
 } from '@meetscale/chart-toolkit';
 import { z } from 'zod';
 
+import { SHARD_HEALTH_PATH } from './facts';
+
 /** UID and GID of the `haproxy` user of the official image. */
 export const HAPROXY_USER = 99;
 
@@ -75,16 +77,42 @@ export const haproxyValues = z.strictObject({
       path: z
         .string()
         .regex(/^\/[^\s]*$/, 'must be a URL path')
-        .default('/')
-        .describe('Path HAProxy requests on every shard to check it.'),
+        .default(SHARD_HEALTH_PATH)
+        .describe(
+          `Path HAProxy requests on every shard to check it. The jitsi-shard chart's web answers \`${SHARD_HEALTH_PATH}\` with 200 when the shard can host new rooms and 404 when it cannot (prosody or jicofo down, or no operational bridge).`,
+        ),
       host: hostname().default('localhost').describe('Host header of the health check request.'),
-      expectStatus: z.number().int().min(100).max(599).default(200).describe('HTTP status a healthy shard answers.'),
+      expectStatus: z
+        .number()
+        .int()
+        .min(100)
+        .max(599)
+        .default(200)
+        .describe(
+          'HTTP status a shard that takes new rooms answers. A 404 always means the shard cannot host new rooms (`http-check disable-on-404`), whatever this is set to, so do not set it to 404.',
+        ),
       interval: haproxyTime().default('5s').describe('Time between two checks of a shard.'),
-      fall: z.number().int().min(1).max(100).default(3).describe('Consecutive failed checks after which a shard gets no new rooms.'),
-      rise: z.number().int().min(1).max(100).default(2).describe('Consecutive passed checks after which a shard gets rooms again.'),
+      fall: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(3)
+        .describe(
+          'Consecutive failed checks (neither the expected status nor 404) after which a shard is down: it gets no new rooms, and its rooms move to other shards.',
+        ),
+      rise: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(2)
+        .describe('Consecutive passed checks after which a shard that was down gets new rooms again.'),
     })
     .prefault({})
-    .describe('Health checks of the shards.'),
+    .describe(
+      'Health checks of the shards. A shard answering the expected status takes new rooms; one answering 404 gets no new room but keeps its rooms (HAProxy shows it as NOLB); one answering anything else, or nothing, is down.',
+    ),
   stickTable: z
     .strictObject({
       size: haproxySize().default('100k').describe('Maximum number of rooms remembered.'),
