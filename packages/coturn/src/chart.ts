@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+
+import { defineChart, eq, type HelmChart, orDefault, readChartText, when } from '@meetscale/chart-toolkit';
+
+import packageJson from '../package.json';
+import { Coturn } from './coturn';
+import { type CoturnValues, coturnValues, EXPOSURE_POD_SECURITY } from './values';
+
+/** The IONOS exposure: the dedicated TURN pool's nodes, TURN over TLS on 443 of each node's public address. */
+const TURN_POOL = { 'meetscale.io/pool': 'turn' };
+const TURN_TOLERATION = { key: 'meetscale.io/turn', operator: 'Equal', value: 'true', effect: 'NoSchedule' } as const;
+
+/** The coturn chart. */
+export const coturnChart = defineChart({
+  name: 'coturn',
+  version: packageJson.version,
+  upgrading: {},
+  // The coturn release in the pinned image tag `coturn/coturn:4.17.0-r0` (values `image.tag`).
+  appVersion: '4.17.0',
+  description:
+    'coturn for Jitsi Meet: STUN, TURN over UDP and TCP and TURN over TLS on 443, shared-secret credentials, relays denied to private and cluster addresses.',
+  keywords: ['meetscale', 'coturn', 'turn', 'stun', 'webrtc'],
+  source: 'packages/coturn',
+  values: coturnValues,
+  build: (chart: HelmChart<CoturnValues>) => {
+    new Coturn(chart, 'coturn', { chart });
+  },
+  notes: (chart) => {
+    const v = chart.values;
+    return `coturn ${chart.fullname} in namespace ${chart.release.namespace}, realm ${orDefault(v.realm, v.hostname)}:
+${when(
+  eq(v.exposure.mode, 'hostNetwork'),
+  `  on the host network of every selected node: turn:<node address>:${v.ports.turn} (UDP, TCP), turns:${v.hostname}:${v.ports.tls}
+  relays on UDP ports ${v.relay.minPort}-${v.relay.maxPort} of each node
+`,
+  `  behind Service ${chart.fullname} (${v.service.type}): turn on port ${v.service.port} (UDP, TCP), turns on port ${v.service.tlsPort}
+`,
+)}Clients authenticate with time-limited credentials signed with the shared secret (use-auth-secret).
+`;
+  },
+  readme: readChartText(join(__dirname, '..', 'docs', 'README.md')),
+  scenarios: {
+    'ionos-turn-pool': {
+      hostname: 'turn.example.org',
+      exposure: { mode: 'hostNetwork' },
+      ports: { tls: 443 },
+      // Binding 443 as the image's non-root user: the image gives /usr/bin/turnserver the file capability
+      // NET_BIND_SERVICE (setcap in docker/coturn/debian/Dockerfile), which takes effect only with privilege
+      // escalation allowed; every other capability stays dropped.
+      containerSecurityContext: { allowPrivilegeEscalation: true, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } },
+      nodeSelector: TURN_POOL,
+      tolerations: [TURN_TOLERATION],
+      metrics: { podMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } },
+    },
+    'existing-secrets-nat': {
+      hostname: 'turn.lernen.example.org',
+      realm: 'lernen.example.org',
+      exposure: { externalIp: '203.0.113.20/10.0.0.20' },
+      auth: { existingSecret: 'coturn-shared-secret', secretKey: 'secret' },
+      tls: { mode: 'existingSecret', existingSecret: 'turn-lernen-example-org-tls' },
+      relay: { minPort: 40000, maxPort: 40999, extraDeniedPeerIps: ['203.0.113.0-203.0.113.255'] },
+      service: { type: 'NodePort', annotations: { 'example.org/owner': 'video' } },
+      metrics: { enabled: false },
+      extraConfig: ['user-quota=12', 'total-quota=1200'],
+    },
+  },
+  podSecurity: (values) => EXPOSURE_POD_SECURITY[values.exposure.mode],
+});
