@@ -165,7 +165,7 @@ export interface CoturnValues {
       kind?: 'ClusterIssuer' | 'Issuer';
     };
     /**
-     * The `kubernetes.io/tls` Secret with `tls.crt` and `tls.key` (`mode: existingSecret`).
+     * The `kubernetes.io/tls` Secret with `tls.crt` and `tls.key` (`mode: existingSecret`); empty for `<fullname>-tls`.
      *
      * @default ''
      */
@@ -221,13 +221,13 @@ export interface CoturnValues {
    */
   metrics?: {
     /**
-     * Serve coturn's Prometheus metrics (`prometheus`) on `ports.metrics`, path `/metrics`.
+     * Serve coturn's Prometheus metrics (`prometheus`) on `ports.metrics`, path `/metrics`; in the host network on every address of the node, so keep that port closed to the outside (see the README).
      *
      * @default true
      */
     enabled?: boolean;
     /**
-     * Prometheus operator PodMonitor scraping the pods (they may run in the host network).
+     * Prometheus operator PodMonitor scraping the pods (they may run in the host network); needs `metrics.enabled`.
      */
     podMonitor?: {
       /**

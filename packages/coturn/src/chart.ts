@@ -44,10 +44,10 @@ ${when(
       hostname: 'turn.example.org',
       exposure: { mode: 'hostNetwork' },
       ports: { tls: 443 },
-      // Binding 443 as the image's non-root user: the image gives /usr/bin/turnserver the file capability
-      // NET_BIND_SERVICE (setcap in docker/coturn/debian/Dockerfile), which takes effect only with privilege
-      // escalation allowed; every other capability stays dropped.
-      containerSecurityContext: { allowPrivilegeEscalation: true, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } },
+      // Binding 443 in the host network: as root holding NET_BIND_SERVICE alone, without privilege escalation (a
+      // non-root process would gain the image's file capability only with escalation allowed; see the README).
+      podSecurityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0 },
+      containerSecurityContext: { capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } },
       nodeSelector: TURN_POOL,
       tolerations: [TURN_TOLERATION],
       metrics: { podMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } },

@@ -1,5 +1,4 @@
 import {
-  and,
   eq,
   gt,
   type HelmChart,
@@ -69,10 +68,6 @@ export class Coturn extends Construct {
 
     const certificateName = chart.componentName('tls');
     const certManager = eq(v.tls.mode, 'certManager');
-    chart.failWhen(
-      and(not(certManager), not(v.tls.existingSecret)),
-      'tls.existingSecret: name the kubernetes.io/tls Secret when tls.mode is existingSecret',
-    );
     const certificate = new Manifest(this, 'certificate', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
@@ -86,10 +81,6 @@ export class Coturn extends Construct {
     chart.renderWhen(certificate, certManager);
 
     chart.failWhen(gt(v.relay.minPort, v.relay.maxPort), 'relay.minPort must not be above relay.maxPort');
-    chart.failWhen(
-      and(v.metrics.podMonitor.enabled, not(v.metrics.enabled)),
-      'metrics.podMonitor.enabled needs metrics.enabled: coturn serves no metrics otherwise',
-    );
 
     const service = new Manifest<Service>(this, 'service', {
       apiVersion: 'v1',
@@ -152,7 +143,8 @@ export class Coturn extends Construct {
         { name: 'config', configMap: { name } },
         {
           name: 'tls',
-          secret: { secretName: String(ternary(certManager, certificateName, v.tls.existingSecret, 'string')) },
+          // The Certificate's Secret, or the one named in values; `<fullname>-tls` when that name is left empty.
+          secret: { secretName: String(ternary(certManager, certificateName, orDefault(v.tls.existingSecret, certificateName), 'string')) },
         },
         { name: 'state', emptyDir: { sizeLimit: '64Mi' } },
       ],

@@ -153,7 +153,9 @@ const tls = z
       })
       .prefault({})
       .describe('The cert-manager issuer of the Certificate (`mode: certManager`).'),
-    existingSecret: existingSecretValue('The `kubernetes.io/tls` Secret with `tls.crt` and `tls.key` (`mode: existingSecret`).'),
+    existingSecret: existingSecretValue(
+      'The `kubernetes.io/tls` Secret with `tls.crt` and `tls.key` (`mode: existingSecret`); empty for `<fullname>-tls`.',
+    ),
   })
   .prefault({})
   .describe('The certificate of TURN over TLS (`cert` and `pkey`).');
@@ -176,8 +178,15 @@ const service = z
 
 const metrics = z
   .strictObject({
-    enabled: z.boolean().default(true).describe("Serve coturn's Prometheus metrics (`prometheus`) on `ports.metrics`, path `/metrics`."),
-    podMonitor: serviceMonitorValues().describe('Prometheus operator PodMonitor scraping the pods (they may run in the host network).'),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Serve coturn's Prometheus metrics (`prometheus`) on `ports.metrics`, path `/metrics`; in the host network on every address of the node, so keep that port closed to the outside (see the README).",
+      ),
+    podMonitor: serviceMonitorValues().describe(
+      'Prometheus operator PodMonitor scraping the pods (they may run in the host network); needs `metrics.enabled`.',
+    ),
   })
   .prefault({})
   .describe('Prometheus metrics.');
