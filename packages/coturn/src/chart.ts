@@ -1,14 +1,11 @@
 import { join } from 'node:path';
 
 import { defineChart, eq, type HelmChart, orDefault, readChartText, when } from '@meetscale/chart-toolkit';
+import { TURN_NODE_SELECTOR, TURN_TOLERATION } from '@meetscale/placement';
 
 import packageJson from '../package.json';
 import { Coturn } from './coturn';
 import { type CoturnValues, coturnValues, EXPOSURE_POD_SECURITY } from './values';
-
-/** The IONOS exposure: the dedicated TURN pool's nodes, TURN over TLS on 443 of each node's public address. */
-const TURN_POOL = { 'meetscale.io/pool': 'turn' };
-const TURN_TOLERATION = { key: 'meetscale.io/turn', operator: 'Equal', value: 'true', effect: 'NoSchedule' } as const;
 
 /** The coturn chart. */
 export const coturnChart = defineChart({
@@ -48,8 +45,9 @@ ${when(
       // non-root process would gain the image's file capability only with escalation allowed; see the README).
       podSecurityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0 },
       containerSecurityContext: { capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } },
-      nodeSelector: TURN_POOL,
-      tolerations: [TURN_TOLERATION],
+      // The IONOS exposure: the dedicated TURN pool, TURN over TLS on 443 of each node's public address.
+      nodeSelector: { ...TURN_NODE_SELECTOR },
+      tolerations: [{ ...TURN_TOLERATION }],
       metrics: { podMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } },
     },
     'existing-secrets-nat': {
