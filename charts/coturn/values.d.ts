@@ -259,6 +259,31 @@ export interface CoturnValues {
     };
   };
   /**
+   * NetworkPolicy for the coturn pods.
+   */
+  networkPolicy?: {
+    /**
+     * With `exposure.mode: service` (a NetworkPolicy does not apply to pods in the host network): admit TURN from anywhere and metrics from the monitoring namespace only, and let relays reach public addresses only, a second fence behind `relay.deniedPeerIps`.
+     *
+     * @default false
+     */
+    enabled?: boolean;
+    /**
+     * Labels of the namespace Prometheus scrapes from.
+     *
+     * @default { 'kubernetes.io/metadata.name': 'monitoring' }
+     */
+    monitoringNamespaceSelector?: {
+      [key: string]: string;
+    };
+    /**
+     * IPv4 ranges the pods may not send to (`ipBlock.except` of the egress rule): add the cluster ranges outside them.
+     *
+     * @maxItems 64
+     */
+    deniedEgressCidrs?: string[];
+  };
+  /**
    * More `turnserver.conf` lines (`user-quota=12`, `max-bps=3000000`), appended after the chart’s own.
    *
    * @default []

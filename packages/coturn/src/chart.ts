@@ -59,6 +59,10 @@ ${when(
       relay: { minPort: 40000, maxPort: 40999, extraDeniedPeerIps: ['203.0.113.0-203.0.113.255'] },
       service: { type: 'NodePort', annotations: { 'example.org/owner': 'video' } },
       metrics: { enabled: false },
+      networkPolicy: {
+        enabled: true,
+        deniedEgressCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '203.0.113.0/24'],
+      },
       extraConfig: ['user-quota=12', 'total-quota=1200'],
     },
   },

@@ -1,4 +1,5 @@
 import {
+  and,
   eq,
   gt,
   type HelmChart,
@@ -13,6 +14,7 @@ import {
 } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 import type { ConfigMap, Secret, Service } from 'kubernetes-types/core/v1';
+import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 
 import { CONFIG_DIR, STATE_DIR, TLS_DIR, turnserverConfig } from './turnserver-config';
 import type { CoturnValues } from './values';
@@ -154,6 +156,35 @@ export class Coturn extends Construct {
         dnsPolicy: onlyWhen(hostNetwork, 'ClusterFirstWithHostNet'),
       },
     });
+
+    const networkPolicy = new Manifest<NetworkPolicy>(this, 'networkpolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, labels },
+      spec: {
+        podSelector: { matchLabels: chart.selectorLabels(COMPONENT) },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          {
+            ports: [
+              { port: 'turn-udp', protocol: 'UDP' },
+              { port: 'turn-tcp', protocol: 'TCP' },
+              { port: 'turns', protocol: 'TCP' },
+              { port: 'turns-dtls', protocol: 'UDP' },
+            ],
+          },
+          // Relayed media comes back from the peers to the relay ports.
+          { ports: [{ port: v.relay.minPort, endPort: v.relay.maxPort, protocol: 'UDP' }] },
+          {
+            from: [{ namespaceSelector: { matchLabels: v.networkPolicy.monitoringNamespaceSelector } }],
+            ports: [{ port: 'metrics', protocol: 'TCP' }],
+          },
+        ],
+        // Relays and answers to clients go to public addresses only.
+        egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: v.networkPolicy.deniedEgressCidrs } }] }],
+      },
+    });
+    chart.renderWhen(networkPolicy, and(v.networkPolicy.enabled, not(hostNetwork)));
 
     new PodMonitor(this, 'podmonitor', {
       chart: chart as HelmChart<unknown>,

@@ -191,6 +191,41 @@ const metrics = z
   .prefault({})
   .describe('Prometheus metrics.');
 
+/** Destinations a relay never reaches, as NetworkPolicy `ipBlock.except` CIDRs (the IPv4 ranges above). */
+export const DEFAULT_DENIED_EGRESS_CIDRS: readonly string[] = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+];
+
+const cidr = () => z.string().regex(/^[0-9]{1,3}(\.[0-9]{1,3}){3}\/[0-9]{1,2}$/, 'must be an IPv4 CIDR such as 10.0.0.0/8');
+
+const networkPolicy = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        'With `exposure.mode: service` (a NetworkPolicy does not apply to pods in the host network): admit TURN from anywhere and metrics from the monitoring namespace only, and let relays reach public addresses only, a second fence behind `relay.deniedPeerIps`.',
+      ),
+    monitoringNamespaceSelector: stringMap('Labels of the namespace Prometheus scrapes from.').default({
+      'kubernetes.io/metadata.name': 'monitoring',
+    }),
+    deniedEgressCidrs: z
+      .array(cidr())
+      .max(64)
+      .default([...DEFAULT_DENIED_EGRESS_CIDRS])
+      .describe('IPv4 ranges the pods may not send to (`ipBlock.except` of the egress rule): add the cluster ranges outside them.'),
+  })
+  .prefault({})
+  .describe('NetworkPolicy for the coturn pods.');
+
 /** The values of the coturn chart: every field has a description and a default. */
 export const coturnValues = z.strictObject({
   ...baseValues,
@@ -210,6 +245,7 @@ export const coturnValues = z.strictObject({
   tls,
   service,
   metrics,
+  networkPolicy,
   extraConfig: z
     .array(
       z
