@@ -142,9 +142,9 @@ export interface CoturnValues {
    */
   tls?: {
     /**
-     * `certManager`: a cert-manager Certificate for `hostname`; `existingSecret`: a `kubernetes.io/tls` Secret you provide.
+     * `existingSecret`: a `kubernetes.io/tls` Secret you provide (`existingSecret`); `certManager`: a cert-manager Certificate for `hostname` from `issuerRef` (needs cert-manager, as the state stacks have it). The default renders no custom resource, so the chart installs on a cluster without cert-manager.
      *
-     * @default 'certManager'
+     * @default 'existingSecret'
      */
     mode?: 'certManager' | 'existingSecret';
     /**

@@ -41,6 +41,7 @@ ${when(
       hostname: 'turn.example.org',
       exposure: { mode: 'hostNetwork' },
       ports: { tls: 443 },
+      tls: { mode: 'certManager', issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer' } },
       // Binding 443 in the host network: as root holding NET_BIND_SERVICE alone, without privilege escalation (a
       // non-root process would gain the image's file capability only with escalation allowed; see the README).
       podSecurityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0 },
@@ -55,7 +56,7 @@ ${when(
       realm: 'lernen.example.org',
       exposure: { externalIp: '203.0.113.20/10.0.0.20' },
       auth: { existingSecret: 'coturn-shared-secret', secretKey: 'secret' },
-      tls: { mode: 'existingSecret', existingSecret: 'turn-lernen-example-org-tls' },
+      tls: { existingSecret: 'turn-lernen-example-org-tls' },
       relay: { minPort: 40000, maxPort: 40999, extraDeniedPeerIps: ['203.0.113.0-203.0.113.255'] },
       service: { type: 'NodePort', annotations: { 'example.org/owner': 'video' } },
       metrics: { enabled: false },

@@ -138,8 +138,10 @@ const tls = z
   .strictObject({
     mode: z
       .enum(['certManager', 'existingSecret'])
-      .default('certManager')
-      .describe('`certManager`: a cert-manager Certificate for `hostname`; `existingSecret`: a `kubernetes.io/tls` Secret you provide.'),
+      .default('existingSecret')
+      .describe(
+        '`existingSecret`: a `kubernetes.io/tls` Secret you provide (`existingSecret`); `certManager`: a cert-manager Certificate for `hostname` from `issuerRef` (needs cert-manager, as the state stacks have it). The default renders no custom resource, so the chart installs on a cluster without cert-manager.',
+      ),
     issuerRef: z
       .strictObject({
         name: z
