@@ -29,10 +29,17 @@ ${when(
   eq(v.exposure.mode, 'hostNetwork'),
   `  on the host network of every selected node: turn:<node address>:${v.ports.turn} (UDP, TCP), turns:${v.hostname}:${v.ports.tls}
   relays on UDP ports ${v.relay.minPort}-${v.relay.maxPort} of each node
+  the host network needs a namespace labelled pod-security.kubernetes.io/enforce=privileged
 `,
   `  behind Service ${chart.fullname} (${v.service.type}): turn on port ${v.service.port} (UDP, TCP), turns on port ${v.service.tlsPort}
 `,
-)}Clients authenticate with time-limited credentials signed with the shared secret (use-auth-secret).
+)}${when(
+      eq(v.tls.mode, 'certManager'),
+      `TLS certificate: cert-manager Certificate ${chart.componentName('tls')} for ${v.hostname}.\n`,
+      `TLS certificate: Secret ${orDefault(v.tls.existingSecret, chart.componentName('tls'))} (kubernetes.io/tls) for ${v.hostname}; create it before the pods can start:
+  kubectl -n ${chart.release.namespace} create secret tls ${orDefault(v.tls.existingSecret, chart.componentName('tls'))} --cert=tls.crt --key=tls.key
+`,
+    )}Clients authenticate with time-limited credentials signed with the shared secret (use-auth-secret).
 `;
   },
   readme: readChartText(join(__dirname, '..', 'docs', 'README.md')),
