@@ -10,6 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { DEFAULT_DENIED_PEER_IPS } from '@meetscale/coturn';
+
 import { configMapEntry, type Manifest, renderChart } from './support/charts';
 import {
   ALLOCATE_SUCCESS,
@@ -149,9 +151,10 @@ describe('GIVEN the rendered turnserver.conf with the test echo peer 127.0.0.1 a
     peers.push(startPeer(peer.port));
   });
 
-  test('THEN coturn read every line of it (no configuration format error)', () => {
-    expect(server.output()).not.toMatch(/Bad configuration format/);
-    expect(server.output()).toMatch(/Black listing: 10\.0\.0\.0-10\.255\.255\.255/);
+  test('THEN coturn read every line of it and denies every range of the chart, IPv4 and IPv6', () => {
+    expect(server.output()).not.toMatch(/Bad configuration format|Wrong address format/);
+    const denied = [...server.output().matchAll(/Black listing: (\S+)/g)].map((match) => match[1]);
+    expect(new Set(denied)).toEqual(new Set(DEFAULT_DENIED_PEER_IPS));
   });
 
   test.each(['udp', 'tcp'] as const)(
