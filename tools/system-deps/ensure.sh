@@ -18,3 +18,8 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's coturn package enables a system TURN server listening on every address (port 3478); the tests start their
+# own on loopback ports, so the system's is stopped and disabled where systemd runs it.
+if [[ " ${missing[*]} " == *" coturn "* ]] && command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+  "${sudo[@]}" systemctl disable --now coturn >/dev/null 2>&1 || true
+fi

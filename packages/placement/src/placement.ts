@@ -15,6 +15,15 @@ export const SYSTEM_POOL_LABELS: Readonly<Record<string, string>> = { [POOL_LABE
 /** Labels of the media pool's nodes. */
 export const MEDIA_POOL_LABELS: Readonly<Record<string, string>> = { [POOL_LABEL]: 'media' };
 
+/**
+ * Labels of the TURN pool's nodes: a public node pool of its own where coturn runs in the host network, one per
+ * node, its relays announcing the node's public address (the coturn chart's `exposure.mode: hostNetwork`).
+ */
+export const TURN_POOL_LABELS: Readonly<Record<string, string>> = { [POOL_LABEL]: 'turn' };
+
+/** The node selector of coturn. */
+export const TURN_NODE_SELECTOR: Readonly<Record<string, string>> = TURN_POOL_LABELS;
+
 /** The node selector of system workloads (ingress, cert-manager, monitoring, operators, HAProxy). */
 export const SYSTEM_NODE_SELECTOR: Readonly<Record<string, string>> = SYSTEM_POOL_LABELS;
 
@@ -43,6 +52,20 @@ export const MEDIA_TOLERATION: Readonly<{ key: string; operator: 'Equal'; value:
   operator: 'Equal',
   value: MEDIA_TAINT.value,
   effect: MEDIA_TAINT.effect,
+};
+
+/**
+ * The taint that keeps everything but coturn off the TURN nodes, whose host network coturn owns:
+ * `meetscale.io/turn=true:NoSchedule` (applied in the cluster, as {@link MEDIA_TAINT} is).
+ */
+export const TURN_TAINT: NodeTaint = { key: 'meetscale.io/turn', value: 'true', effect: 'NoSchedule' };
+
+/** The toleration coturn carries for {@link TURN_TAINT}. */
+export const TURN_TOLERATION: Readonly<{ key: string; operator: 'Equal'; value: string; effect: NodeTaint['effect'] }> = {
+  key: TURN_TAINT.key,
+  operator: 'Equal',
+  value: TURN_TAINT.value,
+  effect: TURN_TAINT.effect,
 };
 
 /** `key=value:effect`, the kubectl notation of a taint. */
