@@ -111,9 +111,13 @@ export function not(value: HelmValue<unknown>): HelmValue<boolean> {
   return new HelmValue<boolean>(`(not ${expressionOf(value)})`, 'boolean');
 }
 
-/** Equality of a value with another value or a literal. */
+/**
+ * Equality of a value with another value or a literal. Against an integer literal the value is compared as an
+ * integer: Helm reads numbers in values as float64, which Go's `eq` refuses to compare with an int.
+ */
 export function eq(left: HelmValue<unknown>, right: Operand): HelmValue<boolean> {
-  return new HelmValue<boolean>(`(eq ${expressionOf(left)} ${operand(right)})`, 'boolean');
+  const value = typeof right === 'number' && Number.isInteger(right) ? `(int ${expressionOf(left)})` : expressionOf(left);
+  return new HelmValue<boolean>(`(eq ${value} ${operand(right)})`, 'boolean');
 }
 
 /** All conditions hold. */

@@ -98,6 +98,11 @@ describe('template functions', () => {
     );
   });
 
+  test('eq compares a value with an integer literal as an integer (Helm reads value numbers as float64)', () => {
+    expect(expressionOf(eq(expr('$.Values.port', 'integer'), 404))).toBe('(eq (int $.Values.port) 404)');
+    expect(expressionOf(eq(expr('$.Values.ratio', 'number'), 0.5))).toBe('(eq $.Values.ratio 0.5)');
+  });
+
   test('omitIfEmpty keeps the expression and marks it optional', () => {
     expect(expressionOf(omitIfEmpty(expr('$.Values.className', 'string')))).toBe('$.Values.className');
   });
