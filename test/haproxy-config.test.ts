@@ -182,6 +182,14 @@ describe.each(HELM_MAJORS)('haproxy.cfg rendered by Helm %i', (major) => {
       `http-check send meth GET uri ${SHARD_HEALTH_PATH} ver HTTP/1.1 hdr Host localhost`,
       'http-check expect status 200',
     ]);
+    // AND expecting 404 from a shard that takes new rooms is refused, naming the value
+    const refused = renderChart(major, 'haproxy', {
+      release: RELEASE,
+      namespace: NAMESPACE,
+      values: { healthCheck: { expectStatus: 404 } },
+    });
+    expect({ status: refused.status, stdout: refused.stdout }).toEqual({ status: 1, stdout: '' });
+    expect(refused.stderr).toContain('healthCheck.expectStatus: 404 is the answer of a shard that cannot host new rooms');
   });
 });
 

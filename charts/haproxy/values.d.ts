@@ -125,7 +125,7 @@ export interface HaproxyValues {
      */
     host?: string;
     /**
-     * HTTP status a shard that takes new rooms answers. A 404 always means the shard cannot host new rooms (`http-check disable-on-404`), whatever this is set to, so do not set it to 404.
+     * HTTP status a shard that takes new rooms answers. A 404 always means the shard cannot host new rooms (`http-check disable-on-404`), so 404 is refused here.
      *
      * @default 200
      */

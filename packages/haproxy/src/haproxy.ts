@@ -1,5 +1,6 @@
 import {
   ComponentService,
+  eq,
   type HelmChart,
   Manifest,
   ServiceHttpRoute,
@@ -39,6 +40,10 @@ export class Haproxy extends Construct {
     const metricsName = String(chart.componentName('metrics'));
     const labels = chart.standardLabels(COMPONENT);
     const selector = chart.selectorLabels(COMPONENT);
+    chart.failWhen(
+      eq(v.healthCheck.expectStatus, 404),
+      'healthCheck.expectStatus: 404 is the answer of a shard that cannot host new rooms (http-check disable-on-404); expect what a shard that takes new rooms answers, such as 200',
+    );
     const config = chart.defineText('config', haproxyConfig(chart, peersName));
     const start = chart.defineText('start-script', startScript(chart));
 

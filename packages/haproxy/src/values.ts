@@ -89,7 +89,7 @@ export const haproxyValues = z.strictObject({
         .max(599)
         .default(200)
         .describe(
-          'HTTP status a shard that takes new rooms answers. A 404 always means the shard cannot host new rooms (`http-check disable-on-404`), whatever this is set to, so do not set it to 404.',
+          'HTTP status a shard that takes new rooms answers. A 404 always means the shard cannot host new rooms (`http-check disable-on-404`), so 404 is refused here.',
         ),
       interval: haproxyTime().default('5s').describe('Time between two checks of a shard.'),
       fall: z
