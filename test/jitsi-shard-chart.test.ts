@@ -263,9 +263,11 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
     });
 
     test('announces what STUN sees when the nodes sit behind NAT', () => {
-      const container = bridgeContainer(one(render({ jvb: { media: { advertise: 'stun' } } }), 'StatefulSet', 'shard-0-jitsi-shard-jvb'));
-      expect(env(container)).toMatchObject({ JVB_STUN_SERVERS: 'meet-jit-si-turnrelay.jitsi.net:443' });
+      const stun = { jvb: { media: { advertise: 'stun', stunServers: 'stun.schule.example.org:3478' } } };
+      const container = bridgeContainer(one(render(stun), 'StatefulSet', 'shard-0-jitsi-shard-jvb'));
+      expect(env(container)).toMatchObject({ JVB_STUN_SERVERS: 'stun.schule.example.org:3478' });
       expect(env(container)).not.toHaveProperty('JVB_ADVERTISE_IPS');
+      expect(env(container)).not.toHaveProperty('JVB_DISABLE_STUN');
     });
   });
 
@@ -415,9 +417,16 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
         { from: [monitoring], ports: [{ port: 5280, protocol: 'TCP' }] },
       ]);
       expect(spec.jicofo.ingress).toEqual([{ from: [monitoring], ports: [{ port: 8888, protocol: 'TCP' }] }]);
-      // bridges: UDP media from anywhere (the NodePorts of the ten possible bridges), metrics from monitoring
+      // bridges: UDP media from outside the cluster's networks (the NodePorts of the ten possible bridges), metrics
+      // from monitoring
       expect(spec.jvb.ingress).toEqual([
-        { ports: [{ port: 30300, endPort: 30309, protocol: 'UDP' }] },
+        {
+          from: [
+            { ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'] } },
+            { ipBlock: { cidr: '::/0' } },
+          ],
+          ports: [{ port: 30300, endPort: 30309, protocol: 'UDP' }],
+        },
         { from: [monitoring], ports: [{ port: 8080, protocol: 'TCP' }] },
       ]);
       for (const policy of Object.values(spec)) expect(policy.policyTypes).toEqual(['Ingress']);
@@ -425,11 +434,11 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
 
     test('open the whole port range of the possible bridges in nodePort mode', () => {
       const spec = policies({ jvb: { media: { mode: 'nodePort', nodePort: { basePort: 30400 } }, autoscaling: { maxReplicas: 8 } } });
-      expect(spec.jvb.ingress[0]).toEqual({ ports: [{ port: 30400, endPort: 30407, protocol: 'UDP' }] });
+      expect(spec.jvb.ingress[0].ports).toEqual([{ port: 30400, endPort: 30407, protocol: 'UDP' }]);
     });
 
     test('open the one host port in hostPort mode', () => {
-      expect(policies(HOST_PORT).jvb.ingress[0]).toEqual({ ports: [{ port: 10000, endPort: 10000, protocol: 'UDP' }] });
+      expect(policies(HOST_PORT).jvb.ingress[0].ports).toEqual([{ port: 10000, endPort: 10000, protocol: 'UDP' }]);
     });
 
     test('are left out unless enabled', () => {

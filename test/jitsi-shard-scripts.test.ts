@@ -5,7 +5,7 @@
  * thread), each bounded by a timeout and killed with its process group if still running after a test.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -158,15 +158,76 @@ describe('start.sh (nodePort mode)', () => {
   );
 });
 
-test('start.sh fails without a base port instead of listening on the ordinal alone', async () => {
-  // GIVEN a bridge pod name but no JVB_NODE_PORT_BASE
+test('start.sh fails without a base port or public addresses instead of listening on the ordinal alone', async () => {
+  // GIVEN a bridge pod name but neither JVB_NODE_PORT_BASE nor JVB_PUBLIC_ADDRESSES
   const marker = join(dir, 'ran-without-base');
   const result = await runScript(startScript, ['/bin/sh', '-c', 'touch "$0"', marker], scriptEnv({ HOSTNAME: 'shard-0-jitsi-shard-jvb-3' }))
     .done;
-  // THEN it fails naming the variable, and the command never ran
+  // THEN it fails naming both variables, and the command never ran
   expect(result.status).not.toBe(0);
-  expect(result.stderr).toContain('start.sh: JVB_NODE_PORT_BASE is not set');
+  expect(result.stderr).toBe('start.sh: neither JVB_NODE_PORT_BASE nor JVB_PUBLIC_ADDRESSES is set: nothing to prepare\n');
   expect(existsSync(marker)).toBe(false);
+});
+
+describe('start.sh (advertise publicAddresses)', () => {
+  /** The two mounted ConfigMaps: one file per node name and per bridge ordinal, holding the address. */
+  const addressDir = (nodes: Record<string, string>, bridges: Record<string, string>): string => {
+    const root = mkdtempSync(join(dir, 'addresses-'));
+    for (const [kind, map] of [
+      ['nodes', nodes],
+      ['bridges', bridges],
+    ] as const) {
+      mkdirSync(join(root, kind));
+      for (const [key, address] of Object.entries(map)) writeFileSync(join(root, kind, key), address);
+    }
+    return root;
+  };
+  const printAddress = ['/bin/sh', '-c', 'echo "advertise=$JVB_ADVERTISE_IPS port=${JVB_PORT:-unset}"'];
+
+  test.each([
+    // nodePort mode: the bridge's own entry wins over its node's
+    ['bridge 2 with its own entry', { JVB_NODE_PORT_BASE: '30300' }, 'shard-0-jitsi-shard-jvb-2', '203.0.113.22', 'bridge 2', '30302'],
+    // nodePort mode: no entry for the bridge, its node's entry
+    ['bridge 1 on node media-b', { JVB_NODE_PORT_BASE: '30300' }, 'shard-0-jitsi-shard-jvb-1', '203.0.113.2', 'node media-b', '30301'],
+    // hostPort mode: Deployment pods have no ordinal; only the node counts
+    ['a hostPort bridge on node media-b', {}, 'shard-0-jitsi-shard-jvb-7d9f8-x2x4k', '203.0.113.2', 'node media-b', 'unset'],
+  ])('%s announces its listed address', async (_name, modeEnv, hostname, address, entry, port) => {
+    // GIVEN addresses for nodes media-a and media-b and for bridge 2, and a bridge on node media-b
+    const addresses = addressDir({ 'media-a': '203.0.113.1', 'media-b': '203.0.113.2' }, { '2': '203.0.113.22' });
+    const env = scriptEnv({ HOSTNAME: hostname, NODE_NAME: 'media-b', JVB_PUBLIC_ADDRESSES: addresses, ...modeEnv });
+    // WHEN start.sh execs a command that prints what the bridge would announce
+    const result = await runScript(startScript, printAddress, env).done;
+    // THEN the command sees the listed address in JVB_ADVERTISE_IPS (and in nodePort mode its port)
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(`start.sh: announcing ${address} (the entry of ${entry})\n`);
+    expect(result.stdout.endsWith(`advertise=${address} port=${port}\n`)).toBe(true);
+  });
+
+  test('a bridge with no entry for itself or its node refuses to start, naming both', async () => {
+    // GIVEN addresses for node media-a only, and bridge 4 on node media-c
+    const addresses = addressDir({ 'media-a': '203.0.113.1' }, {});
+    const marker = join(dir, 'ran-without-address');
+    const env = scriptEnv({
+      HOSTNAME: 'shard-0-jitsi-shard-jvb-4',
+      NODE_NAME: 'media-c',
+      JVB_PUBLIC_ADDRESSES: addresses,
+      JVB_NODE_PORT_BASE: '30300',
+    });
+    // WHEN start.sh runs
+    const result = await runScript(startScript, ['/bin/sh', '-c', 'touch "$0"', marker], env).done;
+    // THEN it fails naming the node and the bridge, and the bridge never started
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toBe('start.sh: jvb.media.publicAddresses lists no address for node media-c or bridge 4\n');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  test('without NODE_NAME it fails naming the variable', async () => {
+    const addresses = addressDir({ 'media-a': '203.0.113.1' }, {});
+    const result = await runScript(startScript, printAddress, scriptEnv({ HOSTNAME: 'jvb-x', JVB_PUBLIC_ADDRESSES: addresses })).done;
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('start.sh: NODE_NAME is not set');
+  });
 });
 
 describe('graceful-shutdown.sh (preStop hook)', () => {

@@ -161,6 +161,88 @@ export interface JitsiShardValues {
     };
   };
   /**
+   * STUN and TURN for clients behind restrictive firewalls.
+   */
+  turn?: {
+    /**
+     * Hand the clients the shard's own STUN and TURN servers (such as the coturn chart's) with time-limited credentials, so that pupils behind firewalls that block UDP still get audio and video over TURN on TCP or TLS on 443.
+     *
+     * @default false
+     */
+    enabled?: boolean;
+    /**
+     * Public host names (or IPs) of the TURN servers, as clients reach them; required with `enabled`.
+     *
+     * @default []
+     */
+    hosts?: string[];
+    /**
+     * Port of TURN over UDP and TCP (`TURN_PORT`).
+     *
+     * @default 3478
+     */
+    port?: number;
+    /**
+     * Transports of plain TURN offered to clients (`TURN_TRANSPORT`).
+     *
+     * @default ['udp', 'tcp']
+     * @minItems 1
+     */
+    transports?: [('udp' | 'tcp'), ...('udp' | 'tcp')[]];
+    /**
+     * TURN over TLS.
+     */
+    tls?: {
+      /**
+       * Also offer TURN over TLS (`turns:`), the way through firewalls that allow only HTTPS.
+       *
+       * @default true
+       */
+      enabled?: boolean;
+      /**
+       * Port of TURN over TLS (`TURNS_PORT`).
+       *
+       * @default 443
+       */
+      port?: number;
+    };
+    /**
+     * STUN on the TURN servers.
+     */
+    stun?: {
+      /**
+       * Offer the first TURN host's STUN service to clients, also for peer-to-peer calls, instead of any third party's.
+       *
+       * @default true
+       */
+      enabled?: boolean;
+      /**
+       * STUN port of the TURN servers (`STUN_PORT`).
+       *
+       * @default 3478
+       */
+      port?: number;
+    };
+    /**
+     * Seconds a TURN credential prosody hands out stays valid (`TURN_TTL`).
+     *
+     * @default 86400
+     */
+    credentialTtl?: number;
+    /**
+     * Secret holding the TURN servers' shared secret (coturn's `static-auth-secret`); required with `enabled`. Prosody derives each credential from it; it never appears in values or in a ConfigMap.
+     *
+     * @default ''
+     */
+    existingSecret?: string;
+    /**
+     * Key of the shared secret in `existingSecret`.
+     *
+     * @default 'static-auth-secret'
+     */
+    secretKey?: string;
+  };
+  /**
    * Registry credentials for pulling the images.
    *
    * @default []
@@ -1551,17 +1633,38 @@ export interface JitsiShardValues {
        */
       mode?: 'hostPort' | 'nodePort';
       /**
-       * Address the bridges announce to clients: `nodeIP`, the IP of the node the bridge runs on (IONOS public node pools give nodes public IPs); `stun`, whatever the STUN servers see (nodes behind NAT).
+       * Address the bridges announce to clients: `nodeIP`, the IP of the node the bridge runs on (IONOS public node pools give nodes public IPs); `stun`, whatever the STUN servers see (nodes behind NAT); `publicAddresses`, the addresses listed in `publicAddresses`. Bridges never announce their pod IPs.
        *
        * @default 'nodeIP'
        */
-      advertise?: 'nodeIP' | 'stun';
+      advertise?: 'nodeIP' | 'stun' | 'publicAddresses';
       /**
-       * STUN servers the bridges ask for their public address when `advertise` is `stun`.
+       * STUN servers the bridges ask for their public address when `advertise` is `stun`. Empty: the shard's own STUN server (`turn.hosts[0]` on `turn.stun.port`); no third party's server is ever asked by default.
        *
-       * @default 'meet-jit-si-turnrelay.jitsi.net:443'
+       * @default ''
        */
       stunServers?: string;
+      /**
+       * The addresses bridges announce when `advertise` is `publicAddresses`: for nodes whose own addresses are private (behind 1:1 NAT). A bridge that finds no entry for itself or its node refuses to start, naming both.
+       */
+      publicAddresses?: {
+        /**
+         * Public address per node name: every bridge on that node announces it.
+         *
+         * @default {}
+         */
+        nodes?: {
+          [key: string]: string;
+        };
+        /**
+         * Public address per bridge ordinal (`nodePort` mode, where bridge `i` is the StatefulSet's pod `i`); wins over the node's entry.
+         *
+         * @default {}
+         */
+        bridges?: {
+          [key: string]: string;
+        };
+      };
       /**
        * The `hostPort` mode.
        */
@@ -1777,6 +1880,35 @@ export interface JitsiShardValues {
        */
       pollSeconds?: number;
     };
+    /**
+     * Cascading: conferences larger than one bridge.
+     */
+    cascading?: {
+      /**
+       * Let one conference span several bridges of the shard (bridge-to-bridge relays, the successor of Octo): jicofo adds a bridge to a conference when its bridge is full or stressed. Sets `ENABLE_OCTO` on jicofo and the bridges; with `networkPolicy.enabled`, the bridges then admit each other's media.
+       *
+       * @default false
+       */
+      enabled?: boolean;
+      /**
+       * Region of jicofo and every bridge of the shard (`JICOFO_OCTO_REGION`, `JVB_OCTO_REGION`): one region per shard.
+       *
+       * @default 'default'
+       */
+      region?: string;
+      /**
+       * How jicofo picks a bridge for a participant (`OCTO_BRIDGE_SELECTION_STRATEGY`): `IntraRegionBridgeSelectionStrategy` keeps a conference on one bridge until that bridge is full (`maxBridgeParticipants`) or stressed; `SplitBridgeSelectionStrategy` puts every participant on another bridge (for testing only).
+       *
+       * @default 'IntraRegionBridgeSelectionStrategy'
+       */
+      selectionStrategy?: 'IntraRegionBridgeSelectionStrategy' | 'RegionBasedBridgeSelectionStrategy' | 'SplitBridgeSelectionStrategy';
+      /**
+       * Participants per bridge after which jicofo adds another bridge to a conference (`MAX_BRIDGE_PARTICIPANTS`); 0: no limit, only the bridge stress counts.
+       *
+       * @default 0
+       */
+      maxBridgeParticipants?: number;
+    };
   };
   /**
    * Prometheus metrics, served by the bridges, jicofo and prosody themselves.
@@ -1879,5 +2011,11 @@ export interface JitsiShardValues {
     monitoringNamespaceSelector?: {
       [key: string]: string;
     };
+    /**
+     * IPv4 networks of the cluster's pods and nodes. The bridges admit media from every IPv4 address outside them (clients reach the bridges from public addresses), and from inside them only from other bridges of the shard, and only with `jvb.cascading.enabled`. Clients on a private network need their range removed here.
+     *
+     * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']
+     */
+    clusterNetworks?: string[];
   };
 }

@@ -66,6 +66,7 @@ export function pointer(path: readonly (string | number)[]): string {
 const STRING_CANDIDATES = [
   'alt-value',
   'example.org',
+  'example.org:3478',
   '10.0.0.42',
   '/alt',
   '42s',
@@ -133,7 +134,10 @@ export function alternativeFor(node: SchemaNode, current: unknown, accepts: (can
     const map = (current ?? {}) as Record<string, unknown>;
     if (typeof open === 'object' && typeList(open).includes('string')) {
       const changedEntries = Object.keys(map).flatMap((key) => STRING_CANDIDATES.map((candidate) => ({ ...map, [key]: candidate })));
-      const addedEntries = STRING_CANDIDATES.map((candidate) => ({ ...map, 'example.org/alt': candidate }));
+      // keys as label maps, host or node names, and ordinals spell them
+      const addedEntries = ['example.org/alt', 'node-alt', '0'].flatMap((key) =>
+        STRING_CANDIDATES.map((candidate) => ({ ...map, [key]: candidate })),
+      );
       return pick([...changedEntries, ...addedEntries]);
     }
     return pick([{ ...map, podAntiAffinity: {} }]);

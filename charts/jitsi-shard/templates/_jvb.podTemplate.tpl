@@ -5,7 +5,13 @@ metadata:
     {{- include "jitsi-shard.selectorLabels" (dict "component" "jvb" "extra" $.Values.jvb.podLabels "context" $) | nindent 4 }}
   annotations:
     checksum/settings: {{ include (print $.Template.BasePath "/settings/configmap.yaml") $ | sha256sum | quote }}
-    checksum/scripts: f007ad8fb30aaf4fb966df22a5aae834f9b7ae62386d886d150d1d88784fd96d
+    checksum/scripts: 63adbd8b71fde0ec0b31b4e62944e773d48b0420b5a0a4cd6db2ae8c19f2f567
+    {{- if eq $.Values.jvb.media.advertise "publicAddresses" }}
+    checksum/nodes-addresses: {{ include (print $.Template.BasePath "/jvb/configmap-nodes-addresses.yaml") $ | sha256sum | quote }}
+    {{- end }}
+    {{- if eq $.Values.jvb.media.advertise "publicAddresses" }}
+    checksum/bridges-addresses: {{ include (print $.Template.BasePath "/jvb/configmap-bridges-addresses.yaml") $ | sha256sum | quote }}
+    {{- end }}
     {{- with $.Values.jvb.podAnnotations }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
@@ -86,7 +92,7 @@ spec:
     - name: jvb
       image: {{ printf "%s:%s" $.Values.jvb.image.repository $.Values.jvb.image.tag | quote }}
       imagePullPolicy: {{ $.Values.jvb.image.pullPolicy | quote }}
-      {{- if eq $.Values.jvb.media.mode "nodePort" }}
+      {{- if or (eq $.Values.jvb.media.mode "nodePort") (eq $.Values.jvb.media.advertise "publicAddresses") }}
       command:
         - /bin/sh
         - /scripts/start.sh
@@ -142,6 +148,14 @@ spec:
         - name: scripts
           mountPath: /scripts
           readOnly: true
+        {{- if eq $.Values.jvb.media.advertise "publicAddresses" }}
+        - name: nodes-addresses
+          mountPath: /public-addresses/nodes
+          readOnly: true
+        - name: bridges-addresses
+          mountPath: /public-addresses/bridges
+          readOnly: true
+        {{- end }}
         {{- with $.Values.jvb.extraVolumeMounts }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -160,6 +174,14 @@ spec:
     - name: scripts
       configMap:
         name: {{ include "jitsi-shard.componentName" (dict "component" "jvb" "context" $) }}
+    {{- if eq $.Values.jvb.media.advertise "publicAddresses" }}
+    - name: nodes-addresses
+      configMap:
+        name: {{ include "jitsi-shard.componentName" (dict "component" "jvb-nodes" "context" $) }}
+    - name: bridges-addresses
+      configMap:
+        name: {{ include "jitsi-shard.componentName" (dict "component" "jvb-bridges" "context" $) }}
+    {{- end }}
     {{- with $.Values.jvb.extraVolumes }}
     {{- toYaml . | nindent 4 }}
     {{- end }}

@@ -6,6 +6,14 @@
   value: "0"
 - name: ENABLE_LETSENCRYPT
   value: "0"
+{{- if and $.Values.turn.enabled $.Values.turn.stun.enabled }}
+- name: P2P_STUN_SERVERS
+  value: {{ include "jitsi-shard.turn.stunServer" $ | quote }}
+{{- end }}
+{{- if not (and $.Values.turn.enabled $.Values.turn.stun.enabled) }}
+- name: ENABLE_P2P
+  value: "false"
+{{- end }}
 {{- end }}
 
 {{- define "jitsi-shard.prosody.env" -}}
@@ -30,6 +38,33 @@
       name: {{ $.Values.auth.jwt.existingSecret | quote }}
       key: {{ $.Values.auth.jwt.secretKey | quote }}
 {{- end }}
+{{- if $.Values.turn.enabled }}
+- name: TURN_HOST
+  value: {{ join "," $.Values.turn.hosts | quote }}
+- name: TURN_PORT
+  value: {{ $.Values.turn.port | int64 | toString | quote }}
+- name: TURN_TRANSPORT
+  value: {{ join "," $.Values.turn.transports | quote }}
+- name: TURN_TTL
+  value: {{ $.Values.turn.credentialTtl | int64 | toString | quote }}
+- name: TURN_CREDENTIALS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $.Values.turn.existingSecret | quote }}
+      key: {{ $.Values.turn.secretKey | quote }}
+{{- end }}
+{{- if and $.Values.turn.enabled $.Values.turn.tls.enabled }}
+- name: TURNS_HOST
+  value: {{ join "," $.Values.turn.hosts | quote }}
+- name: TURNS_PORT
+  value: {{ $.Values.turn.tls.port | int64 | toString | quote }}
+{{- end }}
+{{- if and $.Values.turn.enabled $.Values.turn.stun.enabled }}
+- name: STUN_HOST
+  value: {{ first $.Values.turn.hosts | quote }}
+- name: STUN_PORT
+  value: {{ $.Values.turn.stun.port | int64 | toString | quote }}
+{{- end }}
 {{- end }}
 
 {{- define "jitsi-shard.jicofo.env" -}}
@@ -44,6 +79,18 @@
   value: "1"
 - name: JICOFO_MAX_MEMORY
   value: {{ $.Values.jicofo.maxMemory | quote }}
+{{- if $.Values.jvb.cascading.enabled }}
+- name: ENABLE_OCTO
+  value: "1"
+- name: JICOFO_OCTO_REGION
+  value: {{ $.Values.jvb.cascading.region | quote }}
+- name: OCTO_BRIDGE_SELECTION_STRATEGY
+  value: {{ $.Values.jvb.cascading.selectionStrategy | quote }}
+{{- end }}
+{{- if and $.Values.jvb.cascading.enabled (gt (int $.Values.jvb.cascading.maxBridgeParticipants) 0) }}
+- name: MAX_BRIDGE_PARTICIPANTS
+  value: {{ $.Values.jvb.cascading.maxBridgeParticipants | int64 | toString | quote }}
+{{- end }}
 {{- end }}
 
 {{- define "jitsi-shard.jvb.env" -}}
@@ -60,6 +107,8 @@
   value: {{ $.Values.jvb.maxMemory | quote }}
 - name: SHUTDOWN_POLL_SECONDS
   value: {{ $.Values.jvb.gracefulShutdown.pollSeconds | int64 | toString | quote }}
+- name: JVB_ADVERTISE_PRIVATE_CANDIDATES
+  value: "false"
 {{- if eq $.Values.jvb.media.mode "hostPort" }}
 - name: JVB_PORT
   value: {{ $.Values.jvb.media.hostPort.port | int64 | toString | quote }}
@@ -73,11 +122,31 @@
   valueFrom:
     fieldRef:
       fieldPath: status.hostIP
+{{- end }}
+{{- if eq $.Values.jvb.media.advertise "publicAddresses" }}
+- name: JVB_PUBLIC_ADDRESSES
+  value: /public-addresses
+- name: NODE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: spec.nodeName
+{{- end }}
+{{- if not (eq $.Values.jvb.media.advertise "stun") }}
 - name: JVB_DISABLE_STUN
   value: "true"
 {{- end }}
-{{- if not (eq $.Values.jvb.media.advertise "nodeIP") }}
+{{- if eq $.Values.jvb.media.advertise "stun" }}
 - name: JVB_STUN_SERVERS
-  value: {{ $.Values.jvb.media.stunServers | quote }}
+  value: {{ $.Values.jvb.media.stunServers | default (include "jitsi-shard.turn.stunServer" $) | quote }}
+{{- end }}
+{{- if $.Values.jvb.cascading.enabled }}
+- name: ENABLE_OCTO
+  value: "1"
+- name: JVB_OCTO_REGION
+  value: {{ $.Values.jvb.cascading.region | quote }}
+- name: JVB_OCTO_RELAY_ID
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
 {{- end }}
 {{- end }}

@@ -55,6 +55,7 @@ export {
   concatLists,
   each,
   eq,
+  first,
   gt,
   isEmpty,
   joined,

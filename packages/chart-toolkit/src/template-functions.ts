@@ -207,6 +207,11 @@ export function joined(list: HelmValue<unknown>, separator: string): HelmValue<s
   return new HelmValue<string>(`(join ${JSON.stringify(separator)} ${expressionOf(list)})`, 'string');
 }
 
+/** The first element of a list value (empty when the list is empty), of the JSON type its elements have. */
+export function first<T>(list: HelmValue<readonly T[]> | HelmValue<T[]>, type: JsonType = 'any'): HelmValue<T> {
+  return new HelmValue<T>(`(first ${expressionOf(list)})`, type);
+}
+
 /** Sum of integer values or literals. */
 export function add(...values: Operand[]): HelmValue<number> {
   return new HelmValue<number>(`(add ${values.map(operand).join(' ')})`, 'integer');

@@ -11,7 +11,7 @@ import type { Container, EnvFromSource, PodSpec, PodTemplateSpec, ServiceAccount
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 
 import { addWorkload, defineYaml, type HelmChart, podAnnotations, podLabels } from './helm-chart';
-import type { HelmValue, Refs } from './helm-value';
+import { HelmValue, type Refs } from './helm-value';
 import { Manifest, type Templated } from './manifest';
 import { and, concatLists, envList, type ListPartValue, omitIfEmpty } from './template-functions';
 import type { WorkloadValues } from './workload-values';
@@ -27,7 +27,8 @@ export interface ContainerProps {
   /** The container's own env entries (lists, `listWhen` parts); `extraEnv` follows, replacing entries by name. */
   readonly env?: readonly ListPartValue[];
   readonly envFrom?: ReadonlyArray<Templated<EnvFromSource>>;
-  readonly volumeMounts?: ReadonlyArray<Templated<VolumeMount>>;
+  /** The container's mounts, or a list value (`concatLists` of `listWhen` parts); `extraVolumeMounts` follow. */
+  readonly volumeMounts?: ReadonlyArray<Templated<VolumeMount>> | HelmValue<unknown[]>;
 }
 
 /** A component's pod: its container, volumes and the fields only it sets; the rest comes from its values block. */
@@ -37,8 +38,8 @@ export interface PodProps {
   /** The component's values block (`workloadValues`; a DaemonSet's has no `podDisruptionBudget`). */
   readonly values: Refs<WorkloadValues> | Refs<Omit<WorkloadValues, 'podDisruptionBudget'>>;
   readonly container: ContainerProps;
-  /** Volumes the container mounts; `extraVolumes` follow. */
-  readonly volumes?: ReadonlyArray<Templated<Volume>>;
+  /** Volumes the container mounts, or a list value (`concatLists` of `listWhen` parts); `extraVolumes` follow. */
+  readonly volumes?: ReadonlyArray<Templated<Volume>> | HelmValue<unknown[]>;
   /** `checksum/<what>` annotations that roll the pods when what they read changes. */
   readonly checksums?: Readonly<Record<string, string | HelmValue<string>>>;
   /** Pull secret lists besides `global.imagePullSecrets` and the component's own (a chart-wide list, say). */
@@ -126,7 +127,8 @@ export function podTemplate(chart: HelmChart<unknown>, props: PodProps, serviceA
 }
 
 /** The chart's own list items followed by the user's; only the user's (left out when empty) when there are none. */
-function extended<T>(own: ReadonlyArray<Templated<T>> | undefined, extra: HelmValue<unknown>): HelmValue<unknown> {
+function extended<T>(own: ReadonlyArray<Templated<T>> | HelmValue<unknown[]> | undefined, extra: HelmValue<unknown>): HelmValue<unknown> {
+  if (own instanceof HelmValue) return concatLists(own, extra);
   return own === undefined || own.length === 0 ? omitIfEmpty(extra) : concatLists(own, extra);
 }
 

@@ -18,6 +18,18 @@ export const jitsiShardChart = defineChart({
       'also fails while no bridge is up and so restarted jicofo in a loop; readiness still uses `/about/health`. The',
       'upgrade rolls the jicofo pod once. If you override `jicofo.livenessProbe`, Helm merges it over the new default:',
       'set `tcpSocket: null` to keep an `httpGet` handler of your own.',
+      'No third party STUN server is asked by default any more: `jvb.media.stunServers` defaults to empty (the',
+      "shard's own STUN server from the new `turn` values), so `jvb.media.advertise: stun` now needs either",
+      '`turn.enabled` or `jvb.media.stunServers` (the render fails naming both); and without a STUN server of the',
+      "shard's own, peer-to-peer calls are off (`ENABLE_P2P=false`), because the browsers would otherwise ask",
+      "lib-jitsi-meet's built-in third-party STUN servers; one-to-one calls then run through a bridge. New `turn`",
+      'values hand the clients STUN, TURN and TURN over TLS with time-limited credentials (prosody `external_services`).',
+      'The bridges no longer announce their pod IPs (`JVB_ADVERTISE_PRIVATE_CANDIDATES=false`), which browsers cannot',
+      'reach; so the upgrade rolls the bridges once (each drains its conferences first). New: `jvb.media.advertise:',
+      'publicAddresses` with `jvb.media.publicAddresses` for nodes with private addresses, and `jvb.cascading`.',
+      'With `networkPolicy.enabled`, the bridges now admit media only from outside `networkPolicy.clusterNetworks`',
+      "(default: the private and CGNAT IPv4 ranges) and, with cascading, from the shard's other bridges: remove a",
+      'range there if clients reach the bridges from it.',
     ].join(' '),
     '0.5.0': [
       'The bridges now tolerate the media pool taint (`jvb.tolerations` defaults to',
@@ -126,6 +138,8 @@ in a namespace labelled pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECU
       // JWT prepared (the Secret exists), not yet switched on
       auth: { jwt: { appId: 'schulportal', existingSecret: 'jitsi-jwt' } },
       credentials: { existingSecret: 'jitsi-xmpp' },
+      // The bridges ask the shard's own STUN server (the first TURN host) for their public address.
+      turn: { enabled: true, hosts: ['turn.schule.example.org'], existingSecret: 'coturn-auth-secret' },
       jvb: {
         media: { mode: 'hostPort', advertise: 'stun' },
         autoscaling: {
@@ -139,6 +153,8 @@ in a namespace labelled pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECU
       commonLabels: { 'meetscale.io/state': 'bremen' },
     },
     'fixed-bridges': {
+      // TURN prepared (the Secret exists), not yet switched on
+      turn: { enabled: false, hosts: ['turn.schule.example.org'], existingSecret: 'coturn-auth-secret' },
       jvb: {
         replicaCount: 3,
         autoscaling: { enabled: false },
@@ -165,6 +181,26 @@ in a namespace labelled pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECU
           timeouts: { request: '2h', backendRequest: '1h' },
         },
       },
+    },
+    'turn-cascading-public-addresses': {
+      turn: {
+        enabled: true,
+        hosts: ['turn-1.schule.example.org', 'turn-2.schule.example.org'],
+        transports: ['udp'],
+        tls: { port: 5349 },
+        credentialTtl: 7200,
+        existingSecret: 'coturn-auth-secret',
+        secretKey: 'shared-secret',
+      },
+      jvb: {
+        media: {
+          mode: 'nodePort',
+          advertise: 'publicAddresses',
+          publicAddresses: { nodes: { 'media-node-1': '203.0.113.10', 'media-node-2': '203.0.113.11' }, bridges: { '0': '203.0.113.20' } },
+        },
+        cascading: { enabled: true, region: 'bremen', maxBridgeParticipants: 40 },
+      },
+      networkPolicy: { enabled: true, clusterNetworks: ['10.0.0.0/8'] },
     },
   },
 });

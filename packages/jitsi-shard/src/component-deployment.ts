@@ -1,4 +1,5 @@
 import {
+  concatLists,
   type ContainerProps,
   type HelmChart,
   Manifest,
@@ -63,7 +64,7 @@ export class ComponentDeployment extends Construct {
       container: {
         ...container,
         envFrom: [{ configMapRef: { name: settings.configMapName } }],
-        volumeMounts: [...RUNTIME_MOUNTS, ...(container.volumeMounts ?? [])],
+        volumeMounts: concatLists(RUNTIME_MOUNTS, container.volumeMounts ?? []),
       },
       volumes: [...RUNTIME_VOLUMES, ...(props.volumes ?? [])],
     });

@@ -1,4 +1,4 @@
-import type { HelmChart } from '@meetscale/chart-toolkit';
+import { and, gt, type HelmChart, listWhen, str } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 
 import { ComponentDeployment } from './component-deployment';
@@ -22,6 +22,7 @@ export class Jicofo extends Construct {
     super(scope, id);
     const { chart, settings } = props;
     const v = chart.values.jicofo;
+    const cascading = chart.values.jvb.cascading;
     new ComponentDeployment(this, 'component', {
       chart,
       settings,
@@ -38,6 +39,16 @@ export class Jicofo extends Construct {
             { name: 'JICOFO_ENABLE_HEALTH_CHECKS', value: '1' },
             { name: 'JICOFO_MAX_MEMORY', value: String(v.maxMemory) },
           ],
+          // Cascading: jicofo may place one conference on several bridges of its region (jicofo.conf `octo` and
+          // `bridge.selection-strategy` in docker-jitsi-meet); the bridges turn on their relays with the same flag.
+          listWhen(cascading.enabled, [
+            { name: 'ENABLE_OCTO', value: '1' },
+            { name: 'JICOFO_OCTO_REGION', value: String(cascading.region) },
+            { name: 'OCTO_BRIDGE_SELECTION_STRATEGY', value: String(cascading.selectionStrategy) },
+          ]),
+          listWhen(and(cascading.enabled, gt(cascading.maxBridgeParticipants, 0)), [
+            { name: 'MAX_BRIDGE_PARTICIPANTS', value: str(cascading.maxBridgeParticipants) },
+          ]),
         ],
       },
       servicePorts: [{ name: 'http', port: PORTS.jicofoHttp, targetPort: 'http', protocol: 'TCP' }],

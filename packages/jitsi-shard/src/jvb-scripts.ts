@@ -9,12 +9,16 @@ import { readChartText } from '@meetscale/chart-toolkit';
 /** Where the scripts are mounted in the bridge container. */
 export const SCRIPTS_DIR = '/scripts';
 
+/** Where the public addresses of `advertise: publicAddresses` are mounted: `nodes/<node>` and `bridges/<i>`. */
+export const PUBLIC_ADDRESSES_DIR = '/public-addresses';
+
 const FILES_DIR = join(__dirname, '..', 'files', 'jvb');
 
 /**
- * `start.sh`: starts a bridge of the `nodePort` mode: bridge `i` (the StatefulSet ordinal that ends the pod name)
- * listens on `JVB_NODE_PORT_BASE + i`, the port its own NodePort Service forwards, then execs the image's entrypoint
- * (given as arguments) so that s6-overlay's `/init` stays PID 1.
+ * `start.sh`: prepares a bridge, then execs the image's entrypoint (given as arguments) so that s6-overlay's
+ * `/init` stays PID 1. In the `nodePort` mode bridge `i` (the StatefulSet ordinal that ends the pod name) listens
+ * on `JVB_NODE_PORT_BASE + i`, the port its own NodePort Service forwards; with `advertise: publicAddresses` the
+ * bridge announces its own or its node's listed address, and refuses to start without one.
  */
 export const START_SCRIPT: string = readChartText(join(FILES_DIR, 'start.sh'));
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { scratchVolume } from './_pod';
 import { ComponentDeployment } from './component-deployment';
 import { CREDENTIAL_KEYS, PORTS, type ShardSettings } from './shard-settings';
+import { prosodyTurnEnv } from './turn';
 import type { JitsiShardValues } from './values';
 
 /** Settings of the Prosody construct. */
@@ -44,6 +45,7 @@ export class Prosody extends Construct {
             { name: 'PROSODY_METRICS_ALLOWED_CIDR', value: String(v.metricsAllowedCidr) },
           ],
           settings.jwtSecretEnv,
+          ...prosodyTurnEnv(chart),
         ],
       },
       volumes: [scratchVolume('data', '64Mi')],

@@ -1,4 +1,4 @@
-import { eq, type HelmChart, Manifest, type Templated, ternary } from '@meetscale/chart-toolkit';
+import { concatLists, eq, type HelmChart, listWhen, Manifest, type Templated, ternary } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 import type { NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 
@@ -14,9 +14,9 @@ export interface ShardNetworkPoliciesProps {
 
 /**
  * One NetworkPolicy per component, admitting only the flows a shard needs (`networkPolicy.enabled`):
- * the ingress controller and HAProxy to web; web, jicofo and the bridges to prosody; UDP media from anywhere
- * to the bridges; Prometheus in the monitoring namespace to the metrics ports. Outgoing traffic stays open
- * (the bridges answer clients anywhere).
+ * the ingress controller and HAProxy to web; web, jicofo and the bridges to prosody; UDP media to the bridges from
+ * outside the cluster's networks, and from the shard's other bridges when cascading is on; Prometheus in the
+ * monitoring namespace to the metrics ports. Outgoing traffic stays open (the bridges answer clients anywhere).
  */
 export class ShardNetworkPolicies extends Construct {
   public constructor(scope: Construct, id: string, props: ShardNetworkPoliciesProps) {
@@ -57,19 +57,26 @@ export class ShardNetworkPolicies extends Construct {
 
     policy('jicofo', [{ from: [monitoring], ports: [tcp(PORTS.jicofoHttp)] }]);
 
-    // Media from anywhere: hostPort mode uses one port; nodePort mode the range of every possible bridge.
+    // Media: hostPort mode uses one port; nodePort mode the range of every possible bridge. Clients reach the
+    // bridges from public addresses (NodePorts and host ports keep the client's address); from inside the cluster
+    // only the shard's other bridges send media, and only when cascading relays them.
     const nodePortMode = eq(jvb.media.mode, 'nodePort');
-    policy(JVB_COMPONENT, [
+    const media: Templated<NetworkPolicyPort>[] = [
       {
-        ports: [
-          {
-            port: ternary(nodePortMode, jvb.media.nodePort.basePort, jvb.media.hostPort.port, 'integer'),
-            endPort: ternary(nodePortMode, lastBridgePort(chart), jvb.media.hostPort.port, 'integer'),
-            protocol: 'UDP',
-          },
-        ],
+        port: ternary(nodePortMode, jvb.media.nodePort.basePort, jvb.media.hostPort.port, 'integer'),
+        endPort: ternary(nodePortMode, lastBridgePort(chart), jvb.media.hostPort.port, 'integer'),
+        protocol: 'UDP',
       },
-      { from: [monitoring], ports: [tcp(PORTS.jvbHttp)] },
-    ]);
+    ];
+    policy(
+      JVB_COMPONENT,
+      concatLists(
+        [
+          { from: [{ ipBlock: { cidr: '0.0.0.0/0', except: n.clusterNetworks } }, { ipBlock: { cidr: '::/0' } }], ports: media },
+          { from: [monitoring], ports: [tcp(PORTS.jvbHttp)] },
+        ],
+        listWhen(jvb.cascading.enabled, [{ from: [shardPods([JVB_COMPONENT])], ports: media }]),
+      ),
+    );
   }
 }

@@ -121,6 +121,66 @@ export const component = (defaults: {
       'Extra environment variables of the container (docker-jitsi-meet settings the chart does not set), with `value` or `valueFrom`; an entry named like one the chart sets replaces it.',
   });
 
+/** An IPv4 address. */
+const ipv4 = () =>
+  z.string().regex(/^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$/, 'must be an IPv4 address');
+
+const turn = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Hand the clients the shard's own STUN and TURN servers (such as the coturn chart's) with time-limited credentials, so that pupils behind firewalls that block UDP still get audio and video over TURN on TCP or TLS on 443.",
+      ),
+    hosts: z
+      .array(hostname())
+      .default([])
+      .describe('Public host names (or IPs) of the TURN servers, as clients reach them; required with `enabled`.'),
+    port: port().default(3478).describe('Port of TURN over UDP and TCP (`TURN_PORT`).'),
+    transports: z
+      .array(z.enum(['udp', 'tcp']))
+      .min(1)
+      .default(['udp', 'tcp'])
+      .describe('Transports of plain TURN offered to clients (`TURN_TRANSPORT`).'),
+    tls: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Also offer TURN over TLS (`turns:`), the way through firewalls that allow only HTTPS.'),
+        port: port().default(443).describe('Port of TURN over TLS (`TURNS_PORT`).'),
+      })
+      .prefault({})
+      .describe('TURN over TLS.'),
+    stun: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe("Offer the first TURN host's STUN service to clients, also for peer-to-peer calls, instead of any third party's."),
+        port: port().default(3478).describe('STUN port of the TURN servers (`STUN_PORT`).'),
+      })
+      .prefault({})
+      .describe('STUN on the TURN servers.'),
+    credentialTtl: z
+      .number()
+      .int()
+      .min(600)
+      .max(604800)
+      .default(86400)
+      .describe('Seconds a TURN credential prosody hands out stays valid (`TURN_TTL`).'),
+    existingSecret: z
+      .string()
+      .default('')
+      .describe(
+        "Secret holding the TURN servers' shared secret (coturn's `static-auth-secret`); required with `enabled`. Prosody derives each credential from it; it never appears in values or in a ConfigMap.",
+      ),
+    secretKey: z.string().min(1).default('static-auth-secret').describe('Key of the shared secret in `existingSecret`.'),
+  })
+  .prefault({})
+  .describe('STUN and TURN for clients behind restrictive firewalls.');
+
 const web = z
   .strictObject({
     replicaCount: z.number().int().min(1).max(32).default(2).describe('Web (nginx + Jitsi Meet frontend) replicas.'),
@@ -196,16 +256,38 @@ const media = z
         '`nodePort`: bridge `i` listens on `nodePort.basePort + i` behind a NodePort Service of its own, so several bridges can share a node; runs under Pod Security `restricted`. `hostPort`: every bridge listens on `hostPort.port` of its node, one bridge per node, and the node-pool autoscaler adds nodes as bridges are added; host ports need a namespace at Pod Security `privileged`.',
       ),
     advertise: z
-      .enum(['nodeIP', 'stun'])
+      .enum(['nodeIP', 'stun', 'publicAddresses'])
       .default('nodeIP')
       .describe(
-        'Address the bridges announce to clients: `nodeIP`, the IP of the node the bridge runs on (IONOS public node pools give nodes public IPs); `stun`, whatever the STUN servers see (nodes behind NAT).',
+        'Address the bridges announce to clients: `nodeIP`, the IP of the node the bridge runs on (IONOS public node pools give nodes public IPs); `stun`, whatever the STUN servers see (nodes behind NAT); `publicAddresses`, the addresses listed in `publicAddresses`. Bridges never announce their pod IPs.',
       ),
     stunServers: z
       .string()
-      .regex(/^[a-z0-9.-]+:[0-9]+(,[a-z0-9.-]+:[0-9]+)*$/, 'must be host:port pairs, comma-separated')
-      .default('meet-jit-si-turnrelay.jitsi.net:443')
-      .describe('STUN servers the bridges ask for their public address when `advertise` is `stun`.'),
+      .regex(/^([a-z0-9.-]+:[0-9]+(,[a-z0-9.-]+:[0-9]+)*)?$/, 'must be host:port pairs, comma-separated')
+      .default('')
+      .describe(
+        "STUN servers the bridges ask for their public address when `advertise` is `stun`. Empty: the shard's own STUN server (`turn.hosts[0]` on `turn.stun.port`); no third party's server is ever asked by default.",
+      ),
+    publicAddresses: z
+      .strictObject({
+        nodes: z
+          .record(hostname().describe('Node name.'), ipv4().describe('Public IPv4 address of the node.'))
+          .default({})
+          .describe('Public address per node name: every bridge on that node announces it.'),
+        bridges: z
+          .record(
+            z.string().regex(/^(0|[1-9][0-9]{0,2})$/, 'must be a bridge ordinal such as 0'),
+            ipv4().describe('Public IPv4 address of the bridge.'),
+          )
+          .default({})
+          .describe(
+            "Public address per bridge ordinal (`nodePort` mode, where bridge `i` is the StatefulSet's pod `i`); wins over the node's entry.",
+          ),
+      })
+      .prefault({})
+      .describe(
+        'The addresses bridges announce when `advertise` is `publicAddresses`: for nodes whose own addresses are private (behind 1:1 NAT). A bridge that finds no entry for itself or its node refuses to start, naming both.',
+      ),
     hostPort: z
       .strictObject({
         port: port().default(10000).describe('UDP port on the node, the same for every bridge.'),
@@ -284,6 +366,45 @@ const autoscaling = z
   .prefault({})
   .describe('The bridge autoscaler.');
 
+/** Bridge selection strategies of jicofo that may place one conference on several bridges. */
+export const CASCADING_STRATEGIES = [
+  'IntraRegionBridgeSelectionStrategy',
+  'RegionBasedBridgeSelectionStrategy',
+  'SplitBridgeSelectionStrategy',
+] as const;
+
+const cascading = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Let one conference span several bridges of the shard (bridge-to-bridge relays, the successor of Octo): jicofo adds a bridge to a conference when its bridge is full or stressed. Sets `ENABLE_OCTO` on jicofo and the bridges; with `networkPolicy.enabled`, the bridges then admit each other's media.",
+      ),
+    region: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case region name')
+      .default('default')
+      .describe('Region of jicofo and every bridge of the shard (`JICOFO_OCTO_REGION`, `JVB_OCTO_REGION`): one region per shard.'),
+    selectionStrategy: z
+      .enum(CASCADING_STRATEGIES)
+      .default('IntraRegionBridgeSelectionStrategy')
+      .describe(
+        'How jicofo picks a bridge for a participant (`OCTO_BRIDGE_SELECTION_STRATEGY`): `IntraRegionBridgeSelectionStrategy` keeps a conference on one bridge until that bridge is full (`maxBridgeParticipants`) or stressed; `SplitBridgeSelectionStrategy` puts every participant on another bridge (for testing only).',
+      ),
+    maxBridgeParticipants: z
+      .number()
+      .int()
+      .min(0)
+      .max(10000)
+      .default(0)
+      .describe(
+        'Participants per bridge after which jicofo adds another bridge to a conference (`MAX_BRIDGE_PARTICIPANTS`); 0: no limit, only the bridge stress counts.',
+      ),
+  })
+  .prefault({})
+  .describe('Cascading: conferences larger than one bridge.');
+
 const jvbWorkload = component({
   repository: 'ghcr.io/jitsi/jvb',
   readinessProbe: { httpGet: { path: '/about/health', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
@@ -330,6 +451,7 @@ const jvb = z
       .describe(
         'Scale-down and rollout without cutting a lesson: the preStop hook asks the bridge to shut down gracefully (jicofo places no new conferences there) and waits until no participant is left.',
       ),
+    cascading,
   })
   .prefault({})
   .describe('The videobridges (JVB): a pool that routes the media, scaled by the autoscaler.');
@@ -403,6 +525,7 @@ export const jitsiShardValues = z.strictObject({
     })
     .prefault({})
     .describe('Who may open and join conferences.'),
+  turn,
   imagePullSecrets: imagePullSecrets(),
   web,
   prosody,
@@ -442,6 +565,12 @@ export const jitsiShardValues = z.strictObject({
       monitoringNamespaceSelector: stringMap('Labels of the namespace Prometheus scrapes from.').default({
         'kubernetes.io/metadata.name': 'monitoring',
       }),
+      clusterNetworks: z
+        .array(z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, 'must be an IPv4 CIDR'))
+        .default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'])
+        .describe(
+          "IPv4 networks of the cluster's pods and nodes. The bridges admit media from every IPv4 address outside them (clients reach the bridges from public addresses), and from inside them only from other bridges of the shard, and only with `jvb.cascading.enabled`. Clients on a private network need their range removed here.",
+        ),
     })
     .prefault({})
     .describe('NetworkPolicies for every component of the shard.'),

@@ -8,11 +8,14 @@ import {
   type HelmChart,
   type HelmValue,
   isEmpty,
+  lengthOf,
   listWhen,
   Manifest,
   max,
   not,
   onlyWhen,
+  or,
+  orDefault,
   PodMonitor,
   str,
   ternary,
@@ -24,8 +27,9 @@ import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2';
 import type { ConfigMap, Service } from 'kubernetes-types/core/v1';
 
 import { RUNTIME_MOUNTS, RUNTIME_VOLUMES } from './_pod';
-import { GRACEFUL_SHUTDOWN_SCRIPT, SCRIPTS_DIR, START_SCRIPT } from './jvb-scripts';
+import { GRACEFUL_SHUTDOWN_SCRIPT, PUBLIC_ADDRESSES_DIR, SCRIPTS_DIR, START_SCRIPT } from './jvb-scripts';
 import { CREDENTIAL_KEYS, PORTS, type ShardSettings } from './shard-settings';
+import { hasOwnStun, shardStunServer } from './turn';
 import type { JitsiShardValues } from './values';
 
 /** Settings of the Videobridges construct. */
@@ -60,7 +64,39 @@ export class Videobridges extends Construct {
     const hostPortMode = eq(v.media.mode, 'hostPort');
     const nodePortMode = eq(v.media.mode, 'nodePort');
     const nodeIp = eq(v.media.advertise, 'nodeIP');
+    const stun = eq(v.media.advertise, 'stun');
+    const listed = eq(v.media.advertise, 'publicAddresses');
+    const cascading = v.cascading.enabled;
     const possibleBridges = possibleBridgeCount(chart);
+
+    chart.failWhen(
+      and(stun, not(v.media.stunServers), not(hasOwnStun(chart))),
+      'jvb.media.stunServers: name the STUN servers the bridges ask (or turn on turn.enabled with turn.stun.enabled) when jvb.media.advertise is stun',
+    );
+    const listedAddresses = chart.defineNumber(
+      'jvb.listedAddresses',
+      add(lengthOf(v.media.publicAddresses.nodes), lengthOf(v.media.publicAddresses.bridges)),
+    );
+    chart.failWhen(
+      and(listed, eq(listedAddresses, 0)),
+      'jvb.media.publicAddresses: list the public address of every node or bridge when jvb.media.advertise is publicAddresses',
+    );
+    chart.failWhen(
+      and(hostPortMode, not(isEmpty(v.media.publicAddresses.bridges))),
+      'jvb.media.publicAddresses.bridges: addresses per bridge ordinal need media.mode nodePort (hostPort bridges have no ordinal); list nodes instead',
+    );
+    // Where node addresses are private: one ConfigMap per map, mounted as a directory of one file per node or
+    // bridge, which start.sh reads.
+    const addressMaps = (['nodes', 'bridges'] as const).map((kind) => {
+      const map = new Manifest<ConfigMap>(this, `${kind}-addresses`, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: String(chart.componentName(`jvb-${kind}`)), labels },
+        data: v.media.publicAddresses[kind],
+      });
+      chart.renderWhen(map, listed);
+      return { kind, map, name: String(chart.componentName(`jvb-${kind}`)) };
+    });
 
     const scripts = { 'start.sh': START_SCRIPT, 'graceful-shutdown.sh': GRACEFUL_SHUTDOWN_SCRIPT };
     new Manifest<ConfigMap>(this, 'scripts', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels }, data: scripts });
@@ -105,10 +141,14 @@ export class Videobridges extends Construct {
         podManagementPolicy: 'Parallel',
         updateStrategy: { type: 'RollingUpdate' },
       },
-      checksums: { 'checksum/settings': settings.checksum, 'checksum/scripts': checksum(scripts) },
+      checksums: {
+        'checksum/settings': settings.checksum,
+        'checksum/scripts': checksum(scripts),
+        ...Object.fromEntries(addressMaps.map(({ kind, map }) => [`checksum/${kind}-addresses`, onlyWhen(listed, chart.checksumOf(map))])),
+      },
       imagePullSecrets: [chart.values.imagePullSecrets],
       container: {
-        command: onlyWhen(nodePortMode, ['/bin/sh', `${SCRIPTS_DIR}/start.sh`, '/init']),
+        command: onlyWhen(or(nodePortMode, listed), ['/bin/sh', `${SCRIPTS_DIR}/start.sh`, '/init']),
         ports: concatLists([{ name: 'http', containerPort: PORTS.jvbHttp, protocol: 'TCP' }], listWhen(hostPortMode, [mediaPort])),
         envFrom: [{ configMapRef: { name: settings.configMapName } }],
         env: [
@@ -119,19 +159,43 @@ export class Videobridges extends Construct {
             { name: 'SHUTDOWN_REST_ENABLED', value: 'true' },
             { name: 'VIDEOBRIDGE_MAX_MEMORY', value: String(v.maxMemory) },
             { name: 'SHUTDOWN_POLL_SECONDS', value: str(v.gracefulShutdown.pollSeconds) },
+            // Browsers get the node's (or the listed public) address, never the pod IP they cannot reach.
+            { name: 'JVB_ADVERTISE_PRIVATE_CANDIDATES', value: 'false' },
           ],
           listWhen(hostPortMode, [{ name: 'JVB_PORT', value: str(v.media.hostPort.port) }]),
           listWhen(nodePortMode, [{ name: 'JVB_NODE_PORT_BASE', value: str(v.media.nodePort.basePort) }]),
-          listWhen(nodeIp, [
-            { name: 'JVB_ADVERTISE_IPS', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
-            { name: 'JVB_DISABLE_STUN', value: 'true' },
+          listWhen(nodeIp, [{ name: 'JVB_ADVERTISE_IPS', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }]),
+          listWhen(listed, [
+            { name: 'JVB_PUBLIC_ADDRESSES', value: PUBLIC_ADDRESSES_DIR },
+            { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
           ]),
-          listWhen(not(nodeIp), [{ name: 'JVB_STUN_SERVERS', value: String(v.media.stunServers) }]),
+          // The image's default STUN server is a third party's: only the `stun` mode asks one, and by default the
+          // shard's own.
+          listWhen(not(stun), [{ name: 'JVB_DISABLE_STUN', value: 'true' }]),
+          listWhen(stun, [{ name: 'JVB_STUN_SERVERS', value: String(orDefault(v.media.stunServers, shardStunServer(chart))) }]),
+          listWhen(cascading, [
+            { name: 'ENABLE_OCTO', value: '1' },
+            { name: 'JVB_OCTO_REGION', value: String(v.cascading.region) },
+            // Unique per bridge: the pod name.
+            { name: 'JVB_OCTO_RELAY_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+          ]),
         ],
         lifecycle: { preStop: { exec: { command: ['/bin/sh', `${SCRIPTS_DIR}/graceful-shutdown.sh`] } } },
-        volumeMounts: [...RUNTIME_MOUNTS, { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true }],
+        volumeMounts: concatLists(
+          [...RUNTIME_MOUNTS, { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true }],
+          listWhen(
+            listed,
+            addressMaps.map(({ kind }) => ({ name: `${kind}-addresses`, mountPath: `${PUBLIC_ADDRESSES_DIR}/${kind}`, readOnly: true })),
+          ),
+        ),
       },
-      volumes: [...RUNTIME_VOLUMES, { name: 'scripts', configMap: { name } }],
+      volumes: concatLists(
+        [...RUNTIME_VOLUMES, { name: 'scripts', configMap: { name } }],
+        listWhen(
+          listed,
+          addressMaps.map(({ kind, name: mapName }) => ({ name: `${kind}-addresses`, configMap: { name: mapName } })),
+        ),
+      ),
       spec: {
         affinity: ternary(isEmpty(v.affinity), ternary(hostPortMode, spreadOverNodes, preferMediaPool, 'object'), v.affinity, 'object'),
         terminationGracePeriodSeconds: v.gracefulShutdown.terminationGracePeriodSeconds,

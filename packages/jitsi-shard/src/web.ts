@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 
 import { ComponentDeployment } from './component-deployment';
 import { PORTS, type ShardSettings } from './shard-settings';
+import { webP2pEnv } from './turn';
 import type { JitsiShardValues } from './values';
 
 /** Settings of the Web construct. */
@@ -47,6 +48,7 @@ export class Web extends Construct {
             { name: 'ENABLE_HTTP_REDIRECT', value: '0' },
             { name: 'ENABLE_LETSENCRYPT', value: '0' },
           ],
+          ...webP2pEnv(chart),
         ],
       },
     });
