@@ -510,24 +510,106 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
   });
 
   describe('shard settings', () => {
+    const settingsOf = (manifests: Manifest[], component: string): Record<string, string> =>
+      one(manifests, 'ConfigMap', `shard-0-jitsi-shard-${component}-settings`).data;
+
     test('address prosody by its fully qualified Service name, which nginx resolves without search domains', () => {
       // GIVEN a cluster domain WHEN rendered THEN web proxies BOSH, and jicofo and the bridges connect, to prosody's FQDN
-      const settings = one(render({ clusterDomain: 'k8s.example' }), 'ConfigMap', 'shard-0-jitsi-shard-settings').data;
-      expect(settings.XMPP_BOSH_URL_BASE).toBe('http://shard-0-jitsi-shard-prosody.jitsi.svc.k8s.example:5280');
-      expect(settings.XMPP_SERVER).toBe('shard-0-jitsi-shard-prosody.jitsi.svc.k8s.example');
+      const manifests = render({ clusterDomain: 'k8s.example' });
+      expect(settingsOf(manifests, 'web').XMPP_BOSH_URL_BASE).toBe('http://shard-0-jitsi-shard-prosody.jitsi.svc.k8s.example:5280');
+      for (const component of ['jicofo', 'jvb']) {
+        expect(settingsOf(manifests, component).XMPP_SERVER).toBe('shard-0-jitsi-shard-prosody.jitsi.svc.k8s.example');
+      }
       // AND that is the prosody Service of this release
       expect(one(render(), 'Service', 'shard-0-jitsi-shard-prosody').spec.ports.map((port: any) => port.port)).toEqual([5222, 5280]);
+    });
+
+    test('each component loads only the settings its image reads, with a checksum of its own', () => {
+      const manifests = render();
+      const workloads: Record<string, any> = {
+        web: one(manifests, 'Deployment', 'shard-0-jitsi-shard-web'),
+        prosody: one(manifests, 'Deployment', 'shard-0-jitsi-shard-prosody'),
+        jicofo: one(manifests, 'Deployment', 'shard-0-jitsi-shard-jicofo'),
+        jvb: one(manifests, 'StatefulSet', 'shard-0-jitsi-shard-jvb'),
+      };
+      for (const [component, workload] of Object.entries(workloads)) {
+        expect(workload.spec.template.spec.containers[0].envFrom).toEqual([
+          { configMapRef: { name: `shard-0-jitsi-shard-${component}-settings` } },
+        ]);
+      }
+      const checksums = Object.values(workloads).map((workload) => workload.spec.template.metadata.annotations['checksum/settings']);
+      expect(new Set(checksums).size).toBe(4);
+      // The bridges read the way into the brewery room, nothing about users, rooms or authentication.
+      expect(Object.keys(settingsOf(manifests, 'jvb')).sort()).toEqual([
+        'JVB_BREWERY_MUC',
+        'S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES',
+        'TZ',
+        'XMPP_AUTH_DOMAIN',
+        'XMPP_INTERNAL_MUC_DOMAIN',
+        'XMPP_PORT',
+        'XMPP_SERVER',
+      ]);
+      expect(settingsOf(manifests, 'jicofo')).not.toHaveProperty('JWT_ACCEPTED_AUDIENCES');
+      expect(settingsOf(manifests, 'jicofo')).not.toHaveProperty('ENABLE_GUESTS');
+      expect(settingsOf(manifests, 'web')).not.toHaveProperty('JWT_APP_ID');
+    });
+
+    describe('a change only some components read leaves the bridge pod template byte-identical', () => {
+      const JWT = { auth: { type: 'jwt', jwt: { existingSecret: 'jwt' } } };
+      /** The bridge StatefulSet exactly as Helm prints it. */
+      const bridgeText = (values: unknown): string => {
+        const result = renderChart(major, CHART, { release: 'shard-0', namespace: 'jitsi', values });
+        if (result.status !== 0) throw new Error(result.stderr);
+        const document = result.stdout
+          .split(/^---$/m)
+          .find((text) => /^kind: StatefulSet$/m.test(text) && text.includes('jitsi-shard-jvb'));
+        if (document === undefined) throw new Error('no bridge StatefulSet rendered');
+        return document;
+      };
+      const podTemplate = (values: unknown): unknown => YAML.parse(bridgeText(values)).spec.template;
+      const deploymentChecksum = (values: unknown, component: string): string =>
+        one(render(values), 'Deployment', `shard-0-jitsi-shard-${component}`).spec.template.metadata.annotations['checksum/settings'];
+
+      test.each([
+        [
+          'JWT audiences (prosody)',
+          JWT,
+          { ...JWT, auth: { ...JWT.auth, jwt: { ...JWT.auth.jwt, acceptedAudiences: ['portal'] } } },
+          ['prosody'],
+        ],
+        ['guests (web, prosody)', JWT, { ...JWT, auth: { ...JWT.auth, enableGuests: true } }, ['web', 'prosody']],
+        ['the public domain (web, prosody)', {}, { domain: 'meet.other.example' }, ['web', 'prosody']],
+        ['the guest domain (web, prosody)', {}, { xmpp: { guestDomain: 'gast.meet.jitsi' } }, ['web', 'prosody']],
+        ['authentication on (web, prosody, jicofo)', {}, JWT, ['web', 'prosody', 'jicofo']],
+      ])('%s', (_name, before, after, rolled) => {
+        expect(bridgeText(after)).toBe(bridgeText(before));
+        for (const component of ['web', 'prosody', 'jicofo']) {
+          const changed = deploymentChecksum(after, component) !== deploymentChecksum(before, component);
+          expect({ component, changed }).toEqual({ component, changed: rolled.includes(component) });
+        }
+      });
+
+      test('while a setting the bridges read rolls them', () => {
+        const before = podTemplate({}) as any;
+        const after = podTemplate({ xmpp: { breweryMuc: 'bridges' } }) as any;
+        expect(after.metadata.annotations['checksum/settings']).not.toBe(before.metadata.annotations['checksum/settings']);
+      });
     });
   });
 
   describe('authentication', () => {
     test('switches prosody, jicofo and web to JWT with the signing secret from an existing Secret', () => {
       const manifests = render({ auth: { type: 'jwt', jwt: { appId: 'portal', existingSecret: 'jwt', secretKey: 'key' } } });
-      const settings = one(manifests, 'ConfigMap', 'shard-0-jitsi-shard-settings').data;
-      expect(settings).toMatchObject({ ENABLE_AUTH: '1', AUTH_TYPE: 'jwt', JWT_APP_ID: 'portal' });
+      const settings = (component: string): Record<string, string> =>
+        one(manifests, 'ConfigMap', `shard-0-jitsi-shard-${component}-settings`).data;
+      expect(settings('prosody')).toMatchObject({ ENABLE_AUTH: '1', AUTH_TYPE: 'jwt', JWT_APP_ID: 'portal' });
+      expect(settings('jicofo')).toMatchObject({ ENABLE_AUTH: '1', AUTH_TYPE: 'jwt' });
+      expect(settings('web')).toMatchObject({ ENABLE_AUTH: '1' });
       const prosody = one(manifests, 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec.containers[0];
       expect(env(prosody)).toMatchObject({ JWT_APP_SECRET: { secretKeyRef: { name: 'jwt', key: 'key' } } });
-      expect(one(render(), 'ConfigMap', 'shard-0-jitsi-shard-settings').data).toMatchObject({ ENABLE_AUTH: '0' });
+      for (const component of ['web', 'prosody', 'jicofo']) {
+        expect(one(render(), 'ConfigMap', `shard-0-jitsi-shard-${component}-settings`).data).toMatchObject({ ENABLE_AUTH: '0' });
+      }
     });
 
     test('refuses JWT without the Secret holding the signing secret', () => {

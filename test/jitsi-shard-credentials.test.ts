@@ -196,7 +196,7 @@ describe.each(HELM_MAJORS)('Helm %i: jitsi-shard XMPP credentials', (major) => {
     helm(major, namespace, 'install', SHARD_0, chartDir(CHART), ...nodePorts);
     const installed = await storedSecret(namespace, SHARD_0);
     const publicUrl = async (): Promise<unknown> =>
-      (await plane.client.get(`/api/v1/namespaces/${namespace}/configmaps/${SHARD_0}-jitsi-shard-settings`)).data.PUBLIC_URL;
+      (await plane.client.get(`/api/v1/namespaces/${namespace}/configmaps/${SHARD_0}-jitsi-shard-web-settings`)).data.PUBLIC_URL;
     const maxReplicas = async (): Promise<unknown> =>
       (await plane.client.get(`/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers/${SHARD_0}-jitsi-shard-jvb`)).spec
         .maxReplicas;

@@ -36,7 +36,7 @@ const CHART = 'jitsi-shard';
 const RELEASE = 'shard-0';
 const NAMESPACE = 'jitsi';
 const PROSODY_SERVICE = 'shard-0-jitsi-shard-prosody';
-const SETTINGS = 'shard-0-jitsi-shard-settings';
+const SETTINGS = 'shard-0-jitsi-shard-web-settings';
 const ROOM = 'lesson-7b';
 const BOSH_REQUEST = "<body rid='4242' xmlns='http://jabber.org/protocol/httpbind' to='meet.jitsi'/>";
 const BOSH_ANSWER = "<body xmlns='http://jabber.org/protocol/httpbind' sid='fake-prosody-session'/>";

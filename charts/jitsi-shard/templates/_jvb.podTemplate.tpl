@@ -4,7 +4,7 @@ metadata:
   labels:
     {{- include "jitsi-shard.selectorLabels" (dict "component" "jvb" "extra" $.Values.jvb.podLabels "context" $) | nindent 4 }}
   annotations:
-    checksum/settings: {{ include (print $.Template.BasePath "/settings/configmap.yaml") $ | sha256sum | quote }}
+    checksum/settings: {{ include (print $.Template.BasePath "/settings/configmap-jvb.yaml") $ | sha256sum | quote }}
     checksum/scripts: f007ad8fb30aaf4fb966df22a5aae834f9b7ae62386d886d150d1d88784fd96d
     {{- with $.Values.jvb.podAnnotations }}
     {{- toYaml . | nindent 4 }}
@@ -106,7 +106,7 @@ spec:
         {{- include "jitsi-shard.mergeByName" (dict "list" (include "jitsi-shard.jvb.env" $) "overrides" $.Values.jvb.extraEnv) | nindent 8 }}
       envFrom:
         - configMapRef:
-            name: {{ include "jitsi-shard.componentName" (dict "component" "settings" "context" $) }}
+            name: {{ include "jitsi-shard.componentName" (dict "component" "jvb-settings" "context" $) }}
         {{- with $.Values.jvb.extraEnvFrom }}
         {{- toYaml . | nindent 8 }}
         {{- end }}

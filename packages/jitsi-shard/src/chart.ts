@@ -18,6 +18,12 @@ export const jitsiShardChart = defineChart({
       'also fails while no bridge is up and so restarted jicofo in a loop; readiness still uses `/about/health`. The',
       'upgrade rolls the jicofo pod once. If you override `jicofo.livenessProbe`, Helm merges it over the new default:',
       'set `tcpSocket: null` to keep an `httpGet` handler of your own.',
+      'The shared settings ConfigMap `<release>-jitsi-shard-settings` is replaced by one per component',
+      '(`<release>-jitsi-shard-web-settings`, `-prosody-settings`, `-jicofo-settings`, `-jvb-settings`), each holding',
+      "only what that component's image reads, with its own `checksum/settings`: from now on a change rolls only the",
+      'components that read it (a JWT audience, guest or domain change no longer rolls the bridges). The upgrade',
+      'itself rolls every component once, the bridges included (each drains its conferences first); plan it outside',
+      'lesson hours. A tool that read the old ConfigMap must read the component one instead.',
     ].join(' '),
     '0.5.0': [
       'The bridges now tolerate the media pool taint (`jvb.tolerations` defaults to',

@@ -105,12 +105,12 @@ export class Videobridges extends Construct {
         podManagementPolicy: 'Parallel',
         updateStrategy: { type: 'RollingUpdate' },
       },
-      checksums: { 'checksum/settings': settings.checksum, 'checksum/scripts': checksum(scripts) },
+      checksums: { 'checksum/settings': settings.of(JVB_COMPONENT).checksum, 'checksum/scripts': checksum(scripts) },
       imagePullSecrets: [chart.values.imagePullSecrets],
       container: {
         command: onlyWhen(nodePortMode, ['/bin/sh', `${SCRIPTS_DIR}/start.sh`, '/init']),
         ports: concatLists([{ name: 'http', containerPort: PORTS.jvbHttp, protocol: 'TCP' }], listWhen(hostPortMode, [mediaPort])),
-        envFrom: [{ configMapRef: { name: settings.configMapName } }],
+        envFrom: [{ configMapRef: { name: settings.of(JVB_COMPONENT).configMapName } }],
         env: [
           [
             settings.credential('JVB_AUTH_PASSWORD', CREDENTIAL_KEYS.jvb),
