@@ -414,7 +414,11 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
         { from: [ofThisShard(['web'])], ports: [{ port: 5280, protocol: 'TCP' }] },
         { from: [monitoring], ports: [{ port: 5280, protocol: 'TCP' }] },
       ]);
-      expect(spec.jicofo.ingress).toEqual([{ from: [monitoring], ports: [{ port: 8888, protocol: 'TCP' }] }]);
+      // jicofo: web's nginx asks /about/health for the shard health path; monitoring on metrics
+      expect(spec.jicofo.ingress).toEqual([
+        { from: [ofThisShard(['web'])], ports: [{ port: 8888, protocol: 'TCP' }] },
+        { from: [monitoring], ports: [{ port: 8888, protocol: 'TCP' }] },
+      ]);
       // bridges: UDP media from anywhere (the NodePorts of the ten possible bridges), metrics from monitoring
       expect(spec.jvb.ingress).toEqual([
         { ports: [{ port: 30300, endPort: 30309, protocol: 'UDP' }] },

@@ -23,7 +23,10 @@ export const jitsiShardChart = defineChart({
       "only what that component's image reads, with its own `checksum/settings`: from now on a change rolls only the",
       'components that read it (a JWT audience, guest or domain change no longer rolls the bridges). The upgrade',
       'itself rolls every component once, the bridges included (each drains its conferences first); plan it outside',
-      'lesson hours. A tool that read the old ConfigMap must read the component one instead.',
+      'lesson hours. A tool that read the old ConfigMap must read the component one instead. web now answers',
+      '`GET /_meetscale/health` for HAProxy (200 when the shard can host a new room, 404 when prosody, jicofo or every',
+      "bridge is down), from a new ConfigMap `<release>-jitsi-shard-web-config` mounted into the image's nginx include;",
+      'with `networkPolicy.enabled`, the jicofo policy now admits web on port 8888 for it.',
     ].join(' '),
     '0.5.0': [
       'The bridges now tolerate the media pool taint (`jvb.tolerations` defaults to',

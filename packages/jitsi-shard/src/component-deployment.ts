@@ -34,6 +34,8 @@ export interface ComponentDeploymentProps {
   readonly strategy: Templated<DeploymentStrategy>;
   /** The container's ports, env and extra mounts. */
   readonly container: ContainerProps;
+  /** Checksum annotations besides `checksum/settings`, of the other ConfigMaps the pods read. */
+  readonly checksums?: Readonly<Record<string, string>>;
   /** Volumes besides `/run` and `/tmp`. */
   readonly volumes?: ReadonlyArray<Templated<Volume>>;
   /** Ports of the component's Service, which selects its pods; no Service when left out. */
@@ -59,7 +61,7 @@ export class ComponentDeployment extends Construct {
       values: props.values,
       replicas: props.replicas,
       deployment: { strategy: props.strategy },
-      checksums: { 'checksum/settings': own.checksum },
+      checksums: { 'checksum/settings': own.checksum, ...props.checksums },
       imagePullSecrets: [chart.values.imagePullSecrets],
       container: {
         ...container,

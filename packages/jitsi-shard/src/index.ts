@@ -3,3 +3,4 @@ export * from './facts';
 export { buildJitsiShard } from './jitsi-shard';
 export { GRACEFUL_SHUTDOWN_SCRIPT, START_SCRIPT } from './jvb-scripts';
 export { CUSTOM_METRICS, JITSI_RELEASE, type JitsiShardValues, jitsiShardValues, MEDIA_MODE_POD_SECURITY } from './values';
+export { HEALTH_PATH, WEB_FILES } from './web-files';

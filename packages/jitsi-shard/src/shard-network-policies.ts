@@ -14,7 +14,8 @@ export interface ShardNetworkPoliciesProps {
 
 /**
  * One NetworkPolicy per component, admitting only the flows a shard needs (`networkPolicy.enabled`):
- * the ingress controller and HAProxy to web; web, jicofo and the bridges to prosody; UDP media from anywhere
+ * the ingress controller and HAProxy to web; web, jicofo and the bridges to prosody; web to jicofo's health
+ * check; UDP media from anywhere
  * to the bridges; Prometheus in the monitoring namespace to the metrics ports. Outgoing traffic stays open
  * (the bridges answer clients anywhere).
  */
@@ -55,7 +56,11 @@ export class ShardNetworkPolicies extends Construct {
       { from: [monitoring], ports: [tcp(PORTS.prosodyHttp)] },
     ]);
 
-    policy('jicofo', [{ from: [monitoring], ports: [tcp(PORTS.jicofoHttp)] }]);
+    // web's nginx asks jicofo's /about/health on behalf of HAProxy (the shard health path).
+    policy('jicofo', [
+      { from: [shardPods(['web'])], ports: [tcp(PORTS.jicofoHttp)] },
+      { from: [monitoring], ports: [tcp(PORTS.jicofoHttp)] },
+    ]);
 
     // Media from anywhere: hostPort mode uses one port; nodePort mode the range of every possible bridge.
     const nodePortMode = eq(jvb.media.mode, 'nodePort');

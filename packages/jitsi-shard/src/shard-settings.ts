@@ -127,6 +127,8 @@ export class ShardSettings extends Construct {
   public readonly jwtSecretEnv: HelmValue<unknown[]>;
   /** The fully qualified name of prosody's Service. */
   public readonly prosodyHost: string;
+  /** The fully qualified name of jicofo's Service, for web's health path. */
+  public readonly jicofoHost: string;
   private readonly components: Record<ShardComponent, ComponentSettings>;
 
   public constructor(scope: Construct, id: string, props: ShardSettingsProps) {
@@ -139,6 +141,9 @@ export class ShardSettings extends Construct {
       chart.defineText('prosody.host', `${chart.componentName('prosody')}.${chart.release.namespace}.svc.${v.clusterDomain}`),
     );
     this.prosodyHost = prosody;
+    this.jicofoHost = String(
+      chart.defineText('jicofo.host', `${chart.componentName('jicofo')}.${chart.release.namespace}.svc.${v.clusterDomain}`),
+    );
     const jwt = eq(v.auth.type, 'jwt');
     const anonymous = eq(v.auth.type, 'anonymous');
     const yesNo = (condition: HelmValue<unknown>): string => String(ternary(condition, '1', '0', 'string'));
