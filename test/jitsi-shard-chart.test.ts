@@ -601,6 +601,25 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
     });
   });
 
+  describe('prosody behind web', () => {
+    const prosodyEnv = (values: unknown): Record<string, unknown> =>
+      env(one(render(values), 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec.containers[0]);
+
+    test('trusts the pod network as proxies, so X-Forwarded-For from web names the client', () => {
+      // GIVEN the default values THEN prosody trusts the private networks (the default pod network range)
+      expect(prosodyEnv({}).PROSODY_TRUSTED_PROXIES).toBe('10.0.0.0/8,172.16.0.0/12,192.168.0.0/16');
+      expect(prosodyEnv({}).PROSODY_TRUSTED_PROXIES).toBe(prosodyEnv({}).PROSODY_METRICS_ALLOWED_CIDR);
+      // AND a cluster's own pod network replaces them
+      expect(prosodyEnv({ prosody: { trustedProxies: '100.64.0.0/16' } }).PROSODY_TRUSTED_PROXIES).toBe('100.64.0.0/16');
+    });
+
+    test('refuses proxies that are not IPv4 CIDRs, naming the value', () => {
+      expect(failure({ prosody: { trustedProxies: 'web-pods' } })).toContain(
+        "at '/prosody/trustedProxies': 'web-pods' does not match pattern",
+      );
+    });
+  });
+
   describe('authentication', () => {
     test('switches prosody, jicofo and web to JWT with the signing secret from an existing Secret', () => {
       const manifests = render({ auth: { type: 'jwt', jwt: { appId: 'portal', existingSecret: 'jwt', secretKey: 'key' } } });

@@ -643,7 +643,14 @@ describe('the jitsi web nginx reaches prosody through the address the chart rend
     expect(result).toEqual({ status: 101, echoed: stanza });
     // AND prosody saw the upgrade with the room and the prefix parameter
     expect(liveProsody().requests.slice(seen)).toEqual([
-      expect.objectContaining({ method: 'GET', path: '/xmpp-websocket', query: { prefix: '', room: ROOM }, upgrade: 'websocket' }),
+      expect.objectContaining({
+        method: 'GET',
+        path: '/xmpp-websocket',
+        query: { prefix: '', room: ROOM },
+        upgrade: 'websocket',
+        // the client's address, which prosody takes as the client's when web's pod address is a trusted proxy
+        forwardedFor: LOOPBACK,
+      }),
     ]);
     await nginx.stop();
   });

@@ -976,6 +976,12 @@ export interface JitsiShardValues {
      * @default '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16'
      */
     metricsAllowedCidr?: string;
+    /**
+     * Networks prosody trusts as HTTP proxies (`PROSODY_TRUSTED_PROXIES`): from these it takes the client's address from `X-Forwarded-For`, which web's nginx sets on BOSH and websocket requests, so its logs and limits see clients rather than the web pods. Must include the pod network; anything that can reach prosody's port 5280 from these networks can claim any address (`networkPolicy.enabled` admits only web).
+     *
+     * @default '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16'
+     */
+    trustedProxies?: string;
   };
   /**
    * Jicofo, the conference focus: places each conference on a bridge (one replica).

@@ -23,6 +23,8 @@
   value: "true"
 - name: PROSODY_METRICS_ALLOWED_CIDR
   value: {{ $.Values.prosody.metricsAllowedCidr | quote }}
+- name: PROSODY_TRUSTED_PROXIES
+  value: {{ $.Values.prosody.trustedProxies | quote }}
 {{- if eq $.Values.auth.type "jwt" }}
 - name: JWT_APP_SECRET
   valueFrom:

@@ -27,6 +27,8 @@ export const jitsiShardChart = defineChart({
       '`GET /_meetscale/health` for HAProxy (200 when the shard can host a new room, 404 when prosody, jicofo or every',
       "bridge is down), from a new ConfigMap `<release>-jitsi-shard-web-config` mounted into the image's nginx include;",
       'with `networkPolicy.enabled`, the jicofo policy now admits web on port 8888 for it.',
+      'prosody now trusts `prosody.trustedProxies` (default: the private networks, as `prosody.metricsAllowedCidr`) as',
+      "HTTP proxies and takes BOSH and websocket clients' addresses from web's `X-Forwarded-For`.",
     ].join(' '),
     '0.5.0': [
       'The bridges now tolerate the media pool taint (`jvb.tolerations` defaults to',

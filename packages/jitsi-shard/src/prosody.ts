@@ -42,6 +42,9 @@ export class Prosody extends Construct {
             settings.credential('JVB_AUTH_PASSWORD', CREDENTIAL_KEYS.jvb),
             { name: 'PROSODY_ENABLE_METRICS', value: 'true' },
             { name: 'PROSODY_METRICS_ALLOWED_CIDR', value: String(v.metricsAllowedCidr) },
+            // prosody.cfg.lua's trusted_proxies (default only loopback): web's nginx is the proxy in front of BOSH and
+            // the websocket and sets X-Forwarded-For (web/rootfs/defaults/meet.conf).
+            { name: 'PROSODY_TRUSTED_PROXIES', value: String(v.trustedProxies) },
           ],
           settings.jwtSecretEnv,
         ],

@@ -42,6 +42,16 @@ const metricName = (fallback: string, description: string) =>
     .default(fallback)
     .describe(description);
 
+/** The private IPv4 networks, one of which holds the pod network of every cluster we know. */
+const POD_NETWORKS = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16';
+
+/** Comma-separated IPv4 CIDRs. */
+const ipv4Cidrs = (fallback: string) =>
+  z
+    .string()
+    .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}(,([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2})*$/, 'must be IPv4 CIDRs, comma-separated')
+    .default(fallback);
+
 /** An XMPP domain (internal, not resolved by DNS). */
 const xmppDomain = (fallback: string, description: string) => hostname().default(fallback).describe(description);
 
@@ -157,11 +167,12 @@ const prosody = z
       readinessProbe: { httpGet: { path: '/http-bind', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
       livenessProbe: { tcpSocket: { port: 'xmpp-c2s' }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
     }),
-    metricsAllowedCidr: z
-      .string()
-      .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}(,([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2})*$/, 'must be IPv4 CIDRs, comma-separated')
-      .default('10.0.0.0/8,172.16.0.0/12,192.168.0.0/16')
-      .describe('Networks allowed to read prosody `/metrics`; must include the pod network Prometheus scrapes from.'),
+    metricsAllowedCidr: ipv4Cidrs(POD_NETWORKS).describe(
+      'Networks allowed to read prosody `/metrics`; must include the pod network Prometheus scrapes from.',
+    ),
+    trustedProxies: ipv4Cidrs(POD_NETWORKS).describe(
+      "Networks prosody trusts as HTTP proxies (`PROSODY_TRUSTED_PROXIES`): from these it takes the client's address from `X-Forwarded-For`, which web's nginx sets on BOSH and websocket requests, so its logs and limits see clients rather than the web pods. Must include the pod network; anything that can reach prosody's port 5280 from these networks can claim any address (`networkPolicy.enabled` admits only web).",
+    ),
   })
   .prefault({})
   .describe('Prosody, the XMPP server of the shard (one replica: XMPP sessions live in its memory).');
