@@ -571,8 +571,10 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
         return document;
       };
       const podTemplate = (values: unknown): unknown => YAML.parse(bridgeText(values)).spec.template;
-      const deploymentChecksum = (values: unknown, component: string): string =>
-        one(render(values), 'Deployment', `shard-0-jitsi-shard-${component}`).spec.template.metadata.annotations['checksum/settings'];
+      /** A Deployment's pod template as rendered: when it changes, the Deployment rolls its pods. */
+      const podTemplateOf = (values: unknown, component: string): string =>
+        JSON.stringify(one(render(values), 'Deployment', `shard-0-jitsi-shard-${component}`).spec.template);
+      const withWeb = (web: unknown): unknown => ({ web });
 
       test.each([
         [
@@ -585,10 +587,19 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
         ['the public domain (web, prosody)', {}, { domain: 'meet.other.example' }, ['web', 'prosody']],
         ['the guest domain (web, prosody)', {}, { xmpp: { guestDomain: 'gast.meet.jitsi' } }, ['web', 'prosody']],
         ['authentication on (web, prosody, jicofo)', {}, JWT, ['web', 'prosody', 'jicofo']],
+        ['the default language (web)', {}, withWeb({ defaultLanguage: 'de' }), ['web']],
+        ['an nginx snippet (web)', {}, withWeb({ nginxSnippet: 'add_header X-School lernen;' }), ['web']],
+        ['custom config.js (web)', {}, withWeb({ customConfig: 'config.requireDisplayName = true;' }), ['web']],
+        [
+          'a prosody plugin and module (prosody)',
+          {},
+          { prosody: { customPlugins: { 'mod_x.lua': '-- x' }, modules: { muc: ['x'] } } },
+          ['prosody'],
+        ],
       ])('%s', (_name, before, after, rolled) => {
         expect(bridgeText(after)).toBe(bridgeText(before));
         for (const component of ['web', 'prosody', 'jicofo']) {
-          const changed = deploymentChecksum(after, component) !== deploymentChecksum(before, component);
+          const changed = podTemplateOf(after, component) !== podTemplateOf(before, component);
           expect({ component, changed }).toEqual({ component, changed: rolled.includes(component) });
         }
       });
@@ -598,6 +609,80 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
         const after = podTemplate({ xmpp: { breweryMuc: 'bridges' } }) as any;
         expect(after.metadata.annotations['checksum/settings']).not.toBe(before.metadata.annotations['checksum/settings']);
       });
+    });
+  });
+
+  describe('customization', () => {
+    const webPod = (manifests: Manifest[]): any => one(manifests, 'Deployment', 'shard-0-jitsi-shard-web').spec.template.spec;
+    const prosodyPod = (manifests: Manifest[]): any => one(manifests, 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec;
+
+    test("web mounts custom config.js, interface_config.js and the nginx snippet where the image's start script reads them", () => {
+      const values = {
+        web: {
+          customConfig: "config.requireDisplayName = true;\nconfig.defaultLocalDisplayName = 'ich';\n",
+          customInterfaceConfig: 'interfaceConfig.APP_NAME = "Schule";\n',
+          nginxSnippet: 'location = /impressum {\n    return 302 https://schule.example.org/impressum;\n}\n',
+        },
+      };
+      const manifests = render(values);
+      // THEN the web ConfigMap holds each text unchanged
+      expect(one(manifests, 'ConfigMap', 'shard-0-jitsi-shard-web-config').data).toMatchObject({
+        'custom-config.js': values.web.customConfig,
+        'custom-interface_config.js': values.web.customInterfaceConfig,
+        'custom.conf': values.web.nginxSnippet,
+      });
+      // AND each file is mounted read-only, on its own, at the path web/rootfs/etc/s6-overlay/scripts/config copies
+      const mounts = webPod(manifests).containers[0].volumeMounts;
+      for (const [subPath, mountPath] of [
+        ['custom-config.js', '/config/custom-config.js'],
+        ['custom-interface_config.js', '/config/custom-interface_config.js'],
+        ['custom.conf', '/config/nginx-custom/custom.conf'],
+        ['meetscale-health.conf', '/config/nginx-custom/meetscale-health.conf'],
+      ]) {
+        expect(mounts).toContainEqual({ name: 'config', mountPath, subPath, readOnly: true });
+      }
+      // AND the root filesystem stays read-only
+      expect(webPod(manifests).containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    });
+
+    test('the welcome page and the default language are web settings', () => {
+      const web = (values: unknown): Record<string, string> => one(render(values), 'ConfigMap', 'shard-0-jitsi-shard-web-settings').data;
+      expect(web({})).toMatchObject({ ENABLE_WELCOME_PAGE: 'true', DEFAULT_LANGUAGE: '' });
+      expect(web({ web: { welcomePage: false, defaultLanguage: 'de' } })).toMatchObject({
+        ENABLE_WELCOME_PAGE: 'false',
+        DEFAULT_LANGUAGE: 'de',
+      });
+      // config.js gets the language quoted in JavaScript: anything but a language code is refused
+      expect(failure({ web: { defaultLanguage: "de';alert(1);'" } })).toContain("at '/web/defaultLanguage'");
+    });
+
+    test('prosody mounts the custom plugins into the plugin path the image searches first, and enables modules', () => {
+      const manifests = render({
+        prosody: {
+          customPlugins: { 'mod_lesson_policy.lua': 'module:log("info", "lesson policy loaded");\n' },
+          modules: { global: ['lesson_policy'], main: ['a'], muc: ['b', 'c'], internalMuc: ['d'] },
+        },
+      });
+      expect(one(manifests, 'ConfigMap', 'shard-0-jitsi-shard-prosody-plugins').data).toEqual({
+        'mod_lesson_policy.lua': 'module:log("info", "lesson policy loaded");\n',
+      });
+      const pod = prosodyPod(manifests);
+      expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'plugins', mountPath: '/prosody-plugins-custom', readOnly: true });
+      expect(pod.volumes).toContainEqual({ name: 'plugins', configMap: { name: 'shard-0-jitsi-shard-prosody-plugins' } });
+      expect(env(pod.containers[0])).toMatchObject({
+        GLOBAL_MODULES: 'lesson_policy',
+        XMPP_MODULES: 'a',
+        XMPP_MUC_MODULES: 'b,c',
+        XMPP_INTERNAL_MUC_MODULES: 'd',
+      });
+      // AND by default nothing is added
+      expect(env(prosodyPod(render()).containers[0]).XMPP_MUC_MODULES).toBe('');
+    });
+
+    test('refuses plugin files and module names prosody would not load, naming the value', () => {
+      // (Helm's schema validator names the file, not always the value's path, for a map key that breaks its pattern)
+      expect(failure({ prosody: { customPlugins: { 'evil/../x.lua': '' } } })).toMatch(/evil\/\.\.\/x\.lua[\s\S]*does not match/);
+      expect(failure({ prosody: { modules: { muc: ['lobby,other'] } } })).toContain("at '/prosody/modules/muc/0'");
     });
   });
 

@@ -7,6 +7,9 @@
  * nginx's `resolver` applies no resolv.conf search domains, so a short Service name cannot be resolved: the chart
  * names prosody by `<service>.<namespace>.svc.<clusterDomain>`. The last test shows the short name failing.
  *
+ * The same nginx includes the files the chart mounts into the image's `nginx-custom/` include: the shard health path
+ * HAProxy checks (against a fake jicofo as well) and the user's `web.nginxSnippet`, each checked with `nginx -t`.
+ *
  * Everything listens on 127.0.0.1 only and nothing is contacted beyond it: the DNS has no upstream. Helm runs
  * synchronously, but only in beforeAll before any server is started; every other program runs as an async child.
  */
@@ -41,6 +44,11 @@ const WEB_CONFIG = 'shard-0-jitsi-shard-web-config';
 const JICOFO_HOST = 'shard-0-jitsi-shard-jicofo.jitsi.svc.cluster.local';
 const PROSODY_HOST = 'shard-0-jitsi-shard-prosody.jitsi.svc.cluster.local';
 const ROOM = 'lesson-7b';
+/** `web.nginxSnippet` values: a school's imprint redirect, and the same with a typo. */
+const SNIPPETS = {
+  imprint: 'location = /impressum {\n    add_header X-Snippet imprint always;\n    return 302 https://schule.example.org/impressum;\n}\n',
+  broken: 'location = /impressum {\n    retrun 302 https://schule.example.org/impressum;\n}\n',
+} as const;
 const BOSH_REQUEST = "<body rid='4242' xmlns='http://jabber.org/protocol/httpbind' to='meet.jitsi'/>";
 const BOSH_ANSWER = "<body xmlns='http://jabber.org/protocol/httpbind' sid='fake-prosody-session'/>";
 
@@ -499,6 +507,8 @@ describe('the jitsi web nginx reaches prosody through the address the chart rend
   /** The two renders: the default cluster domain and a custom one. */
   const CLUSTER_DOMAINS = ['cluster.local', 'k8s.example'] as const;
   const renders = new Map<string, Manifest[]>();
+  /** Renders with a user's nginx snippet, by SNIPPETS key. */
+  const snippetRenders = new Map<string, Manifest[]>();
   const settings = new Map<string, Record<string, string>>();
   let dns: LoopbackDns | undefined;
   let prosody: FakeProsody | undefined;
@@ -538,6 +548,7 @@ describe('the jitsi web nginx reaches prosody through the address the chart rend
       renders.set(clusterDomain, manifests);
       settings.set(clusterDomain, settingsOf(manifests));
     }
+    for (const [name, nginxSnippet] of Object.entries(SNIPPETS)) snippetRenders.set(name, render({ web: { nginxSnippet } }));
     requireProgram(NGINX_BIN, 'nginx');
     requireProgram(DNSMASQ_BIN, 'dnsmasq-base');
     dns = await startLoopbackDns([...CLUSTER_DOMAINS.map((clusterDomain) => new URL(bosh(clusterDomain)).hostname), JICOFO_HOST]);
@@ -762,6 +773,54 @@ describe('the jitsi web nginx reaches prosody through the address the chart rend
       expect((await get(nginx.port, '/_meetscale/health/prosody')).status).toBe(404);
       await nginx.stop();
       liveJicofo().health = 'healthy';
+    });
+  });
+
+  describe("the user's nginx snippet", () => {
+    /** The web ConfigMap's nginx include files of a snippet render, as the pod mounts them into nginx-custom/. */
+    const includesOf = (name: keyof typeof SNIPPETS): Record<string, string> => {
+      const files = webFilesOf(snippetRenders.get(name) ?? []);
+      expect(files['custom.conf']).toBe(SNIPPETS[name]);
+      return { 'custom.conf': files['custom.conf'] ?? '', 'meetscale-health.conf': files['meetscale-health.conf'] ?? '' };
+    };
+
+    test('is rendered once into the include, passes nginx -t beside the health path, and is live', async () => {
+      const nginx = await startNginx(
+        liveDns().port,
+        withPort(bosh('cluster.local'), liveProsody().port),
+        xmppDomain(),
+        nginxes,
+        includesOf('imprint'),
+      );
+      expect(nginx.check).toEqual({ status: 0, output: expect.stringContaining('test is successful') });
+      const answer = await new Promise<{ status: number; location: string | undefined; snippet: string | undefined }>((resolve, reject) => {
+        const req = request({ host: LOOPBACK, port: nginx.port, path: '/impressum', method: 'GET', agent: false }, (res) => {
+          res.resume();
+          resolve({
+            status: res.statusCode ?? 0,
+            location: res.headers.location,
+            snippet: res.headers['x-snippet'] as string | undefined,
+          });
+        });
+        req.setTimeout(3_000, () => req.destroy(new Error('GET /impressum timed out')));
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answer).toEqual({ status: 302, location: 'https://schule.example.org/impressum', snippet: 'imprint' });
+      await nginx.stop();
+    });
+
+    test('with a typo, nginx -t refuses the configuration and names the directive', async () => {
+      const { dir, check } = await writeNginx(
+        liveDns().port,
+        withPort(bosh('cluster.local'), liveProsody().port),
+        xmppDomain(),
+        includesOf('broken'),
+      );
+      rmSync(dir, { recursive: true, force: true });
+      expect(check.status).not.toBe(0);
+      expect(check.output).toContain('unknown directive "retrun"');
+      expect(check.output).toContain('custom.conf:2');
     });
   });
 });

@@ -453,6 +453,36 @@ export interface JitsiShardValues {
       maxUnavailable?: number;
     };
     /**
+     * Show the welcome page (room name entry) at `/` (`ENABLE_WELCOME_PAGE`); off, `/` shows no way to open a room.
+     *
+     * @default true
+     */
+    welcomePage?: boolean;
+    /**
+     * Language of the app when the browser gives none it supports (`DEFAULT_LANGUAGE`), e.g. `de`; empty: the image default.
+     *
+     * @default ''
+     */
+    defaultLanguage?: string;
+    /**
+     * JavaScript appended to the image's `config.js` (the image reads `/config/custom-config.js`), e.g. `config.requireDisplayName = true;`: branding and any Jitsi Meet option the chart does not set.
+     *
+     * @default ''
+     */
+    customConfig?: string;
+    /**
+     * JavaScript appended to the image's `interface_config.js` (`/config/custom-interface_config.js`), for the options Jitsi Meet still reads from `interfaceConfig`.
+     *
+     * @default ''
+     */
+    customInterfaceConfig?: string;
+    /**
+     * nginx directives included in the server block of the web image (`/config/nginx-custom/custom.conf`), before the image's own locations: an exact-match `location = /imprint { return 302 https://...; }`, extra headers. Tested with `nginx -t` only at start: a broken snippet keeps the new web pods from getting ready, and the rollout stops while the old pods serve on.
+     *
+     * @default ''
+     */
+    nginxSnippet?: string;
+    /**
      * The web Service, `<release>-jitsi-shard-web`: the shard endpoint the haproxy chart targets.
      */
     service?: {
@@ -976,6 +1006,43 @@ export interface JitsiShardValues {
      * @default '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16'
      */
     metricsAllowedCidr?: string;
+    /**
+     * Prosody plugins, file name to Lua source, mounted into `/prosody-plugins-custom` (the first of the plugin paths the image searches); enable a `mod_<name>.lua` with `modules`.
+     *
+     * @default {}
+     */
+    customPlugins?: {
+      [key: string]: string;
+    };
+    /**
+     * Prosody modules enabled besides the image's own: names without `mod_`, from the image or `customPlugins`.
+     */
+    modules?: {
+      /**
+       * Modules enabled globally (`GLOBAL_MODULES`).
+       *
+       * @default []
+       */
+      global?: string[];
+      /**
+       * Modules enabled on the main XMPP domain, where the participants log in (`XMPP_MODULES`).
+       *
+       * @default []
+       */
+      main?: string[];
+      /**
+       * Modules enabled on the conference rooms component (`XMPP_MUC_MODULES`).
+       *
+       * @default []
+       */
+      muc?: string[];
+      /**
+       * Modules enabled on the internal rooms component, such as the bridge brewery (`XMPP_INTERNAL_MUC_MODULES`).
+       *
+       * @default []
+       */
+      internalMuc?: string[];
+    };
     /**
      * Networks prosody trusts as HTTP proxies (`PROSODY_TRUSTED_PROXIES`): from these it takes the client's address from `X-Forwarded-For`, which web's nginx sets on BOSH and websocket requests, so its logs and limits see clients rather than the web pods. Must include the pod network; anything that can reach prosody's port 5280 from these networks can claim any address (`networkPolicy.enabled` admits only web).
      *

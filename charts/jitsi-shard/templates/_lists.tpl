@@ -25,6 +25,14 @@
   value: {{ $.Values.prosody.metricsAllowedCidr | quote }}
 - name: PROSODY_TRUSTED_PROXIES
   value: {{ $.Values.prosody.trustedProxies | quote }}
+- name: GLOBAL_MODULES
+  value: {{ join "," $.Values.prosody.modules.global | quote }}
+- name: XMPP_MODULES
+  value: {{ join "," $.Values.prosody.modules.main | quote }}
+- name: XMPP_MUC_MODULES
+  value: {{ join "," $.Values.prosody.modules.muc | quote }}
+- name: XMPP_INTERNAL_MUC_MODULES
+  value: {{ join "," $.Values.prosody.modules.internalMuc | quote }}
 {{- if eq $.Values.auth.type "jwt" }}
 - name: JWT_APP_SECRET
   valueFrom:

@@ -1,5 +1,6 @@
-import type { HelmChart } from '@meetscale/chart-toolkit';
+import { type HelmChart, joined, Manifest } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
+import type { ConfigMap } from 'kubernetes-types/core/v1';
 
 import { scratchVolume } from './_pod';
 import { ComponentDeployment } from './component-deployment';
@@ -24,18 +25,35 @@ export class Prosody extends Construct {
     super(scope, id);
     const { chart, settings } = props;
     const v = chart.values.prosody;
+    // `prosody.customPlugins`, mounted whole into the directory the image declares for them; jitsi-meet.cfg.lua
+    // searches /prosody-plugins-custom first (docker-jitsi-meet prosody/rootfs/defaults/conf.d/jitsi-meet.cfg.lua).
+    const pluginsName = String(chart.componentName('prosody-plugins'));
+    const plugins = new Manifest<ConfigMap>(this, 'plugins', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: pluginsName, labels: chart.standardLabels('prosody') },
+      data: v.customPlugins,
+    });
+    const modules = (name: string, list: typeof v.modules.main): { name: string; value: string } => ({
+      name,
+      value: String(joined(list, ',')),
+    });
     new ComponentDeployment(this, 'component', {
       chart,
       settings,
       component: 'prosody',
       values: v,
       strategy: { type: 'Recreate' },
+      checksums: { 'checksum/plugins': String(chart.checksumOf(plugins)) },
       container: {
         ports: [
           { name: 'xmpp-c2s', containerPort: PORTS.xmppClient, protocol: 'TCP' },
           { name: 'http', containerPort: PORTS.prosodyHttp, protocol: 'TCP' },
         ],
-        volumeMounts: [{ name: 'data', mountPath: '/var/lib/prosody' }],
+        volumeMounts: [
+          { name: 'data', mountPath: '/var/lib/prosody' },
+          { name: 'plugins', mountPath: '/prosody-plugins-custom', readOnly: true },
+        ],
         env: [
           [
             settings.credential('JICOFO_AUTH_PASSWORD', CREDENTIAL_KEYS.jicofo),
@@ -45,11 +63,16 @@ export class Prosody extends Construct {
             // prosody.cfg.lua's trusted_proxies (default only loopback): web's nginx is the proxy in front of BOSH and
             // the websocket and sets X-Forwarded-For (web/rootfs/defaults/meet.conf).
             { name: 'PROSODY_TRUSTED_PROXIES', value: String(v.trustedProxies) },
+            // Comma-separated module lists the image's prosody templates add to modules_enabled.
+            modules('GLOBAL_MODULES', v.modules.global),
+            modules('XMPP_MODULES', v.modules.main),
+            modules('XMPP_MUC_MODULES', v.modules.muc),
+            modules('XMPP_INTERNAL_MUC_MODULES', v.modules.internalMuc),
           ],
           settings.jwtSecretEnv,
         ],
       },
-      volumes: [scratchVolume('data', '64Mi')],
+      volumes: [scratchVolume('data', '64Mi'), { name: 'plugins', configMap: { name: pluginsName } }],
       servicePorts: [
         { name: 'xmpp-c2s', port: PORTS.xmppClient, targetPort: 'xmpp-c2s', protocol: 'TCP' },
         { name: 'http', port: PORTS.prosodyHttp, targetPort: 'http', protocol: 'TCP' },

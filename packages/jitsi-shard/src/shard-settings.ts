@@ -50,6 +50,8 @@ type SettingName =
   | 'JWT_APP_ID'
   | 'JWT_ACCEPTED_ISSUERS'
   | 'JWT_ACCEPTED_AUDIENCES'
+  | 'ENABLE_WELCOME_PAGE'
+  | 'DEFAULT_LANGUAGE'
   | 'S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES';
 
 /** What every process reads: the time zone of its log timestamps, and s6-overlay's switch (see below). */
@@ -58,7 +60,8 @@ const EVERY_COMPONENT_READS: readonly SettingName[] = ['TZ', 'S6_YES_I_WANT_A_WO
 /**
  * The settings each image reads, as docker-jitsi-meet's templates at JITSI_RELEASE read them, so that a change
  * rolls only the components that read it (a bridge drains for up to two hours before it stops):
- * - web: `web/rootfs/defaults/meet.conf` (nginx) and `system-config.js`, `settings-config.js` (config.js);
+ * - web: `web/rootfs/defaults/meet.conf` (nginx) and `system-config.js`, `settings-config.js` (config.js: the
+ *   welcome page and the default language too);
  * - prosody: `prosody/rootfs/defaults/prosody.cfg.lua` and `conf.d/jitsi-meet.cfg.lua`;
  * - jicofo: `jicofo/rootfs/defaults/jicofo.conf`;
  * - jvb: `jvb/rootfs/defaults/jvb.conf`, which needs only the way into the brewery room.
@@ -73,6 +76,8 @@ const COMPONENT_READS: Record<ShardComponent, readonly SettingName[]> = {
     'ENABLE_XMPP_WEBSOCKET',
     'ENABLE_AUTH',
     'ENABLE_GUESTS',
+    'ENABLE_WELCOME_PAGE',
+    'DEFAULT_LANGUAGE',
   ],
   prosody: [
     'PUBLIC_URL',
@@ -170,6 +175,9 @@ export class ShardSettings extends Construct {
       JWT_APP_ID: String(v.auth.jwt.appId),
       JWT_ACCEPTED_ISSUERS: commaSeparated(v.auth.jwt.acceptedIssuers),
       JWT_ACCEPTED_AUDIENCES: commaSeparated(v.auth.jwt.acceptedAudiences),
+      ENABLE_WELCOME_PAGE: String(ternary(v.web.welcomePage, 'true', 'false', 'string')),
+      // Empty: settings-config.js sets no config.defaultLanguage.
+      DEFAULT_LANGUAGE: String(v.web.defaultLanguage),
       // /run is an emptyDir, which Kubernetes creates world-writable; s6-overlay refuses that without this.
       S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES: '1',
     };

@@ -52,6 +52,13 @@ const ipv4Cidrs = (fallback: string) =>
     .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}(,([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2})*$/, 'must be IPv4 CIDRs, comma-separated')
     .default(fallback);
 
+/** Prosody module names, enabled besides the image's own. */
+const moduleList = (description: string) =>
+  z
+    .array(z.string().regex(/^[a-z0-9_]+$/, 'must be a prosody module name (without mod_), such as muc_lobby_rooms'))
+    .default([])
+    .describe(description);
+
 /** An XMPP domain (internal, not resolved by DNS). */
 const xmppDomain = (fallback: string, description: string) => hostname().default(fallback).describe(description);
 
@@ -142,6 +149,33 @@ const web = z
       readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
       livenessProbe: { httpGet: { path: '/', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
     }),
+    welcomePage: z
+      .boolean()
+      .default(true)
+      .describe('Show the welcome page (room name entry) at `/` (`ENABLE_WELCOME_PAGE`); off, `/` shows no way to open a room.'),
+    defaultLanguage: z
+      .string()
+      .regex(/^([a-z]{2,3}([A-Z]{2}|-[A-Za-z]{2,4})?)?$/, 'must be a language code such as de, en or ptBR')
+      .default('')
+      .describe('Language of the app when the browser gives none it supports (`DEFAULT_LANGUAGE`), e.g. `de`; empty: the image default.'),
+    customConfig: z
+      .string()
+      .default('')
+      .describe(
+        "JavaScript appended to the image's `config.js` (the image reads `/config/custom-config.js`), e.g. `config.requireDisplayName = true;`: branding and any Jitsi Meet option the chart does not set.",
+      ),
+    customInterfaceConfig: z
+      .string()
+      .default('')
+      .describe(
+        "JavaScript appended to the image's `interface_config.js` (`/config/custom-interface_config.js`), for the options Jitsi Meet still reads from `interfaceConfig`.",
+      ),
+    nginxSnippet: z
+      .string()
+      .default('')
+      .describe(
+        "nginx directives included in the server block of the web image (`/config/nginx-custom/custom.conf`), before the image's own locations: an exact-match `location = /imprint { return 302 https://...; }`, extra headers. Tested with `nginx -t` only at start: a broken snippet keeps the new web pods from getting ready, and the rollout stops while the old pods serve on.",
+      ),
     service: serviceValues({ port: 80, description: 'Service port (what the haproxy chart lists as the shard port).' }).describe(
       'The web Service, `<release>-jitsi-shard-web`: the shard endpoint the haproxy chart targets.',
     ),
@@ -170,6 +204,23 @@ const prosody = z
     metricsAllowedCidr: ipv4Cidrs(POD_NETWORKS).describe(
       'Networks allowed to read prosody `/metrics`; must include the pod network Prometheus scrapes from.',
     ),
+    customPlugins: z
+      .record(z.string().regex(/^[A-Za-z0-9_.-]+\.lua$/, 'must be a Lua file name such as mod_lesson_policy.lua'), z.string())
+      .default({})
+      .describe(
+        'Prosody plugins, file name to Lua source, mounted into `/prosody-plugins-custom` (the first of the plugin paths the image searches); enable a `mod_<name>.lua` with `modules`.',
+      ),
+    modules: z
+      .strictObject({
+        global: moduleList('Modules enabled globally (`GLOBAL_MODULES`).'),
+        main: moduleList('Modules enabled on the main XMPP domain, where the participants log in (`XMPP_MODULES`).'),
+        muc: moduleList('Modules enabled on the conference rooms component (`XMPP_MUC_MODULES`).'),
+        internalMuc: moduleList(
+          'Modules enabled on the internal rooms component, such as the bridge brewery (`XMPP_INTERNAL_MUC_MODULES`).',
+        ),
+      })
+      .prefault({})
+      .describe("Prosody modules enabled besides the image's own: names without `mod_`, from the image or `customPlugins`."),
     trustedProxies: ipv4Cidrs(POD_NETWORKS).describe(
       "Networks prosody trusts as HTTP proxies (`PROSODY_TRUSTED_PROXIES`): from these it takes the client's address from `X-Forwarded-For`, which web's nginx sets on BOSH and websocket requests, so its logs and limits see clients rather than the web pods. Must include the pod network; anything that can reach prosody's port 5280 from these networks can claim any address (`networkPolicy.enabled` admits only web).",
     ),

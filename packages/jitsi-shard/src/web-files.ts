@@ -17,6 +17,12 @@ export const HEALTH_PATH = '/_meetscale/health';
 export const WEB_FILES = {
   /** Included in nginx's server block: web/rootfs/defaults/meet.conf includes `/run/web/config/nginx-custom/*.conf`. */
   health: { key: 'meetscale-health.conf', path: '/config/nginx-custom/meetscale-health.conf' },
+  /** `web.nginxSnippet`, in the same include. */
+  nginxSnippet: { key: 'custom.conf', path: '/config/nginx-custom/custom.conf' },
+  /** `web.customConfig`: the start script appends `/run/web/config/custom-config.js` to `config.js`. */
+  customConfig: { key: 'custom-config.js', path: '/config/custom-config.js' },
+  /** `web.customInterfaceConfig`: appended to `interface_config.js` likewise. */
+  customInterfaceConfig: { key: 'custom-interface_config.js', path: '/config/custom-interface_config.js' },
 } as const;
 
 /** `files/web/meetscale-health.conf` with the fully qualified names of prosody and jicofo. */

@@ -44,6 +44,10 @@ export class Web extends Construct {
         [WEB_FILES.health.key]: String(
           chart.defineText('web.healthConf', healthConf({ prosody: settings.prosodyHost, jicofo: settings.jicofoHost })),
         ),
+        // Always present, empty unless set: the image appends or includes an empty file harmlessly.
+        [WEB_FILES.nginxSnippet.key]: String(v.nginxSnippet),
+        [WEB_FILES.customConfig.key]: String(v.customConfig),
+        [WEB_FILES.customInterfaceConfig.key]: String(v.customInterfaceConfig),
       },
     });
     const mounted = Object.values(WEB_FILES).map(({ key, path }) => ({ name: 'config', mountPath: path, subPath: key, readOnly: true }));
