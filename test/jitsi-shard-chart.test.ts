@@ -720,6 +720,88 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
       }
     });
 
+    test('switches prosody, jicofo and web to LDAP, with the bind password from an existing Secret', () => {
+      const ldap = {
+        type: 'ldap',
+        ldap: {
+          url: 'ldaps://ldap.schule.example.org',
+          base: 'ou=people,dc=schule,dc=example,dc=org',
+          bindDn: 'cn=jitsi,dc=schule,dc=example,dc=org',
+          existingSecret: 'ldap',
+          startTls: false,
+        },
+      };
+      const manifests = render({ auth: ldap });
+      const settings = (component: string): Record<string, string> =>
+        one(manifests, 'ConfigMap', `shard-0-jitsi-shard-${component}-settings`).data;
+      // prosody renders saslauthd.conf from these (prosody/rootfs/defaults/saslauthd.conf) and starts saslauthd
+      expect(settings('prosody')).toMatchObject({
+        ENABLE_AUTH: '1',
+        AUTH_TYPE: 'ldap',
+        LDAP_URL: 'ldaps://ldap.schule.example.org',
+        LDAP_BASE: 'ou=people,dc=schule,dc=example,dc=org',
+        LDAP_BINDDN: 'cn=jitsi,dc=schule,dc=example,dc=org',
+        LDAP_FILTER: 'uid=%u',
+        LDAP_START_TLS: '0',
+      });
+      // jicofo asks for a login (XMPP authentication) and web shows it
+      expect(settings('jicofo')).toMatchObject({ ENABLE_AUTH: '1', AUTH_TYPE: 'ldap' });
+      expect(settings('web')).toMatchObject({ ENABLE_AUTH: '1' });
+      // the bind password only from the Secret, never a value
+      const prosody = one(manifests, 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec.containers[0];
+      expect(env(prosody)).toMatchObject({ LDAP_BINDPW: { secretKeyRef: { name: 'ldap', key: 'ldap-bind-password' } } });
+      // AND without a bind DN, prosody binds anonymously and needs no Secret
+      const anonymousBind = one(
+        render({ auth: { ...ldap, ldap: { ...ldap.ldap, bindDn: '', existingSecret: '' } } }),
+        'Deployment',
+        'shard-0-jitsi-shard-prosody',
+      );
+      expect(env(anonymousBind.spec.template.spec.containers[0])).not.toHaveProperty('LDAP_BINDPW');
+    });
+
+    test('refuses LDAP without a server, a search base, or the Secret of a bind DN', () => {
+      expect(failure({ auth: { type: 'ldap', ldap: { base: 'dc=x' } } })).toContain('auth.ldap.url and auth.ldap.base');
+      expect(failure({ auth: { type: 'ldap', ldap: { url: 'ldap://ldap.x' } } })).toContain('auth.ldap.url and auth.ldap.base');
+      expect(failure({ auth: { type: 'ldap', ldap: { url: 'ldap://ldap.x', base: 'dc=x', bindDn: 'cn=a' } } })).toContain(
+        'auth.ldap.existingSecret: name the Secret holding the bind password',
+      );
+      expect(failure({ auth: { type: 'ldap', ldap: { url: 'http://ldap.x', base: 'dc=x' } } })).toContain("at '/auth/ldap/url'");
+    });
+
+    test('internal accounts need prosody persistence: a claim of its own, kept on uninstall, mounted at the data directory', () => {
+      expect(failure({ auth: { type: 'internal' } })).toContain('prosody.persistence.enabled: internal accounts live in prosody');
+      const manifests = render({
+        auth: { type: 'internal' },
+        prosody: { persistence: { enabled: true, size: '2Gi', storageClass: 'fast' } },
+      });
+      expect(one(manifests, 'ConfigMap', 'shard-0-jitsi-shard-prosody-settings').data).toMatchObject({
+        ENABLE_AUTH: '1',
+        AUTH_TYPE: 'internal',
+      });
+      const claim = one(manifests, 'PersistentVolumeClaim', 'shard-0-jitsi-shard-prosody-data');
+      expect(claim.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+      expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '2Gi' } } });
+      const prosody = one(manifests, 'Deployment', 'shard-0-jitsi-shard-prosody');
+      // one prosody, recreated: never two pods on the claim
+      expect({ replicas: prosody.spec.replicas, strategy: prosody.spec.strategy }).toEqual({ replicas: 1, strategy: { type: 'Recreate' } });
+      expect(prosody.spec.template.spec.volumes).toContainEqual({
+        name: 'data',
+        persistentVolumeClaim: { claimName: 'shard-0-jitsi-shard-prosody-data' },
+      });
+      expect(prosody.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/prosody' });
+      // AND an existing claim replaces the chart's; without persistence the data directory is an emptyDir
+      const existing = render({ prosody: { persistence: { enabled: true, existingClaim: 'prosody-accounts' } } });
+      expect(existing.filter((manifest) => manifest.kind === 'PersistentVolumeClaim')).toEqual([]);
+      expect(one(existing, 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec.volumes).toContainEqual({
+        name: 'data',
+        persistentVolumeClaim: { claimName: 'prosody-accounts' },
+      });
+      expect(one(render(), 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec.volumes).toContainEqual({
+        name: 'data',
+        emptyDir: { medium: 'Memory', sizeLimit: '64Mi' },
+      });
+    });
+
     test('refuses JWT without the Secret holding the signing secret', () => {
       expect(failure({ auth: { type: 'jwt' } })).toContain('auth.jwt.existingSecret: name the Secret holding the token signing secret');
     });

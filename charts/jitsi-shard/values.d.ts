@@ -113,11 +113,11 @@ export interface JitsiShardValues {
    */
   auth?: {
     /**
-     * `anonymous`: anyone with the link joins; `jwt`: a signed token (from the school platform) is required.
+     * `anonymous`: anyone with the link joins; `jwt`: a signed token (from the school platform) is required; `ldap`: a user name and password checked against `auth.ldap`; `internal`: accounts kept by prosody itself (needs `prosody.persistence`).
      *
      * @default 'anonymous'
      */
-    type?: 'anonymous' | 'jwt';
+    type?: 'anonymous' | 'jwt' | 'ldap' | 'internal';
     /**
      * With `jwt`, let people without a token join rooms a token holder has opened.
      *
@@ -158,6 +158,53 @@ export interface JitsiShardValues {
        * @default []
        */
       acceptedAudiences?: string[];
+    };
+    /**
+     * LDAP authentication through the prosody image's saslauthd.
+     */
+    ldap?: {
+      /**
+       * LDAP server(s) (`LDAP_URL`), e.g. `ldaps://ldap.schule.example.org`; required with `auth.type: ldap`.
+       *
+       * @default ''
+       */
+      url?: string;
+      /**
+       * Search base of the users (`LDAP_BASE`), e.g. `ou=people,dc=schule,dc=example,dc=org`; required with `ldap`.
+       *
+       * @default ''
+       */
+      base?: string;
+      /**
+       * Filter finding a user, `%u` the name typed at login (`LDAP_FILTER`).
+       *
+       * @default 'uid=%u'
+       */
+      filter?: string;
+      /**
+       * DN to bind as for the search (`LDAP_BINDDN`); empty: bind anonymously.
+       *
+       * @default ''
+       */
+      bindDn?: string;
+      /**
+       * Secret holding the bind password (`LDAP_BINDPW`); required when `bindDn` is set.
+       *
+       * @default ''
+       */
+      existingSecret?: string;
+      /**
+       * Key of the bind password in `existingSecret`.
+       *
+       * @default 'ldap-bind-password'
+       */
+      passwordKey?: string;
+      /**
+       * Upgrade an `ldap://` connection with StartTLS (`LDAP_START_TLS`).
+       *
+       * @default false
+       */
+      startTls?: boolean;
     };
   };
   /**
@@ -1006,6 +1053,35 @@ export interface JitsiShardValues {
      * @default '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16'
      */
     metricsAllowedCidr?: string;
+    /**
+     * Prosody's data directory. The claim the chart creates is kept when the release is uninstalled (`helm.sh/resource-policy: keep`); prosody stays one replica, recreated on every change.
+     */
+    persistence?: {
+      /**
+       * Keep prosody's data directory (`/var/lib/prosody`) on a PersistentVolumeClaim instead of an emptyDir: required with `auth.type: internal`, whose accounts live there.
+       *
+       * @default false
+       */
+      enabled?: boolean;
+      /**
+       * Size of the claim.
+       *
+       * @default '1Gi'
+       */
+      size?: string;
+      /**
+       * StorageClass of the claim; empty: the cluster's default.
+       *
+       * @default ''
+       */
+      storageClass?: string;
+      /**
+       * A PersistentVolumeClaim of your own to mount instead of the one the chart creates.
+       *
+       * @default ''
+       */
+      existingClaim?: string;
+    };
     /**
      * Prosody plugins, file name to Lua source, mounted into `/prosody-plugins-custom` (the first of the plugin paths the image searches); enable a `mod_<name>.lua` with `modules`.
      *

@@ -40,6 +40,13 @@
       name: {{ $.Values.auth.jwt.existingSecret | quote }}
       key: {{ $.Values.auth.jwt.secretKey | quote }}
 {{- end }}
+{{- if and (eq $.Values.auth.type "ldap") (not (empty $.Values.auth.ldap.bindDn)) }}
+- name: LDAP_BINDPW
+  valueFrom:
+    secretKeyRef:
+      name: {{ $.Values.auth.ldap.existingSecret | quote }}
+      key: {{ $.Values.auth.ldap.passwordKey | quote }}
+{{- end }}
 {{- end }}
 
 {{- define "jitsi-shard.jicofo.env" -}}

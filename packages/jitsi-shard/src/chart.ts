@@ -32,6 +32,9 @@ export const jitsiShardChart = defineChart({
       'New values, all off or empty by default: `web.customConfig`, `web.customInterfaceConfig` and `web.nginxSnippet`',
       '(mounted where the web image appends or includes them), `web.welcomePage` and `web.defaultLanguage`, and',
       '`prosody.customPlugins` (mounted into `/prosody-plugins-custom`) with `prosody.modules`.',
+      '`auth.type` also takes `ldap` (`auth.ldap`, the bind password from a Secret) and `internal` (accounts kept by',
+      'prosody, which needs the new `prosody.persistence`: a PersistentVolumeClaim for its data directory, kept on',
+      'uninstall). With persistence off, the data directory stays an emptyDir as before.',
     ].join(' '),
     '0.5.0': [
       'The bridges now tolerate the media pool taint (`jvb.tolerations` defaults to',

@@ -1,6 +1,6 @@
-import { type HelmChart, joined, Manifest } from '@meetscale/chart-toolkit';
+import { and, type HelmChart, isEmpty, joined, Manifest, not, omitIfEmpty, onlyWhen, orDefault } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
-import type { ConfigMap } from 'kubernetes-types/core/v1';
+import type { ConfigMap, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
 
 import { scratchVolume } from './_pod';
 import { ComponentDeployment } from './component-deployment';
@@ -18,7 +18,8 @@ export interface ProsodyProps {
 /**
  * Prosody, the XMPP server of the shard: one replica (sessions live in its memory), recreated rather than
  * rolled so that jicofo and the bridges never see two. It creates the jicofo and bridge accounts from the
- * credentials Secret at every start (its data directory is an emptyDir), and serves `/metrics`.
+ * credentials Secret at every start (its data directory is an emptyDir, or a claim with `prosody.persistence`, which
+ * `auth.type: internal` needs for its accounts), and serves `/metrics`.
  */
 export class Prosody extends Construct {
   public constructor(scope: Construct, id: string, props: ProsodyProps) {
@@ -34,6 +35,30 @@ export class Prosody extends Construct {
       metadata: { name: pluginsName, labels: chart.standardLabels('prosody') },
       data: v.customPlugins,
     });
+    // The data directory: an emptyDir, or with `persistence.enabled` a claim (the chart's, kept on uninstall, or
+    // `existingClaim`), so that internal accounts outlive the pod. The image's start script creates `data/` in it.
+    const p = v.persistence;
+    const claimName = String(chart.componentName('prosody-data'));
+    const claim = new Manifest<PersistentVolumeClaim>(this, 'data', {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: {
+        name: claimName,
+        labels: chart.standardLabels('prosody'),
+        annotations: { 'helm.sh/resource-policy': 'keep' },
+      },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: omitIfEmpty(p.storageClass),
+        resources: { requests: { storage: p.size } },
+      },
+    });
+    chart.renderWhen(claim, and(p.enabled, isEmpty(p.existingClaim)));
+    const dataVolume = {
+      name: 'data',
+      persistentVolumeClaim: onlyWhen(p.enabled, { claimName: String(orDefault(p.existingClaim, claimName)) }),
+      emptyDir: onlyWhen(not(p.enabled), scratchVolume('data', '64Mi').emptyDir),
+    };
     const modules = (name: string, list: typeof v.modules.main): { name: string; value: string } => ({
       name,
       value: String(joined(list, ',')),
@@ -70,9 +95,10 @@ export class Prosody extends Construct {
             modules('XMPP_INTERNAL_MUC_MODULES', v.modules.internalMuc),
           ],
           settings.jwtSecretEnv,
+          settings.ldapSecretEnv,
         ],
       },
-      volumes: [scratchVolume('data', '64Mi'), { name: 'plugins', configMap: { name: pluginsName } }],
+      volumes: [dataVolume, { name: 'plugins', configMap: { name: pluginsName } }],
       servicePorts: [
         { name: 'xmpp-c2s', port: PORTS.xmppClient, targetPort: 'xmpp-c2s', protocol: 'TCP' },
         { name: 'http', port: PORTS.prosodyHttp, targetPort: 'http', protocol: 'TCP' },

@@ -1,4 +1,17 @@
-import { and, eq, type HelmChart, type HelmValue, joined, listWhen, Manifest, not, orDefault, ternary } from '@meetscale/chart-toolkit';
+import {
+  and,
+  eq,
+  type HelmChart,
+  type HelmValue,
+  isEmpty,
+  joined,
+  listWhen,
+  Manifest,
+  not,
+  or,
+  orDefault,
+  ternary,
+} from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 import type { ConfigMap, EnvVar, Secret } from 'kubernetes-types/core/v1';
 
@@ -50,6 +63,11 @@ type SettingName =
   | 'JWT_APP_ID'
   | 'JWT_ACCEPTED_ISSUERS'
   | 'JWT_ACCEPTED_AUDIENCES'
+  | 'LDAP_URL'
+  | 'LDAP_BASE'
+  | 'LDAP_FILTER'
+  | 'LDAP_BINDDN'
+  | 'LDAP_START_TLS'
   | 'ENABLE_WELCOME_PAGE'
   | 'DEFAULT_LANGUAGE'
   | 'S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES';
@@ -62,7 +80,7 @@ const EVERY_COMPONENT_READS: readonly SettingName[] = ['TZ', 'S6_YES_I_WANT_A_WO
  * rolls only the components that read it (a bridge drains for up to two hours before it stops):
  * - web: `web/rootfs/defaults/meet.conf` (nginx) and `system-config.js`, `settings-config.js` (config.js: the
  *   welcome page and the default language too);
- * - prosody: `prosody/rootfs/defaults/prosody.cfg.lua` and `conf.d/jitsi-meet.cfg.lua`;
+ * - prosody: `prosody/rootfs/defaults/prosody.cfg.lua`, `conf.d/jitsi-meet.cfg.lua` and `saslauthd.conf` (LDAP);
  * - jicofo: `jicofo/rootfs/defaults/jicofo.conf`;
  * - jvb: `jvb/rootfs/defaults/jvb.conf`, which needs only the way into the brewery room.
  */
@@ -95,6 +113,11 @@ const COMPONENT_READS: Record<ShardComponent, readonly SettingName[]> = {
     'JWT_APP_ID',
     'JWT_ACCEPTED_ISSUERS',
     'JWT_ACCEPTED_AUDIENCES',
+    'LDAP_URL',
+    'LDAP_BASE',
+    'LDAP_FILTER',
+    'LDAP_BINDDN',
+    'LDAP_START_TLS',
   ],
   jicofo: [
     'XMPP_DOMAIN',
@@ -130,6 +153,8 @@ export class ShardSettings extends Construct {
   public readonly credentialsSecret: HelmValue<string>;
   /** `JWT_APP_SECRET` from `auth.jwt.existingSecret` when `auth.type` is `jwt`, for prosody. */
   public readonly jwtSecretEnv: HelmValue<unknown[]>;
+  /** `LDAP_BINDPW` from `auth.ldap.existingSecret` when `auth.type` is `ldap` with a bind DN, for prosody. */
+  public readonly ldapSecretEnv: HelmValue<unknown[]>;
   /** The fully qualified name of prosody's Service. */
   public readonly prosodyHost: string;
   /** The fully qualified name of jicofo's Service, for web's health path. */
@@ -175,6 +200,12 @@ export class ShardSettings extends Construct {
       JWT_APP_ID: String(v.auth.jwt.appId),
       JWT_ACCEPTED_ISSUERS: commaSeparated(v.auth.jwt.acceptedIssuers),
       JWT_ACCEPTED_AUDIENCES: commaSeparated(v.auth.jwt.acceptedAudiences),
+      LDAP_URL: String(v.auth.ldap.url),
+      LDAP_BASE: String(v.auth.ldap.base),
+      LDAP_FILTER: String(v.auth.ldap.filter),
+      // saslauthd.conf binds with a DN and password only when LDAP_BINDDN is not empty.
+      LDAP_BINDDN: String(v.auth.ldap.bindDn),
+      LDAP_START_TLS: yesNo(v.auth.ldap.startTls),
       ENABLE_WELCOME_PAGE: String(ternary(v.web.welcomePage, 'true', 'false', 'string')),
       // Empty: settings-config.js sets no config.defaultLanguage.
       DEFAULT_LANGUAGE: String(v.web.defaultLanguage),
@@ -210,6 +241,27 @@ export class ShardSettings extends Construct {
         valueFrom: { secretKeyRef: { name: String(v.auth.jwt.existingSecret), key: String(v.auth.jwt.secretKey) } },
       },
     ]);
+
+    const ldap = eq(v.auth.type, 'ldap');
+    chart.failWhen(
+      and(ldap, or(isEmpty(v.auth.ldap.url), isEmpty(v.auth.ldap.base))),
+      'auth.ldap.url and auth.ldap.base: name the LDAP server and the search base of the users when auth.type is ldap',
+    );
+    const ldapBind = and(ldap, not(isEmpty(v.auth.ldap.bindDn)));
+    chart.failWhen(
+      and(ldapBind, isEmpty(v.auth.ldap.existingSecret)),
+      'auth.ldap.existingSecret: name the Secret holding the bind password when auth.ldap.bindDn is set',
+    );
+    this.ldapSecretEnv = listWhen(ldapBind, [
+      {
+        name: 'LDAP_BINDPW',
+        valueFrom: { secretKeyRef: { name: String(v.auth.ldap.existingSecret), key: String(v.auth.ldap.passwordKey) } },
+      },
+    ]);
+    chart.failWhen(
+      and(eq(v.auth.type, 'internal'), not(v.prosody.persistence.enabled)),
+      "prosody.persistence.enabled: internal accounts live in prosody's data directory, which must outlive the pod; enable it when auth.type is internal",
+    );
 
     const generatedName = chart.componentName('xmpp-credentials');
     this.credentialsSecret = orDefault(v.credentials.existingSecret, generatedName);

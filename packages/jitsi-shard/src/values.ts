@@ -204,6 +204,25 @@ const prosody = z
     metricsAllowedCidr: ipv4Cidrs(POD_NETWORKS).describe(
       'Networks allowed to read prosody `/metrics`; must include the pod network Prometheus scrapes from.',
     ),
+    persistence: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Keep prosody's data directory (`/var/lib/prosody`) on a PersistentVolumeClaim instead of an emptyDir: required with `auth.type: internal`, whose accounts live there.",
+          ),
+        size: quantity().default('1Gi').describe('Size of the claim.'),
+        storageClass: z.string().default('').describe("StorageClass of the claim; empty: the cluster's default."),
+        existingClaim: z
+          .string()
+          .default('')
+          .describe('A PersistentVolumeClaim of your own to mount instead of the one the chart creates.'),
+      })
+      .prefault({})
+      .describe(
+        "Prosody's data directory. The claim the chart creates is kept when the release is uninstalled (`helm.sh/resource-policy: keep`); prosody stays one replica, recreated on every change.",
+      ),
     customPlugins: z
       .record(z.string().regex(/^[A-Za-z0-9_.-]+\.lua$/, 'must be a Lua file name such as mod_lesson_policy.lua'), z.string())
       .default({})
@@ -441,9 +460,11 @@ export const jitsiShardValues = z.strictObject({
   auth: z
     .strictObject({
       type: z
-        .enum(['anonymous', 'jwt'])
+        .enum(['anonymous', 'jwt', 'ldap', 'internal'])
         .default('anonymous')
-        .describe('`anonymous`: anyone with the link joins; `jwt`: a signed token (from the school platform) is required.'),
+        .describe(
+          '`anonymous`: anyone with the link joins; `jwt`: a signed token (from the school platform) is required; `ldap`: a user name and password checked against `auth.ldap`; `internal`: accounts kept by prosody itself (needs `prosody.persistence`).',
+        ),
       enableGuests: z.boolean().default(false).describe('With `jwt`, let people without a token join rooms a token holder has opened.'),
       jwt: z
         .strictObject({
@@ -462,6 +483,28 @@ export const jitsiShardValues = z.strictObject({
         })
         .prefault({})
         .describe('JWT token authentication.'),
+      ldap: z
+        .strictObject({
+          url: z
+            .string()
+            .regex(/^(ldaps?:\/\/[A-Za-z0-9.-]+(:[0-9]+)?\/?( +|$))*$/, 'must be ldap:// or ldaps:// URLs, space-separated')
+            .default('')
+            .describe('LDAP server(s) (`LDAP_URL`), e.g. `ldaps://ldap.schule.example.org`; required with `auth.type: ldap`.'),
+          base: z
+            .string()
+            .default('')
+            .describe('Search base of the users (`LDAP_BASE`), e.g. `ou=people,dc=schule,dc=example,dc=org`; required with `ldap`.'),
+          filter: z.string().min(1).default('uid=%u').describe('Filter finding a user, `%u` the name typed at login (`LDAP_FILTER`).'),
+          bindDn: z.string().default('').describe('DN to bind as for the search (`LDAP_BINDDN`); empty: bind anonymously.'),
+          existingSecret: z
+            .string()
+            .default('')
+            .describe('Secret holding the bind password (`LDAP_BINDPW`); required when `bindDn` is set.'),
+          passwordKey: z.string().min(1).default('ldap-bind-password').describe('Key of the bind password in `existingSecret`.'),
+          startTls: z.boolean().default(false).describe('Upgrade an `ldap://` connection with StartTLS (`LDAP_START_TLS`).'),
+        })
+        .prefault({})
+        .describe("LDAP authentication through the prosody image's saslauthd."),
     })
     .prefault({})
     .describe('Who may open and join conferences.'),
