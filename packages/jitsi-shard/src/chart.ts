@@ -183,5 +183,27 @@ in a namespace labelled pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECU
         },
       },
     },
+    'ldap-customized': {
+      auth: {
+        type: 'ldap',
+        enableGuests: true,
+        ldap: {
+          url: 'ldaps://ldap.schule.example.org',
+          base: 'ou=people,dc=schule,dc=example,dc=org',
+          bindDn: 'cn=jitsi,ou=services,dc=schule,dc=example,dc=org',
+          existingSecret: 'jitsi-ldap',
+        },
+      },
+      web: {
+        welcomePage: false,
+        defaultLanguage: 'de',
+        customConfig: 'config.requireDisplayName = true;\n',
+        nginxSnippet: 'location = /impressum {\n    return 302 https://schule.example.org/impressum;\n}\n',
+      },
+      prosody: {
+        customPlugins: { 'mod_lesson_policy.lua': 'module:log("info", "lesson policy loaded");\n' },
+        modules: { main: ['lesson_policy'] },
+      },
+    },
   },
 });
