@@ -56,7 +56,9 @@ export class Prosody extends Construct {
     chart.renderWhen(claim, and(p.enabled, isEmpty(p.existingClaim)));
     const dataVolume = {
       name: 'data',
-      persistentVolumeClaim: onlyWhen(p.enabled, { claimName: String(orDefault(p.existingClaim, claimName)) }),
+      persistentVolumeClaim: onlyWhen(p.enabled, {
+        claimName: String(chart.defineText('prosody.dataClaim', String(orDefault(p.existingClaim, claimName)))),
+      }),
       emptyDir: onlyWhen(not(p.enabled), scratchVolume('data', '64Mi').emptyDir),
     };
     const modules = (name: string, list: typeof v.modules.main): { name: string; value: string } => ({
