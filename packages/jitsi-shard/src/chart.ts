@@ -29,7 +29,7 @@ export const jitsiShardChart = defineChart({
       'with `networkPolicy.enabled`, the jicofo policy now admits web on port 8888 for it.',
       'prosody now trusts `prosody.trustedProxies` (default: the private networks, as `prosody.metricsAllowedCidr`) as',
       "HTTP proxies and takes BOSH and websocket clients' addresses from web's `X-Forwarded-For`.",
-      'New values, all off or empty by default: `web.customConfig`, `web.customInterfaceConfig` and `web.nginxSnippet`',
+      'New values, whose defaults keep what the images did before: `web.customConfig`, `web.customInterfaceConfig` and `web.nginxSnippet`',
       '(mounted where the web image appends or includes them), `web.welcomePage` and `web.defaultLanguage`, and',
       '`prosody.customPlugins` (mounted into `/prosody-plugins-custom`) with `prosody.modules`.',
       '`auth.type` also takes `ldap` (`auth.ldap`, the bind password from a Secret) and `internal` (accounts kept by',
