@@ -5,8 +5,8 @@
  * prosody pod mounts it at /var/lib/prosody, and the same claim (same UID, same volume) survives a `helm upgrade`
  * that replaces the pod, the deletion of the pod, and `helm uninstall` (`helm.sh/resource-policy: keep`).
  *
- * The control plane has no storage provisioner, so each test creates the PersistentVolume the claim binds to (a
- * StorageClass name of its own, nothing ever mounted: kwok runs no containers). Every test installs into a namespace
+ * The control plane has no storage provisioner, so each test creates the PersistentVolume the claim binds to (reserved
+ * for it by `claimRef`; nothing is ever mounted: kwok runs no containers). Every test installs into a namespace
  * of its own, deleted after it with its volume.
  */
 import { ControlPlane, type KubeJson, waitFor } from '@meetscale/cluster';
@@ -90,10 +90,9 @@ function dataVolumeOf(pod: KubeJson): { claim: string | undefined; mountPath: st
 
 describe.each(HELM_MAJORS)('prosody data on a PersistentVolumeClaim, with Helm %i', (major) => {
   test('the claim is created, mounted by the prosody pod, and kept through an upgrade, a pod deletion and uninstall', async () => {
-    // GIVEN a namespace and a volume of a StorageClass name of this test's own, for the claim to bind to
+    // GIVEN a namespace and a volume reserved for the claim the chart will create
     const namespace = `prosody-data-h${major}`;
     const volume = `prosody-data-h${major}`;
-    const storageClass = `meetscale-prosody-h${major}`;
     await createNamespace(plane.client, namespace, 'restricted');
     created.push({ namespace, volume });
     await plane.client.create('/api/v1/persistentvolumes', {
@@ -104,7 +103,8 @@ describe.each(HELM_MAJORS)('prosody data on a PersistentVolumeClaim, with Helm %
         capacity: { storage: '1Gi' },
         accessModes: ['ReadWriteOnce'],
         persistentVolumeReclaimPolicy: 'Retain',
-        storageClassName: storageClass,
+        // reserved for the chart's claim (the cluster has no default StorageClass, so the claim names none)
+        claimRef: { namespace, name: CLAIM },
         hostPath: { path: `/var/lib/meetscale-test/${volume}` },
       },
     });
@@ -113,7 +113,6 @@ describe.each(HELM_MAJORS)('prosody data on a PersistentVolumeClaim, with Helm %
     const values = sets(
       'auth.type=internal',
       'prosody.persistence.enabled=true',
-      `prosody.persistence.storageClass=${storageClass}`,
       `jvb.media.nodePort.basePort=${major === 3 ? 30_600 : 30_700}`,
     );
     helm(major, namespace, 'install', RELEASE, chartDir(CHART), ...values, '--wait', '--timeout', '3m');

@@ -1058,40 +1058,26 @@ export interface JitsiShardValues {
      */
     persistence?: {
       /**
-       * Keep prosody's data directory (`/var/lib/prosody`) on a PersistentVolumeClaim instead of an emptyDir: required with `auth.type: internal`, whose accounts live there.
+       * Keep prosody's data directory (`/var/lib/prosody`) on a PersistentVolumeClaim instead of an emptyDir: required with `auth.type: internal`, whose accounts live there. The chart's claim asks the cluster's default StorageClass for 1Gi; for anything else give `existingClaim`.
        *
        * @default false
        */
       enabled?: boolean;
       /**
-       * Size of the claim.
-       *
-       * @default '1Gi'
-       */
-      size?: string;
-      /**
-       * StorageClass of the claim; empty: the cluster's default.
-       *
-       * @default ''
-       */
-      storageClass?: string;
-      /**
-       * A PersistentVolumeClaim of your own to mount instead of the one the chart creates.
+       * A PersistentVolumeClaim of your own for prosody's data directory (another StorageClass or size, say): prosody mounts it, persistence on, and the chart creates none.
        *
        * @default ''
        */
       existingClaim?: string;
     };
     /**
-     * Prosody plugins, file name to Lua source, mounted into `/prosody-plugins-custom` (the first of the plugin paths the image searches); enable a `mod_<name>.lua` with `modules`.
+     * A ConfigMap of yours holding prosody plugins (`kubectl create configmap --from-file=mod_<name>.lua`), mounted whole into `/prosody-plugins-custom`, the first of the plugin paths the image searches; enable them with `modules`. Prosody reads them at start: restart prosody after changing the ConfigMap.
      *
-     * @default {}
+     * @default ''
      */
-    customPlugins?: {
-      [key: string]: string;
-    };
+    pluginsConfigMap?: string;
     /**
-     * Prosody modules enabled besides the image's own: names without `mod_`, from the image or `customPlugins`.
+     * Prosody modules enabled besides the image's own: names without `mod_`, from the image or `pluginsConfigMap`.
      */
     modules?: {
       /**

@@ -31,7 +31,7 @@ export const jitsiShardChart = defineChart({
       "HTTP proxies and takes BOSH and websocket clients' addresses from web's `X-Forwarded-For`.",
       'New values, whose defaults keep what the images did before: `web.customConfig`, `web.customInterfaceConfig` and `web.nginxSnippet`',
       '(mounted where the web image appends or includes them), `web.welcomePage` and `web.defaultLanguage`, and',
-      '`prosody.customPlugins` (mounted into `/prosody-plugins-custom`) with `prosody.modules`.',
+      '`prosody.pluginsConfigMap` (a ConfigMap of yours, mounted into `/prosody-plugins-custom`) with `prosody.modules`.',
       '`auth.type` also takes `ldap` (`auth.ldap`, the bind password from a Secret) and `internal` (accounts kept by',
       'prosody, which needs the new `prosody.persistence`: a PersistentVolumeClaim for its data directory, kept on',
       'uninstall). With persistence off, the data directory stays an emptyDir as before.',
@@ -201,7 +201,7 @@ in a namespace labelled pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECU
         nginxSnippet: 'location = /impressum {\n    return 302 https://schule.example.org/impressum;\n}\n',
       },
       prosody: {
-        customPlugins: { 'mod_lesson_policy.lua': 'module:log("info", "lesson policy loaded");\n' },
+        pluginsConfigMap: 'prosody-lesson-plugins',
         modules: { main: ['lesson_policy'] },
       },
     },

@@ -1,6 +1,6 @@
-import { and, type HelmChart, isEmpty, joined, Manifest, not, omitIfEmpty, onlyWhen, orDefault } from '@meetscale/chart-toolkit';
+import { and, type HelmChart, isEmpty, joined, Manifest, not, onlyWhen, or, orDefault } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
-import type { ConfigMap, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
+import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1';
 
 import { scratchVolume } from './_pod';
 import { ComponentDeployment } from './component-deployment';
@@ -26,17 +26,16 @@ export class Prosody extends Construct {
     super(scope, id);
     const { chart, settings } = props;
     const v = chart.values.prosody;
-    // `prosody.customPlugins`, mounted whole into the directory the image declares for them; jitsi-meet.cfg.lua
-    // searches /prosody-plugins-custom first (docker-jitsi-meet prosody/rootfs/defaults/conf.d/jitsi-meet.cfg.lua).
-    const pluginsName = String(chart.componentName('prosody-plugins'));
-    const plugins = new Manifest<ConfigMap>(this, 'plugins', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: pluginsName, labels: chart.standardLabels('prosody') },
-      data: v.customPlugins,
-    });
-    // The data directory: an emptyDir, or with `persistence.enabled` a claim (the chart's, kept on uninstall, or
-    // `existingClaim`), so that internal accounts outlive the pod. The image's start script creates `data/` in it.
+    // Plugins from a ConfigMap of the user's, mounted whole into the directory the image declares for them:
+    // jitsi-meet.cfg.lua searches /prosody-plugins-custom first (docker-jitsi-meet prosody/rootfs/defaults/conf.d).
+    const pluginsConfigMap = v.pluginsConfigMap;
+    const pluginsVolume = {
+      name: 'plugins',
+      configMap: onlyWhen(not(isEmpty(pluginsConfigMap)), { name: String(pluginsConfigMap) }),
+      emptyDir: onlyWhen(isEmpty(pluginsConfigMap), scratchVolume('plugins', '1Mi').emptyDir),
+    };
+    // The data directory: an emptyDir, or with `persistence.enabled` or `existingClaim` a claim (the chart's, kept on
+    // uninstall, or the user's), so that internal accounts outlive the pod. The image's start script creates `data/` in it.
     const p = v.persistence;
     const claimName = String(chart.componentName('prosody-data'));
     const claim = new Manifest<PersistentVolumeClaim>(this, 'data', {
@@ -49,17 +48,17 @@ export class Prosody extends Construct {
       },
       spec: {
         accessModes: ['ReadWriteOnce'],
-        storageClassName: omitIfEmpty(p.storageClass),
-        resources: { requests: { storage: p.size } },
+        resources: { requests: { storage: '1Gi' } },
       },
     });
+    const persistent = or(p.enabled, not(isEmpty(p.existingClaim)));
     chart.renderWhen(claim, and(p.enabled, isEmpty(p.existingClaim)));
     const dataVolume = {
       name: 'data',
-      persistentVolumeClaim: onlyWhen(p.enabled, {
+      persistentVolumeClaim: onlyWhen(persistent, {
         claimName: String(chart.defineText('prosody.dataClaim', String(orDefault(p.existingClaim, claimName)))),
       }),
-      emptyDir: onlyWhen(not(p.enabled), scratchVolume('data', '64Mi').emptyDir),
+      emptyDir: onlyWhen(not(persistent), scratchVolume('data', '64Mi').emptyDir),
     };
     const modules = (name: string, list: typeof v.modules.main): { name: string; value: string } => ({
       name,
@@ -71,7 +70,6 @@ export class Prosody extends Construct {
       component: 'prosody',
       values: v,
       strategy: { type: 'Recreate' },
-      checksums: { 'checksum/plugins': String(chart.checksumOf(plugins)) },
       container: {
         ports: [
           { name: 'xmpp-c2s', containerPort: PORTS.xmppClient, protocol: 'TCP' },
@@ -100,7 +98,7 @@ export class Prosody extends Construct {
           settings.ldapSecretEnv,
         ],
       },
-      volumes: [dataVolume, { name: 'plugins', configMap: { name: pluginsName } }],
+      volumes: [dataVolume, pluginsVolume],
       servicePorts: [
         { name: 'xmpp-c2s', port: PORTS.xmppClient, targetPort: 'xmpp-c2s', protocol: 'TCP' },
         { name: 'http', port: PORTS.prosodyHttp, targetPort: 'http', protocol: 'TCP' },

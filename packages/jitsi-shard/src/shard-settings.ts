@@ -259,8 +259,8 @@ export class ShardSettings extends Construct {
       },
     ]);
     chart.failWhen(
-      and(eq(v.auth.type, 'internal'), not(v.prosody.persistence.enabled)),
-      "prosody.persistence.enabled: internal accounts live in prosody's data directory, which must outlive the pod; enable it when auth.type is internal",
+      and(eq(v.auth.type, 'internal'), not(v.prosody.persistence.enabled), isEmpty(v.prosody.persistence.existingClaim)),
+      "prosody.persistence.enabled: enable it (or set existingClaim) when auth.type is internal, whose accounts live in prosody's data",
     );
 
     const generatedName = chart.componentName('xmpp-credentials');

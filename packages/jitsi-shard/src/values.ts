@@ -155,7 +155,7 @@ const web = z
       .describe('Show the welcome page (room name entry) at `/` (`ENABLE_WELCOME_PAGE`); off, `/` shows no way to open a room.'),
     defaultLanguage: z
       .string()
-      .regex(/^([a-z]{2,3}([A-Z]{2}|-[A-Za-z]{2,4})?)?$/, 'must be a language code such as de, en or ptBR')
+      .regex(/^([A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*)?$/, 'must be a language code such as de, en or ptBR')
       .default('')
       .describe('Language of the app when the browser gives none it supports (`DEFAULT_LANGUAGE`), e.g. `de`; empty: the image default.'),
     customConfig: z
@@ -210,24 +210,24 @@ const prosody = z
           .boolean()
           .default(false)
           .describe(
-            "Keep prosody's data directory (`/var/lib/prosody`) on a PersistentVolumeClaim instead of an emptyDir: required with `auth.type: internal`, whose accounts live there.",
+            "Keep prosody's data directory (`/var/lib/prosody`) on a PersistentVolumeClaim instead of an emptyDir: required with `auth.type: internal`, whose accounts live there. The chart's claim asks the cluster's default StorageClass for 1Gi; for anything else give `existingClaim`.",
           ),
-        size: quantity().default('1Gi').describe('Size of the claim.'),
-        storageClass: z.string().default('').describe("StorageClass of the claim; empty: the cluster's default."),
         existingClaim: z
           .string()
           .default('')
-          .describe('A PersistentVolumeClaim of your own to mount instead of the one the chart creates.'),
+          .describe(
+            "A PersistentVolumeClaim of your own for prosody's data directory (another StorageClass or size, say): prosody mounts it, persistence on, and the chart creates none.",
+          ),
       })
       .prefault({})
       .describe(
         "Prosody's data directory. The claim the chart creates is kept when the release is uninstalled (`helm.sh/resource-policy: keep`); prosody stays one replica, recreated on every change.",
       ),
-    customPlugins: z
-      .record(z.string().regex(/^[A-Za-z0-9_.-]+\.lua$/, 'must be a Lua file name such as mod_lesson_policy.lua'), z.string())
-      .default({})
+    pluginsConfigMap: z
+      .string()
+      .default('')
       .describe(
-        'Prosody plugins, file name to Lua source, mounted into `/prosody-plugins-custom` (the first of the plugin paths the image searches); enable a `mod_<name>.lua` with `modules`.',
+        'A ConfigMap of yours holding prosody plugins (`kubectl create configmap --from-file=mod_<name>.lua`), mounted whole into `/prosody-plugins-custom`, the first of the plugin paths the image searches; enable them with `modules`. Prosody reads them at start: restart prosody after changing the ConfigMap.',
       ),
     modules: z
       .strictObject({
@@ -239,7 +239,7 @@ const prosody = z
         ),
       })
       .prefault({})
-      .describe("Prosody modules enabled besides the image's own: names without `mod_`, from the image or `customPlugins`."),
+      .describe("Prosody modules enabled besides the image's own: names without `mod_`, from the image or `pluginsConfigMap`."),
     trustedProxies: ipv4Cidrs(POD_NETWORKS).describe(
       "Networks prosody trusts as HTTP proxies (`PROSODY_TRUSTED_PROXIES`): from these it takes the client's address from `X-Forwarded-For`, which web's nginx sets on BOSH and websocket requests, so its logs and limits see clients rather than the web pods. Must include the pod network; anything that can reach prosody's port 5280 from these networks can claim any address (`networkPolicy.enabled` admits only web).",
     ),
@@ -487,7 +487,6 @@ export const jitsiShardValues = z.strictObject({
         .strictObject({
           url: z
             .string()
-            .regex(/^(ldaps?:\/\/[A-Za-z0-9.-]+(:[0-9]+)?\/?( +|$))*$/, 'must be ldap:// or ldaps:// URLs, space-separated')
             .default('')
             .describe('LDAP server(s) (`LDAP_URL`), e.g. `ldaps://ldap.schule.example.org`; required with `auth.type: ldap`.'),
           base: z
