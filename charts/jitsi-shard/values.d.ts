@@ -198,7 +198,7 @@ export interface JitsiShardValues {
        *
        * @default 'ldap-bind-password'
        */
-      passwordKey?: string;
+      secretKey?: string;
       /**
        * Upgrade an `ldap://` connection with StartTLS (`LDAP_START_TLS`).
        *

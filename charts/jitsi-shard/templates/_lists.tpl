@@ -45,7 +45,7 @@
   valueFrom:
     secretKeyRef:
       name: {{ $.Values.auth.ldap.existingSecret | quote }}
-      key: {{ $.Values.auth.ldap.passwordKey | quote }}
+      key: {{ $.Values.auth.ldap.secretKey | quote }}
 {{- end }}
 {{- end }}
 

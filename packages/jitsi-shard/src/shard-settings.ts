@@ -255,7 +255,7 @@ export class ShardSettings extends Construct {
     this.ldapSecretEnv = listWhen(ldapBind, [
       {
         name: 'LDAP_BINDPW',
-        valueFrom: { secretKeyRef: { name: String(v.auth.ldap.existingSecret), key: String(v.auth.ldap.passwordKey) } },
+        valueFrom: { secretKeyRef: { name: String(v.auth.ldap.existingSecret), key: String(v.auth.ldap.secretKey) } },
       },
     ]);
     chart.failWhen(

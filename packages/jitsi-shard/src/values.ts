@@ -499,7 +499,7 @@ export const jitsiShardValues = z.strictObject({
             .string()
             .default('')
             .describe('Secret holding the bind password (`LDAP_BINDPW`); required when `bindDn` is set.'),
-          passwordKey: z.string().min(1).default('ldap-bind-password').describe('Key of the bind password in `existingSecret`.'),
+          secretKey: z.string().min(1).default('ldap-bind-password').describe('Key of the bind password in `existingSecret`.'),
           startTls: z.boolean().default(false).describe('Upgrade an `ldap://` connection with StartTLS (`LDAP_START_TLS`).'),
         })
         .prefault({})
