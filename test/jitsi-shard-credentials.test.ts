@@ -389,14 +389,17 @@ describe('jitsi-shard values.yaml', () => {
     // THEN no credential key appears anywhere
     expect(all.map(([path]) => path).filter((path) => (KEYS as readonly string[]).includes(keyName(path)))).toEqual([]);
     // AND no string holds a run of 20+ alphanumeric characters (what a generated password looks like)
-    expect(all.filter(([, value]) => typeof value === 'string' && /[A-Za-z0-9]{20,}/.test(value))).toEqual([]);
+    // (a CamelCase name such as a jicofo strategy, `IntraRegionBridgeSelectionStrategy`, is words, not a password)
+    const camelCase = /^([A-Z][a-z]+)+$/;
+    expect(all.filter(([, value]) => typeof value === 'string' && /[A-Za-z0-9]{20,}/.test(value) && !camelCase.test(value))).toEqual([]);
     // AND no key named like a password or a secret (`…password…`, `…secret`; not `secretKey`, a key name) holds a
     // non-empty string
     const secretish = all.filter(([path]) => /password|secret$/i.test(keyName(path)));
     expect(secretish.filter(([, value]) => typeof value === 'string' && value !== '')).toEqual([]);
     // AND every Secret reference defaults to empty: generated credentials, the JWT secret required only with
-    // auth.type jwt, the LDAP bind password only with a bind DN
+    // auth.type jwt, the LDAP bind password only with a bind DN, the TURN shared secret only with turn.enabled
     expect(Object.fromEntries(secretish)).toEqual({
+      'turn.existingSecret': '',
       'credentials.existingSecret': '',
       'auth.jwt.existingSecret': '',
       'auth.ldap.existingSecret': '',
