@@ -20,6 +20,8 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { SHARD_HEALTH_PATH } from '@meetscale/haproxy';
+
 import { type Manifest, renderChart } from './support/charts';
 import { acceptsConnections, pollUntil, sleep } from './support/haproxy';
 import {
@@ -757,8 +759,8 @@ describe('the jitsi web nginx reaches prosody through the address the chart rend
       const prosodySeen = liveProsody().requests.length;
       const jicofoSeen = liveJicofo().requests.length;
 
-      // WHEN HAProxy asks the shard's health path
-      const answer = await get(nginx.port, '/_meetscale/health');
+      // WHEN HAProxy asks the shard's health path (the path the haproxy chart checks)
+      const answer = await get(nginx.port, SHARD_HEALTH_PATH);
 
       // THEN nginx answers 200 only when the shard can host a new room, otherwise 404 with a body of its own
       expect(answer).toEqual(status === 200 ? { status: 200, body: '' } : { status: 404, body: 'this shard cannot host a new room\n' });
@@ -770,7 +772,7 @@ describe('the jitsi web nginx reaches prosody through the address the chart rend
         state.prosody === 'up' && state.jicofo !== 'down' ? [{ method: 'GET', path: '/about/health' }] : [],
       );
       // AND the internal prosody check is not reachable from outside
-      expect((await get(nginx.port, '/_meetscale/health/prosody')).status).toBe(404);
+      expect((await get(nginx.port, `${SHARD_HEALTH_PATH}/prosody`)).status).toBe(404);
       await nginx.stop();
       liveJicofo().health = 'healthy';
     });
