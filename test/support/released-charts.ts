@@ -54,16 +54,23 @@ export interface UpgradePath {
 const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
 
 /**
- * The upgrade paths from a release: the defaults; every scenario the release had, installed and upgraded with
- * the same values file (a user's values keep working and keep their meaning); every scenario new since, upgraded
- * to from the released defaults.
+ * The upgrade paths from a release: the defaults; every scenario the release had, installed with its values file
+ * and upgraded with that file and, on top, the scenario's current file (a user's values keep working and keep
+ * their meaning, with only what an upgrading note asks for added); every scenario new since, upgraded to from the
+ * released defaults.
  */
 export function upgradePaths(chart: string, released: ReleasedChart): UpgradePath[] {
   const current = scenarioFiles(chart);
   const old = scenarioFiles(chart, released.dir);
   const level = (...files: string[]): PodSecurityLevel =>
     files.map(scenarioPodSecurity).reduce((weak, next) => (LEVELS.indexOf(next) > LEVELS.indexOf(weak) ? next : weak), 'restricted');
-  const kept = old.map((file) => ({ name: basename(file, '-values.yaml'), from: [file], to: [file], level: level(file) }));
+  // A scenario the working tree still has is upgraded with the released file and then its current file on top:
+  // the user's values, plus what the upgrading notes ask them to add (a value a breaking change made required).
+  // Where the scenario did not change, that is the same values file twice.
+  const kept = old.map((file) => {
+    const now = current.filter((next) => basename(next) === basename(file));
+    return { name: basename(file, '-values.yaml'), from: [file], to: [file, ...now], level: level(file, ...now) };
+  });
   const added = current
     .filter((file) => !old.some((previous) => basename(previous) === basename(file)))
     .map((file) => ({ name: `${basename(file, '-values.yaml')} (new)`, from: [], to: [file], level: level(file) }));
