@@ -2,6 +2,7 @@ import { ComponentService, type HelmChart, ServiceHttpRoute, ServiceIngress } fr
 import { Construct } from 'constructs';
 
 import { ComponentDeployment } from './component-deployment';
+import { webPadsEnv } from './pads';
 import { PORTS, type ShardSettings } from './shard-settings';
 import { webP2pEnv } from './turn';
 import type { JitsiShardValues } from './values';
@@ -49,6 +50,7 @@ export class Web extends Construct {
             { name: 'ENABLE_LETSENCRYPT', value: '0' },
           ],
           ...webP2pEnv(chart),
+          ...webPadsEnv(chart),
         ],
       },
     });
