@@ -5,7 +5,8 @@
  * haproxy chart routes them (test/haproxy-live.test.ts sends such requests through real HAProxy), and
  * NetworkPolicies admitting only web.
  */
-import { HELM_MAJORS, type Manifest, renderChart } from './support/charts';
+import { configMapEntry, HELM_MAJORS, type Manifest, renderChart } from './support/charts';
+import { configSection } from './support/haproxy';
 
 const CHART = 'jitsi-shard';
 const RELEASE = 'shard-1';
@@ -117,5 +118,28 @@ describe.each(HELM_MAJORS)('jitsi-shard Etherpad and whiteboard rendered by Helm
     // AND without the components, no policy for them
     const off = render({ networkPolicy: { enabled: true } });
     expect(off.filter((m) => m.kind === 'NetworkPolicy' && /etherpad|whiteboard/.test(m.metadata.name))).toEqual([]);
+  });
+
+  test("the haproxy chart's defaults route the default shard's pad and whiteboard URLs to it", () => {
+    // GIVEN the default shard (release shard-0, what the haproxy chart's default `shards` names) with both on
+    const result = renderChart(major, CHART, { release: 'shard-0', namespace: NAMESPACE, values: PADS });
+    if (result.status !== 0) throw new Error(result.stderr);
+    const env = Object.fromEntries(
+      (
+        result.manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'shard-0-jitsi-shard-web') as any
+      ).spec.template.spec.containers[0].env.map((entry: any) => [entry.name, entry.value]),
+    );
+    const padShard = new URL('pad', String(env.ETHERPAD_PUBLIC_URL)).pathname.split('/')[2];
+    const whiteboardShard = new URL(String(env.WHITEBOARD_COLLAB_SERVER_PUBLIC_URL)).searchParams.get('shard');
+
+    // WHEN the haproxy chart is rendered with its defaults
+    const haproxy = renderChart(major, 'haproxy', { release: 'edge', namespace: NAMESPACE, values: {} });
+    if (haproxy.status !== 0) throw new Error(haproxy.stderr);
+    const backend = configSection(configMapEntry(haproxy.manifests, 'haproxy.cfg'), 'backend shards');
+
+    // THEN both name shard-0, the server HAProxy sends that name to
+    expect([padShard, whiteboardShard]).toEqual(['shard-0', 'shard-0']);
+    expect(backend).toContain('use-server shard-0 if { var(txn.pad_shard) -m str shard-0 }');
+    expect(backend).toContain('server shard-0 shard-0-jitsi-shard-web:80');
   });
 });
