@@ -211,7 +211,7 @@ describe.each(HELM_MAJORS)('haproxy.cfg rendered by Helm %i', (major) => {
       values: { healthCheck: { expectStatus: 404 } },
     });
     expect({ status: refused.status, stdout: refused.stdout }).toEqual({ status: 1, stdout: '' });
-    expect(refused.stderr).toContain('healthCheck.expectStatus: 404 is the answer of a shard that cannot host new rooms');
+    expect(refused.stderr).toContain('healthCheck.expectStatus: 404 is what a shard that cannot host new rooms answers');
   });
 });
 

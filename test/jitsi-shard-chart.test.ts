@@ -416,7 +416,11 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
         { from: [ofThisShard(['web'])], ports: [{ port: 5280, protocol: 'TCP' }] },
         { from: [monitoring], ports: [{ port: 5280, protocol: 'TCP' }] },
       ]);
-      expect(spec.jicofo.ingress).toEqual([{ from: [monitoring], ports: [{ port: 8888, protocol: 'TCP' }] }]);
+      // jicofo: web's nginx asks /about/health for the shard health path; monitoring on metrics
+      expect(spec.jicofo.ingress).toEqual([
+        { from: [ofThisShard(['web'])], ports: [{ port: 8888, protocol: 'TCP' }] },
+        { from: [monitoring], ports: [{ port: 8888, protocol: 'TCP' }] },
+      ]);
       // bridges: UDP media from outside the cluster's networks (the NodePorts of the ten possible bridges), metrics
       // from monitoring
       expect(spec.jvb.ingress).toEqual([
@@ -519,24 +523,285 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
   });
 
   describe('shard settings', () => {
+    const settingsOf = (manifests: Manifest[], component: string): Record<string, string> =>
+      one(manifests, 'ConfigMap', `shard-0-jitsi-shard-${component}-settings`).data;
+
     test('address prosody by its fully qualified Service name, which nginx resolves without search domains', () => {
       // GIVEN a cluster domain WHEN rendered THEN web proxies BOSH, and jicofo and the bridges connect, to prosody's FQDN
-      const settings = one(render({ clusterDomain: 'k8s.example' }), 'ConfigMap', 'shard-0-jitsi-shard-settings').data;
-      expect(settings.XMPP_BOSH_URL_BASE).toBe('http://shard-0-jitsi-shard-prosody.jitsi.svc.k8s.example:5280');
-      expect(settings.XMPP_SERVER).toBe('shard-0-jitsi-shard-prosody.jitsi.svc.k8s.example');
+      const manifests = render({ clusterDomain: 'k8s.example' });
+      expect(settingsOf(manifests, 'web').XMPP_BOSH_URL_BASE).toBe('http://shard-0-jitsi-shard-prosody.jitsi.svc.k8s.example:5280');
+      for (const component of ['jicofo', 'jvb']) {
+        expect(settingsOf(manifests, component).XMPP_SERVER).toBe('shard-0-jitsi-shard-prosody.jitsi.svc.k8s.example');
+      }
       // AND that is the prosody Service of this release
       expect(one(render(), 'Service', 'shard-0-jitsi-shard-prosody').spec.ports.map((port: any) => port.port)).toEqual([5222, 5280]);
+    });
+
+    test('each component loads only the settings its image reads, with a checksum of its own', () => {
+      const manifests = render();
+      const workloads: Record<string, any> = {
+        web: one(manifests, 'Deployment', 'shard-0-jitsi-shard-web'),
+        prosody: one(manifests, 'Deployment', 'shard-0-jitsi-shard-prosody'),
+        jicofo: one(manifests, 'Deployment', 'shard-0-jitsi-shard-jicofo'),
+        jvb: one(manifests, 'StatefulSet', 'shard-0-jitsi-shard-jvb'),
+      };
+      for (const [component, workload] of Object.entries(workloads)) {
+        expect(workload.spec.template.spec.containers[0].envFrom).toEqual([
+          { configMapRef: { name: `shard-0-jitsi-shard-${component}-settings` } },
+        ]);
+      }
+      const checksums = Object.values(workloads).map((workload) => workload.spec.template.metadata.annotations['checksum/settings']);
+      expect(new Set(checksums).size).toBe(4);
+      // The bridges read the way into the brewery room, nothing about users, rooms or authentication.
+      expect(Object.keys(settingsOf(manifests, 'jvb')).sort()).toEqual([
+        'JVB_BREWERY_MUC',
+        'S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES',
+        'TZ',
+        'XMPP_AUTH_DOMAIN',
+        'XMPP_INTERNAL_MUC_DOMAIN',
+        'XMPP_PORT',
+        'XMPP_SERVER',
+      ]);
+      expect(settingsOf(manifests, 'jicofo')).not.toHaveProperty('JWT_ACCEPTED_AUDIENCES');
+      expect(settingsOf(manifests, 'jicofo')).not.toHaveProperty('ENABLE_GUESTS');
+      expect(settingsOf(manifests, 'web')).not.toHaveProperty('JWT_APP_ID');
+    });
+
+    describe('a change only some components read leaves the bridge pod template byte-identical', () => {
+      const JWT = { auth: { type: 'jwt', jwt: { existingSecret: 'jwt' } } };
+      /** The bridge StatefulSet exactly as Helm prints it. */
+      const bridgeText = (values: unknown): string => {
+        const result = renderChart(major, CHART, { release: 'shard-0', namespace: 'jitsi', values });
+        if (result.status !== 0) throw new Error(result.stderr);
+        const document = result.stdout
+          .split(/^---$/m)
+          .find((text) => /^kind: StatefulSet$/m.test(text) && text.includes('jitsi-shard-jvb'));
+        if (document === undefined) throw new Error('no bridge StatefulSet rendered');
+        return document;
+      };
+      const podTemplate = (values: unknown): unknown => YAML.parse(bridgeText(values)).spec.template;
+      /** A Deployment's pod template as rendered: when it changes, the Deployment rolls its pods. */
+      const podTemplateOf = (values: unknown, component: string): string =>
+        JSON.stringify(one(render(values), 'Deployment', `shard-0-jitsi-shard-${component}`).spec.template);
+      const withWeb = (web: unknown): unknown => ({ web });
+
+      test.each([
+        [
+          'JWT audiences (prosody)',
+          JWT,
+          { ...JWT, auth: { ...JWT.auth, jwt: { ...JWT.auth.jwt, acceptedAudiences: ['portal'] } } },
+          ['prosody'],
+        ],
+        ['guests (web, prosody)', JWT, { ...JWT, auth: { ...JWT.auth, enableGuests: true } }, ['web', 'prosody']],
+        ['the public domain (web, prosody)', {}, { domain: 'meet.other.example' }, ['web', 'prosody']],
+        ['the guest domain (web, prosody)', {}, { xmpp: { guestDomain: 'gast.meet.jitsi' } }, ['web', 'prosody']],
+        ['authentication on (web, prosody, jicofo)', {}, JWT, ['web', 'prosody', 'jicofo']],
+        ['the default language (web)', {}, withWeb({ defaultLanguage: 'de' }), ['web']],
+        ['an nginx snippet (web)', {}, withWeb({ nginxSnippet: 'add_header X-School lernen;' }), ['web']],
+        ['custom config.js (web)', {}, withWeb({ customConfig: 'config.requireDisplayName = true;' }), ['web']],
+        ['prosody plugins and a module (prosody)', {}, { prosody: { pluginsConfigMap: 'plugins', modules: { muc: ['x'] } } }, ['prosody']],
+      ])('%s', (_name, before, after, rolled) => {
+        expect(bridgeText(after)).toBe(bridgeText(before));
+        for (const component of ['web', 'prosody', 'jicofo']) {
+          const changed = podTemplateOf(after, component) !== podTemplateOf(before, component);
+          expect({ component, changed }).toEqual({ component, changed: rolled.includes(component) });
+        }
+      });
+
+      test('while a setting the bridges read rolls them', () => {
+        const before = podTemplate({}) as any;
+        const after = podTemplate({ xmpp: { breweryMuc: 'bridges' } }) as any;
+        expect(after.metadata.annotations['checksum/settings']).not.toBe(before.metadata.annotations['checksum/settings']);
+      });
+    });
+  });
+
+  describe('customization', () => {
+    const webPod = (manifests: Manifest[]): any => one(manifests, 'Deployment', 'shard-0-jitsi-shard-web').spec.template.spec;
+    const prosodyPod = (manifests: Manifest[]): any => one(manifests, 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec;
+
+    test("web mounts custom config.js, interface_config.js and the nginx snippet where the image's start script reads them", () => {
+      const values = {
+        web: {
+          customConfig: "config.requireDisplayName = true;\nconfig.defaultLocalDisplayName = 'ich';\n",
+          customInterfaceConfig: 'interfaceConfig.APP_NAME = "Schule";\n',
+          nginxSnippet: 'location = /impressum {\n    return 302 https://schule.example.org/impressum;\n}\n',
+        },
+      };
+      const manifests = render(values);
+      // THEN the web ConfigMap holds each text unchanged
+      expect(one(manifests, 'ConfigMap', 'shard-0-jitsi-shard-web-config').data).toMatchObject({
+        'custom-config.js': values.web.customConfig,
+        'custom-interface_config.js': values.web.customInterfaceConfig,
+        'custom.conf': values.web.nginxSnippet,
+      });
+      // AND each file is mounted read-only, on its own, at the path web/rootfs/etc/s6-overlay/scripts/config copies
+      const mounts = webPod(manifests).containers[0].volumeMounts;
+      for (const [subPath, mountPath] of [
+        ['custom-config.js', '/config/custom-config.js'],
+        ['custom-interface_config.js', '/config/custom-interface_config.js'],
+        ['custom.conf', '/config/nginx-custom/custom.conf'],
+        ['meetscale-health.conf', '/config/nginx-custom/meetscale-health.conf'],
+      ]) {
+        expect(mounts).toContainEqual({ name: 'config', mountPath, subPath, readOnly: true });
+      }
+      // AND the root filesystem stays read-only
+      expect(webPod(manifests).containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    });
+
+    test('the welcome page and the default language are web settings', () => {
+      const web = (values: unknown): Record<string, string> => one(render(values), 'ConfigMap', 'shard-0-jitsi-shard-web-settings').data;
+      expect(web({})).toMatchObject({ ENABLE_WELCOME_PAGE: 'true', DEFAULT_LANGUAGE: '' });
+      expect(web({ web: { welcomePage: false, defaultLanguage: 'de' } })).toMatchObject({
+        ENABLE_WELCOME_PAGE: 'false',
+        DEFAULT_LANGUAGE: 'de',
+      });
+      // config.js gets the language quoted in JavaScript: anything but a language code is refused
+      expect(failure({ web: { defaultLanguage: "de';alert(1);'" } })).toContain("at '/web/defaultLanguage'");
+    });
+
+    test('prosody mounts the plugins ConfigMap into the plugin path the image searches first, and enables modules', () => {
+      const manifests = render({
+        prosody: {
+          pluginsConfigMap: 'lesson-plugins',
+          modules: { global: ['lesson_policy'], main: ['a'], muc: ['b', 'c'], internalMuc: ['d'] },
+        },
+      });
+      const pod = prosodyPod(manifests);
+      expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'plugins', mountPath: '/prosody-plugins-custom', readOnly: true });
+      expect(pod.volumes).toContainEqual({ name: 'plugins', configMap: { name: 'lesson-plugins' } });
+      expect(env(pod.containers[0])).toMatchObject({
+        GLOBAL_MODULES: 'lesson_policy',
+        XMPP_MODULES: 'a',
+        XMPP_MUC_MODULES: 'b,c',
+        XMPP_INTERNAL_MUC_MODULES: 'd',
+      });
+      // AND by default the plugin directory is empty and nothing is added
+      expect(prosodyPod(render()).volumes).toContainEqual({ name: 'plugins', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
+      expect(env(prosodyPod(render()).containers[0]).XMPP_MUC_MODULES).toBe('');
+    });
+
+    test('refuses module names prosody would not load, naming the value', () => {
+      expect(failure({ prosody: { modules: { muc: ['lobby,other'] } } })).toContain("at '/prosody/modules/muc/0'");
+    });
+  });
+
+  describe('prosody behind web', () => {
+    const prosodyEnv = (values: unknown): Record<string, unknown> =>
+      env(one(render(values), 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec.containers[0]);
+
+    test('trusts the pod network as proxies, so X-Forwarded-For from web names the client', () => {
+      // GIVEN the default values THEN prosody trusts the private networks (the default pod network range)
+      expect(prosodyEnv({}).PROSODY_TRUSTED_PROXIES).toBe('10.0.0.0/8,172.16.0.0/12,192.168.0.0/16');
+      expect(prosodyEnv({}).PROSODY_TRUSTED_PROXIES).toBe(prosodyEnv({}).PROSODY_METRICS_ALLOWED_CIDR);
+      // AND a cluster's own pod network replaces them
+      expect(prosodyEnv({ prosody: { trustedProxies: '100.64.0.0/16' } }).PROSODY_TRUSTED_PROXIES).toBe('100.64.0.0/16');
+    });
+
+    test('refuses proxies that are not IPv4 CIDRs, naming the value', () => {
+      expect(failure({ prosody: { trustedProxies: 'web-pods' } })).toContain(
+        "at '/prosody/trustedProxies': 'web-pods' does not match pattern",
+      );
     });
   });
 
   describe('authentication', () => {
     test('switches prosody, jicofo and web to JWT with the signing secret from an existing Secret', () => {
       const manifests = render({ auth: { type: 'jwt', jwt: { appId: 'portal', existingSecret: 'jwt', secretKey: 'key' } } });
-      const settings = one(manifests, 'ConfigMap', 'shard-0-jitsi-shard-settings').data;
-      expect(settings).toMatchObject({ ENABLE_AUTH: '1', AUTH_TYPE: 'jwt', JWT_APP_ID: 'portal' });
+      const settings = (component: string): Record<string, string> =>
+        one(manifests, 'ConfigMap', `shard-0-jitsi-shard-${component}-settings`).data;
+      expect(settings('prosody')).toMatchObject({ ENABLE_AUTH: '1', AUTH_TYPE: 'jwt', JWT_APP_ID: 'portal' });
+      expect(settings('jicofo')).toMatchObject({ ENABLE_AUTH: '1', AUTH_TYPE: 'jwt' });
+      expect(settings('web')).toMatchObject({ ENABLE_AUTH: '1' });
       const prosody = one(manifests, 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec.containers[0];
       expect(env(prosody)).toMatchObject({ JWT_APP_SECRET: { secretKeyRef: { name: 'jwt', key: 'key' } } });
-      expect(one(render(), 'ConfigMap', 'shard-0-jitsi-shard-settings').data).toMatchObject({ ENABLE_AUTH: '0' });
+      for (const component of ['web', 'prosody', 'jicofo']) {
+        expect(one(render(), 'ConfigMap', `shard-0-jitsi-shard-${component}-settings`).data).toMatchObject({ ENABLE_AUTH: '0' });
+      }
+    });
+
+    test('switches prosody, jicofo and web to LDAP, with the bind password from an existing Secret', () => {
+      const ldap = {
+        type: 'ldap',
+        ldap: {
+          url: 'ldaps://ldap.schule.example.org',
+          base: 'ou=people,dc=schule,dc=example,dc=org',
+          bindDn: 'cn=jitsi,dc=schule,dc=example,dc=org',
+          existingSecret: 'ldap',
+          startTls: false,
+        },
+      };
+      const manifests = render({ auth: ldap });
+      const settings = (component: string): Record<string, string> =>
+        one(manifests, 'ConfigMap', `shard-0-jitsi-shard-${component}-settings`).data;
+      // prosody renders saslauthd.conf from these (prosody/rootfs/defaults/saslauthd.conf) and starts saslauthd
+      expect(settings('prosody')).toMatchObject({
+        ENABLE_AUTH: '1',
+        AUTH_TYPE: 'ldap',
+        LDAP_URL: 'ldaps://ldap.schule.example.org',
+        LDAP_BASE: 'ou=people,dc=schule,dc=example,dc=org',
+        LDAP_BINDDN: 'cn=jitsi,dc=schule,dc=example,dc=org',
+        LDAP_FILTER: 'uid=%u',
+        LDAP_START_TLS: '0',
+      });
+      // jicofo asks for a login (XMPP authentication) and web shows it
+      expect(settings('jicofo')).toMatchObject({ ENABLE_AUTH: '1', AUTH_TYPE: 'ldap' });
+      expect(settings('web')).toMatchObject({ ENABLE_AUTH: '1' });
+      // the bind password only from the Secret, never a value
+      const prosody = one(manifests, 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec.containers[0];
+      expect(env(prosody)).toMatchObject({ LDAP_BINDPW: { secretKeyRef: { name: 'ldap', key: 'ldap-bind-password' } } });
+      // AND without a bind DN, prosody binds anonymously and needs no Secret
+      const anonymousBind = one(
+        render({ auth: { ...ldap, ldap: { ...ldap.ldap, bindDn: '', existingSecret: '' } } }),
+        'Deployment',
+        'shard-0-jitsi-shard-prosody',
+      );
+      expect(env(anonymousBind.spec.template.spec.containers[0])).not.toHaveProperty('LDAP_BINDPW');
+    });
+
+    test('refuses LDAP without a server, a search base, or the Secret of a bind DN', () => {
+      expect(failure({ auth: { type: 'ldap', ldap: { base: 'dc=x' } } })).toContain('auth.ldap.url and auth.ldap.base');
+      expect(failure({ auth: { type: 'ldap', ldap: { url: 'ldap://ldap.x' } } })).toContain('auth.ldap.url and auth.ldap.base');
+      expect(failure({ auth: { type: 'ldap', ldap: { url: 'ldap://ldap.x', base: 'dc=x', bindDn: 'cn=a' } } })).toContain(
+        'auth.ldap.existingSecret: name the Secret holding the bind password',
+      );
+    });
+
+    test('internal accounts need prosody persistence: a claim of its own, kept on uninstall, mounted at the data directory', () => {
+      expect(failure({ auth: { type: 'internal' } })).toContain(
+        'prosody.persistence.enabled: enable it (or set existingClaim) when auth.type is internal',
+      );
+      const manifests = render({
+        auth: { type: 'internal' },
+        prosody: { persistence: { enabled: true } },
+      });
+      expect(one(manifests, 'ConfigMap', 'shard-0-jitsi-shard-prosody-settings').data).toMatchObject({
+        ENABLE_AUTH: '1',
+        AUTH_TYPE: 'internal',
+      });
+      const claim = one(manifests, 'PersistentVolumeClaim', 'shard-0-jitsi-shard-prosody-data');
+      expect(claim.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+      expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } });
+      const prosody = one(manifests, 'Deployment', 'shard-0-jitsi-shard-prosody');
+      // one prosody, recreated: never two pods on the claim
+      expect({ replicas: prosody.spec.replicas, strategy: prosody.spec.strategy }).toEqual({ replicas: 1, strategy: { type: 'Recreate' } });
+      expect(prosody.spec.template.spec.volumes).toContainEqual({
+        name: 'data',
+        persistentVolumeClaim: { claimName: 'shard-0-jitsi-shard-prosody-data' },
+      });
+      expect(prosody.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/prosody' });
+      // AND an existing claim replaces the chart's; without persistence the data directory is an emptyDir
+      // (an existing claim alone turns persistence on, and satisfies internal accounts)
+      const existing = render({ auth: { type: 'internal' }, prosody: { persistence: { existingClaim: 'prosody-accounts' } } });
+      expect(existing.filter((manifest) => manifest.kind === 'PersistentVolumeClaim')).toEqual([]);
+      expect(one(existing, 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec.volumes).toContainEqual({
+        name: 'data',
+        persistentVolumeClaim: { claimName: 'prosody-accounts' },
+      });
+      expect(one(render(), 'Deployment', 'shard-0-jitsi-shard-prosody').spec.template.spec.volumes).toContainEqual({
+        name: 'data',
+        emptyDir: { medium: 'Memory', sizeLimit: '64Mi' },
+      });
     });
 
     test('refuses JWT without the Secret holding the signing secret', () => {

@@ -196,7 +196,7 @@ describe.each(HELM_MAJORS)('Helm %i: jitsi-shard XMPP credentials', (major) => {
     helm(major, namespace, 'install', SHARD_0, chartDir(CHART), ...nodePorts);
     const installed = await storedSecret(namespace, SHARD_0);
     const publicUrl = async (): Promise<unknown> =>
-      (await plane.client.get(`/api/v1/namespaces/${namespace}/configmaps/${SHARD_0}-jitsi-shard-settings`)).data.PUBLIC_URL;
+      (await plane.client.get(`/api/v1/namespaces/${namespace}/configmaps/${SHARD_0}-jitsi-shard-web-settings`)).data.PUBLIC_URL;
     const maxReplicas = async (): Promise<unknown> =>
       (await plane.client.get(`/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers/${SHARD_0}-jitsi-shard-jvb`)).spec
         .maxReplicas;
@@ -250,7 +250,8 @@ describe.each(HELM_MAJORS)('Helm %i: jitsi-shard XMPP credentials', (major) => {
     const before = await livePods(namespace, SHARD_0);
     expect(before.length).toBeGreaterThan(0);
 
-    // WHEN an upgrade changes the settings every pod template carries the checksum of, and waits for the roll
+    // WHEN an upgrade changes a setting every component reads (the time zone, in each component's settings
+    // checksum), and waits for the roll
     helm(
       major,
       namespace,
@@ -258,7 +259,7 @@ describe.each(HELM_MAJORS)('Helm %i: jitsi-shard XMPP credentials', (major) => {
       SHARD_0,
       chartDir(CHART),
       ...nodePorts,
-      ...sets('domain=lernen.example.de'),
+      ...sets('timezone=Europe/Vienna'),
       '--wait',
       '--timeout',
       '3m',
@@ -388,12 +389,20 @@ describe('jitsi-shard values.yaml', () => {
     // THEN no credential key appears anywhere
     expect(all.map(([path]) => path).filter((path) => (KEYS as readonly string[]).includes(keyName(path)))).toEqual([]);
     // AND no string holds a run of 20+ alphanumeric characters (what a generated password looks like)
-    expect(all.filter(([, value]) => typeof value === 'string' && /[A-Za-z0-9]{20,}/.test(value))).toEqual([]);
+    // (a CamelCase name such as a jicofo strategy, `IntraRegionBridgeSelectionStrategy`, is words, not a password)
+    const camelCase = /^([A-Z][a-z]+)+$/;
+    expect(all.filter(([, value]) => typeof value === 'string' && /[A-Za-z0-9]{20,}/.test(value) && !camelCase.test(value))).toEqual([]);
     // AND no key named like a password or a secret (`…password…`, `…secret`; not `secretKey`, a key name) holds a
     // non-empty string
     const secretish = all.filter(([path]) => /password|secret$/i.test(keyName(path)));
     expect(secretish.filter(([, value]) => typeof value === 'string' && value !== '')).toEqual([]);
-    // AND both Secret references default to empty: generated credentials, JWT secret required only with auth.type jwt
-    expect(Object.fromEntries(secretish)).toEqual({ 'credentials.existingSecret': '', 'auth.jwt.existingSecret': '' });
+    // AND every Secret reference defaults to empty: generated credentials, the JWT secret required only with
+    // auth.type jwt, the LDAP bind password only with a bind DN, the TURN shared secret only with turn.enabled
+    expect(Object.fromEntries(secretish)).toEqual({
+      'turn.existingSecret': '',
+      'credentials.existingSecret': '',
+      'auth.jwt.existingSecret': '',
+      'auth.ldap.existingSecret': '',
+    });
   });
 });

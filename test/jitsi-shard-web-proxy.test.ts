@@ -7,15 +7,20 @@
  * nginx's `resolver` applies no resolv.conf search domains, so a short Service name cannot be resolved: the chart
  * names prosody by `<service>.<namespace>.svc.<clusterDomain>`. The last test shows the short name failing.
  *
+ * The same nginx includes the files the chart mounts into the image's `nginx-custom/` include: the shard health path
+ * HAProxy checks (against a fake jicofo as well) and the user's `web.nginxSnippet`, each checked with `nginx -t`.
+ *
  * Everything listens on 127.0.0.1 only and nothing is contacted beyond it: the DNS has no upstream. Helm runs
  * synchronously, but only in beforeAll before any server is started; every other program runs as an async child.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { SHARD_HEALTH_PATH } from '@meetscale/haproxy';
 
 import { type Manifest, renderChart } from './support/charts';
 import { acceptsConnections, pollUntil, sleep } from './support/haproxy';
@@ -36,8 +41,16 @@ const CHART = 'jitsi-shard';
 const RELEASE = 'shard-0';
 const NAMESPACE = 'jitsi';
 const PROSODY_SERVICE = 'shard-0-jitsi-shard-prosody';
-const SETTINGS = 'shard-0-jitsi-shard-settings';
+const SETTINGS = 'shard-0-jitsi-shard-web-settings';
+const WEB_CONFIG = 'shard-0-jitsi-shard-web-config';
+const JICOFO_HOST = 'shard-0-jitsi-shard-jicofo.jitsi.svc.cluster.local';
+const PROSODY_HOST = 'shard-0-jitsi-shard-prosody.jitsi.svc.cluster.local';
 const ROOM = 'lesson-7b';
+/** `web.nginxSnippet` values: a school's imprint redirect, and the same with a typo. */
+const SNIPPETS = {
+  imprint: 'location = /impressum {\n    add_header X-Snippet imprint always;\n    return 302 https://schule.example.org/impressum;\n}\n',
+  broken: 'location = /impressum {\n    retrun 302 https://schule.example.org/impressum;\n}\n',
+} as const;
 const BOSH_REQUEST = "<body rid='4242' xmlns='http://jabber.org/protocol/httpbind' to='meet.jitsi'/>";
 const BOSH_ANSWER = "<body xmlns='http://jabber.org/protocol/httpbind' sid='fake-prosody-session'/>";
 
@@ -78,7 +91,8 @@ function _record(req: IncomingMessage, body: string): ProsodyRequest {
 }
 
 /**
- * Prosody's HTTP port on 127.0.0.1: `POST /http-bind` answers 200 with BOSH_ANSWER; a websocket upgrade on
+ * Prosody's HTTP port on 127.0.0.1: `POST /http-bind` answers 200 with BOSH_ANSWER, `GET /http-bind` 200 with a
+ * page (as prosody's mod_bosh does; the readiness probe and web's health path ask it); a websocket upgrade on
  * `/xmpp-websocket` answers 101 and then echoes the bytes it receives; anything else 404. Records every request.
  */
 async function startFakeProsody(): Promise<FakeProsody> {
@@ -93,6 +107,9 @@ async function startFakeProsody(): Promise<FakeProsody> {
       if (recorded.method === 'POST' && recorded.path === '/http-bind') {
         res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
         res.end(BOSH_ANSWER);
+      } else if (recorded.method === 'GET' && recorded.path === '/http-bind') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html><body>It works! Now point your BOSH client to this URL.</body></html>');
       } else {
         res.writeHead(404, { 'content-type': 'text/plain' });
         res.end('not found');
@@ -130,6 +147,62 @@ async function startFakeProsody(): Promise<FakeProsody> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// A fake jicofo
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What jicofo's `/about/health` answers: 200 with at least one operational bridge, 500 without. */
+type JicofoHealth = 'healthy' | 'noBridge';
+
+interface FakeJicofo {
+  readonly port: number;
+  health: JicofoHealth;
+  readonly requests: ReadonlyArray<{ readonly method: string; readonly path: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * jicofo's REST port on 127.0.0.1: `GET /about/health` answers as jicofo does (jicofo doc/health-checks.md and
+ * its health checker): 200 with an empty JSON body while healthy, 500 "No operational bridges available (total
+ * bridge count: 0)" without a bridge. Records every request.
+ */
+async function startFakeJicofo(): Promise<FakeJicofo> {
+  const requests: Array<{ method: string; path: string }> = [];
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://jicofo').pathname;
+    requests.push({ method: req.method ?? '', path });
+    req.resume();
+    if (path !== '/about/health') {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    } else if (fake.health === 'healthy') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '0' });
+      res.end();
+    } else {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('No operational bridges available (total bridge count: 0)');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, LOOPBACK, () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('fake jicofo: no port');
+  let stopped: Promise<void> | undefined;
+  const fake: FakeJicofo = {
+    port: address.port,
+    health: 'healthy',
+    requests,
+    stop: () =>
+      (stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+  return fake;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // nginx with the web image's prosody locations
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -139,6 +212,7 @@ async function startFakeProsody(): Promise<FakeProsody> {
  * `<upstreamBase>/<path>?prefix=$prefix&$args` with Host set to the XMPP domain. Every path is in `dir`.
  */
 function nginxConfig(dir: string, listenPort: number, dnsPort: number, upstreamBase: string, xmppDomain: string): string {
+  // The files the chart mounts into /config/nginx-custom/, which meet.conf includes in the server block.
   const asRoot = process.getuid?.() === 0;
   return `# written by test/jitsi-shard-web-proxy.test.ts
 daemon off;
@@ -174,6 +248,16 @@ http {
     server_name _;
 
     set $prefix "";
+
+    # The image's 404 page and its include of /run/web/config/nginx-custom/*.conf (copied from /config).
+    root ${dir}/html;
+    error_page 404 /static/404.html;
+    include ${dir}/nginx-custom/*.conf;
+
+    # The image's tenant location (meet.conf, ENABLE_SUBDOMAINS): a regex that also matches /_meetscale/health.
+    location ~ ^/([^/?&:'"]+)/(.*)$ {
+      return 200 "the app page of tenant $1\n";
+    }
 
     # BOSH
     location = /http-bind {
@@ -224,20 +308,44 @@ function run(file: string, args: readonly string[], timeoutMs: number): Promise<
 }
 
 /**
- * Writes the config for `upstreamBase` to a fresh directory, checks it with `nginx -t -c <conf> -p <dir>` (throws
- * when that fails), then starts nginx in the foreground in its own process group and waits (5 s bound) until it
- * listens on 127.0.0.1.
+ * Writes the config for `upstreamBase` and the `nginx-custom/` files (name: content) to a fresh directory and runs
+ * `nginx -t -c <conf> -p <dir>` on it (bounded to 5 s).
  */
-async function startNginx(dnsPort: number, upstreamBase: string, xmppDomain: string, started: Nginx[]): Promise<Nginx> {
+async function writeNginx(
+  dnsPort: number,
+  upstreamBase: string,
+  xmppDomain: string,
+  custom: Readonly<Record<string, string>>,
+): Promise<{ dir: string; file: string; port: number; config: string; check: { status: number; output: string } }> {
   requireProgram(NGINX_BIN, 'nginx');
   const dir = mkdtempSync(join(tmpdir(), 'meetscale-nginx-'));
   // The workers drop to nobody when nginx starts as root: they must reach their temp directories below this one.
   chmodSync(dir, 0o755);
+  mkdirSync(join(dir, 'nginx-custom'));
+  mkdirSync(join(dir, 'html', 'static'), { recursive: true });
+  writeFileSync(join(dir, 'html', 'static', '404.html'), 'the app 404 page\n');
+  for (const [name, content] of Object.entries(custom)) writeFileSync(join(dir, 'nginx-custom', name), content);
   const port = await freeLoopbackPort();
   const config = nginxConfig(dir, port, dnsPort, upstreamBase, xmppDomain);
   const file = join(dir, 'nginx.conf');
   writeFileSync(file, config);
   const check = await run(NGINX_BIN, ['-t', '-c', file, '-p', `${dir}/`], 5_000);
+  return { dir, file, port, config, check };
+}
+
+/**
+ * Writes the config for `upstreamBase` to a fresh directory, checks it with `nginx -t -c <conf> -p <dir>` (throws
+ * when that fails), then starts nginx in the foreground in its own process group and waits (5 s bound) until it
+ * listens on 127.0.0.1.
+ */
+async function startNginx(
+  dnsPort: number,
+  upstreamBase: string,
+  xmppDomain: string,
+  started: Nginx[],
+  custom: Readonly<Record<string, string>> = {},
+): Promise<Nginx> {
+  const { dir, file, port, config, check } = await writeNginx(dnsPort, upstreamBase, xmppDomain, custom);
   if (check.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`nginx -t rejected the config:\n${check.output}\n${config}`);
@@ -274,6 +382,21 @@ async function startNginx(dnsPort: number, upstreamBase: string, xmppDomain: str
 interface Answer {
   readonly status: number;
   readonly body: string;
+}
+
+/** GET http://127.0.0.1:<port><path> on a fresh connection, failing after `timeoutMs`. */
+function get(port: number, path: string, timeoutMs = 8_000): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: LOOPBACK, port, path, method: 'GET', agent: false, headers: { connection: 'close' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`GET 127.0.0.1:${port}${path} timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** POST http://127.0.0.1:<port><path> on a fresh connection, failing after `timeoutMs`. */
@@ -363,6 +486,13 @@ function settingsOf(manifests: readonly Manifest[]): Record<string, string> {
   return (found[0] as Manifest & { data: Record<string, string> }).data;
 }
 
+/** The files of the web ConfigMap of a render, which the web pod mounts into /config. */
+function webFilesOf(manifests: readonly Manifest[]): Record<string, string> {
+  const found = manifests.filter((manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.name === WEB_CONFIG);
+  if (found.length !== 1) throw new Error(`expected one ConfigMap ${WEB_CONFIG}, found ${found.length}`);
+  return (found[0] as Manifest & { data: Record<string, string> }).data;
+}
+
 function render(values: unknown): Manifest[] {
   const result = renderChart(3, CHART, { release: RELEASE, namespace: NAMESPACE, values });
   if (result.status !== 0) throw new Error(`helm template failed:\n${result.stderr}`);
@@ -379,9 +509,12 @@ describe('the jitsi web nginx reaches prosody through the address the chart rend
   /** The two renders: the default cluster domain and a custom one. */
   const CLUSTER_DOMAINS = ['cluster.local', 'k8s.example'] as const;
   const renders = new Map<string, Manifest[]>();
+  /** Renders with a user's nginx snippet, by SNIPPETS key. */
+  const snippetRenders = new Map<string, Manifest[]>();
   const settings = new Map<string, Record<string, string>>();
   let dns: LoopbackDns | undefined;
   let prosody: FakeProsody | undefined;
+  let jicofo: FakeJicofo | undefined;
   const nginxes: Nginx[] = [];
 
   const bosh = (clusterDomain: string): string => {
@@ -417,10 +550,12 @@ describe('the jitsi web nginx reaches prosody through the address the chart rend
       renders.set(clusterDomain, manifests);
       settings.set(clusterDomain, settingsOf(manifests));
     }
+    for (const [name, nginxSnippet] of Object.entries(SNIPPETS)) snippetRenders.set(name, render({ web: { nginxSnippet } }));
     requireProgram(NGINX_BIN, 'nginx');
     requireProgram(DNSMASQ_BIN, 'dnsmasq-base');
-    dns = await startLoopbackDns(CLUSTER_DOMAINS.map((clusterDomain) => new URL(bosh(clusterDomain)).hostname));
+    dns = await startLoopbackDns([...CLUSTER_DOMAINS.map((clusterDomain) => new URL(bosh(clusterDomain)).hostname), JICOFO_HOST]);
     prosody = await startFakeProsody();
+    jicofo = await startFakeJicofo();
   }, 30_000);
 
   afterAll(async () => {
@@ -428,6 +563,7 @@ describe('the jitsi web nginx reaches prosody through the address the chart rend
       ...nginxes.map((nginx) => nginx.stop()),
       ...(dns === undefined ? [] : [dns.stop()]),
       ...(prosody === undefined ? [] : [prosody.stop()]),
+      ...(jicofo === undefined ? [] : [jicofo.stop()]),
     ]);
     const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed.length > 0) throw new Error(`cleanup failed: ${failed.map((result) => String(result.reason)).join('; ')}`);
@@ -520,7 +656,14 @@ describe('the jitsi web nginx reaches prosody through the address the chart rend
     expect(result).toEqual({ status: 101, echoed: stanza });
     // AND prosody saw the upgrade with the room and the prefix parameter
     expect(liveProsody().requests.slice(seen)).toEqual([
-      expect.objectContaining({ method: 'GET', path: '/xmpp-websocket', query: { prefix: '', room: ROOM }, upgrade: 'websocket' }),
+      expect.objectContaining({
+        method: 'GET',
+        path: '/xmpp-websocket',
+        query: { prefix: '', room: ROOM },
+        upgrade: 'websocket',
+        // the client's address, which prosody takes as the client's when web's pod address is a trusted proxy
+        forwardedFor: LOOPBACK,
+      }),
     ]);
     await nginx.stop();
   });
@@ -554,5 +697,132 @@ describe('the jitsi web nginx reaches prosody through the address the chart rend
     // AND prosody received nothing
     expect(liveProsody().requests.slice(seen)).toEqual([]);
     await nginx.stop();
+  });
+
+  describe('the shard health path HAProxy checks', () => {
+    const liveJicofo = (): FakeJicofo => {
+      if (jicofo === undefined) throw new Error('the fake jicofo did not start');
+      return jicofo;
+    };
+    /** The chart's health include as rendered, its prosody and jicofo ports moved to the given loopback ports. */
+    const healthInclude = (ports: { prosody: number; jicofo: number }): Record<string, string> => {
+      const rendered = webFilesOf(renders.get('cluster.local') ?? [])['meetscale-health.conf'] ?? '';
+      expect(rendered).toContain(`"http://${PROSODY_HOST}:5280"`);
+      expect(rendered).toContain(`"http://${JICOFO_HOST}:8888"`);
+      const moved = rendered
+        .replace(`"http://${PROSODY_HOST}:5280"`, `"http://${PROSODY_HOST}:${ports.prosody}"`)
+        .replace(`"http://${JICOFO_HOST}:8888"`, `"http://${JICOFO_HOST}:${ports.jicofo}"`);
+      return { 'meetscale-health.conf': moved };
+    };
+
+    test('the web pod mounts the include where the image copies it into the nginx server block', () => {
+      const web = (renders.get('cluster.local') ?? []).find(
+        (manifest) => manifest.kind === 'Deployment' && manifest.metadata.name === 'shard-0-jitsi-shard-web',
+      ) as any;
+      const pod = web.spec.template.spec;
+      expect(pod.containers[0].volumeMounts).toContainEqual({
+        name: 'config',
+        mountPath: '/config/nginx-custom/meetscale-health.conf',
+        subPath: 'meetscale-health.conf',
+        readOnly: true,
+      });
+      expect(pod.volumes).toContainEqual({ name: 'config', configMap: { name: WEB_CONFIG } });
+      expect(web.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    test('without the include, the image tenant location would answer the path with 200 (why it is an exact match)', async () => {
+      const nginx = await startNginx(liveDns().port, withPort(bosh('cluster.local'), liveProsody().port), xmppDomain(), nginxes);
+      expect(await get(nginx.port, '/_meetscale/health')).toEqual({ status: 200, body: 'the app page of tenant _meetscale\n' });
+      await nginx.stop();
+    });
+
+    test.each([
+      ['prosody, jicofo and a bridge are up', { prosody: 'up', jicofo: 'healthy' }, 200],
+      ['jicofo has no operational bridge (500)', { prosody: 'up', jicofo: 'noBridge' }, 404],
+      ['jicofo is down', { prosody: 'up', jicofo: 'down' }, 404],
+      ['prosody is down', { prosody: 'down', jicofo: 'healthy' }, 404],
+    ] as const)('%s', async (_name, state, status) => {
+      // GIVEN the rendered include, with prosody and jicofo on loopback, or on a port nothing listens on when down
+      const ports = {
+        prosody: state.prosody === 'up' ? liveProsody().port : await freeLoopbackPort(),
+        jicofo: state.jicofo === 'down' ? await freeLoopbackPort() : liveJicofo().port,
+      };
+      if (state.jicofo !== 'down') liveJicofo().health = state.jicofo;
+      const nginx = await startNginx(
+        liveDns().port,
+        withPort(bosh('cluster.local'), liveProsody().port),
+        xmppDomain(),
+        nginxes,
+        healthInclude(ports),
+      );
+      expect(nginx.check.status).toBe(0);
+      const prosodySeen = liveProsody().requests.length;
+      const jicofoSeen = liveJicofo().requests.length;
+
+      // WHEN HAProxy asks the shard's health path (the path the haproxy chart checks)
+      const answer = await get(nginx.port, SHARD_HEALTH_PATH);
+
+      // THEN nginx answers 200 only when the shard can host a new room, otherwise 404 with a body of its own
+      expect(answer).toEqual(status === 200 ? { status: 200, body: '' } : { status: 404, body: 'this shard cannot host a new room\n' });
+      // AND it asked prosody's BOSH (unless prosody is down) and jicofo's health (only after prosody answered)
+      expect(liveProsody().requests.slice(prosodySeen)).toEqual(
+        state.prosody === 'up' ? [expect.objectContaining({ method: 'GET', path: '/http-bind' })] : [],
+      );
+      expect(liveJicofo().requests.slice(jicofoSeen)).toEqual(
+        state.prosody === 'up' && state.jicofo !== 'down' ? [{ method: 'GET', path: '/about/health' }] : [],
+      );
+      // AND the internal prosody check is not reachable from outside
+      expect((await get(nginx.port, `${SHARD_HEALTH_PATH}/prosody`)).status).toBe(404);
+      await nginx.stop();
+      liveJicofo().health = 'healthy';
+    });
+  });
+
+  describe("the user's nginx snippet", () => {
+    /** The web ConfigMap's nginx include files of a snippet render, as the pod mounts them into nginx-custom/. */
+    const includesOf = (name: keyof typeof SNIPPETS): Record<string, string> => {
+      const files = webFilesOf(snippetRenders.get(name) ?? []);
+      expect(files['custom.conf']).toBe(SNIPPETS[name]);
+      return { 'custom.conf': files['custom.conf'] ?? '', 'meetscale-health.conf': files['meetscale-health.conf'] ?? '' };
+    };
+
+    test('is rendered once into the include, passes nginx -t beside the health path, and is live', async () => {
+      const nginx = await startNginx(
+        liveDns().port,
+        withPort(bosh('cluster.local'), liveProsody().port),
+        xmppDomain(),
+        nginxes,
+        includesOf('imprint'),
+      );
+      expect(nginx.check).toEqual({ status: 0, output: expect.stringContaining('test is successful') });
+      const answer = await new Promise<{ status: number; location: string | undefined; snippet: string | undefined }>((resolve, reject) => {
+        const req = request({ host: LOOPBACK, port: nginx.port, path: '/impressum', method: 'GET', agent: false }, (res) => {
+          res.resume();
+          resolve({
+            status: res.statusCode ?? 0,
+            location: res.headers.location,
+            snippet: res.headers['x-snippet'] as string | undefined,
+          });
+        });
+        req.setTimeout(3_000, () => req.destroy(new Error('GET /impressum timed out')));
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answer).toEqual({ status: 302, location: 'https://schule.example.org/impressum', snippet: 'imprint' });
+      await nginx.stop();
+    });
+
+    test('with a typo, nginx -t refuses the configuration and names the directive', async () => {
+      const { dir, check } = await writeNginx(
+        liveDns().port,
+        withPort(bosh('cluster.local'), liveProsody().port),
+        xmppDomain(),
+        includesOf('broken'),
+      );
+      rmSync(dir, { recursive: true, force: true });
+      expect(check.status).not.toBe(0);
+      expect(check.output).toContain('unknown directive "retrun"');
+      expect(check.output).toContain('custom.conf:2');
+    });
   });
 });

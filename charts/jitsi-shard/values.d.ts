@@ -113,11 +113,11 @@ export interface JitsiShardValues {
    */
   auth?: {
     /**
-     * `anonymous`: anyone with the link joins; `jwt`: a signed token (from the school platform) is required.
+     * `anonymous`: anyone with the link joins; `jwt`: a signed token (from the school platform) is required; `ldap`: a user name and password checked against `auth.ldap`; `internal`: accounts kept by prosody itself (needs `prosody.persistence`).
      *
      * @default 'anonymous'
      */
-    type?: 'anonymous' | 'jwt';
+    type?: 'anonymous' | 'jwt' | 'ldap' | 'internal';
     /**
      * With `jwt`, let people without a token join rooms a token holder has opened.
      *
@@ -158,6 +158,53 @@ export interface JitsiShardValues {
        * @default []
        */
       acceptedAudiences?: string[];
+    };
+    /**
+     * LDAP authentication through the prosody image's saslauthd.
+     */
+    ldap?: {
+      /**
+       * LDAP server(s) (`LDAP_URL`), e.g. `ldaps://ldap.schule.example.org`; required with `auth.type: ldap`.
+       *
+       * @default ''
+       */
+      url?: string;
+      /**
+       * Search base of the users (`LDAP_BASE`), e.g. `ou=people,dc=schule,dc=example,dc=org`; required with `ldap`.
+       *
+       * @default ''
+       */
+      base?: string;
+      /**
+       * Filter finding a user, `%u` the name typed at login (`LDAP_FILTER`).
+       *
+       * @default 'uid=%u'
+       */
+      filter?: string;
+      /**
+       * DN to bind as for the search (`LDAP_BINDDN`); empty: bind anonymously.
+       *
+       * @default ''
+       */
+      bindDn?: string;
+      /**
+       * Secret holding the bind password (`LDAP_BINDPW`); required when `bindDn` is set.
+       *
+       * @default ''
+       */
+      existingSecret?: string;
+      /**
+       * Key of the bind password in `existingSecret`.
+       *
+       * @default 'ldap-bind-password'
+       */
+      secretKey?: string;
+      /**
+       * Upgrade an `ldap://` connection with StartTLS (`LDAP_START_TLS`).
+       *
+       * @default false
+       */
+      startTls?: boolean;
     };
   };
   /**
@@ -540,6 +587,36 @@ export interface JitsiShardValues {
        */
       maxUnavailable?: number;
     };
+    /**
+     * Show the welcome page (room name entry) at `/` (`ENABLE_WELCOME_PAGE`); off, `/` shows no way to open a room.
+     *
+     * @default true
+     */
+    welcomePage?: boolean;
+    /**
+     * Language of the app when the browser gives none it supports (`DEFAULT_LANGUAGE`), e.g. `de`; empty: the image default.
+     *
+     * @default ''
+     */
+    defaultLanguage?: string;
+    /**
+     * JavaScript appended to the image's `config.js` (the image reads `/config/custom-config.js`), e.g. `config.requireDisplayName = true;`: branding and any Jitsi Meet option the chart does not set.
+     *
+     * @default ''
+     */
+    customConfig?: string;
+    /**
+     * JavaScript appended to the image's `interface_config.js` (`/config/custom-interface_config.js`), for the options Jitsi Meet still reads from `interfaceConfig`.
+     *
+     * @default ''
+     */
+    customInterfaceConfig?: string;
+    /**
+     * nginx directives included in the server block of the web image (`/config/nginx-custom/custom.conf`), before the image's own locations: an exact-match `location = /imprint { return 302 https://...; }`, extra headers. Tested with `nginx -t` only at start: a broken snippet keeps the new web pods from getting ready, and the rollout stops while the old pods serve on.
+     *
+     * @default ''
+     */
+    nginxSnippet?: string;
     /**
      * The web Service, `<release>-jitsi-shard-web`: the shard endpoint the haproxy chart targets.
      */
@@ -1064,6 +1141,64 @@ export interface JitsiShardValues {
      * @default '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16'
      */
     metricsAllowedCidr?: string;
+    /**
+     * Prosody's data directory. The claim the chart creates is kept when the release is uninstalled (`helm.sh/resource-policy: keep`); prosody stays one replica, recreated on every change.
+     */
+    persistence?: {
+      /**
+       * Keep prosody's data directory (`/var/lib/prosody`) on a PersistentVolumeClaim instead of an emptyDir: required with `auth.type: internal`, whose accounts live there. The chart's claim asks the cluster's default StorageClass for 1Gi; for anything else give `existingClaim`.
+       *
+       * @default false
+       */
+      enabled?: boolean;
+      /**
+       * A PersistentVolumeClaim of your own for prosody's data directory (another StorageClass or size, say): prosody mounts it, persistence on, and the chart creates none.
+       *
+       * @default ''
+       */
+      existingClaim?: string;
+    };
+    /**
+     * A ConfigMap of yours holding prosody plugins (`kubectl create configmap --from-file=mod_<name>.lua`), mounted whole into `/prosody-plugins-custom`, the first of the plugin paths the image searches; enable them with `modules`. Prosody reads them at start: restart prosody after changing the ConfigMap.
+     *
+     * @default ''
+     */
+    pluginsConfigMap?: string;
+    /**
+     * Prosody modules enabled besides the image's own: names without `mod_`, from the image or `pluginsConfigMap`.
+     */
+    modules?: {
+      /**
+       * Modules enabled globally (`GLOBAL_MODULES`).
+       *
+       * @default []
+       */
+      global?: string[];
+      /**
+       * Modules enabled on the main XMPP domain, where the participants log in (`XMPP_MODULES`).
+       *
+       * @default []
+       */
+      main?: string[];
+      /**
+       * Modules enabled on the conference rooms component (`XMPP_MUC_MODULES`).
+       *
+       * @default []
+       */
+      muc?: string[];
+      /**
+       * Modules enabled on the internal rooms component, such as the bridge brewery (`XMPP_INTERNAL_MUC_MODULES`).
+       *
+       * @default []
+       */
+      internalMuc?: string[];
+    };
+    /**
+     * Networks prosody trusts as HTTP proxies (`PROSODY_TRUSTED_PROXIES`): from these it takes the client's address from `X-Forwarded-For`, which web's nginx sets on BOSH and websocket requests, so its logs and limits see clients rather than the web pods. Must include the pod network; anything that can reach prosody's port 5280 from these networks can claim any address (`networkPolicy.enabled` admits only web).
+     *
+     * @default '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16'
+     */
+    trustedProxies?: string;
   };
   /**
    * Jicofo, the conference focus: places each conference on a bridge (one replica).

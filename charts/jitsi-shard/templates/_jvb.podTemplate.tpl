@@ -4,7 +4,7 @@ metadata:
   labels:
     {{- include "jitsi-shard.selectorLabels" (dict "component" "jvb" "extra" $.Values.jvb.podLabels "context" $) | nindent 4 }}
   annotations:
-    checksum/settings: {{ include (print $.Template.BasePath "/settings/configmap.yaml") $ | sha256sum | quote }}
+    checksum/settings: {{ include (print $.Template.BasePath "/settings/configmap-jvb.yaml") $ | sha256sum | quote }}
     checksum/scripts: 63adbd8b71fde0ec0b31b4e62944e773d48b0420b5a0a4cd6db2ae8c19f2f567
     {{- if eq $.Values.jvb.media.advertise "publicAddresses" }}
     checksum/nodes-addresses: {{ include (print $.Template.BasePath "/jvb/configmap-nodes-addresses.yaml") $ | sha256sum | quote }}
@@ -112,7 +112,7 @@ spec:
         {{- include "jitsi-shard.mergeByName" (dict "list" (include "jitsi-shard.jvb.env" $) "overrides" $.Values.jvb.extraEnv) | nindent 8 }}
       envFrom:
         - configMapRef:
-            name: {{ include "jitsi-shard.componentName" (dict "component" "settings" "context" $) }}
+            name: {{ include "jitsi-shard.componentName" (dict "component" "jvb-settings" "context" $) }}
         {{- with $.Values.jvb.extraEnvFrom }}
         {{- toYaml . | nindent 8 }}
         {{- end }}

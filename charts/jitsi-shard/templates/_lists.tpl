@@ -43,12 +43,29 @@
   value: "true"
 - name: PROSODY_METRICS_ALLOWED_CIDR
   value: {{ $.Values.prosody.metricsAllowedCidr | quote }}
+- name: PROSODY_TRUSTED_PROXIES
+  value: {{ $.Values.prosody.trustedProxies | quote }}
+- name: GLOBAL_MODULES
+  value: {{ join "," $.Values.prosody.modules.global | quote }}
+- name: XMPP_MODULES
+  value: {{ join "," $.Values.prosody.modules.main | quote }}
+- name: XMPP_MUC_MODULES
+  value: {{ join "," $.Values.prosody.modules.muc | quote }}
+- name: XMPP_INTERNAL_MUC_MODULES
+  value: {{ join "," $.Values.prosody.modules.internalMuc | quote }}
 {{- if eq $.Values.auth.type "jwt" }}
 - name: JWT_APP_SECRET
   valueFrom:
     secretKeyRef:
       name: {{ $.Values.auth.jwt.existingSecret | quote }}
       key: {{ $.Values.auth.jwt.secretKey | quote }}
+{{- end }}
+{{- if and (eq $.Values.auth.type "ldap") (not (empty $.Values.auth.ldap.bindDn)) }}
+- name: LDAP_BINDPW
+  valueFrom:
+    secretKeyRef:
+      name: {{ $.Values.auth.ldap.existingSecret | quote }}
+      key: {{ $.Values.auth.ldap.secretKey | quote }}
 {{- end }}
 {{- if $.Values.turn.enabled }}
 - name: TURN_HOST

@@ -42,7 +42,7 @@ export class Haproxy extends Construct {
     const selector = chart.selectorLabels(COMPONENT);
     chart.failWhen(
       eq(v.healthCheck.expectStatus, 404),
-      'healthCheck.expectStatus: 404 is the answer of a shard that cannot host new rooms (http-check disable-on-404); expect what a shard that takes new rooms answers, such as 200',
+      'healthCheck.expectStatus: 404 is what a shard that cannot host new rooms answers (disable-on-404); expect what one that can answers',
     );
     const config = chart.defineText('config', haproxyConfig(chart, peersName));
     const start = chart.defineText('start-script', startScript(chart));

@@ -13,7 +13,7 @@ import type { DeploymentStrategy } from 'kubernetes-types/apps/v1';
 import type { Service, ServicePort, Volume } from 'kubernetes-types/core/v1';
 
 import { RUNTIME_MOUNTS, RUNTIME_VOLUMES } from './_pod';
-import type { ShardSettings } from './shard-settings';
+import type { ShardComponent, ShardSettings } from './shard-settings';
 import type { JitsiShardValues } from './values';
 
 /** Settings of the ComponentDeployment construct. */
@@ -23,7 +23,7 @@ export interface ComponentDeploymentProps {
   /** The shard's shared settings. */
   readonly settings: ShardSettings;
   /** The component name (`web`, `prosody`, `jicofo`), also the container name. */
-  readonly component: string;
+  readonly component: Exclude<ShardComponent, 'jvb'>;
   /** The component's values. */
   readonly values: Refs<WorkloadValues>;
   /**
@@ -35,6 +35,8 @@ export interface ComponentDeploymentProps {
   readonly strategy: Templated<DeploymentStrategy>;
   /** The container's ports, env and extra mounts. */
   readonly container: ContainerProps;
+  /** Checksum annotations besides `checksum/settings`, of the other ConfigMaps the pods read. */
+  readonly checksums?: Readonly<Record<string, string>>;
   /** Volumes besides `/run` and `/tmp`. */
   readonly volumes?: ReadonlyArray<Templated<Volume>>;
   /** Ports of the component's Service, which selects its pods; no Service when left out. */
@@ -43,7 +45,7 @@ export interface ComponentDeploymentProps {
 
 /**
  * One component of a shard that runs as a Deployment (web, prosody, jicofo): the jitsi image as a non-root,
- * read-only container loading the shard's settings, with emptyDirs for `/run` and `/tmp`, everything else from
+ * read-only container loading the settings its image reads, with emptyDirs for `/run` and `/tmp`, everything else from
  * its values block; the Service in front of it.
  */
 export class ComponentDeployment extends Construct {
@@ -53,17 +55,18 @@ export class ComponentDeployment extends Construct {
   public constructor(scope: Construct, id: string, props: ComponentDeploymentProps) {
     super(scope, id);
     const { chart, settings, component, container } = props;
+    const own = settings.of(component);
     this.workload = new Workload(this, 'workload', {
       chart: chart as HelmChart<unknown>,
       component,
       values: props.values,
       replicas: props.replicas,
       deployment: { strategy: props.strategy },
-      checksums: { 'checksum/settings': settings.checksum },
+      checksums: { 'checksum/settings': own.checksum, ...props.checksums },
       imagePullSecrets: [chart.values.imagePullSecrets],
       container: {
         ...container,
-        envFrom: [{ configMapRef: { name: settings.configMapName } }],
+        envFrom: [{ configMapRef: { name: own.configMapName } }],
         volumeMounts: concatLists(RUNTIME_MOUNTS, container.volumeMounts ?? []),
       },
       volumes: [...RUNTIME_VOLUMES, ...(props.volumes ?? [])],

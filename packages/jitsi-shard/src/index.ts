@@ -10,3 +10,4 @@ export {
   jitsiShardValues,
   MEDIA_MODE_POD_SECURITY,
 } from './values';
+export { HEALTH_PATH, WEB_FILES } from './web-files';

@@ -26,9 +26,10 @@ export interface ShardNetworkPoliciesProps {
 
 /**
  * One NetworkPolicy per component, admitting only the flows a shard needs (`networkPolicy.enabled`):
- * the ingress controller and HAProxy to web; web, jicofo and the bridges to prosody; UDP media to the bridges from
- * outside the cluster's networks, and from the shard's other bridges when cascading is on; Prometheus in the
- * monitoring namespace to the metrics ports. Outgoing traffic stays open (the bridges answer clients anywhere).
+ * the ingress controller and HAProxy to web; web, jicofo and the bridges to prosody; web to jicofo's health
+ * check; UDP media to the bridges from outside the cluster's networks, and from the shard's other bridges when
+ * cascading is on; Prometheus in the monitoring namespace to the metrics ports. Outgoing traffic stays open (the
+ * bridges answer clients anywhere).
  */
 export class ShardNetworkPolicies extends Construct {
   public constructor(scope: Construct, id: string, props: ShardNetworkPoliciesProps) {
@@ -78,7 +79,11 @@ export class ShardNetworkPolicies extends Construct {
       chart.values.whiteboard.enabled,
     );
 
-    policy('jicofo', [{ from: [monitoring], ports: [tcp(PORTS.jicofoHttp)] }]);
+    // web's nginx asks jicofo's /about/health on behalf of HAProxy (the shard health path).
+    policy('jicofo', [
+      { from: [shardPods(['web'])], ports: [tcp(PORTS.jicofoHttp)] },
+      { from: [monitoring], ports: [tcp(PORTS.jicofoHttp)] },
+    ]);
 
     // Media: hostPort mode uses one port; nodePort mode the range of every possible bridge. Clients reach the
     // bridges from public addresses (NodePorts and host ports keep the client's address); from inside the cluster

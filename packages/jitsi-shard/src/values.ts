@@ -45,6 +45,23 @@ const metricName = (fallback: string, description: string) =>
     .default(fallback)
     .describe(description);
 
+/** The private IPv4 networks, one of which holds the pod network of every cluster we know. */
+const POD_NETWORKS = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16';
+
+/** Comma-separated IPv4 CIDRs. */
+const ipv4Cidrs = (fallback: string) =>
+  z
+    .string()
+    .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}(,([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2})*$/, 'must be IPv4 CIDRs, comma-separated')
+    .default(fallback);
+
+/** Prosody module names, enabled besides the image's own. */
+const moduleList = (description: string) =>
+  z
+    .array(z.string().regex(/^[a-z0-9_]+$/, 'must be a prosody module name (without mod_), such as muc_lobby_rooms'))
+    .default([])
+    .describe(description);
+
 /** An XMPP domain (internal, not resolved by DNS). */
 const xmppDomain = (fallback: string, description: string) => hostname().default(fallback).describe(description);
 
@@ -195,6 +212,33 @@ const web = z
       readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
       livenessProbe: { httpGet: { path: '/', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
     }),
+    welcomePage: z
+      .boolean()
+      .default(true)
+      .describe('Show the welcome page (room name entry) at `/` (`ENABLE_WELCOME_PAGE`); off, `/` shows no way to open a room.'),
+    defaultLanguage: z
+      .string()
+      .regex(/^([A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*)?$/, 'must be a language code such as de, en or ptBR')
+      .default('')
+      .describe('Language of the app when the browser gives none it supports (`DEFAULT_LANGUAGE`), e.g. `de`; empty: the image default.'),
+    customConfig: z
+      .string()
+      .default('')
+      .describe(
+        "JavaScript appended to the image's `config.js` (the image reads `/config/custom-config.js`), e.g. `config.requireDisplayName = true;`: branding and any Jitsi Meet option the chart does not set.",
+      ),
+    customInterfaceConfig: z
+      .string()
+      .default('')
+      .describe(
+        "JavaScript appended to the image's `interface_config.js` (`/config/custom-interface_config.js`), for the options Jitsi Meet still reads from `interfaceConfig`.",
+      ),
+    nginxSnippet: z
+      .string()
+      .default('')
+      .describe(
+        "nginx directives included in the server block of the web image (`/config/nginx-custom/custom.conf`), before the image's own locations: an exact-match `location = /imprint { return 302 https://...; }`, extra headers. Tested with `nginx -t` only at start: a broken snippet keeps the new web pods from getting ready, and the rollout stops while the old pods serve on.",
+      ),
     service: serviceValues({ port: 80, description: 'Service port (what the haproxy chart lists as the shard port).' }).describe(
       'The web Service, `<release>-jitsi-shard-web`: the shard endpoint the haproxy chart targets.',
     ),
@@ -220,11 +264,48 @@ const prosody = z
       readinessProbe: { httpGet: { path: '/http-bind', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
       livenessProbe: { tcpSocket: { port: 'xmpp-c2s' }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
     }),
-    metricsAllowedCidr: z
+    metricsAllowedCidr: ipv4Cidrs(POD_NETWORKS).describe(
+      'Networks allowed to read prosody `/metrics`; must include the pod network Prometheus scrapes from.',
+    ),
+    persistence: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Keep prosody's data directory (`/var/lib/prosody`) on a PersistentVolumeClaim instead of an emptyDir: required with `auth.type: internal`, whose accounts live there. The chart's claim asks the cluster's default StorageClass for 1Gi; for anything else give `existingClaim`.",
+          ),
+        existingClaim: z
+          .string()
+          .default('')
+          .describe(
+            "A PersistentVolumeClaim of your own for prosody's data directory (another StorageClass or size, say): prosody mounts it, persistence on, and the chart creates none.",
+          ),
+      })
+      .prefault({})
+      .describe(
+        "Prosody's data directory. The claim the chart creates is kept when the release is uninstalled (`helm.sh/resource-policy: keep`); prosody stays one replica, recreated on every change.",
+      ),
+    pluginsConfigMap: z
       .string()
-      .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}(,([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2})*$/, 'must be IPv4 CIDRs, comma-separated')
-      .default('10.0.0.0/8,172.16.0.0/12,192.168.0.0/16')
-      .describe('Networks allowed to read prosody `/metrics`; must include the pod network Prometheus scrapes from.'),
+      .default('')
+      .describe(
+        'A ConfigMap of yours holding prosody plugins (`kubectl create configmap --from-file=mod_<name>.lua`), mounted whole into `/prosody-plugins-custom`, the first of the plugin paths the image searches; enable them with `modules`. Prosody reads them at start: restart prosody after changing the ConfigMap.',
+      ),
+    modules: z
+      .strictObject({
+        global: moduleList('Modules enabled globally (`GLOBAL_MODULES`).'),
+        main: moduleList('Modules enabled on the main XMPP domain, where the participants log in (`XMPP_MODULES`).'),
+        muc: moduleList('Modules enabled on the conference rooms component (`XMPP_MUC_MODULES`).'),
+        internalMuc: moduleList(
+          'Modules enabled on the internal rooms component, such as the bridge brewery (`XMPP_INTERNAL_MUC_MODULES`).',
+        ),
+      })
+      .prefault({})
+      .describe("Prosody modules enabled besides the image's own: names without `mod_`, from the image or `pluginsConfigMap`."),
+    trustedProxies: ipv4Cidrs(POD_NETWORKS).describe(
+      "Networks prosody trusts as HTTP proxies (`PROSODY_TRUSTED_PROXIES`): from these it takes the client's address from `X-Forwarded-For`, which web's nginx sets on BOSH and websocket requests, so its logs and limits see clients rather than the web pods. Must include the pod network; anything that can reach prosody's port 5280 from these networks can claim any address (`networkPolicy.enabled` admits only web).",
+    ),
   })
   .prefault({})
   .describe('Prosody, the XMPP server of the shard (one replica: XMPP sessions live in its memory).');
@@ -504,9 +585,11 @@ export const jitsiShardValues = z.strictObject({
   auth: z
     .strictObject({
       type: z
-        .enum(['anonymous', 'jwt'])
+        .enum(['anonymous', 'jwt', 'ldap', 'internal'])
         .default('anonymous')
-        .describe('`anonymous`: anyone with the link joins; `jwt`: a signed token (from the school platform) is required.'),
+        .describe(
+          '`anonymous`: anyone with the link joins; `jwt`: a signed token (from the school platform) is required; `ldap`: a user name and password checked against `auth.ldap`; `internal`: accounts kept by prosody itself (needs `prosody.persistence`).',
+        ),
       enableGuests: z.boolean().default(false).describe('With `jwt`, let people without a token join rooms a token holder has opened.'),
       jwt: z
         .strictObject({
@@ -525,6 +608,27 @@ export const jitsiShardValues = z.strictObject({
         })
         .prefault({})
         .describe('JWT token authentication.'),
+      ldap: z
+        .strictObject({
+          url: z
+            .string()
+            .default('')
+            .describe('LDAP server(s) (`LDAP_URL`), e.g. `ldaps://ldap.schule.example.org`; required with `auth.type: ldap`.'),
+          base: z
+            .string()
+            .default('')
+            .describe('Search base of the users (`LDAP_BASE`), e.g. `ou=people,dc=schule,dc=example,dc=org`; required with `ldap`.'),
+          filter: z.string().min(1).default('uid=%u').describe('Filter finding a user, `%u` the name typed at login (`LDAP_FILTER`).'),
+          bindDn: z.string().default('').describe('DN to bind as for the search (`LDAP_BINDDN`); empty: bind anonymously.'),
+          existingSecret: z
+            .string()
+            .default('')
+            .describe('Secret holding the bind password (`LDAP_BINDPW`); required when `bindDn` is set.'),
+          secretKey: z.string().min(1).default('ldap-bind-password').describe('Key of the bind password in `existingSecret`.'),
+          startTls: z.boolean().default(false).describe('Upgrade an `ldap://` connection with StartTLS (`LDAP_START_TLS`).'),
+        })
+        .prefault({})
+        .describe("LDAP authentication through the prosody image's saslauthd."),
     })
     .prefault({})
     .describe('Who may open and join conferences.'),

@@ -142,7 +142,7 @@ export class Videobridges extends Construct {
         updateStrategy: { type: 'RollingUpdate' },
       },
       checksums: {
-        'checksum/settings': settings.checksum,
+        'checksum/settings': settings.of(JVB_COMPONENT).checksum,
         'checksum/scripts': checksum(scripts),
         ...Object.fromEntries(addressMaps.map(({ kind, map }) => [`checksum/${kind}-addresses`, onlyWhen(listed, chart.checksumOf(map))])),
       },
@@ -150,7 +150,7 @@ export class Videobridges extends Construct {
       container: {
         command: onlyWhen(or(nodePortMode, listed), ['/bin/sh', `${SCRIPTS_DIR}/start.sh`, '/init']),
         ports: concatLists([{ name: 'http', containerPort: PORTS.jvbHttp, protocol: 'TCP' }], listWhen(hostPortMode, [mediaPort])),
-        envFrom: [{ configMapRef: { name: settings.configMapName } }],
+        envFrom: [{ configMapRef: { name: settings.of(JVB_COMPONENT).configMapName } }],
         env: [
           [
             settings.credential('JVB_AUTH_PASSWORD', CREDENTIAL_KEYS.jvb),
