@@ -68,6 +68,13 @@ describe.each(HELM_MAJORS)('jitsi-shard Etherpad and whiteboard rendered by Helm
     expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
     expect(service.spec.selector['app.kubernetes.io/component']).toBe(component);
     expect(service.spec.ports).toEqual([{ name: 'http', port, targetPort: 'http', protocol: 'TCP' }]);
+    // AND it listens where the Service sends: the whiteboard's port comes from its ConfigMap (its default, 80, needs
+    // root), Etherpad's from its env
+    const settings =
+      component === 'whiteboard'
+        ? named(manifests, 'ConfigMap', name).data
+        : Object.fromEntries(pod.containers[0].env.map((entry: any) => [entry.name, entry.value]));
+    expect(settings.PORT).toBe(String(port));
     // AND a PodDisruptionBudget, as every component
     expect(named(manifests, 'PodDisruptionBudget', name).spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
   });

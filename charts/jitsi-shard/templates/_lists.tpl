@@ -16,13 +16,13 @@
 {{- end }}
 {{- if $.Values.etherpad.enabled }}
 - name: ETHERPAD_URL_BASE
-  value: {{ printf "http://%s.%s.svc.%s:9001" (include "jitsi-shard.componentName" (dict "component" "etherpad" "context" $)) $.Release.Namespace $.Values.clusterDomain | quote }}
+  value: {{ printf "http://%s:9001" (include "jitsi-shard.etherpad.host" $) | quote }}
 - name: ETHERPAD_PUBLIC_URL
   value: {{ printf "https://%s/etherpad/%s/p/" $.Values.domain ($.Values.shardName | default $.Release.Name) | quote }}
 {{- end }}
 {{- if $.Values.whiteboard.enabled }}
 - name: WHITEBOARD_COLLAB_SERVER_URL_BASE
-  value: {{ printf "http://%s.%s.svc.%s:8080" (include "jitsi-shard.componentName" (dict "component" "whiteboard" "context" $)) $.Release.Namespace $.Values.clusterDomain | quote }}
+  value: {{ printf "http://%s:8080" (include "jitsi-shard.whiteboard.host" $) | quote }}
 - name: WHITEBOARD_COLLAB_SERVER_PUBLIC_URL
   value: {{ printf "https://%s/?shard=%s" $.Values.domain ($.Values.shardName | default $.Release.Name) | quote }}
 {{- end }}
@@ -125,13 +125,6 @@
 {{- define "jitsi-shard.etherpad.env" -}}
 - name: PORT
   value: "9001"
-- name: HOME
-  value: /tmp
-{{- end }}
-
-{{- define "jitsi-shard.whiteboard.env" -}}
-- name: PORT
-  value: "8080"
 - name: HOME
   value: /tmp
 {{- end }}

@@ -35,7 +35,7 @@ export function shardName(chart: HelmChart<JitsiShardValues>): HelmValue<string>
 export function webPadsEnv(chart: HelmChart<JitsiShardValues>): HelmValue<unknown[]>[] {
   const v = chart.values;
   const internal = (component: string, port: number): string =>
-    `http://${chart.componentName(component)}.${chart.release.namespace}.svc.${v.clusterDomain}:${port}`;
+    `http://${chart.defineText(`${component}.host`, `${chart.componentName(component)}.${chart.release.namespace}.svc.${v.clusterDomain}`)}:${port}`;
   const shard = String(shardName(chart));
   return [
     listWhen(v.etherpad.enabled, [

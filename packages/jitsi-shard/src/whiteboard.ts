@@ -1,6 +1,6 @@
-import { type HelmChart, Manifest, Workload, workloadValues } from '@meetscale/chart-toolkit';
+import { checksum, type HelmChart, Manifest, Workload, workloadValues } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
-import type { Service } from 'kubernetes-types/core/v1';
+import type { ConfigMap, Service } from 'kubernetes-types/core/v1';
 import { z } from 'zod';
 
 import { scratchVolume } from './_pod';
@@ -71,6 +71,16 @@ export class Whiteboard extends Construct {
     super(scope, id);
     const { chart } = props;
     const v = chart.values.whiteboard;
+    const name = String(chart.componentName('whiteboard'));
+    // Its settings come from a ConfigMap (`extraEnv` still overrides them): the port, and npm's HOME on the emptyDir.
+    const data = { PORT: String(WHITEBOARD_PORT), HOME: '/tmp' };
+    const settings = new Manifest<ConfigMap>(this, 'configmap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, labels: chart.standardLabels('whiteboard') },
+      data,
+    });
+    chart.renderWhen(settings, v.enabled);
     const workload = new Workload(this, 'workload', {
       chart: chart as HelmChart<unknown>,
       component: 'whiteboard',
@@ -78,17 +88,13 @@ export class Whiteboard extends Construct {
       enabled: v.enabled,
       deployment: { strategy: { type: 'Recreate' } },
       imagePullSecrets: [chart.values.imagePullSecrets],
+      checksums: { 'checksum/settings': checksum(data) },
       container: {
         ports: [
           { name: 'http', containerPort: WHITEBOARD_PORT, protocol: 'TCP' },
           { name: 'metrics', containerPort: WHITEBOARD_METRICS_PORT, protocol: 'TCP' },
         ],
-        env: [
-          [
-            { name: 'PORT', value: String(WHITEBOARD_PORT) },
-            { name: 'HOME', value: '/tmp' },
-          ],
-        ],
+        envFrom: [{ configMapRef: { name } }],
         volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
       },
       volumes: [scratchVolume('tmp', '64Mi')],

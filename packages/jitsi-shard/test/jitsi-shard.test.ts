@@ -54,6 +54,7 @@ describe('JitsiShard', () => {
       'templates/web/poddisruptionbudget.yaml',
       'templates/web/service.yaml',
       'templates/web/serviceaccount.yaml',
+      'templates/whiteboard/configmap.yaml',
       'templates/whiteboard/deployment.yaml',
       'templates/whiteboard/poddisruptionbudget.yaml',
       'templates/whiteboard/service.yaml',
