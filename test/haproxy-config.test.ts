@@ -150,8 +150,30 @@ describe.each(HELM_MAJORS)('haproxy.cfg rendered by Helm %i', (major) => {
     expect(backend.filter((line) => line.startsWith('stick-table '))).toEqual([
       'stick-table type string len 64 size 250k expire 12h peers replicas',
     ]);
-    expect(backend).toContain('stick on urlp(room),lower if has_room');
+    // (the whiteboard's `room` is a hash of the page URL, so its requests stay out of the table)
+    expect(backend).toContain('stick on urlp(room),lower if has_room !whiteboard');
     expect(configSection(cfg, 'peers replicas').length).toBeGreaterThan(0);
+  });
+
+  test('every shard gets the pads and whiteboards whose URL names it, and nothing else routes by that name', () => {
+    // GIVEN three shards
+    const shards = [
+      { name: 'berlin', host: '10.1.0.5' },
+      { name: 'hamburg', host: '10.1.0.6' },
+      { name: 'munich', host: '10.1.0.7' },
+    ];
+
+    // WHEN the chart is rendered
+    const backend = configSection(render(major, { values: { shards } }).cfg, 'backend shards');
+
+    // THEN each shard has exactly one use-server rule, on the shard name taken from the pad path or the whiteboard's
+    // `shard` parameter, and the pad path loses the shard's name before it reaches the shard
+    expect(backend.filter((line) => line.startsWith('use-server '))).toEqual(
+      shards.map((shard) => `use-server ${shard.name} if { var(txn.pad_shard) -m str ${shard.name} }`),
+    );
+    expect(backend).toContain('http-request set-var(txn.pad_shard) path,field(3,/) if pad');
+    expect(backend).toContain('http-request set-var(txn.pad_shard) urlp(shard) if whiteboard');
+    expect(backend).toContain('http-request set-path %[path,regsub(^/etherpad/[^/]*/,/etherpad/)] if pad');
   });
 
   test('overriding healthCheck.path changes the health check request', () => {

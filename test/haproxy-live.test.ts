@@ -8,7 +8,7 @@
 import { SHARD_HEALTH_PATH } from '@meetscale/haproxy';
 
 import { configMapEntry, HELM_MAJORS, renderChart, type RenderResult } from './support/charts';
-import { type FakeShard, SHARD_HEADER, type ShardHealth, startFakeShard } from './support/fake-shard';
+import { type FakeShard, PATH_HEADER, SHARD_HEADER, type ShardHealth, startFakeShard } from './support/fake-shard';
 import {
   acceptsConnections,
   allocateLoopbackPorts,
@@ -193,6 +193,49 @@ describe.each(BALANCES)('with balance %s', (balance) => {
       expect(split).toEqual([]);
     });
   }
+
+  describe("a room's Etherpad and whiteboard reach the room's shard through either replica", () => {
+    test('a pad of a room placed on shard-b goes to shard-b, without the shard in its path', async () => {
+      // GIVEN a room placed on shard-b: its shard's web gives the pad the base /etherpad/shard-b/p/ (jitsi-shard
+      // ETHERPAD_PUBLIC_URL), and the whole room would otherwise hash or rotate anywhere
+      for (const index of [0, 1] as const) {
+        for (const path of [
+          '/etherpad/shard-b/p/a1b2c3',
+          '/etherpad/shard-b/static/css/pad.css',
+          '/etherpad/shard-b/socket.io/?EIO=4&transport=polling',
+        ]) {
+          // WHEN the pad page, its assets and its socket.io are requested through each replica
+          const answer = await httpGet(replica(index).ports.http as number, path);
+          // THEN shard-b answers, and sees the path its web pods proxy (/etherpad/...)
+          expect(answer.status).toBe(200);
+          expect(answer.headers[SHARD_HEADER]).toBe('shard-b');
+          expect(answer.headers[PATH_HEADER]).toBe(path.replace('/etherpad/shard-b/', '/etherpad/'));
+        }
+      }
+      // AND a pad of shard-c goes to shard-c: the name, not chance, decides
+      expect(await shardThrough(0, '/etherpad/shard-c/p/x')).toBe('shard-c');
+      expect(await shardThrough(1, '/etherpad/shard-c/p/x')).toBe('shard-c');
+    });
+
+    test('a whiteboard of a room placed on shard-b goes to shard-b, and its hashed room stays out of the table', async () => {
+      // GIVEN shard-b's whiteboard base https://<domain>/?shard=shard-b, to which jitsi-meet appends room=<md5>
+      const hashed = 'd41d8cd98f00b204e9800998ecf8427e';
+      const path = `/socket.io/?shard=shard-b&room=${hashed}&EIO=4&transport=websocket`;
+      for (const index of [0, 1] as const) {
+        // WHEN it connects through each replica, several times
+        for (let i = 0; i < 5; i++) {
+          const answer = await httpGet(replica(index).ports.http as number, path);
+          // THEN shard-b answers with the query unchanged (its web proxies /socket.io/ with the arguments)
+          expect(answer.headers[SHARD_HEADER]).toBe('shard-b');
+          expect(answer.headers[PATH_HEADER]).toBe(path);
+        }
+        // AND the hash never became a room of the stick table
+        expect(roomEntry(await tableOf(index, hashed))).toBeUndefined();
+      }
+      // AND shard-c's whiteboard goes to shard-c
+      expect(await shardThrough(1, `/socket.io/?shard=shard-c&room=${hashed}&EIO=4`)).toBe('shard-c');
+    });
+  });
 
   describe('a shard that cannot host a new room (404 on the health path) keeps its rooms but gets no new one', () => {
     const CANNOT_HOST = 'shard-a';

@@ -290,6 +290,12 @@ export interface JitsiShardValues {
     secretKey?: string;
   };
   /**
+   * This shard's name in the haproxy chart's `shards` list; empty: the release name. Etherpad and the whiteboard carry it in their public URLs, so HAProxy sends them to this shard.
+   *
+   * @default ''
+   */
+  shardName?: string;
+  /**
    * Registry credentials for pulling the images.
    *
    * @default []
@@ -2043,6 +2049,576 @@ export interface JitsiShardValues {
        * @default 0
        */
       maxBridgeParticipants?: number;
+    };
+  };
+  /**
+   * Etherpad, the shared document of a conference (one replica per shard: pads live in its memory and dirty DB). HAProxy keeps every pad on its room's shard through the shard name in its URL (see `shardName`).
+   */
+  etherpad?: {
+    /**
+     * Run Etherpad in the shard for shared documents, proxied by web at `/etherpad/`. Pads live in a dirty DB in an emptyDir: they are lost when the pod restarts.
+     *
+     * @default false
+     */
+    enabled?: boolean;
+    /**
+     * Container image.
+     */
+    image?: {
+      /**
+       * Image repository.
+       *
+       * @default 'etherpad/etherpad'
+       */
+      repository?: string;
+      /**
+       * Image tag (a string: `1.10` unquoted in YAML would be the number 1.1).
+       *
+       * @default '2.0.3'
+       */
+      tag?: string;
+      /**
+       * Image pull policy.
+       *
+       * @default 'IfNotPresent'
+       */
+      pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+    };
+    /**
+     * Registry credentials for pulling the images.
+     *
+     * @default []
+     */
+    imagePullSecrets?: {
+      /**
+       * Name of a docker-registry Secret in the release namespace.
+       */
+      name: string;
+    }[];
+    /**
+     * Container resources, passed through whole.
+     */
+    resources?: {
+      /**
+       * Resources the scheduler reserves for the container (`cpu`, `memory`, ...).
+       *
+       * @default { cpu: '100m', memory: '256Mi' }
+       */
+      requests?: {
+        [key: string]: string;
+      };
+      /**
+       * Resources the container may not exceed.
+       *
+       * @default { memory: '512Mi' }
+       */
+      limits?: {
+        [key: string]: string;
+      };
+    };
+    /**
+     * Node labels the pods must run on.
+     *
+     * @default {}
+     */
+    nodeSelector?: {
+      [key: string]: string;
+    };
+    /**
+     * Tolerations for node taints.
+     *
+     * @default []
+     */
+    tolerations?: {
+      /**
+       * Taint key the toleration applies to.
+       */
+      key?: string;
+      /**
+       * `Equal` (default) or `Exists`.
+       */
+      operator?: 'Exists' | 'Equal';
+      /**
+       * Taint value to match.
+       */
+      value?: string;
+      /**
+       * Taint effect to match; empty matches all.
+       */
+      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+      /**
+       * How long a NoExecute taint is tolerated.
+       */
+      tolerationSeconds?: number;
+    }[];
+    /**
+     * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
+     *
+     * @default {}
+     */
+    affinity?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Annotations added to the pods.
+     *
+     * @default {}
+     */
+    podAnnotations?: {
+      [key: string]: string;
+    };
+    /**
+     * Labels added to the pods (the selector labels cannot be overridden).
+     *
+     * @default {}
+     */
+    podLabels?: {
+      [key: string]: string;
+    };
+    /**
+     * PriorityClass of the pods; empty for the cluster default.
+     *
+     * @default ''
+     */
+    priorityClassName?: string;
+    /**
+     * How the pods spread over zones or nodes (Kubernetes `topologySpreadConstraints`).
+     *
+     * @default []
+     */
+    topologySpreadConstraints?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Security context of the pods; Helm merges it over the hardened default.
+     */
+    podSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Security context of the container; Helm merges it over the hardened default.
+     */
+    containerSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Liveness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     */
+    livenessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Readiness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     *
+     * @default { httpGet: { path: '/', port: 'http' }, periodSeconds: 10, failureThreshold: 3 }
+     */
+    readinessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Startup probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     *
+     * @default {}
+     */
+    startupProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * ServiceAccount of the pods.
+     */
+    serviceAccount?: {
+      /**
+       * Create a ServiceAccount for the pods.
+       *
+       * @default false
+       */
+      create?: boolean;
+      /**
+       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
+       *
+       * @default ''
+       */
+      name?: string;
+      /**
+       * Annotations of the created ServiceAccount (cloud workload identity, say).
+       *
+       * @default {}
+       */
+      annotations?: {
+        [key: string]: string;
+      };
+      /**
+       * Mount an API token into the pods; the components never call the Kubernetes API.
+       *
+       * @default false
+       */
+      automountServiceAccountToken?: boolean;
+    };
+    /**
+     * Extra environment variables of Etherpad (its `settings.json` placeholders, such as `TITLE`), with `value` or `valueFrom`.
+     *
+     * @default []
+     */
+    extraEnv?: {
+      /**
+       * Variable name.
+       */
+      name: string;
+      /**
+       * Variable value.
+       */
+      value?: string;
+      /**
+       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
+       */
+      valueFrom?: {
+        [key: string]: unknown;
+      };
+    }[];
+    /**
+     * Extra sources of environment variables (`secretRef`, `configMapRef`).
+     *
+     * @default []
+     */
+    extraEnvFrom?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volumes of the pods.
+     *
+     * @default []
+     */
+    extraVolumes?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volume mounts of the container.
+     *
+     * @default []
+     */
+    extraVolumeMounts?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Sidecar containers added to the pods.
+     *
+     * @default []
+     */
+    extraContainers?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Init containers run before the container.
+     *
+     * @default []
+     */
+    initContainers?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Limits voluntary disruptions such as node drains.
+     */
+    podDisruptionBudget?: {
+      /**
+       * Create a PodDisruptionBudget.
+       *
+       * @default true
+       */
+      enabled?: boolean;
+      /**
+       * Pods that voluntary disruptions (node drains) may take down at once.
+       *
+       * @default 1
+       */
+      maxUnavailable?: number;
+    };
+    /**
+     * Size limit of the emptyDir holding the dirty DB (`var/dirty.db`).
+     *
+     * @default '256Mi'
+     */
+    dbSizeLimit?: string;
+  };
+  /**
+   * The whiteboard's collaboration server (one replica per shard: a whiteboard's participants must meet in one process). HAProxy keeps every whiteboard on its room's shard through the shard name in its URL (see `shardName`).
+   */
+  whiteboard?: {
+    /**
+     * Run the whiteboard's collaboration server (excalidraw backend) in the shard, proxied by web at `/socket.io/`. It relays drawings between the participants and keeps nothing on disk.
+     *
+     * @default false
+     */
+    enabled?: boolean;
+    /**
+     * Container image.
+     */
+    image?: {
+      /**
+       * Image repository.
+       *
+       * @default 'jitsi/excalidraw-backend'
+       */
+      repository?: string;
+      /**
+       * Image tag (a string: `1.10` unquoted in YAML would be the number 1.1).
+       *
+       * @default '2026.3.0'
+       */
+      tag?: string;
+      /**
+       * Image pull policy.
+       *
+       * @default 'IfNotPresent'
+       */
+      pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+    };
+    /**
+     * Registry credentials for pulling the images.
+     *
+     * @default []
+     */
+    imagePullSecrets?: {
+      /**
+       * Name of a docker-registry Secret in the release namespace.
+       */
+      name: string;
+    }[];
+    /**
+     * Container resources, passed through whole.
+     */
+    resources?: {
+      /**
+       * Resources the scheduler reserves for the container (`cpu`, `memory`, ...).
+       *
+       * @default { cpu: '100m', memory: '128Mi' }
+       */
+      requests?: {
+        [key: string]: string;
+      };
+      /**
+       * Resources the container may not exceed.
+       *
+       * @default { memory: '256Mi' }
+       */
+      limits?: {
+        [key: string]: string;
+      };
+    };
+    /**
+     * Node labels the pods must run on.
+     *
+     * @default {}
+     */
+    nodeSelector?: {
+      [key: string]: string;
+    };
+    /**
+     * Tolerations for node taints.
+     *
+     * @default []
+     */
+    tolerations?: {
+      /**
+       * Taint key the toleration applies to.
+       */
+      key?: string;
+      /**
+       * `Equal` (default) or `Exists`.
+       */
+      operator?: 'Exists' | 'Equal';
+      /**
+       * Taint value to match.
+       */
+      value?: string;
+      /**
+       * Taint effect to match; empty matches all.
+       */
+      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+      /**
+       * How long a NoExecute taint is tolerated.
+       */
+      tolerationSeconds?: number;
+    }[];
+    /**
+     * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
+     *
+     * @default {}
+     */
+    affinity?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Annotations added to the pods.
+     *
+     * @default {}
+     */
+    podAnnotations?: {
+      [key: string]: string;
+    };
+    /**
+     * Labels added to the pods (the selector labels cannot be overridden).
+     *
+     * @default {}
+     */
+    podLabels?: {
+      [key: string]: string;
+    };
+    /**
+     * PriorityClass of the pods; empty for the cluster default.
+     *
+     * @default ''
+     */
+    priorityClassName?: string;
+    /**
+     * How the pods spread over zones or nodes (Kubernetes `topologySpreadConstraints`).
+     *
+     * @default []
+     */
+    topologySpreadConstraints?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Security context of the pods; Helm merges it over the hardened default.
+     */
+    podSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Security context of the container; Helm merges it over the hardened default.
+     */
+    containerSecurityContext?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Liveness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     */
+    livenessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Readiness probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     *
+     * @default { httpGet: { path: '/', port: 'http' }, periodSeconds: 10, failureThreshold: 3 }
+     */
+    readinessProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Startup probe of the container, as in Kubernetes. Helm merges it over the default: to use another handler, set the default one to null (`httpGet: null`); set the probe to null to drop it.
+     *
+     * @default {}
+     */
+    startupProbe?: {
+      [key: string]: unknown;
+    };
+    /**
+     * ServiceAccount of the pods.
+     */
+    serviceAccount?: {
+      /**
+       * Create a ServiceAccount for the pods.
+       *
+       * @default false
+       */
+      create?: boolean;
+      /**
+       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
+       *
+       * @default ''
+       */
+      name?: string;
+      /**
+       * Annotations of the created ServiceAccount (cloud workload identity, say).
+       *
+       * @default {}
+       */
+      annotations?: {
+        [key: string]: string;
+      };
+      /**
+       * Mount an API token into the pods; the components never call the Kubernetes API.
+       *
+       * @default false
+       */
+      automountServiceAccountToken?: boolean;
+    };
+    /**
+     * Extra environment variables of the backend (such as `CORS_ORIGIN`), with `value` or `valueFrom`.
+     *
+     * @default []
+     */
+    extraEnv?: {
+      /**
+       * Variable name.
+       */
+      name: string;
+      /**
+       * Variable value.
+       */
+      value?: string;
+      /**
+       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
+       */
+      valueFrom?: {
+        [key: string]: unknown;
+      };
+    }[];
+    /**
+     * Extra sources of environment variables (`secretRef`, `configMapRef`).
+     *
+     * @default []
+     */
+    extraEnvFrom?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volumes of the pods.
+     *
+     * @default []
+     */
+    extraVolumes?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Extra volume mounts of the container.
+     *
+     * @default []
+     */
+    extraVolumeMounts?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Sidecar containers added to the pods.
+     *
+     * @default []
+     */
+    extraContainers?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Init containers run before the container.
+     *
+     * @default []
+     */
+    initContainers?: {
+      [key: string]: unknown;
+    }[];
+    /**
+     * Limits voluntary disruptions such as node drains.
+     */
+    podDisruptionBudget?: {
+      /**
+       * Create a PodDisruptionBudget.
+       *
+       * @default true
+       */
+      enabled?: boolean;
+      /**
+       * Pods that voluntary disruptions (node drains) may take down at once.
+       *
+       * @default 1
+       */
+      maxUnavailable?: number;
     };
   };
   /**

@@ -28,6 +28,8 @@ export interface FakeShard {
 
 /** Header naming the shard that answered. */
 export const SHARD_HEADER = 'x-shard';
+/** Header echoing the path and query the shard received (after any rewrite by HAProxy). */
+export const PATH_HEADER = 'x-received-path';
 
 /**
  * Starts a fake shard on 127.0.0.1 (a free port), `ready`: it answers with an `x-shard: <name>` header and `<name>`
@@ -47,7 +49,7 @@ export async function startFakeShard(name: string, healthPath: string): Promise<
     if (room !== null) roomRequests.set(room, (roomRequests.get(room) ?? 0) + 1);
     req.resume();
     const status = health === 'down' ? 503 : health === 'cannotHost' && isHealthCheck ? 404 : 200;
-    res.writeHead(status, { [SHARD_HEADER]: name, 'content-type': 'text/plain' });
+    res.writeHead(status, { [SHARD_HEADER]: name, [PATH_HEADER]: req.url ?? '', 'content-type': 'text/plain' });
     res.end(status === 200 ? name : `${name} ${health}`);
   });
   await new Promise<void>((resolve, reject) => {

@@ -48,9 +48,18 @@ backend shards
   hash-type consistent
   http-reuse safe
   acl has_room urlp(room) -m found
+  # Etherpad and the whiteboard (jitsi-shard `etherpad`, `whiteboard`) name their shard in their URLs:
+  # /etherpad/<shard>/... (the shard is cut from the path before the shard sees it) and /socket.io/?shard=<shard>.
+  acl pad path_beg /etherpad/
+  acl whiteboard path /socket.io/
+  http-request set-var(txn.pad_shard) path,field(3,/) if pad
+  http-request set-path %[path,regsub(^/etherpad/[^/]*/,/etherpad/)] if pad
+  http-request set-var(txn.pad_shard) urlp(shard) if whiteboard
   stick-table type string len {{ $.Values.stickTable.keyLength | int64 }} size {{ $.Values.stickTable.size }} expire {{ $.Values.stickTable.expire }} peers replicas
-  stick on urlp(room),lower if has_room
-  option httpchk
+  # The whiteboard's `room` is a hash of the page URL, not a room name: it must not enter the room table.
+  stick on urlp(room),lower if has_room !whiteboard
+{{ range $index1, $item1 := $.Values.shards }}  use-server {{ $item1.name }} if { var(txn.pad_shard) -m str {{ $item1.name }} }
+{{ end }}  option httpchk
   # 404 from a shard: it cannot host a new room. It gets none (NOLB), but its rooms' requests still go there.
   http-check disable-on-404
   http-check send meth GET uri {{ $.Values.healthCheck.path }} ver HTTP/1.1 hdr Host {{ $.Values.healthCheck.host }}

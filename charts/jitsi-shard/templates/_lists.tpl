@@ -14,6 +14,18 @@
 - name: ENABLE_P2P
   value: "false"
 {{- end }}
+{{- if $.Values.etherpad.enabled }}
+- name: ETHERPAD_URL_BASE
+  value: {{ printf "http://%s:9001" (include "jitsi-shard.etherpad.host" $) | quote }}
+- name: ETHERPAD_PUBLIC_URL
+  value: {{ printf "https://%s/etherpad/%s/p/" $.Values.domain ($.Values.shardName | default $.Release.Name) | quote }}
+{{- end }}
+{{- if $.Values.whiteboard.enabled }}
+- name: WHITEBOARD_COLLAB_SERVER_URL_BASE
+  value: {{ printf "http://%s:8080" (include "jitsi-shard.whiteboard.host" $) | quote }}
+- name: WHITEBOARD_COLLAB_SERVER_PUBLIC_URL
+  value: {{ printf "https://%s/?shard=%s" $.Values.domain ($.Values.shardName | default $.Release.Name) | quote }}
+{{- end }}
 {{- end }}
 
 {{- define "jitsi-shard.prosody.env" -}}
@@ -108,6 +120,13 @@
 - name: MAX_BRIDGE_PARTICIPANTS
   value: {{ $.Values.jvb.cascading.maxBridgeParticipants | int64 | toString | quote }}
 {{- end }}
+{{- end }}
+
+{{- define "jitsi-shard.etherpad.env" -}}
+- name: PORT
+  value: "9001"
+- name: HOME
+  value: /tmp
 {{- end }}
 
 {{- define "jitsi-shard.jvb.env" -}}

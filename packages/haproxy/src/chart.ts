@@ -20,6 +20,9 @@ export const haproxyChart = defineChart({
       'it the rooms it already holds (`http-check disable-on-404`). Upgrade the shards to a jitsi-shard version that',
       'serves this path first: a shard that answers it with 404 (an unknown page) gets no new room, and with every',
       'shard so, new rooms get 503. Until then, keep `healthCheck.path: /`.',
+      'Etherpad and whiteboard requests of jitsi-shard 0.6.0 (`/etherpad/<shard>/...`, `/socket.io/?shard=<shard>`) go',
+      "to the shard their URL names, so a room's pad and whiteboard stay on the room's shard; whiteboard requests no",
+      'longer enter the room stick table.',
     ].join(' '),
     '0.4.0': [
       'New `httpRoute` values render a Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`) to the HAProxy',

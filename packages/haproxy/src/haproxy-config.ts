@@ -12,6 +12,13 @@ export const PEERS_SECTION = 'replicas';
  * New rooms go to a shard chosen by `balance`: `roomHash` (consistent hash of the room name, so every replica
  * picks the same shard for a new room even before the stick table has synchronised) or `roundrobin`.
  *
+ * Etherpad and the whiteboard of a room run in the room's shard (jitsi-shard 0.6.0), and carry the shard's name
+ * in their public URLs, since neither names the room in a form HAProxy could look up (jitsi-meet hashes the page
+ * URL into the whiteboard's `room`, react/features/whiteboard/functions.ts; the pad name comes from jicofo). So
+ * `/etherpad/<shard>/...` and `/socket.io/?shard=<shard>` go to that server (`use-server`, the same on every
+ * replica), the pad path without the shard's name, which the web pods' `/etherpad/` location expects
+ * (docker-jitsi-meet web/rootfs/defaults/meet.conf). A down or unknown shard falls back to the usual balancing.
+ *
  * Peers are addressed by the StatefulSet's stable DNS names; HAProxy starts with `-L <pod name>`, so each
  * replica knows which peer line is itself. Shard hosts may be Service DNS names: the servers resolve them
  * through the cluster DNS at run time (`init-addr last,libc,none`), so a shard that does not exist yet does not
@@ -76,9 +83,17 @@ backend shards
   hash-type consistent
   http-reuse safe
   acl has_room urlp(room) -m found
+  # Etherpad and the whiteboard (jitsi-shard \`etherpad\`, \`whiteboard\`) name their shard in their URLs:
+  # /etherpad/<shard>/... (the shard is cut from the path before the shard sees it) and /socket.io/?shard=<shard>.
+  acl pad path_beg /etherpad/
+  acl whiteboard path /socket.io/
+  http-request set-var(txn.pad_shard) path,field(3,/) if pad
+  http-request set-path %[path,regsub(^/etherpad/[^/]*/,/etherpad/)] if pad
+  http-request set-var(txn.pad_shard) urlp(shard) if whiteboard
   stick-table type string len ${v.stickTable.keyLength} size ${v.stickTable.size} expire ${v.stickTable.expire} peers ${PEERS_SECTION}
-  stick on urlp(room),lower if has_room
-  option httpchk
+  # The whiteboard's \`room\` is a hash of the page URL, not a room name: it must not enter the room table.
+  stick on urlp(room),lower if has_room !whiteboard
+${each(v.shards, (shard) => `  use-server ${shard.name} if { var(txn.pad_shard) -m str ${shard.name} }\n`)}  option httpchk
   # 404 from a shard: it cannot host a new room. It gets none (NOLB), but its rooms' requests still go there.
   http-check disable-on-404
   http-check send meth GET uri ${v.healthCheck.path} ver HTTP/1.1 hdr Host ${v.healthCheck.host}

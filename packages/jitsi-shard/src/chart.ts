@@ -47,6 +47,10 @@ export const jitsiShardChart = defineChart({
       'With `networkPolicy.enabled`, the bridges now admit media only from outside `networkPolicy.clusterNetworks`',
       "(default: the private and CGNAT IPv4 ranges) and, with cascading, from the shard's other bridges: remove a",
       'range there if clients reach the bridges from it.',
+      'New, off by default: `etherpad.enabled` and `whiteboard.enabled` run Etherpad and the whiteboard backend in the',
+      "shard; their public URLs carry the shard's name (`shardName`, default the release name), which must match its",
+      "name in the haproxy chart's `shards` (haproxy 0.5.0 routes them by it). Etherpad keeps its pads in an emptyDir:",
+      'they are lost when its pod restarts.',
     ].join(' '),
     '0.5.0': [
       'The bridges now tolerate the media pool taint (`jvb.tolerations` defaults to',
@@ -240,6 +244,12 @@ in a namespace labelled pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECU
         pluginsConfigMap: 'prosody-lesson-plugins',
         modules: { main: ['lesson_policy'] },
       },
+    },
+    'etherpad-whiteboard': {
+      shardName: 'shard-b',
+      etherpad: { enabled: true },
+      whiteboard: { enabled: true },
+      networkPolicy: { enabled: true },
     },
   },
 });

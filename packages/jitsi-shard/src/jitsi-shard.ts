@@ -1,5 +1,6 @@
 import type { HelmChart } from '@meetscale/chart-toolkit';
 
+import { Etherpad } from './etherpad';
 import { Jicofo } from './jicofo';
 import { Prosody } from './prosody';
 import { ShardNetworkPolicies } from './shard-network-policies';
@@ -8,6 +9,7 @@ import { ShardSettings } from './shard-settings';
 import type { JitsiShardValues } from './values';
 import { Videobridges } from './videobridges';
 import { Web } from './web';
+import { Whiteboard } from './whiteboard';
 
 /**
  * Adds one complete Jitsi Meet shard to a chart: shared settings and credentials, web, prosody, jicofo, the
@@ -20,6 +22,8 @@ export function buildJitsiShard(chart: HelmChart<JitsiShardValues>): void {
   new Prosody(chart, 'prosody', { chart, settings });
   new Jicofo(chart, 'jicofo', { chart, settings });
   new Videobridges(chart, 'jvb', { chart, settings });
+  new Etherpad(chart, 'etherpad', { chart });
+  new Whiteboard(chart, 'whiteboard', { chart });
   new ShardServiceMonitor(chart, 'metrics', { chart });
   new ShardNetworkPolicies(chart, 'network-policies', { chart });
 }

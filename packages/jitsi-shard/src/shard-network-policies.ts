@@ -1,10 +1,22 @@
-import { concatLists, eq, type HelmChart, listWhen, Manifest, type Templated, ternary } from '@meetscale/chart-toolkit';
+import {
+  and,
+  concatLists,
+  eq,
+  type HelmChart,
+  type HelmValue,
+  listWhen,
+  Manifest,
+  type Templated,
+  ternary,
+} from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 import type { NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 
+import { ETHERPAD_PORT } from './etherpad';
 import { PORTS } from './shard-settings';
 import type { JitsiShardValues } from './values';
 import { JVB_COMPONENT, lastBridgePort } from './videobridges';
+import { WHITEBOARD_METRICS_PORT, WHITEBOARD_PORT } from './whiteboard';
 
 /** Settings of the ShardNetworkPolicies construct. */
 export interface ShardNetworkPoliciesProps {
@@ -27,14 +39,14 @@ export class ShardNetworkPolicies extends Construct {
     const jvb = chart.values.jvb;
     const tcp = (port: number): NetworkPolicyPort => ({ port, protocol: 'TCP' });
     const monitoring = { namespaceSelector: { matchLabels: n.monitoringNamespaceSelector } };
-    const policy = (component: string, rules: Templated<NetworkPolicyIngressRule[]>): void => {
+    const policy = (component: string, rules: Templated<NetworkPolicyIngressRule[]>, enabled?: HelmValue<unknown>): void => {
       const created = new Manifest<NetworkPolicy>(this, component, {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         metadata: { name: String(chart.componentName(component)), labels: chart.standardLabels(component) },
         spec: { podSelector: { matchLabels: chart.selectorLabels(component) }, policyTypes: ['Ingress'], ingress: rules },
       });
-      chart.renderWhen(created, n.enabled);
+      chart.renderWhen(created, enabled === undefined ? n.enabled : and(n.enabled, enabled));
     };
 
     policy('web', [
@@ -55,6 +67,17 @@ export class ShardNetworkPolicies extends Construct {
       { from: [shardPods(['web'])], ports: [tcp(PORTS.prosodyHttp)] },
       { from: [monitoring], ports: [tcp(PORTS.prosodyHttp)] },
     ]);
+
+    // Etherpad and the whiteboard: only web, which proxies them (`/etherpad/`, `/socket.io/`).
+    policy('etherpad', [{ from: [shardPods(['web'])], ports: [tcp(ETHERPAD_PORT)] }], chart.values.etherpad.enabled);
+    policy(
+      'whiteboard',
+      [
+        { from: [shardPods(['web'])], ports: [tcp(WHITEBOARD_PORT)] },
+        { from: [monitoring], ports: [tcp(WHITEBOARD_METRICS_PORT)] },
+      ],
+      chart.values.whiteboard.enabled,
+    );
 
     // web's nginx asks jicofo's /about/health on behalf of HAProxy (the shard health path).
     policy('jicofo', [

@@ -16,6 +16,9 @@ import {
 import { MEDIA_POOL_LABELS, MEDIA_TOLERATION, POOL_LABEL } from '@meetscale/placement';
 import { z } from 'zod';
 
+import { etherpadValues } from './etherpad';
+import { whiteboardValues } from './whiteboard';
+
 /** The docker-jitsi-meet release every component image defaults to (the chart's appVersion). */
 export const JITSI_RELEASE = 'stable-11146-2';
 
@@ -630,11 +633,20 @@ export const jitsiShardValues = z.strictObject({
     .prefault({})
     .describe('Who may open and join conferences.'),
   turn,
+  shardName: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$/, 'must be a lower-case name such as shard-0')
+    .default('')
+    .describe(
+      "This shard's name in the haproxy chart's `shards` list; empty: the release name. Etherpad and the whiteboard carry it in their public URLs, so HAProxy sends them to this shard.",
+    ),
   imagePullSecrets: imagePullSecrets(),
   web,
   prosody,
   jicofo,
   jvb,
+  etherpad: etherpadValues,
+  whiteboard: whiteboardValues,
   metrics: z
     .strictObject({
       serviceMonitor: serviceMonitorValues().describe('ServiceMonitor for jicofo and prosody (Prometheus operator).'),

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { ConfigMap } from 'kubernetes-types/core/v1';
 
 import { ComponentDeployment } from './component-deployment';
+import { webPadsEnv } from './pads';
 import { PORTS, type ShardSettings } from './shard-settings';
 import { webP2pEnv } from './turn';
 import type { JitsiShardValues } from './values';
@@ -73,6 +74,7 @@ export class Web extends Construct {
             { name: 'ENABLE_LETSENCRYPT', value: '0' },
           ],
           ...webP2pEnv(chart),
+          ...webPadsEnv(chart),
         ],
       },
     });

@@ -11,6 +11,10 @@ describe('JitsiShard', () => {
   test('renders each component into a folder of its own, optional objects behind their switches', () => {
     const templates = [...files.keys()].filter((path) => /^templates\/[a-z-]+\//.test(path)).sort();
     expect(templates).toEqual([
+      'templates/etherpad/deployment.yaml',
+      'templates/etherpad/poddisruptionbudget.yaml',
+      'templates/etherpad/service.yaml',
+      'templates/etherpad/serviceaccount.yaml',
       'templates/jicofo/deployment.yaml',
       'templates/jicofo/poddisruptionbudget.yaml',
       'templates/jicofo/service.yaml',
@@ -27,10 +31,12 @@ describe('JitsiShard', () => {
       'templates/jvb/serviceaccount.yaml',
       'templates/jvb/statefulset.yaml',
       'templates/metrics/servicemonitor.yaml',
+      'templates/network-policies/networkpolicy-etherpad.yaml',
       'templates/network-policies/networkpolicy-jicofo.yaml',
       'templates/network-policies/networkpolicy-jvb.yaml',
       'templates/network-policies/networkpolicy-prosody.yaml',
       'templates/network-policies/networkpolicy-web.yaml',
+      'templates/network-policies/networkpolicy-whiteboard.yaml',
       'templates/prosody/deployment.yaml',
       'templates/prosody/persistentvolumeclaim.yaml',
       'templates/prosody/poddisruptionbudget.yaml',
@@ -48,6 +54,11 @@ describe('JitsiShard', () => {
       'templates/web/poddisruptionbudget.yaml',
       'templates/web/service.yaml',
       'templates/web/serviceaccount.yaml',
+      'templates/whiteboard/configmap.yaml',
+      'templates/whiteboard/deployment.yaml',
+      'templates/whiteboard/poddisruptionbudget.yaml',
+      'templates/whiteboard/service.yaml',
+      'templates/whiteboard/serviceaccount.yaml',
     ]);
     expect(files.get('templates/jvb/horizontalpodautoscaler.yaml')).toContain('{{- if $.Values.jvb.autoscaling.enabled }}');
     expect(files.get('templates/jvb/statefulset.yaml')).toContain('{{- if (eq $.Values.jvb.media.mode "nodePort") }}');
@@ -55,6 +66,8 @@ describe('JitsiShard', () => {
     expect(files.get('templates/settings/secret.yaml')).toContain('{{- if (not $.Values.credentials.existingSecret) }}');
     expect(files.get('templates/web/serviceaccount.yaml')).toContain('{{- if $.Values.web.serviceAccount.create }}');
     expect(files.get('templates/web/httproute.yaml')).toContain('{{- if $.Values.web.httpRoute.enabled }}');
+    expect(files.get('templates/etherpad/deployment.yaml')).toContain('{{- if $.Values.etherpad.enabled }}');
+    expect(files.get('templates/whiteboard/service.yaml')).toContain('{{- if $.Values.whiteboard.enabled }}');
     // generated credentials are read back on upgrade (lookup), through the chart's helper
     expect(files.get('templates/settings/secret.yaml')).toContain('include "jitsi-shard.generatedSecretValue"');
     expect(files.get('templates/_helpers.tpl')).toContain('lookup "v1" "Secret" .context.Release.Namespace $name');
