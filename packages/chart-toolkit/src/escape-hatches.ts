@@ -71,7 +71,7 @@ export function escapeHatchValues(component: string, defaults: Record<string, un
 
 /**
  * The scenario's values: each component's escape hatches at its values path (`['jvb']`, or `[]` for a chart of
- * one component whose block is at the root).
+ * one component whose block is at the root), and a component that is off by default switched on.
  */
 export function escapeHatchScenario(
   components: ReadonlyArray<{ readonly component: string; readonly path: readonly string[] }>,
@@ -85,6 +85,8 @@ export function escapeHatchScenario(
       node = (node[key] ??= {}) as Record<string, unknown>;
       block = (block[key] ?? {}) as Record<string, unknown>;
     }
+    // A component behind an off switch (`etherpad.enabled: false`) is turned on, so that its hatches render too.
+    if (block.enabled === false) node.enabled = true;
     Object.assign(node, escapeHatchValues(component, block));
   }
   return values;
