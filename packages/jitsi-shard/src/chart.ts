@@ -247,8 +247,8 @@ in a namespace labelled pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECU
     },
     'etherpad-whiteboard': {
       shardName: 'shard-b',
-      etherpad: { enabled: true, serviceAccount: { create: true } },
-      whiteboard: { enabled: true, serviceAccount: { create: true } },
+      etherpad: { enabled: true },
+      whiteboard: { enabled: true },
       networkPolicy: { enabled: true },
     },
   },
