@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 
 import type { ControlPlane, KubeClient, NodePoolShape } from '@meetscale/cluster';
 import { waitFor } from '@meetscale/cluster';
-import { type HelmMajor, type HelmRunResult, runHelm, runHelmAsync } from '@meetscale/helm-binaries';
+import { type HelmMajor, type HelmRunResult, runHelm } from '@meetscale/helm-binaries';
 
-import { valuesFileArgs } from './charts';
+import { type Manifest, valuesFileArgs } from './charts';
 
 /** The Pod Security Standards levels, weakest last. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -70,23 +70,6 @@ export function helmOn(plane: ControlPlane, major: HelmMajor, args: readonly str
   const values = valuesFileArgs(options.values);
   try {
     return runHelm(major, [...args, ...values.args, '--kubeconfig', plane.kubeconfig], { timeoutMs: options.timeoutMs ?? 300_000 });
-  } finally {
-    values.remove();
-  }
-}
-
-/** {@link helmOn} without blocking, so that Helm commands against the server can run at once. */
-export async function helmOnAsync(
-  plane: ControlPlane,
-  major: HelmMajor,
-  args: readonly string[],
-  options: HelmOnOptions = {},
-): Promise<HelmRunResult> {
-  const values = valuesFileArgs(options.values);
-  try {
-    return await runHelmAsync(major, [...args, ...values.args, '--kubeconfig', plane.kubeconfig], {
-      timeoutMs: options.timeoutMs ?? 300_000,
-    });
   } finally {
     values.remove();
   }
@@ -317,4 +300,61 @@ export async function podSecurityRefusals(client: KubeClient, namespace: string)
   return events
     .filter((event) => event.reason === 'FailedCreate' && String(event.message).includes('violates PodSecurity'))
     .map((event) => String(event.message));
+}
+
+const discovery = new WeakMap<KubeClient, Map<string, Promise<Array<{ name: string; kind: string; namespaced: boolean }>>>>();
+
+/** The resources an API group version serves, asked once per client (discovery answers change only with CRDs). */
+function discovered(client: KubeClient, base: string): Promise<Array<{ name: string; kind: string; namespaced: boolean }>> {
+  let known = discovery.get(client);
+  if (known === undefined) discovery.set(client, (known = new Map()));
+  let resources = known.get(base);
+  if (resources === undefined) {
+    // a group version not served yet (a CRD still being established) is asked again next time
+    resources = client.get(base).then(
+      (answer) => answer.resources,
+      (error: unknown) => {
+        known?.delete(base);
+        throw error;
+      },
+    );
+    known.set(base, resources);
+  }
+  return resources;
+}
+
+/** The path of an object, found by discovery (the plural of its kind, namespaced or not; discovery answers are kept). */
+export async function objectPath(client: KubeClient, manifest: Manifest, defaultNamespace: string): Promise<string> {
+  const base = manifest.apiVersion.includes('/') ? `/apis/${manifest.apiVersion}` : `/api/${manifest.apiVersion}`;
+  const resources = await discovered(client, base);
+  const resource = resources.find((entry) => entry.kind === manifest.kind && !entry.name.includes('/'));
+  if (resource === undefined) throw new Error(`the API server serves no ${manifest.kind} in ${manifest.apiVersion}`);
+  const namespace = resource.namespaced ? `/namespaces/${manifest.metadata.namespace ?? defaultNamespace}` : '';
+  return `${base}${namespace}/${resource.name}/${manifest.metadata.name}`;
+}
+
+/**
+ * Asks the API server, in a dry run (`dryRun=All`: validation and admission, nothing stored), whether it accepts
+ * `manifest` as the new state of the object: an update of the live object when there is one (a full replacement,
+ * as the object Helm renders is the whole object), otherwise a creation. Returns the server's refusal, undefined
+ * when it accepts.
+ */
+export async function dryRunRefusal(client: KubeClient, manifest: Manifest, defaultNamespace: string): Promise<string | undefined> {
+  const path = await objectPath(client, manifest, defaultNamespace);
+  const live = await client.request('GET', path);
+  const namespace = path.includes('/namespaces/') ? { namespace: manifest.metadata.namespace ?? defaultNamespace } : {};
+  const object = { ...manifest, metadata: { ...manifest.metadata, ...namespace } };
+  const answer =
+    live.status === 404
+      ? await client.request('POST', `${path.slice(0, path.lastIndexOf('/'))}?dryRun=All`, object)
+      : await client.request('PUT', `${path}?dryRun=All`, {
+          ...object,
+          metadata: {
+            ...object.metadata,
+            resourceVersion: (live.body as { metadata: { resourceVersion: string } }).metadata.resourceVersion,
+          },
+        });
+  if (answer.status >= 200 && answer.status < 300) return undefined;
+  const message = (answer.body as { message?: string } | undefined)?.message ?? JSON.stringify(answer.body);
+  return `${manifest.kind}/${manifest.metadata.name}: ${answer.status} ${message}`;
 }

@@ -16,7 +16,7 @@ import { runHelm } from '@meetscale/helm-binaries';
 import YAML from 'yaml';
 
 import { chartDir, chartNames, type Manifest, parseManifests, renderChart, WORKSPACE_ROOT } from './charts';
-import { helmOn, helmOutcome } from './cluster';
+import { helmOn, helmOutcome, objectPath } from './cluster';
 
 /** The folder of the state files, one stack each. */
 const STATES_DIR = join(WORKSPACE_ROOT, 'apps/infra/states');
@@ -378,16 +378,6 @@ const isUnschedulable = (pod: any): boolean =>
   (pod.status?.conditions ?? []).some(
     (entry: any) => entry.type === 'PodScheduled' && entry.status === 'False' && entry.reason === 'Unschedulable',
   );
-
-/** The path of an object, found by discovery (the plural of its kind, namespaced or not). */
-async function objectPath(client: KubeClient, manifest: Manifest, defaultNamespace: string): Promise<string> {
-  const base = manifest.apiVersion.includes('/') ? `/apis/${manifest.apiVersion}` : `/api/${manifest.apiVersion}`;
-  const resources = (await client.get(base)).resources as Array<{ name: string; kind: string; namespaced: boolean }>;
-  const resource = resources.find((entry) => entry.kind === manifest.kind && !entry.name.includes('/'));
-  if (resource === undefined) throw new Error(`the API server serves no ${manifest.kind} in ${manifest.apiVersion}`);
-  const namespace = resource.namespaced ? `/namespaces/${manifest.metadata.namespace ?? defaultNamespace}` : '';
-  return `${base}${namespace}/${resource.name}/${manifest.metadata.name}`;
-}
 
 /**
  * A state's installation on a real control plane: one kwok node per node at each pool's autoscaling maximum.
