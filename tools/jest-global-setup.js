@@ -5,6 +5,7 @@ const setups = [
   ['control plane', require('./cluster/jest-global-setup.js')],
   ['Trivy', require('./trivy/jest-global-setup.js')],
   ['cosign', require('./release/jest-global-setup.js')],
+  ['Prometheus tools', require('./prometheus/jest-global-setup.js')],
 ];
 
 module.exports = async function globalSetup(globalConfig, projectConfig) {

@@ -1,5 +1,6 @@
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
 import { SYSTEM_NODE_SELECTOR } from '@meetscale/placement';
+import { MONITORING_BASE } from '@meetscale/platform-versions';
 
 import { ENVOY_GATEWAY_CONTROLLER, ENVOY_GATEWAY_NAMESPACE } from './gateway';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
@@ -44,7 +45,7 @@ export const ADDON_CHARTS = {
   kubePrometheusStack: {
     chart: 'kube-prometheus-stack',
     repository: 'https://prometheus-community.github.io/helm-charts',
-    version: '88.5.3',
+    version: MONITORING_BASE.chart,
   },
   /** Custom metrics API for the bridges' horizontal autoscaling. */
   prometheusAdapter: { chart: 'prometheus-adapter', repository: 'https://prometheus-community.github.io/helm-charts', version: '5.3.0' },

@@ -1,1 +1,2 @@
 export { KUBERNETES } from './kubernetes';
+export { MONITORING_BASE } from './monitoring';

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 
-import { type EnsureGoToolOptions, ensureGoTools, type GoTool, goToolPath, WORKSPACE_ROOT } from '@meetscale/go-tools';
+import { type EnsureGoToolOptions, ensureGoTools, type GoTool, goToolPath, requiredModuleVersion } from '@meetscale/go-tools';
 
 /** The module that pins the control plane's programs (its go.mod names every version). */
 export const CONTROL_PLANE_MODULE = 'tools/cluster/modules/control-plane';
@@ -44,14 +43,9 @@ export function controlPlaneTools(): Record<ControlPlaneRole, GoTool> {
 /** The absolute path of each program, by role. */
 export type ControlPlaneBinaries = Readonly<Record<ControlPlaneRole, string>>;
 
-/** The version the control plane's go.mod requires of a module, e.g. `v1.33.3` for `k8s.io/kubernetes`. */
+/** The version the control plane's go.mod (or the go.mod in `moduleDir`) requires of a module, e.g. `v1.33.3`. */
 export function pinnedModuleVersion(modulePath: string, moduleDir: string = CONTROL_PLANE_MODULE): string {
-  const goMod = fs.readFileSync(path.join(WORKSPACE_ROOT, moduleDir, 'go.mod'), 'utf8');
-  const escaped = modulePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const match = new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\S+)`, 'm').exec(goMod);
-  const version = match?.[1];
-  if (version === undefined) throw new Error(`${moduleDir}/go.mod does not require ${modulePath}`);
-  return version;
+  return requiredModuleVersion(modulePath, moduleDir);
 }
 
 /** The Kubernetes version the control plane runs, without the `v` (e.g. `1.33.3`), read from its go.mod. */

@@ -182,3 +182,17 @@ export function reportBuildsOnStderr(tool: GoTool): void {
     `go-tools: building ${tool.name} from ${tool.packagePath} (pinned in ${tool.moduleDir}/go.mod); the first build takes minutes\n`,
   );
 }
+
+/**
+ * The version the go.mod in `moduleDir` (relative to the workspace root) requires of a module, e.g. `v0.314.0` for
+ * `github.com/prometheus/prometheus`.
+ * @throws when that go.mod does not require the module
+ */
+export function requiredModuleVersion(modulePath: string, moduleDir: string): string {
+  const goMod = fs.readFileSync(path.join(WORKSPACE_ROOT, moduleDir, 'go.mod'), 'utf8');
+  const escaped = modulePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const match = new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\S+)`, 'm').exec(goMod);
+  const version = match?.[1];
+  if (version === undefined) throw new Error(`${moduleDir}/go.mod does not require ${modulePath}`);
+  return version;
+}

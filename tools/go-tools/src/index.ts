@@ -9,5 +9,6 @@ export {
   goToolsCacheRoot,
   isProcessAlive,
   reportBuildsOnStderr,
+  requiredModuleVersion,
   WORKSPACE_ROOT,
 } from './go-tool';

@@ -1,0 +1,14 @@
+/**
+ * The state's monitoring base, in one place: the state stacks install kube-prometheus-stack at `chart`, and the
+ * monitoring tests run `promtool`, the Prometheus server and `amtool` at the releases that chart runs (its
+ * `prometheus.prometheusSpec.image.tag` and `alertmanager.alertmanagerSpec.image.tag`). They must equal the Go
+ * modules pinned in `tools/prometheus/modules`, which a test checks; bumping the chart means bumping those too.
+ */
+export const MONITORING_BASE = {
+  /** The kube-prometheus-stack chart version. */
+  chart: '88.5.3',
+  /** The Prometheus release it runs. */
+  prometheus: '3.14.0',
+  /** The Alertmanager release it runs. */
+  alertmanager: '0.34.0',
+} as const;

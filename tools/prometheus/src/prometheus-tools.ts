@@ -1,0 +1,73 @@
+import { type EnsureGoToolOptions, ensureGoTools, type GoTool, requiredModuleVersion } from '@meetscale/go-tools';
+
+/** The module pinning Prometheus (promtool and the server). */
+export const PROMETHEUS_MODULE = 'tools/prometheus/modules/prometheus';
+/** The module pinning Alertmanager (amtool). */
+export const ALERTMANAGER_MODULE = 'tools/prometheus/modules/alertmanager';
+
+/**
+ * The Prometheus release a Go module version stands for: Prometheus 3 publishes its Go module as `v0.<major><minor>.<patch>`
+ * (`v0.314.0` is Prometheus 3.14.0).
+ * @throws when the version is not of that form
+ */
+export function prometheusRelease(moduleVersion: string): string {
+  const match = /^v0\.(\d)(\d{2})\.(\d+)$/.exec(moduleVersion);
+  if (match === null) throw new Error(`${moduleVersion} is not a Prometheus 3 module version (v0.<major><minor>.<patch>)`);
+  return `${match[1]}.${Number(match[2])}.${match[3]}`;
+}
+
+/** The Prometheus release pinned in {@link PROMETHEUS_MODULE}, e.g. `3.14.0`. */
+export function prometheusVersion(): string {
+  return prometheusRelease(requiredModuleVersion('github.com/prometheus/prometheus', PROMETHEUS_MODULE));
+}
+
+/** The Alertmanager release pinned in {@link ALERTMANAGER_MODULE}, e.g. `0.34.0`. */
+export function alertmanagerVersion(): string {
+  return requiredModuleVersion('github.com/prometheus/alertmanager', ALERTMANAGER_MODULE).slice(1);
+}
+
+/** What `--version` prints: a module build carries no release stamping, so it is set as the release builds set it. */
+const versionStamp = (version: string): string[] => [`github.com/prometheus/common/version.Version=${version}`];
+
+/** The programs, by name. */
+export type PrometheusProgram = 'promtool' | 'prometheus' | 'amtool';
+
+/** The pinned programs. */
+export function prometheusTools(): Readonly<Record<PrometheusProgram, GoTool>> {
+  const prometheus = versionStamp(prometheusVersion());
+  return {
+    promtool: {
+      name: 'promtool',
+      moduleDir: PROMETHEUS_MODULE,
+      packagePath: 'github.com/prometheus/prometheus/cmd/promtool',
+      linkerSettings: prometheus,
+    },
+    prometheus: {
+      name: 'prometheus',
+      moduleDir: PROMETHEUS_MODULE,
+      packagePath: 'github.com/prometheus/prometheus/cmd/prometheus',
+      linkerSettings: prometheus,
+    },
+    amtool: {
+      name: 'amtool',
+      moduleDir: ALERTMANAGER_MODULE,
+      packagePath: 'github.com/prometheus/alertmanager/cmd/amtool',
+      linkerSettings: versionStamp(alertmanagerVersion()),
+    },
+  };
+}
+
+/**
+ * Returns the path of each program, building those not cached yet into the go-tools cache (minutes on a small
+ * machine the first time; later calls return at once).
+ * @throws {GoBuildError} when the go command fails
+ */
+export function ensurePrometheusTools(options: EnsureGoToolOptions = {}): Readonly<Record<PrometheusProgram, string>> {
+  const tools = prometheusTools();
+  const programs = Object.keys(tools) as PrometheusProgram[];
+  const paths = ensureGoTools(
+    programs.map((program) => tools[program]),
+    options,
+  );
+  return Object.fromEntries(programs.map((program, index) => [program, paths[index]])) as Record<PrometheusProgram, string>;
+}
