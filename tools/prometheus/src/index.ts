@@ -7,4 +7,6 @@ export {
   prometheusRelease,
   prometheusTools,
   prometheusVersion,
+  type PromqlNames,
+  promqlNames,
 } from './prometheus-tools';

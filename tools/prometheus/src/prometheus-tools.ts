@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+
 import { type EnsureGoToolOptions, ensureGoTools, type GoTool, requiredModuleVersion } from '@meetscale/go-tools';
 
 /** The module pinning Prometheus (promtool and the server). */
@@ -30,7 +32,7 @@ export function alertmanagerVersion(): string {
 const versionStamp = (version: string): string[] => [`github.com/prometheus/common/version.Version=${version}`];
 
 /** The programs, by name. */
-export type PrometheusProgram = 'promtool' | 'prometheus' | 'amtool';
+export type PrometheusProgram = 'promtool' | 'prometheus' | 'amtool' | 'promql-names';
 
 /** The pinned programs. */
 export function prometheusTools(): Readonly<Record<PrometheusProgram, GoTool>> {
@@ -47,6 +49,11 @@ export function prometheusTools(): Readonly<Record<PrometheusProgram, GoTool>> {
       moduleDir: PROMETHEUS_MODULE,
       packagePath: 'github.com/prometheus/prometheus/cmd/prometheus',
       linkerSettings: prometheus,
+    },
+    'promql-names': {
+      name: 'promql-names',
+      moduleDir: PROMETHEUS_MODULE,
+      packagePath: 'meetscale.local/tools/prometheus/promql-names',
     },
     amtool: {
       name: 'amtool',
@@ -70,4 +77,28 @@ export function ensurePrometheusTools(options: EnsureGoToolOptions = {}): Readon
     options,
   );
   return Object.fromEntries(programs.map((program, index) => [program, paths[index]])) as Record<PrometheusProgram, string>;
+}
+
+/** The metric names one PromQL expression selects, as the pinned Prometheus parses it. */
+export interface PromqlNames {
+  /** The expression. */
+  readonly expr: string;
+  /** The metric names its selectors name (by name or by `__name__="..."`), sorted, each once. */
+  readonly names: string[];
+  /** Selectors that name no metric (a regular expression on `__name__`), as written. */
+  readonly unnamed: string[];
+  /** The parse error, when the expression does not parse. */
+  readonly error?: string;
+}
+
+/**
+ * Parses PromQL expressions with the parser of the pinned Prometheus (`promql-names`, our Go program on top of
+ * `github.com/prometheus/prometheus/promql/parser`) and returns the metric names each selects, in order.
+ * @throws when the program cannot run
+ */
+export function promqlNames(exprs: readonly string[]): PromqlNames[] {
+  const program = ensurePrometheusTools()['promql-names'];
+  const result = spawnSync(program, [], { input: JSON.stringify(exprs), encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`promql-names failed (status ${result.status}): ${result.stderr}`);
+  return JSON.parse(result.stdout) as PromqlNames[];
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { MONITORING_BASE } from '@meetscale/platform-versions';
 
-import { alertmanagerVersion, ensurePrometheusTools, prometheusRelease, prometheusVersion } from '../src';
+import { alertmanagerVersion, ensurePrometheusTools, prometheusRelease, prometheusVersion, promqlNames } from '../src';
 
 jest.setTimeout(120_000);
 
@@ -94,6 +94,22 @@ tests:
     const wrong = run('promtool', ['test', 'rules', 'silent.yaml'], scratch);
     expect(wrong.status).not.toBe(0);
     expect(wrong.output).toContain('alertname: TargetDown');
+  });
+});
+
+describe('promql-names', () => {
+  test('lists the metrics each expression selects, by name or __name__, and what it cannot name', () => {
+    const [joined, byMatcher, byRegex, broken] = promqlNames([
+      'sum by (job) (rate(jitsi_jvb_packets_received_total[5m])) / on() group_left kube_hpa_max and jitsi_jvb_packets_received_total',
+      '{__name__="up", job="bridge"} == 0',
+      '{__name__=~"jitsi_.*"}',
+      'sum((up)',
+    ]);
+    expect(joined).toMatchObject({ names: ['jitsi_jvb_packets_received_total', 'kube_hpa_max'], unnamed: [] });
+    expect(joined?.error).toBeUndefined();
+    expect(byMatcher).toMatchObject({ names: ['up'], unnamed: [] });
+    expect(byRegex).toMatchObject({ names: [], unnamed: ['{__name__=~"jitsi_.*"}'] });
+    expect(broken?.error).toMatch(/parse error/);
   });
 });
 
