@@ -1,0 +1,35 @@
+import type { CataloguedMetric, UnnamedRegistration } from './extract';
+import { CADVISOR_METRICS } from './generated/cadvisor';
+import { JITSI_VIDEOBRIDGE_METRICS } from './generated/jitsi-videobridge';
+
+/** The metrics of one component at one release. */
+export interface ComponentCatalog {
+  /** The release the names were taken from (a tag, a module version). */
+  readonly release: string;
+  readonly metrics: readonly CataloguedMetric[];
+  /** Registrations whose name is computed at run time: not catalogued, so no rule may rely on them. */
+  readonly unnamed: readonly UnnamedRegistration[];
+}
+
+/** Every component's catalog, by component. */
+export const METRIC_CATALOG = {
+  'jitsi-videobridge': JITSI_VIDEOBRIDGE_METRICS,
+  cadvisor: CADVISOR_METRICS,
+} as const satisfies Record<string, ComponentCatalog>;
+
+/** A component of {@link METRIC_CATALOG}. */
+export type CataloguedComponent = keyof typeof METRIC_CATALOG;
+
+/** Every series the catalogued components serve, with the component serving it. */
+export function cataloguedSeries(): ReadonlyMap<string, CataloguedComponent> {
+  const series = new Map<string, CataloguedComponent>();
+  for (const [component, catalog] of Object.entries(METRIC_CATALOG) as Array<[CataloguedComponent, ComponentCatalog]>)
+    for (const metric of catalog.metrics) for (const name of metric.series) series.set(name, component);
+  return series;
+}
+
+/** The names among `names` that no catalogued component serves, each once, sorted. */
+export function uncataloguedSeries(names: Iterable<string>): string[] {
+  const known = cataloguedSeries();
+  return [...new Set(names)].filter((name) => !known.has(name)).sort();
+}

@@ -1,0 +1,108 @@
+/**
+ * Metric names as the components' own sources declare them, and as Prometheus then serves them. Pure functions
+ * over source text: `scripts/generate.ts` runs them over the sources at the pinned releases and writes
+ * `src/generated/`.
+ */
+
+/** How a metric is served. */
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'info';
+
+/** One metric a component emits. */
+export interface CataloguedMetric {
+  /** The metric's name, as the component declares it with its namespace (`jitsi_jvb_stress`). */
+  readonly name: string;
+  readonly type: MetricType;
+  /** The series Prometheus stores for it (`_total` of a counter, `_bucket`/`_sum`/`_count` of a histogram). */
+  readonly series: readonly string[];
+  /** Where it is declared: the source file in the component's repository. */
+  readonly source: string;
+}
+
+/**
+ * The series Prometheus' Java simpleclient (which jicoco's metrics wrap) serves for a metric: a counter as
+ * `<name>_total` (and `<name>_created`), a histogram as `_bucket`, `_sum`, `_count` (and `_created`), an info as
+ * `<name>_info`, a gauge under its name.
+ */
+export function simpleclientSeries(name: string, type: MetricType): string[] {
+  const base = type === 'counter' ? name.replace(/_total$/, '') : name;
+  switch (type) {
+    case 'counter':
+      return [`${base}_total`, `${base}_created`];
+    case 'histogram':
+      return [`${base}_bucket`, `${base}_sum`, `${base}_count`, `${base}_created`];
+    case 'info':
+      return [`${base}_info`];
+    case 'gauge':
+      return [base];
+  }
+}
+
+/** jicoco's `MetricsContainer.register*` methods and the type each registers. */
+const JICOCO_REGISTRATIONS: Readonly<Record<string, MetricType>> = {
+  registerCounter: 'counter',
+  registerLongGauge: 'gauge',
+  registerDoubleGauge: 'gauge',
+  registerBooleanMetric: 'gauge',
+  registerHistogram: 'histogram',
+  registerInfo: 'info',
+};
+
+/** A registration whose name is not a string literal (a variable, a template), which no catalog can name. */
+export interface UnnamedRegistration {
+  readonly source: string;
+  readonly call: string;
+}
+
+/**
+ * The metrics one Kotlin source file registers on a jicoco `MetricsContainer` whose namespace is `namespace`
+ * (`jitsi_jvb`): every `register<Kind>("name", ...)` call with a literal name. Calls with a computed name are
+ * returned apart, so the catalog says what it leaves out.
+ */
+export function jicocoMetrics(
+  kotlin: string,
+  namespace: string,
+  source: string,
+): { metrics: CataloguedMetric[]; unnamed: UnnamedRegistration[] } {
+  const metrics: CataloguedMetric[] = [];
+  const unnamed: UnnamedRegistration[] = [];
+  const call = /\b(register(?:Counter|LongGauge|DoubleGauge|BooleanMetric|Histogram|Info))\s*\(\s*([^,)]*)/g;
+  for (const match of kotlin.matchAll(call)) {
+    const method = match[1] as string;
+    const argument = (match[2] as string).trim();
+    const literal = /^"([a-zA-Z_:][a-zA-Z0-9_:]*)"$/.exec(argument);
+    if (literal === null) {
+      unnamed.push({ source, call: `${method}(${argument.replace(/\s+/g, ' ')}` });
+      continue;
+    }
+    const type = JICOCO_REGISTRATIONS[method] as MetricType;
+    const name = `${namespace}_${literal[1]}`;
+    metrics.push({ name, type, series: simpleclientSeries(name, type), source });
+  }
+  return { metrics, unnamed };
+}
+
+/** The Prometheus value types of cAdvisor's metric declarations. */
+const CADVISOR_TYPES: Readonly<Record<string, MetricType>> = { CounterValue: 'counter', GaugeValue: 'gauge' };
+
+/**
+ * The container metrics cAdvisor declares in `metrics/prometheus.go` (the kubelet serves them on
+ * `/metrics/cadvisor`): each `name: "..."` declaration with the `valueType` that follows it before the next
+ * declaration, and each `prometheus.NewDesc("...")` (the container spec and start-time gauges). cAdvisor's names
+ * carry their suffix already, so each is its own series.
+ */
+export function cadvisorMetrics(go: string, source: string): CataloguedMetric[] {
+  const declarations = [...go.matchAll(/\bname:\s*"([a-z_:][a-z0-9_:]*)"/g)];
+  const declared = declarations.map((match, index): CataloguedMetric => {
+    const name = match[1] as string;
+    const until = declarations[index + 1]?.index ?? go.length;
+    const valueType = /valueType:\s*prometheus\.(\w+)/.exec(go.slice(match.index, until))?.[1];
+    return { name, type: CADVISOR_TYPES[valueType ?? ''] ?? 'gauge', series: [name], source };
+  });
+  const described = [...go.matchAll(/prometheus\.NewDesc\(\s*"([a-z_:][a-z0-9_:]*)"/g)].map((match): CataloguedMetric => ({
+    name: match[1] as string,
+    type: 'gauge',
+    series: [match[1] as string],
+    source,
+  }));
+  return [...declared, ...described];
+}

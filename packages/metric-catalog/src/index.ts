@@ -1,0 +1,9 @@
+export { type CataloguedComponent, cataloguedSeries, type ComponentCatalog, METRIC_CATALOG, uncataloguedSeries } from './catalog';
+export {
+  cadvisorMetrics,
+  type CataloguedMetric,
+  jicocoMetrics,
+  type MetricType,
+  simpleclientSeries,
+  type UnnamedRegistration,
+} from './extract';

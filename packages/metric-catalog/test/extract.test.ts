@@ -1,0 +1,93 @@
+import { cadvisorMetrics, cataloguedSeries, jicocoMetrics, METRIC_CATALOG, simpleclientSeries, uncataloguedSeries } from '../src';
+
+describe('jicocoMetrics', () => {
+  const kotlin = `
+    val packets = VideobridgeMetricsContainer.instance.registerCounter(
+        "packets_received",
+        "Number of RTP packets received."
+    )
+    val bytes = metricsContainer.registerCounter("bytes_sent_total", "Bytes sent.")
+    val stress = metricsContainer.registerDoubleGauge("stress", "Current stress (between 0 and 1).")
+    val endpoints = metricsContainer.registerLongGauge(
+        "current_endpoints", "Endpoints.")
+    val healthy = metricsContainer.registerBooleanMetric("healthy", "Health.")
+    val sizes = metricsContainer.registerHistogram("conferences_by_size", "Sizes.", 0.0, 1.0)
+    val region = metricsContainer.registerInfo(ColibriStatsExtension.REGION, "Region.")
+    val dynamic = metricsContainer.registerCounter("\${name}_unknown_delay", "Computed.")
+  `;
+
+  test('lists each literal registration with its type and the series Prometheus serves', () => {
+    const { metrics } = jicocoMetrics(kotlin, 'jitsi_jvb', 'Example.kt');
+    expect(metrics.map((metric) => [metric.name, metric.type, metric.series])).toEqual([
+      ['jitsi_jvb_packets_received', 'counter', ['jitsi_jvb_packets_received_total', 'jitsi_jvb_packets_received_created']],
+      ['jitsi_jvb_bytes_sent_total', 'counter', ['jitsi_jvb_bytes_sent_total', 'jitsi_jvb_bytes_sent_created']],
+      ['jitsi_jvb_stress', 'gauge', ['jitsi_jvb_stress']],
+      ['jitsi_jvb_current_endpoints', 'gauge', ['jitsi_jvb_current_endpoints']],
+      ['jitsi_jvb_healthy', 'gauge', ['jitsi_jvb_healthy']],
+      [
+        'jitsi_jvb_conferences_by_size',
+        'histogram',
+        [
+          'jitsi_jvb_conferences_by_size_bucket',
+          'jitsi_jvb_conferences_by_size_sum',
+          'jitsi_jvb_conferences_by_size_count',
+          'jitsi_jvb_conferences_by_size_created',
+        ],
+      ],
+    ]);
+    expect(metrics.every((metric) => metric.source === 'Example.kt')).toBe(true);
+  });
+
+  test('leaves out registrations whose name is computed, and says so', () => {
+    expect(jicocoMetrics(kotlin, 'jitsi_jvb', 'Example.kt').unnamed).toEqual([
+      { source: 'Example.kt', call: 'registerInfo(ColibriStatsExtension.REGION' },
+      { source: 'Example.kt', call: 'registerCounter("${name}_unknown_delay"' },
+    ]);
+  });
+
+  test('an info metric is served with the _info suffix', () => {
+    expect(simpleclientSeries('jitsi_jvb_version', 'info')).toEqual(['jitsi_jvb_version_info']);
+  });
+});
+
+describe('cadvisorMetrics', () => {
+  test('reads each declaration with the value type that follows it, and the NewDesc gauges', () => {
+    const go = `
+      {
+        name:        "container_tasks_state",
+        help:        "Number of tasks in given state",
+        extraLabels: []string{"state"},
+        valueType:   prometheus.GaugeValue,
+      }, {
+        name:        "container_network_transmit_bytes_total",
+        extraLabels: []string{"interface"},
+        valueType:   prometheus.CounterValue,
+      },
+      startTimeDesc = prometheus.NewDesc("container_start_time_seconds", "Start time.", nil, nil)
+    `;
+    expect(cadvisorMetrics(go, 'metrics/prometheus.go').map((metric) => [metric.name, metric.type, metric.series])).toEqual([
+      ['container_tasks_state', 'gauge', ['container_tasks_state']],
+      ['container_network_transmit_bytes_total', 'counter', ['container_network_transmit_bytes_total']],
+      ['container_start_time_seconds', 'gauge', ['container_start_time_seconds']],
+    ]);
+  });
+});
+
+describe('the committed catalog', () => {
+  test('holds the bridge load and transmit series the autoscaler reads, and no name twice', () => {
+    expect(cataloguedSeries().get('jitsi_jvb_stress')).toBe('jitsi-videobridge');
+    expect(cataloguedSeries().get('container_network_transmit_bytes_total')).toBe('cadvisor');
+    for (const catalog of Object.values(METRIC_CATALOG)) {
+      const names = catalog.metrics.map((metric) => metric.name);
+      expect(names.length).toBeGreaterThan(50);
+      expect(new Set(names).size).toBe(names.length);
+    }
+  });
+
+  test('names what no component serves', () => {
+    expect(uncataloguedSeries(['jitsi_jvb_stress', 'jitsi_jvb_stress_total', 'jvb_stress', 'jitsi_jvb_stress'])).toEqual([
+      'jitsi_jvb_stress_total',
+      'jvb_stress',
+    ]);
+  });
+});
