@@ -1,6 +1,6 @@
 /**
  * The metric catalog (`@meetscale/metric-catalog`, taken from the components' sources) is of the releases the
- * platform runs: the videobridge of the jitsi-shard chart's images, and the cAdvisor of the Kubernetes release the
+ * platform runs: the videobridge and jicofo of the jitsi-shard chart's images, and the cAdvisor of the Kubernetes release the
  * state stacks provision. When a pin moves, this fails until the catalog is generated again
  * (`packages/metric-catalog/scripts/generate.ts`).
  */
@@ -13,15 +13,16 @@ import YAML from 'yaml';
 
 import { chartDir } from './support/charts';
 
-test("the videobridge catalog is of the release the jitsi-shard chart's images run", () => {
+test("the videobridge and jicofo catalogs are of the release the jitsi-shard chart's images run", () => {
   // GIVEN the chart's appVersion, the docker-jitsi-meet release `stable-<jitsi-meet release>-<image build>`
   const appVersion = String(
     (YAML.parse(readFileSync(join(chartDir('jitsi-shard'), 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion,
   );
   const release = /^stable-(\d+)(?:-\d+)?$/.exec(appVersion)?.[1];
   expect(release).toBeDefined();
-  // THEN the catalog was taken from the videobridge's tag of that jitsi-meet release
+  // THEN the catalogs were taken from the components' tags of that jitsi-meet release
   expect(METRIC_CATALOG['jitsi-videobridge'].release).toBe(`stable/jitsi-meet_${release}`);
+  expect(METRIC_CATALOG.jicofo.release).toBe(`stable/jitsi-meet_${release}`);
 });
 
 test('the cAdvisor catalog is of the cAdvisor the pinned Kubernetes release builds into its kubelet', () => {

@@ -2,11 +2,12 @@
  * Writes `src/generated/` from the components' sources at the pinned releases (a developer's step when a pin
  * moves; the generated files are committed, and the tests compare their recorded releases with the pins):
  *
- *   npx tsx packages/metric-catalog/scripts/generate.ts --jvb-git <jitsi-videobridge .git> --jvb-tag stable/jitsi-meet_11146 \
- *     --cadvisor <module dir of github.com/google/cadvisor@v0.52.1>
+ *   npx tsx packages/metric-catalog/scripts/generate.ts --jitsi-tag stable/jitsi-meet_11146 \
+ *     --jvb-git <jitsi-videobridge .git> --jicofo-git <jicofo .git> --cadvisor <module dir of github.com/google/cadvisor@v0.52.1>
  *
- * The videobridge is read from a clone of jitsi/jitsi-videobridge (`git show <tag>:<file>`), cAdvisor from its Go
- * module as the Go module cache holds it (`go mod download -json github.com/google/cadvisor@<version>` names it).
+ * The videobridge and jicofo are read from clones of jitsi/jitsi-videobridge and jitsi/jicofo at the tag of the
+ * jitsi-meet release (`git show <tag>:<file>`), cAdvisor from its Go module as the Go module cache holds it
+ * (`go mod download -json github.com/google/cadvisor@<version>` names it).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -45,9 +46,8 @@ function write(
   );
 }
 
-function main(): void {
-  const git = option('--jvb-git');
-  const tag = option('--jvb-tag');
+/** The metrics a jicoco-based component registers in its main sources at `tag` of the clone `git`. */
+function jicocoComponent(git: string, tag: string, namespace: string): { metrics: CataloguedMetric[]; unnamed: UnnamedRegistration[] } {
   const files = execFileSync('git', ['--git-dir', git, 'ls-tree', '-r', '--name-only', tag], { encoding: 'utf8' })
     .split('\n')
     .filter((file) => file.endsWith('.kt') && file.includes('/src/main/'));
@@ -55,17 +55,32 @@ function main(): void {
   const unnamed: UnnamedRegistration[] = [];
   for (const file of files) {
     const source = execFileSync('git', ['--git-dir', git, 'show', `${tag}:${file}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const found = jicocoMetrics(source, 'jitsi_jvb', file);
+    const found = jicocoMetrics(source, namespace, file);
     metrics.push(...found.metrics);
     unnamed.push(...found.unnamed);
   }
+  return { metrics, unnamed };
+}
+
+function main(): void {
+  const tag = option('--jitsi-tag');
+  const jvb = jicocoComponent(option('--jvb-git'), tag, 'jitsi_jvb');
   write(
     'jitsi-videobridge.ts',
     'JITSI_VIDEOBRIDGE_METRICS',
     `The videobridge's metrics (namespace \`jitsi_jvb\`), from jitsi/jitsi-videobridge at \`${tag}\`.`,
     tag,
-    metrics,
-    unnamed,
+    jvb.metrics,
+    jvb.unnamed,
+  );
+  const jicofo = jicocoComponent(option('--jicofo-git'), tag, 'jitsi_jicofo');
+  write(
+    'jicofo.ts',
+    'JICOFO_METRICS',
+    `jicofo's metrics (namespace \`jitsi_jicofo\`), from jitsi/jicofo at \`${tag}\`.`,
+    tag,
+    jicofo.metrics,
+    jicofo.unnamed,
   );
 
   const cadvisorDir = option('--cadvisor');

@@ -1,5 +1,6 @@
 import type { CataloguedMetric, UnnamedRegistration } from './extract';
 import { CADVISOR_METRICS } from './generated/cadvisor';
+import { JICOFO_METRICS } from './generated/jicofo';
 import { JITSI_VIDEOBRIDGE_METRICS } from './generated/jitsi-videobridge';
 
 /** The metrics of one component at one release. */
@@ -14,6 +15,7 @@ export interface ComponentCatalog {
 /** Every component's catalog, by component. */
 export const METRIC_CATALOG = {
   'jitsi-videobridge': JITSI_VIDEOBRIDGE_METRICS,
+  jicofo: JICOFO_METRICS,
   cadvisor: CADVISOR_METRICS,
 } as const satisfies Record<string, ComponentCatalog>;
 
