@@ -5,13 +5,18 @@
  * rooms, 404 cannot host one but keeps its rooms, anything else is down). Every wait is a bounded poll; everything
  * started is stopped in afterAll.
  */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+
 import { SHARD_HEALTH_PATH } from '@meetscale/haproxy';
+import { exposedMetrics, METRIC_CATALOG } from '@meetscale/metric-catalog';
 
 import { configMapEntry, HELM_MAJORS, renderChart, type RenderResult } from './support/charts';
 import { type FakeShard, PATH_HEADER, SHARD_HEADER, type ShardHealth, startFakeShard } from './support/fake-shard';
 import {
   acceptsConnections,
   allocateLoopbackPorts,
+  HAPROXY_BIN,
   type HaproxyHandle,
   httpGet,
   loopbackConfig,
@@ -177,6 +182,21 @@ describe.each(BALANCES)('with balance %s', (balance) => {
     }
     // AND the shards were checked on the contract's path
     for (const fake of shards) expect(fake.healthChecks).toBeGreaterThan(0);
+  });
+
+  test('serves exactly the metric families the metric catalog holds for this HAProxy release', async () => {
+    // GIVEN what a replica serves on /metrics with the chart's configuration
+    const metrics = await httpGet(replica(0).ports.metrics as number, '/metrics');
+    expect(metrics.status).toBe(200);
+    // (MEETSCALE_SAVE_HAPROXY_SCRAPE=<file> saves it, for packages/metric-catalog/scripts/generate.ts)
+    const save = process.env.MEETSCALE_SAVE_HAPROXY_SCRAPE;
+    if (save !== undefined && save !== '') writeFileSync(save, metrics.body);
+    // THEN the catalog, which rules and dashboards are checked against, was taken from this upstream HAProxy release
+    // (Debian's package revision, `-1+deb12u4`, aside) and holds exactly its families
+    const version = /HAProxy version ([0-9.]+)/.exec(execFileSync(HAPROXY_BIN, ['-v'], { encoding: 'utf8' }))?.[1];
+    expect(METRIC_CATALOG.haproxy.release).toBe(version);
+    const served = exposedMetrics(metrics.body, '/metrics').map((metric) => `${metric.name} ${metric.type}`);
+    expect(served.sort()).toEqual(METRIC_CATALOG.haproxy.metrics.map((metric) => `${metric.name} ${metric.type}`).sort());
   });
 
   if (balance === 'roomHash') {

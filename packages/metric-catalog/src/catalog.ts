@@ -1,5 +1,6 @@
 import type { CataloguedMetric, UnnamedRegistration } from './extract';
 import { CADVISOR_METRICS } from './generated/cadvisor';
+import { HAPROXY_METRICS } from './generated/haproxy';
 import { JICOFO_METRICS } from './generated/jicofo';
 import { JITSI_VIDEOBRIDGE_METRICS } from './generated/jitsi-videobridge';
 
@@ -17,6 +18,7 @@ export const METRIC_CATALOG = {
   'jitsi-videobridge': JITSI_VIDEOBRIDGE_METRICS,
   jicofo: JICOFO_METRICS,
   cadvisor: CADVISOR_METRICS,
+  haproxy: HAPROXY_METRICS,
 } as const satisfies Record<string, ComponentCatalog>;
 
 /** A component of {@link METRIC_CATALOG}. */

@@ -106,3 +106,24 @@ export function cadvisorMetrics(go: string, source: string): CataloguedMetric[] 
   }));
   return [...declared, ...described];
 }
+
+/** Prometheus text-format types and the type the catalog records for each. */
+const EXPOSITION_TYPES: Readonly<Record<string, MetricType>> = {
+  counter: 'counter',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  untyped: 'gauge',
+};
+
+/**
+ * The metric families a scrape in Prometheus' text format declares (`# TYPE <name> <type>`), as a program serves
+ * them: HAProxy's exporter names its counters with `_total` already, so a family is its own series but for
+ * histograms (`_bucket`, `_sum`, `_count`).
+ */
+export function exposedMetrics(scrape: string, source: string): CataloguedMetric[] {
+  return [...scrape.matchAll(/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (\w+)$/gm)].map((match) => {
+    const name = match[1] as string;
+    const type = EXPOSITION_TYPES[match[2] as string] ?? 'gauge';
+    return { name, type, series: type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name], source };
+  });
+}

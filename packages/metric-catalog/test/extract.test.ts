@@ -1,4 +1,12 @@
-import { cadvisorMetrics, cataloguedSeries, jicocoMetrics, METRIC_CATALOG, simpleclientSeries, uncataloguedSeries } from '../src';
+import {
+  cadvisorMetrics,
+  cataloguedSeries,
+  exposedMetrics,
+  jicocoMetrics,
+  METRIC_CATALOG,
+  simpleclientSeries,
+  uncataloguedSeries,
+} from '../src';
 
 describe('jicocoMetrics', () => {
   const kotlin = `
@@ -73,12 +81,35 @@ describe('cadvisorMetrics', () => {
   });
 });
 
+describe('exposedMetrics', () => {
+  test('reads the families a scrape declares, with their types', () => {
+    const scrape = [
+      '# HELP haproxy_server_status Current status of the server.',
+      '# TYPE haproxy_server_status gauge',
+      'haproxy_server_status{proxy="shards",server="shard-0",state="UP"} 1',
+      '# TYPE haproxy_backend_http_responses_total counter',
+      'haproxy_backend_http_responses_total{proxy="shards",code="5xx"} 0',
+      '# TYPE request_seconds histogram',
+      '# TYPE odd untyped',
+    ].join('\n');
+    expect(exposedMetrics(scrape, '/metrics').map((metric) => [metric.name, metric.type, metric.series])).toEqual([
+      ['haproxy_server_status', 'gauge', ['haproxy_server_status']],
+      ['haproxy_backend_http_responses_total', 'counter', ['haproxy_backend_http_responses_total']],
+      ['request_seconds', 'histogram', ['request_seconds_bucket', 'request_seconds_sum', 'request_seconds_count']],
+      ['odd', 'gauge', ['odd']],
+    ]);
+  });
+});
+
 describe('the committed catalog', () => {
   test("holds the bridge load and transmit series the autoscaler reads, jicofo's bridge counts, and no name twice", () => {
     expect(cataloguedSeries().get('jitsi_jvb_stress')).toBe('jitsi-videobridge');
     expect(cataloguedSeries().get('container_network_transmit_bytes_total')).toBe('cadvisor');
     // what an alert on a shard without an operational bridge reads
     expect(cataloguedSeries().get('jitsi_jicofo_bridge_selector_bridge_count_operational')).toBe('jicofo');
+    // what alerts on a full stick table and a shard backend down read
+    expect(cataloguedSeries().get('haproxy_sticktable_used')).toBe('haproxy');
+    expect(cataloguedSeries().get('haproxy_server_status')).toBe('haproxy');
     for (const catalog of Object.values(METRIC_CATALOG)) {
       const names = catalog.metrics.map((metric) => metric.name);
       expect(names.length).toBeGreaterThan(30);
