@@ -1,6 +1,7 @@
 /**
  * The metric catalog (`@meetscale/metric-catalog`, taken from the components' sources) is of the releases the
- * platform runs: the videobridge and jicofo of the jitsi-shard chart's images, and the cAdvisor of the Kubernetes release the
+ * platform runs: the videobridge and jicofo of the jitsi-shard chart's images, the kube-state-metrics of the monitoring
+ * base, and the cAdvisor of the Kubernetes release the
  * state stacks provision. When a pin moves, this fails until the catalog is generated again
  * (`packages/metric-catalog/scripts/generate.ts`).
  */
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 
 import { requiredModuleVersion } from '@meetscale/go-tools';
 import { METRIC_CATALOG } from '@meetscale/metric-catalog';
+import { MONITORING_BASE } from '@meetscale/platform-versions';
 import YAML from 'yaml';
 
 import { chartDir } from './support/charts';
@@ -27,4 +29,8 @@ test("the videobridge and jicofo catalogs are of the release the jitsi-shard cha
 
 test('the cAdvisor catalog is of the cAdvisor the pinned Kubernetes release builds into its kubelet', () => {
   expect(METRIC_CATALOG.cadvisor.release).toBe(requiredModuleVersion('github.com/google/cadvisor', 'tools/cluster/modules/control-plane'));
+});
+
+test("the kube-state-metrics catalog is of the kube-state-metrics the state's kube-prometheus-stack runs", () => {
+  expect(METRIC_CATALOG['kube-state-metrics'].release).toBe(`v${MONITORING_BASE.kubeStateMetrics}`);
 });

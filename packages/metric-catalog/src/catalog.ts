@@ -3,6 +3,7 @@ import { CADVISOR_METRICS } from './generated/cadvisor';
 import { HAPROXY_METRICS } from './generated/haproxy';
 import { JICOFO_METRICS } from './generated/jicofo';
 import { JITSI_VIDEOBRIDGE_METRICS } from './generated/jitsi-videobridge';
+import { KUBE_STATE_METRICS } from './generated/kube-state-metrics';
 
 /** The metrics of one component at one release. */
 export interface ComponentCatalog {
@@ -19,6 +20,7 @@ export const METRIC_CATALOG = {
   jicofo: JICOFO_METRICS,
   cadvisor: CADVISOR_METRICS,
   haproxy: HAPROXY_METRICS,
+  'kube-state-metrics': KUBE_STATE_METRICS,
 } as const satisfies Record<string, ComponentCatalog>;
 
 /** A component of {@link METRIC_CATALOG}. */

@@ -127,3 +127,22 @@ export function exposedMetrics(scrape: string, source: string): CataloguedMetric
     return { name, type, series: type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name], source };
   });
 }
+
+/**
+ * The metric families one kube-state-metrics store file (`internal/store/*.go`) generates: the name of each
+ * `NewFamilyGenerator[WithStability](name, help, metric.<Type>, ...)`, given as a string literal or as a constant
+ * of the same file (`descPodLabelsName = "kube_pod_labels"`). Each family is its own series.
+ */
+export function kubeStateMetrics(go: string, source: string): CataloguedMetric[] {
+  const constants = new Map(
+    [...go.matchAll(/\b(\w+)\s*=\s*"([a-z_:][a-z0-9_:]*)"/g)].map((match) => [match[1] as string, match[2] as string]),
+  );
+  const generator =
+    /NewFamilyGenerator(?:WithStability)?\(\s*("([a-z_:][a-z0-9_:]*)"|(\w+)),\s*(?:"(?:[^"\\]|\\.)*"|\w+),\s*metric\.(\w+)/g;
+  return [...go.matchAll(generator)].flatMap((match): CataloguedMetric[] => {
+    const name = match[2] ?? constants.get(match[3] as string);
+    if (name === undefined) return [];
+    const type: MetricType = match[4] === 'Counter' ? 'counter' : 'gauge';
+    return [{ name, type, series: [name], source }];
+  });
+}

@@ -4,6 +4,7 @@ export {
   type CataloguedMetric,
   exposedMetrics,
   jicocoMetrics,
+  kubeStateMetrics,
   type MetricType,
   simpleclientSeries,
   type UnnamedRegistration,

@@ -3,6 +3,7 @@ import {
   cataloguedSeries,
   exposedMetrics,
   jicocoMetrics,
+  kubeStateMetrics,
   METRIC_CATALOG,
   simpleclientSeries,
   uncataloguedSeries,
@@ -81,6 +82,36 @@ describe('cadvisorMetrics', () => {
   });
 });
 
+describe('kubeStateMetrics', () => {
+  test('reads each family generator, named by a literal or by a constant of the file', () => {
+    const go = `
+      var (
+        descHorizontalPodAutoscalerLabelsName = "kube_horizontalpodautoscaler_labels"
+      )
+      func hpaMetricFamilies() []generator.FamilyGenerator {
+        return []generator.FamilyGenerator{
+          *generator.NewFamilyGeneratorWithStability(
+            "kube_horizontalpodautoscaler_spec_max_replicas",
+            "Upper limit for the number of pods that can be set by the autoscaler; cannot be \\"smaller\\".",
+            metric.Gauge,
+            basemetrics.STABLE,
+          ),
+          *generator.NewFamilyGeneratorWithStability(
+            descHorizontalPodAutoscalerLabelsName,
+            descHorizontalPodAutoscalerLabelsHelp,
+            metric.Gauge,
+          ),
+          *generator.NewFamilyGenerator("kube_pod_restarts_total", "Restarts.", metric.Counter, ""),
+        }
+      }`;
+    expect(kubeStateMetrics(go, 'internal/store/hpa.go').map((metric) => [metric.name, metric.type])).toEqual([
+      ['kube_horizontalpodautoscaler_spec_max_replicas', 'gauge'],
+      ['kube_horizontalpodautoscaler_labels', 'gauge'],
+      ['kube_pod_restarts_total', 'counter'],
+    ]);
+  });
+});
+
 describe('exposedMetrics', () => {
   test('reads the families a scrape declares, with their types', () => {
     const scrape = [
@@ -110,6 +141,8 @@ describe('the committed catalog', () => {
     // what alerts on a full stick table and a shard backend down read
     expect(cataloguedSeries().get('haproxy_sticktable_used')).toBe('haproxy');
     expect(cataloguedSeries().get('haproxy_server_status')).toBe('haproxy');
+    // what an alert on bridges at the autoscaler's maximum reads
+    expect(cataloguedSeries().get('kube_horizontalpodautoscaler_spec_max_replicas')).toBe('kube-state-metrics');
     for (const catalog of Object.values(METRIC_CATALOG)) {
       const names = catalog.metrics.map((metric) => metric.name);
       expect(names.length).toBeGreaterThan(30);

@@ -2,7 +2,8 @@
  * The state's monitoring base, in one place: the state stacks install kube-prometheus-stack at `chart`, and the
  * monitoring tests run `promtool`, the Prometheus server and `amtool` at the releases that chart runs (its
  * `prometheus.prometheusSpec.image.tag` and `alertmanager.alertmanagerSpec.image.tag`). They must equal the Go
- * modules pinned in `tools/prometheus/modules`, which a test checks; bumping the chart means bumping those too.
+ * modules pinned in `tools/prometheus/modules`, and the metric catalog must be of its kube-state-metrics, which tests
+ * check; bumping the chart means bumping those too.
  */
 export const MONITORING_BASE = {
   /** The kube-prometheus-stack chart version. */
@@ -11,4 +12,6 @@ export const MONITORING_BASE = {
   prometheus: '3.14.0',
   /** The Alertmanager release it runs. */
   alertmanager: '0.34.0',
+  /** The kube-state-metrics release its kube-state-metrics chart (8.4.0) runs. */
+  kubeStateMetrics: '2.20.0',
 } as const;
