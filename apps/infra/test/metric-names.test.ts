@@ -4,8 +4,9 @@
  * metrics the bridge autoscalers of the jitsi-shard releases ask for.
  */
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
-import { uncataloguedSeries } from '@meetscale/metric-catalog';
+import { METRIC_CATALOG, uncataloguedSeries } from '@meetscale/metric-catalog';
 
+import { ADDON_CHARTS } from '../src/addon-releases';
 import { exampleStates, helmValuesOf, synthesize } from './_stacks';
 
 interface AdapterRule {
@@ -39,4 +40,8 @@ describe.each([0, 1])('example state %i', (index) => {
 
 test("the jitsi-shard chart's metric facts name catalogued series", () => {
   expect(uncataloguedSeries(Object.values(JITSI_SHARD_CHART.metrics).map((metric) => metric.series))).toEqual([]);
+});
+
+test('the cert-manager catalog is of the cert-manager release the stack installs', () => {
+  expect(METRIC_CATALOG['cert-manager'].release).toBe(ADDON_CHARTS.certManager.version);
 });

@@ -4,11 +4,13 @@
  *
  *   npx tsx packages/metric-catalog/scripts/generate.ts --jitsi-tag stable/jitsi-meet_11146 \
  *     --jvb-git <jitsi-videobridge .git> --jicofo-git <jicofo .git> --cadvisor <module dir of github.com/google/cadvisor@v0.52.1> \
- *     --haproxy-scrape <file> --haproxy-version <version> --kube-state-metrics <module dir of k8s.io/kube-state-metrics/v2@v2.20.0>
+ *     --haproxy-scrape <file> --haproxy-version <version> --kube-state-metrics <module dir of k8s.io/kube-state-metrics/v2@v2.20.0> \
+ *     --cert-manager <module dir of github.com/cert-manager/cert-manager@v1.21.2>
  *
  * The videobridge and jicofo are read from clones of jitsi/jitsi-videobridge and jitsi/jicofo at the tag of the
- * jitsi-meet release (`git show <tag>:<file>`), cAdvisor from its Go module as the Go module cache holds it
- * (`go mod download -json github.com/google/cadvisor@<version>` names it), HAProxy from a scrape of the metrics the
+ * jitsi-meet release (`git show <tag>:<file>`), cAdvisor, kube-state-metrics and cert-manager from their Go modules as
+ * the Go module cache holds them
+ * (`go mod download -json <module>@<version>` names the folder), HAProxy from a scrape of the metrics the
  * real HAProxy serves with the haproxy chart's configuration (`test/haproxy-live.test.ts` says how to save one).
  */
 import { execFileSync } from 'node:child_process';
@@ -19,6 +21,7 @@ import {
   cadvisorMetrics,
   type CataloguedMetric,
   exposedMetrics,
+  goClientMetrics,
   jicocoMetrics,
   kubeStateMetrics,
   type UnnamedRegistration,
@@ -122,6 +125,21 @@ function main(): void {
       .filter((file) => file.endsWith('.go') && !file.endsWith('_test.go'))
       .sort()
       .flatMap((file) => kubeStateMetrics(readFileSync(join(stores, file), 'utf8'), `internal/store/${file}`)),
+    [],
+  );
+  const certManagerDir = option('--cert-manager');
+  const certManagerFiles = ['pkg/metrics', 'internal/collectors'].flatMap((folder) =>
+    readdirSync(join(certManagerDir, folder))
+      .filter((file) => file.endsWith('.go') && !file.endsWith('_test.go'))
+      .sort()
+      .map((file) => `${folder}/${file}`),
+  );
+  write(
+    'cert-manager.ts',
+    'CERT_MANAGER_METRICS',
+    `cert-manager's controller metrics, from github.com/cert-manager/cert-manager ${basename(certManagerDir).split('@')[1] ?? ''} (\`pkg/metrics\`, \`internal/collectors\`).`,
+    basename(certManagerDir).split('@')[1] ?? '',
+    certManagerFiles.flatMap((file) => goClientMetrics(readFileSync(join(certManagerDir, file), 'utf8'), file)),
     [],
   );
 }

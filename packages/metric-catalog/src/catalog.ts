@@ -1,5 +1,6 @@
 import type { CataloguedMetric, UnnamedRegistration } from './extract';
 import { CADVISOR_METRICS } from './generated/cadvisor';
+import { CERT_MANAGER_METRICS } from './generated/cert-manager';
 import { HAPROXY_METRICS } from './generated/haproxy';
 import { JICOFO_METRICS } from './generated/jicofo';
 import { JITSI_VIDEOBRIDGE_METRICS } from './generated/jitsi-videobridge';
@@ -19,6 +20,7 @@ export const METRIC_CATALOG = {
   'jitsi-videobridge': JITSI_VIDEOBRIDGE_METRICS,
   jicofo: JICOFO_METRICS,
   cadvisor: CADVISOR_METRICS,
+  'cert-manager': CERT_MANAGER_METRICS,
   haproxy: HAPROXY_METRICS,
   'kube-state-metrics': KUBE_STATE_METRICS,
 } as const satisfies Record<string, ComponentCatalog>;

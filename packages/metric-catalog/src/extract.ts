@@ -5,7 +5,7 @@
  */
 
 /** How a metric is served. */
-export type MetricType = 'counter' | 'gauge' | 'histogram' | 'info';
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'info';
 
 /** One metric a component emits. */
 export interface CataloguedMetric {
@@ -32,6 +32,8 @@ export function simpleclientSeries(name: string, type: MetricType): string[] {
       return [`${base}_bucket`, `${base}_sum`, `${base}_count`, `${base}_created`];
     case 'info':
       return [`${base}_info`];
+    case 'summary':
+      return [base, `${base}_sum`, `${base}_count`, `${base}_created`];
     case 'gauge':
       return [base];
   }
@@ -145,4 +147,49 @@ export function kubeStateMetrics(go: string, source: string): CataloguedMetric[]
     const type: MetricType = match[4] === 'Counter' ? 'counter' : 'gauge';
     return [{ name, type, series: [name], source }];
   });
+}
+
+/** The client_golang constructors and the type each serves. */
+const GO_CLIENT_TYPES: Readonly<Record<string, MetricType>> = {
+  Counter: 'counter',
+  Gauge: 'gauge',
+  Histogram: 'histogram',
+  Summary: 'summary',
+};
+
+/**
+ * The metrics one Go file declares with Prometheus' client_golang: each `prometheus.New<Type>[Vec|Func](...Opts{
+ * Namespace, Subsystem, Name })`, named `<namespace>_<subsystem>_<name>` as client_golang joins them (a field given
+ * as a constant of the file is resolved), and each `prometheus.NewDesc("name", ...)` of a collector (a gauge).
+ * client_golang serves a counter under its name as given, a histogram as `_bucket`/`_sum`/`_count`, a summary under
+ * its name and as `_sum`/`_count`.
+ */
+export function goClientMetrics(go: string, source: string): CataloguedMetric[] {
+  const constants = new Map([...go.matchAll(/\b(\w+)\s*=\s*"([a-zA-Z0-9_:]*)"/g)].map((match) => [match[1] as string, match[2] as string]));
+  const field = (opts: string, key: string): string => {
+    const value = new RegExp(`\\b${key}:\\s*("([a-zA-Z0-9_:]*)"|(\\w+))`).exec(opts);
+    return value === null ? '' : (value[2] ?? constants.get(value[3] as string) ?? '');
+  };
+  const constructed = [
+    ...go.matchAll(/prometheus\.New(Counter|Gauge|Histogram|Summary)(?:Vec|Func)?\(\s*(?:\/\/[^\n]*\s*)*prometheus\.\w+Opts\{([^}]*)\}/g),
+  ].flatMap((match): CataloguedMetric[] => {
+    const opts = match[2] as string;
+    const name = [field(opts, 'Namespace'), field(opts, 'Subsystem'), field(opts, 'Name')].filter((part) => part !== '').join('_');
+    if (field(opts, 'Name') === '') return [];
+    const type = GO_CLIENT_TYPES[match[1] as string] as MetricType;
+    const series =
+      type === 'histogram'
+        ? [`${name}_bucket`, `${name}_sum`, `${name}_count`]
+        : type === 'summary'
+          ? [name, `${name}_sum`, `${name}_count`]
+          : [name];
+    return [{ name, type, series, source }];
+  });
+  const described = [...go.matchAll(/prometheus\.NewDesc\(\s*"([a-z_:][a-z0-9_:]*)"/g)].map((match): CataloguedMetric => ({
+    name: match[1] as string,
+    type: 'gauge',
+    series: [match[1] as string],
+    source,
+  }));
+  return [...constructed, ...described];
 }

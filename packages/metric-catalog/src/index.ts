@@ -3,6 +3,7 @@ export {
   cadvisorMetrics,
   type CataloguedMetric,
   exposedMetrics,
+  goClientMetrics,
   jicocoMetrics,
   kubeStateMetrics,
   type MetricType,
