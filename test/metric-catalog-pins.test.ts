@@ -34,3 +34,9 @@ test('the cAdvisor catalog is of the cAdvisor the pinned Kubernetes release buil
 test("the kube-state-metrics catalog is of the kube-state-metrics the state's kube-prometheus-stack runs", () => {
   expect(METRIC_CATALOG['kube-state-metrics'].release).toBe(`v${MONITORING_BASE.kubeStateMetrics}`);
 });
+
+test('the catalog of the series Prometheus writes itself is of the Prometheus the monitoring tests run', () => {
+  expect(METRIC_CATALOG.prometheus.release).toBe(
+    requiredModuleVersion('github.com/prometheus/prometheus', 'tools/prometheus/modules/prometheus'),
+  );
+});

@@ -5,7 +5,8 @@
  *   npx tsx packages/metric-catalog/scripts/generate.ts --jitsi-tag stable/jitsi-meet_11146 \
  *     --jvb-git <jitsi-videobridge .git> --jicofo-git <jicofo .git> --cadvisor <module dir of github.com/google/cadvisor@v0.52.1> \
  *     --haproxy-scrape <file> --haproxy-version <version> --kube-state-metrics <module dir of k8s.io/kube-state-metrics/v2@v2.20.0> \
- *     --cert-manager <module dir of github.com/cert-manager/cert-manager@v1.21.2>
+ *     --cert-manager <module dir of github.com/cert-manager/cert-manager@v1.21.2> \
+ *     --prometheus <module dir of github.com/prometheus/prometheus@v0.314.0>
  *
  * The videobridge and jicofo are read from clones of jitsi/jitsi-videobridge and jitsi/jicofo at the tag of the
  * jitsi-meet release (`git show <tag>:<file>`), cAdvisor, kube-state-metrics and cert-manager from their Go modules as
@@ -24,6 +25,7 @@ import {
   goClientMetrics,
   jicocoMetrics,
   kubeStateMetrics,
+  prometheusSynthesized,
   type UnnamedRegistration,
 } from '../src/extract';
 
@@ -140,6 +142,18 @@ function main(): void {
     `cert-manager's controller metrics, from github.com/cert-manager/cert-manager ${basename(certManagerDir).split('@')[1] ?? ''} (\`pkg/metrics\`, \`internal/collectors\`).`,
     basename(certManagerDir).split('@')[1] ?? '',
     certManagerFiles.flatMap((file) => goClientMetrics(readFileSync(join(certManagerDir, file), 'utf8'), file)),
+    [],
+  );
+  const prometheusDir = option('--prometheus');
+  write(
+    'prometheus.ts',
+    'PROMETHEUS_SERIES',
+    `The series Prometheus writes itself (scrape health, alerts), from github.com/prometheus/prometheus ${basename(prometheusDir).split('@')[1] ?? ''}.`,
+    basename(prometheusDir).split('@')[1] ?? '',
+    prometheusSynthesized(
+      readFileSync(join(prometheusDir, 'scrape/scrape.go'), 'utf8'),
+      readFileSync(join(prometheusDir, 'rules/alerting.go'), 'utf8'),
+    ),
     [],
   );
 }

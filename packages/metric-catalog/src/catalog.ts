@@ -5,6 +5,7 @@ import { HAPROXY_METRICS } from './generated/haproxy';
 import { JICOFO_METRICS } from './generated/jicofo';
 import { JITSI_VIDEOBRIDGE_METRICS } from './generated/jitsi-videobridge';
 import { KUBE_STATE_METRICS } from './generated/kube-state-metrics';
+import { PROMETHEUS_SERIES } from './generated/prometheus';
 
 /** The metrics of one component at one release. */
 export interface ComponentCatalog {
@@ -23,6 +24,7 @@ export const METRIC_CATALOG = {
   'cert-manager': CERT_MANAGER_METRICS,
   haproxy: HAPROXY_METRICS,
   'kube-state-metrics': KUBE_STATE_METRICS,
+  prometheus: PROMETHEUS_SERIES,
 } as const satisfies Record<string, ComponentCatalog>;
 
 /** A component of {@link METRIC_CATALOG}. */

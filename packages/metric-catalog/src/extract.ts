@@ -193,3 +193,20 @@ export function goClientMetrics(go: string, source: string): CataloguedMetric[] 
   }));
   return [...constructed, ...described];
 }
+
+/**
+ * The series Prometheus itself writes: the scrape's own samples (`up`, `scrape_duration_seconds`, ...), declared in
+ * `scrape/scrape.go` as `name: []byte("<name>" + "\xff")`, and the alert series of `rules/alerting.go` (`ALERTS`,
+ * `ALERTS_FOR_STATE`). Each is a gauge of its own name.
+ */
+export function prometheusSynthesized(scrapeGo: string, alertingGo: string): CataloguedMetric[] {
+  const scraped = [...scrapeGo.matchAll(/name:\s*\[\]byte\("([a-zA-Z_:][a-zA-Z0-9_:]*)"\s*\+/g)].map((match) => ({
+    name: match[1] as string,
+    source: 'scrape/scrape.go',
+  }));
+  const alerts = [...alertingGo.matchAll(/\w+MetricName\s*=\s*"([a-zA-Z_:][a-zA-Z0-9_:]*)"/g)].map((match) => ({
+    name: match[1] as string,
+    source: 'rules/alerting.go',
+  }));
+  return [...scraped, ...alerts].map(({ name, source }) => ({ name, type: 'gauge', series: [name], source }));
+}

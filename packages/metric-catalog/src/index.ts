@@ -7,6 +7,7 @@ export {
   jicocoMetrics,
   kubeStateMetrics,
   type MetricType,
+  prometheusSynthesized,
   simpleclientSeries,
   type UnnamedRegistration,
 } from './extract';
