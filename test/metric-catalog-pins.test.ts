@@ -40,3 +40,10 @@ test('the catalog of the series Prometheus writes itself is of the Prometheus th
     requiredModuleVersion('github.com/prometheus/prometheus', 'tools/prometheus/modules/prometheus'),
   );
 });
+
+test("the coturn catalog is of the coturn release the coturn chart's image runs", () => {
+  const appVersion = String(
+    (YAML.parse(readFileSync(join(chartDir('coturn'), 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion,
+  );
+  expect(METRIC_CATALOG.coturn.release).toBe(appVersion);
+});

@@ -6,7 +6,7 @@
  *     --jvb-git <jitsi-videobridge .git> --jicofo-git <jicofo .git> --cadvisor <module dir of github.com/google/cadvisor@v0.52.1> \
  *     --haproxy-scrape <file> --haproxy-version <version> --kube-state-metrics <module dir of k8s.io/kube-state-metrics/v2@v2.20.0> \
  *     --cert-manager <module dir of github.com/cert-manager/cert-manager@v1.21.2> \
- *     --prometheus <module dir of github.com/prometheus/prometheus@v0.314.0>
+ *     --prometheus <module dir of github.com/prometheus/prometheus@v0.314.0> --coturn-git <coturn .git> --coturn-tag 4.17.0
  *
  * The videobridge and jicofo are read from clones of jitsi/jitsi-videobridge and jitsi/jicofo at the tag of the
  * jitsi-meet release (`git show <tag>:<file>`), cAdvisor, kube-state-metrics and cert-manager from their Go modules as
@@ -21,6 +21,7 @@ import { basename, join, resolve } from 'node:path';
 import {
   cadvisorMetrics,
   type CataloguedMetric,
+  coturnMetrics,
   exposedMetrics,
   goClientMetrics,
   jicocoMetrics,
@@ -153,6 +154,24 @@ function main(): void {
     prometheusSynthesized(
       readFileSync(join(prometheusDir, 'scrape/scrape.go'), 'utf8'),
       readFileSync(join(prometheusDir, 'rules/alerting.go'), 'utf8'),
+    ),
+    [],
+  );
+  const coturnGit = option('--coturn-git');
+  const coturnTag = option('--coturn-tag');
+  const cFiles = execFileSync('git', ['--git-dir', coturnGit, 'ls-tree', '-r', '--name-only', coturnTag], { encoding: 'utf8' })
+    .split('\n')
+    .filter((file) => file.startsWith('src/apps/') && file.endsWith('.c'));
+  write(
+    'coturn.ts',
+    'COTURN_METRICS',
+    `coturn's metrics, from coturn/coturn at \`${coturnTag}\` (\`src/apps\`).`,
+    coturnTag,
+    cFiles.flatMap((file) =>
+      coturnMetrics(
+        execFileSync('git', ['--git-dir', coturnGit, 'show', `${coturnTag}:${file}`], { encoding: 'utf8', maxBuffer: 64 << 20 }),
+        file,
+      ),
     ),
     [],
   );

@@ -1,6 +1,7 @@
 import type { CataloguedMetric, UnnamedRegistration } from './extract';
 import { CADVISOR_METRICS } from './generated/cadvisor';
 import { CERT_MANAGER_METRICS } from './generated/cert-manager';
+import { COTURN_METRICS } from './generated/coturn';
 import { HAPROXY_METRICS } from './generated/haproxy';
 import { JICOFO_METRICS } from './generated/jicofo';
 import { JITSI_VIDEOBRIDGE_METRICS } from './generated/jitsi-videobridge';
@@ -22,6 +23,7 @@ export const METRIC_CATALOG = {
   jicofo: JICOFO_METRICS,
   cadvisor: CADVISOR_METRICS,
   'cert-manager': CERT_MANAGER_METRICS,
+  coturn: COTURN_METRICS,
   haproxy: HAPROXY_METRICS,
   'kube-state-metrics': KUBE_STATE_METRICS,
   prometheus: PROMETHEUS_SERIES,

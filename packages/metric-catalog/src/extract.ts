@@ -210,3 +210,14 @@ export function prometheusSynthesized(scrapeGo: string, alertingGo: string): Cat
   }));
   return [...scraped, ...alerts].map(({ name, source }) => ({ name, type: 'gauge', series: [name], source }));
 }
+
+/**
+ * The metrics coturn registers with its own Prometheus library (`src/prometheus/prom.c`): each
+ * `prom_counter_new("name", ...)` and `prom_gauge_new("name", ...)` of a C source, served under the name as given.
+ */
+export function coturnMetrics(c: string, source: string): CataloguedMetric[] {
+  return [...c.matchAll(/\bprom_(counter|gauge)_new\(\s*"([a-zA-Z_:][a-zA-Z0-9_:]*)"/g)].map((match) => {
+    const name = match[2] as string;
+    return { name, type: match[1] === 'counter' ? 'counter' : 'gauge', series: [name], source };
+  });
+}

@@ -2,6 +2,7 @@ export { type CataloguedComponent, cataloguedSeries, type ComponentCatalog, METR
 export {
   cadvisorMetrics,
   type CataloguedMetric,
+  coturnMetrics,
   exposedMetrics,
   goClientMetrics,
   jicocoMetrics,

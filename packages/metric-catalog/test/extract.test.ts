@@ -1,6 +1,7 @@
 import {
   cadvisorMetrics,
   cataloguedSeries,
+  coturnMetrics,
   exposedMetrics,
   goClientMetrics,
   jicocoMetrics,
@@ -165,6 +166,21 @@ describe('prometheusSynthesized', () => {
   });
 });
 
+describe('coturnMetrics', () => {
+  test("reads the counters and gauges registered with coturn's Prometheus library", () => {
+    const c = `
+      turn_total_allocations = prom_collector_registry_must_register_metric(
+          prom_gauge_new("turn_total_allocations", "Represents current allocations number", 1, typeLabel));
+      turn_unauthenticated_401_requests = prom_collector_registry_must_register_metric(prom_counter_new(
+          "turn_unauthenticated_401_requests", "UDP 401 Unauthorized requests received", 0, NULL));
+    `;
+    expect(coturnMetrics(c, 'src/apps/relay/prom_server.c').map((metric) => [metric.name, metric.type])).toEqual([
+      ['turn_total_allocations', 'gauge'],
+      ['turn_unauthenticated_401_requests', 'counter'],
+    ]);
+  });
+});
+
 describe('exposedMetrics', () => {
   test('reads the families a scrape declares, with their types', () => {
     const scrape = [
@@ -200,6 +216,7 @@ describe('the committed catalog', () => {
     expect(cataloguedSeries().get('certmanager_certificate_expiration_timestamp_seconds')).toBe('cert-manager');
     // what an alert on a component down reads: Prometheus' own scrape health
     expect(cataloguedSeries().get('up')).toBe('prometheus');
+    expect(cataloguedSeries().get('turn_total_allocations')).toBe('coturn');
     for (const catalog of Object.values(METRIC_CATALOG)) {
       const names = catalog.metrics.map((metric) => metric.name);
       expect(names.length).toBeGreaterThan(5);
