@@ -384,28 +384,7 @@ export interface JitsiShardValues {
      *
      * @default []
      */
-    tolerations?: {
-      /**
-       * Taint key the toleration applies to.
-       */
-      key?: string;
-      /**
-       * `Equal` (default) or `Exists`.
-       */
-      operator?: 'Exists' | 'Equal';
-      /**
-       * Taint value to match.
-       */
-      value?: string;
-      /**
-       * Taint effect to match; empty matches all.
-       */
-      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-      /**
-       * How long a NoExecute taint is tolerated.
-       */
-      tolerationSeconds?: number;
-    }[];
+    tolerations?: JitsiShardValuesTolerationsItem[];
     /**
      * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
      *
@@ -481,55 +460,13 @@ export interface JitsiShardValues {
     /**
      * ServiceAccount of the pods.
      */
-    serviceAccount?: {
-      /**
-       * Create a ServiceAccount for the pods.
-       *
-       * @default false
-       */
-      create?: boolean;
-      /**
-       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
-       *
-       * @default ''
-       */
-      name?: string;
-      /**
-       * Annotations of the created ServiceAccount (cloud workload identity, say).
-       *
-       * @default {}
-       */
-      annotations?: {
-        [key: string]: string;
-      };
-      /**
-       * Mount an API token into the pods; the components never call the Kubernetes API.
-       *
-       * @default false
-       */
-      automountServiceAccountToken?: boolean;
-    };
+    serviceAccount?: JitsiShardValuesServiceAccount;
     /**
      * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set), with `value` or `valueFrom`; an entry named like one the chart sets replaces it.
      *
      * @default []
      */
-    extraEnv?: {
-      /**
-       * Variable name.
-       */
-      name: string;
-      /**
-       * Variable value.
-       */
-      value?: string;
-      /**
-       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
-       */
-      valueFrom?: {
-        [key: string]: unknown;
-      };
-    }[];
+    extraEnv?: JitsiShardValuesExtraEnvItem[];
     /**
      * Extra sources of environment variables (`secretRef`, `configMapRef`).
      *
@@ -573,20 +510,7 @@ export interface JitsiShardValues {
     /**
      * Limits voluntary disruptions such as node drains.
      */
-    podDisruptionBudget?: {
-      /**
-       * Create a PodDisruptionBudget.
-       *
-       * @default true
-       */
-      enabled?: boolean;
-      /**
-       * Pods that voluntary disruptions (node drains) may take down at once.
-       *
-       * @default 1
-       */
-      maxUnavailable?: number;
-    };
+    podDisruptionBudget?: JitsiShardValuesPodDisruptionBudget;
     /**
      * Show the welcome page (room name entry) at `/` (`ENABLE_WELCOME_PAGE`); off, `/` shows no way to open a room.
      *
@@ -934,28 +858,7 @@ export interface JitsiShardValues {
      *
      * @default []
      */
-    tolerations?: {
-      /**
-       * Taint key the toleration applies to.
-       */
-      key?: string;
-      /**
-       * `Equal` (default) or `Exists`.
-       */
-      operator?: 'Exists' | 'Equal';
-      /**
-       * Taint value to match.
-       */
-      value?: string;
-      /**
-       * Taint effect to match; empty matches all.
-       */
-      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-      /**
-       * How long a NoExecute taint is tolerated.
-       */
-      tolerationSeconds?: number;
-    }[];
+    tolerations?: JitsiShardValuesTolerationsItem[];
     /**
      * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
      *
@@ -1029,55 +932,13 @@ export interface JitsiShardValues {
     /**
      * ServiceAccount of the pods.
      */
-    serviceAccount?: {
-      /**
-       * Create a ServiceAccount for the pods.
-       *
-       * @default false
-       */
-      create?: boolean;
-      /**
-       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
-       *
-       * @default ''
-       */
-      name?: string;
-      /**
-       * Annotations of the created ServiceAccount (cloud workload identity, say).
-       *
-       * @default {}
-       */
-      annotations?: {
-        [key: string]: string;
-      };
-      /**
-       * Mount an API token into the pods; the components never call the Kubernetes API.
-       *
-       * @default false
-       */
-      automountServiceAccountToken?: boolean;
-    };
+    serviceAccount?: JitsiShardValuesServiceAccount;
     /**
      * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set), with `value` or `valueFrom`; an entry named like one the chart sets replaces it.
      *
      * @default []
      */
-    extraEnv?: {
-      /**
-       * Variable name.
-       */
-      name: string;
-      /**
-       * Variable value.
-       */
-      value?: string;
-      /**
-       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
-       */
-      valueFrom?: {
-        [key: string]: unknown;
-      };
-    }[];
+    extraEnv?: JitsiShardValuesExtraEnvItem[];
     /**
      * Extra sources of environment variables (`secretRef`, `configMapRef`).
      *
@@ -1121,20 +982,7 @@ export interface JitsiShardValues {
     /**
      * Limits voluntary disruptions such as node drains.
      */
-    podDisruptionBudget?: {
-      /**
-       * Create a PodDisruptionBudget.
-       *
-       * @default true
-       */
-      enabled?: boolean;
-      /**
-       * Pods that voluntary disruptions (node drains) may take down at once.
-       *
-       * @default 1
-       */
-      maxUnavailable?: number;
-    };
+    podDisruptionBudget?: JitsiShardValuesPodDisruptionBudget;
     /**
      * Networks allowed to read prosody `/metrics`; must include the pod network Prometheus scrapes from.
      *
@@ -1272,28 +1120,7 @@ export interface JitsiShardValues {
      *
      * @default []
      */
-    tolerations?: {
-      /**
-       * Taint key the toleration applies to.
-       */
-      key?: string;
-      /**
-       * `Equal` (default) or `Exists`.
-       */
-      operator?: 'Exists' | 'Equal';
-      /**
-       * Taint value to match.
-       */
-      value?: string;
-      /**
-       * Taint effect to match; empty matches all.
-       */
-      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-      /**
-       * How long a NoExecute taint is tolerated.
-       */
-      tolerationSeconds?: number;
-    }[];
+    tolerations?: JitsiShardValuesTolerationsItem[];
     /**
      * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
      *
@@ -1367,55 +1194,13 @@ export interface JitsiShardValues {
     /**
      * ServiceAccount of the pods.
      */
-    serviceAccount?: {
-      /**
-       * Create a ServiceAccount for the pods.
-       *
-       * @default false
-       */
-      create?: boolean;
-      /**
-       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
-       *
-       * @default ''
-       */
-      name?: string;
-      /**
-       * Annotations of the created ServiceAccount (cloud workload identity, say).
-       *
-       * @default {}
-       */
-      annotations?: {
-        [key: string]: string;
-      };
-      /**
-       * Mount an API token into the pods; the components never call the Kubernetes API.
-       *
-       * @default false
-       */
-      automountServiceAccountToken?: boolean;
-    };
+    serviceAccount?: JitsiShardValuesServiceAccount;
     /**
      * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set), with `value` or `valueFrom`; an entry named like one the chart sets replaces it.
      *
      * @default []
      */
-    extraEnv?: {
-      /**
-       * Variable name.
-       */
-      name: string;
-      /**
-       * Variable value.
-       */
-      value?: string;
-      /**
-       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
-       */
-      valueFrom?: {
-        [key: string]: unknown;
-      };
-    }[];
+    extraEnv?: JitsiShardValuesExtraEnvItem[];
     /**
      * Extra sources of environment variables (`secretRef`, `configMapRef`).
      *
@@ -1459,20 +1244,7 @@ export interface JitsiShardValues {
     /**
      * Limits voluntary disruptions such as node drains.
      */
-    podDisruptionBudget?: {
-      /**
-       * Create a PodDisruptionBudget.
-       *
-       * @default true
-       */
-      enabled?: boolean;
-      /**
-       * Pods that voluntary disruptions (node drains) may take down at once.
-       *
-       * @default 1
-       */
-      maxUnavailable?: number;
-    };
+    podDisruptionBudget?: JitsiShardValuesPodDisruptionBudget;
     /**
      * JVM heap limit (`JICOFO_MAX_MEMORY`); keep it below the memory limit.
      *
@@ -1556,28 +1328,7 @@ export interface JitsiShardValues {
     /**
      * Tolerations for node taints; by default the media pool's taint (`meetscale.io/media=true:NoSchedule`). A list you give replaces the default: keep that entry to let the bridges run on media nodes.
      */
-    tolerations?: {
-      /**
-       * Taint key the toleration applies to.
-       */
-      key?: string;
-      /**
-       * `Equal` (default) or `Exists`.
-       */
-      operator?: 'Exists' | 'Equal';
-      /**
-       * Taint value to match.
-       */
-      value?: string;
-      /**
-       * Taint effect to match; empty matches all.
-       */
-      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-      /**
-       * How long a NoExecute taint is tolerated.
-       */
-      tolerationSeconds?: number;
-    }[];
+    tolerations?: JitsiShardValuesTolerationsItem[];
     /**
      * Pod affinity rules (Kubernetes `affinity` object), passed through whole. Empty: the bridges prefer nodes labelled `meetscale.io/pool=media` (harmless without that pool; set `nodeSelector` to require them) and, in hostPort mode, run one per node. An affinity you give replaces both.
      *
@@ -1651,55 +1402,13 @@ export interface JitsiShardValues {
     /**
      * ServiceAccount of the pods.
      */
-    serviceAccount?: {
-      /**
-       * Create a ServiceAccount for the pods.
-       *
-       * @default false
-       */
-      create?: boolean;
-      /**
-       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
-       *
-       * @default ''
-       */
-      name?: string;
-      /**
-       * Annotations of the created ServiceAccount (cloud workload identity, say).
-       *
-       * @default {}
-       */
-      annotations?: {
-        [key: string]: string;
-      };
-      /**
-       * Mount an API token into the pods; the components never call the Kubernetes API.
-       *
-       * @default false
-       */
-      automountServiceAccountToken?: boolean;
-    };
+    serviceAccount?: JitsiShardValuesServiceAccount;
     /**
      * Extra environment variables of the container (docker-jitsi-meet settings the chart does not set), with `value` or `valueFrom`; an entry named like one the chart sets replaces it.
      *
      * @default []
      */
-    extraEnv?: {
-      /**
-       * Variable name.
-       */
-      name: string;
-      /**
-       * Variable value.
-       */
-      value?: string;
-      /**
-       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
-       */
-      valueFrom?: {
-        [key: string]: unknown;
-      };
-    }[];
+    extraEnv?: JitsiShardValuesExtraEnvItem[];
     /**
      * Extra sources of environment variables (`secretRef`, `configMapRef`).
      *
@@ -1743,20 +1452,7 @@ export interface JitsiShardValues {
     /**
      * Limits voluntary disruptions such as node drains.
      */
-    podDisruptionBudget?: {
-      /**
-       * Create a PodDisruptionBudget.
-       *
-       * @default true
-       */
-      enabled?: boolean;
-      /**
-       * Pods that voluntary disruptions (node drains) may take down at once.
-       *
-       * @default 1
-       */
-      maxUnavailable?: number;
-    };
+    podDisruptionBudget?: JitsiShardValuesPodDisruptionBudget;
     /**
      * JVM heap limit (`VIDEOBRIDGE_MAX_MEMORY`); keep it below the memory limit.
      *
@@ -1918,36 +1614,7 @@ export interface JitsiShardValues {
            * @default [{ type: 'Pods', value: 2, periodSeconds: 60 }]
            * @minItems 1
            */
-          policies?: [
-            {
-              /**
-               * `Pods`: a number of bridges; `Percent`: a share of the current bridges.
-               */
-              type: 'Pods' | 'Percent';
-              /**
-               * Bridges (or percent) the pool may change by per period.
-               */
-              value: number;
-              /**
-               * Length of the period.
-               */
-              periodSeconds: number;
-            },
-            ...{
-              /**
-               * `Pods`: a number of bridges; `Percent`: a share of the current bridges.
-               */
-              type: 'Pods' | 'Percent';
-              /**
-               * Bridges (or percent) the pool may change by per period.
-               */
-              value: number;
-              /**
-               * Length of the period.
-               */
-              periodSeconds: number;
-            }[],
-          ];
+          policies?: [JitsiShardValuesPoliciesItem, ...JitsiShardValuesPoliciesItem[]];
         };
         /**
          * Scale-down: slow, one bridge at a time; a removed bridge drains its conferences first.
@@ -1971,36 +1638,7 @@ export interface JitsiShardValues {
            * @default [{ type: 'Pods', value: 1, periodSeconds: 300 }]
            * @minItems 1
            */
-          policies?: [
-            {
-              /**
-               * `Pods`: a number of bridges; `Percent`: a share of the current bridges.
-               */
-              type: 'Pods' | 'Percent';
-              /**
-               * Bridges (or percent) the pool may change by per period.
-               */
-              value: number;
-              /**
-               * Length of the period.
-               */
-              periodSeconds: number;
-            },
-            ...{
-              /**
-               * `Pods`: a number of bridges; `Percent`: a share of the current bridges.
-               */
-              type: 'Pods' | 'Percent';
-              /**
-               * Bridges (or percent) the pool may change by per period.
-               */
-              value: number;
-              /**
-               * Length of the period.
-               */
-              periodSeconds: number;
-            }[],
-          ];
+          policies?: [JitsiShardValuesPoliciesItem, ...JitsiShardValuesPoliciesItem[]];
         };
       };
     };
@@ -2129,28 +1767,7 @@ export interface JitsiShardValues {
      *
      * @default []
      */
-    tolerations?: {
-      /**
-       * Taint key the toleration applies to.
-       */
-      key?: string;
-      /**
-       * `Equal` (default) or `Exists`.
-       */
-      operator?: 'Exists' | 'Equal';
-      /**
-       * Taint value to match.
-       */
-      value?: string;
-      /**
-       * Taint effect to match; empty matches all.
-       */
-      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-      /**
-       * How long a NoExecute taint is tolerated.
-       */
-      tolerationSeconds?: number;
-    }[];
+    tolerations?: JitsiShardValuesTolerationsItem[];
     /**
      * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
      *
@@ -2226,55 +1843,13 @@ export interface JitsiShardValues {
     /**
      * ServiceAccount of the pods.
      */
-    serviceAccount?: {
-      /**
-       * Create a ServiceAccount for the pods.
-       *
-       * @default false
-       */
-      create?: boolean;
-      /**
-       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
-       *
-       * @default ''
-       */
-      name?: string;
-      /**
-       * Annotations of the created ServiceAccount (cloud workload identity, say).
-       *
-       * @default {}
-       */
-      annotations?: {
-        [key: string]: string;
-      };
-      /**
-       * Mount an API token into the pods; the components never call the Kubernetes API.
-       *
-       * @default false
-       */
-      automountServiceAccountToken?: boolean;
-    };
+    serviceAccount?: JitsiShardValuesServiceAccount;
     /**
      * Extra environment variables of Etherpad (its `settings.json` placeholders, such as `TITLE`), with `value` or `valueFrom`.
      *
      * @default []
      */
-    extraEnv?: {
-      /**
-       * Variable name.
-       */
-      name: string;
-      /**
-       * Variable value.
-       */
-      value?: string;
-      /**
-       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
-       */
-      valueFrom?: {
-        [key: string]: unknown;
-      };
-    }[];
+    extraEnv?: JitsiShardValuesExtraEnvItem[];
     /**
      * Extra sources of environment variables (`secretRef`, `configMapRef`).
      *
@@ -2318,20 +1893,7 @@ export interface JitsiShardValues {
     /**
      * Limits voluntary disruptions such as node drains.
      */
-    podDisruptionBudget?: {
-      /**
-       * Create a PodDisruptionBudget.
-       *
-       * @default true
-       */
-      enabled?: boolean;
-      /**
-       * Pods that voluntary disruptions (node drains) may take down at once.
-       *
-       * @default 1
-       */
-      maxUnavailable?: number;
-    };
+    podDisruptionBudget?: JitsiShardValuesPodDisruptionBudget;
     /**
      * Size limit of the emptyDir holding the dirty DB (`var/dirty.db`).
      *
@@ -2417,28 +1979,7 @@ export interface JitsiShardValues {
      *
      * @default []
      */
-    tolerations?: {
-      /**
-       * Taint key the toleration applies to.
-       */
-      key?: string;
-      /**
-       * `Equal` (default) or `Exists`.
-       */
-      operator?: 'Exists' | 'Equal';
-      /**
-       * Taint value to match.
-       */
-      value?: string;
-      /**
-       * Taint effect to match; empty matches all.
-       */
-      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-      /**
-       * How long a NoExecute taint is tolerated.
-       */
-      tolerationSeconds?: number;
-    }[];
+    tolerations?: JitsiShardValuesTolerationsItem[];
     /**
      * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
      *
@@ -2514,55 +2055,13 @@ export interface JitsiShardValues {
     /**
      * ServiceAccount of the pods.
      */
-    serviceAccount?: {
-      /**
-       * Create a ServiceAccount for the pods.
-       *
-       * @default false
-       */
-      create?: boolean;
-      /**
-       * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
-       *
-       * @default ''
-       */
-      name?: string;
-      /**
-       * Annotations of the created ServiceAccount (cloud workload identity, say).
-       *
-       * @default {}
-       */
-      annotations?: {
-        [key: string]: string;
-      };
-      /**
-       * Mount an API token into the pods; the components never call the Kubernetes API.
-       *
-       * @default false
-       */
-      automountServiceAccountToken?: boolean;
-    };
+    serviceAccount?: JitsiShardValuesServiceAccount;
     /**
      * Extra environment variables of the backend (such as `CORS_ORIGIN`), with `value` or `valueFrom`.
      *
      * @default []
      */
-    extraEnv?: {
-      /**
-       * Variable name.
-       */
-      name: string;
-      /**
-       * Variable value.
-       */
-      value?: string;
-      /**
-       * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
-       */
-      valueFrom?: {
-        [key: string]: unknown;
-      };
-    }[];
+    extraEnv?: JitsiShardValuesExtraEnvItem[];
     /**
      * Extra sources of environment variables (`secretRef`, `configMapRef`).
      *
@@ -2606,20 +2105,7 @@ export interface JitsiShardValues {
     /**
      * Limits voluntary disruptions such as node drains.
      */
-    podDisruptionBudget?: {
-      /**
-       * Create a PodDisruptionBudget.
-       *
-       * @default true
-       */
-      enabled?: boolean;
-      /**
-       * Pods that voluntary disruptions (node drains) may take down at once.
-       *
-       * @default 1
-       */
-      maxUnavailable?: number;
-    };
+    podDisruptionBudget?: JitsiShardValuesPodDisruptionBudget;
   };
   /**
    * Prometheus metrics, served by the bridges, jicofo and prosody themselves.
@@ -2729,4 +2215,118 @@ export interface JitsiShardValues {
      */
     clusterNetworks?: string[];
   };
+}
+
+/**
+ * The type of `web.serviceAccount`, `prosody.serviceAccount`, `jicofo.serviceAccount` and 3 more.
+ */
+export interface JitsiShardValuesServiceAccount {
+  /**
+   * Create a ServiceAccount for the pods.
+   *
+   * @default false
+   */
+  create?: boolean;
+  /**
+   * Its name; empty for `<fullname>-<component>` when created, the namespace `default` otherwise.
+   *
+   * @default ''
+   */
+  name?: string;
+  /**
+   * Annotations of the created ServiceAccount (cloud workload identity, say).
+   *
+   * @default {}
+   */
+  annotations?: {
+    [key: string]: string;
+  };
+  /**
+   * Mount an API token into the pods; the components never call the Kubernetes API.
+   *
+   * @default false
+   */
+  automountServiceAccountToken?: boolean;
+}
+
+/**
+ * The type of each item of `web.tolerations`, each item of `prosody.tolerations`, each item of `jicofo.tolerations` and 3 more.
+ */
+export interface JitsiShardValuesTolerationsItem {
+  /**
+   * Taint key the toleration applies to.
+   */
+  key?: string;
+  /**
+   * `Equal` (default) or `Exists`.
+   */
+  operator?: 'Exists' | 'Equal';
+  /**
+   * Taint value to match.
+   */
+  value?: string;
+  /**
+   * Taint effect to match; empty matches all.
+   */
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  /**
+   * How long a NoExecute taint is tolerated.
+   */
+  tolerationSeconds?: number;
+}
+
+/**
+ * The type of each item of `jvb.autoscaling.behavior.scaleUp.policies` and each item of `jvb.autoscaling.behavior.scaleDown.policies`.
+ */
+export interface JitsiShardValuesPoliciesItem {
+  /**
+   * `Pods`: a number of bridges; `Percent`: a share of the current bridges.
+   */
+  type: 'Pods' | 'Percent';
+  /**
+   * Bridges (or percent) the pool may change by per period.
+   */
+  value: number;
+  /**
+   * Length of the period.
+   */
+  periodSeconds: number;
+}
+
+/**
+ * The type of each item of `web.extraEnv`, each item of `prosody.extraEnv`, each item of `jicofo.extraEnv` and 3 more.
+ */
+export interface JitsiShardValuesExtraEnvItem {
+  /**
+   * Variable name.
+   */
+  name: string;
+  /**
+   * Variable value.
+   */
+  value?: string;
+  /**
+   * Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...), instead of `value`.
+   */
+  valueFrom?: {
+    [key: string]: unknown;
+  };
+}
+
+/**
+ * The type of `web.podDisruptionBudget`, `prosody.podDisruptionBudget`, `jicofo.podDisruptionBudget` and 3 more.
+ */
+export interface JitsiShardValuesPodDisruptionBudget {
+  /**
+   * Create a PodDisruptionBudget.
+   *
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * Pods that voluntary disruptions (node drains) may take down at once.
+   *
+   * @default 1
+   */
+  maxUnavailable?: number;
 }

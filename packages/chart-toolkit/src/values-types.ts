@@ -59,9 +59,16 @@ const MAX_TUPLE_MINIMUM = 8;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/** Object types of at least this many lines that recur are declared once, by name (see {@link sharedTypes}). */
+const SHARED_MIN_LINES = 8;
+
 interface Context {
   /** TypeScript names of the schema's `definitions`, by JSON pointer (`#/definitions/x`). */
   readonly refs: ReadonlyMap<string, string>;
+  /** Names of the object types declared once and referred to by name, by their inline text (see {@link inlineKey}). */
+  readonly shared: ReadonlyMap<string, string>;
+  /** When set, every object type rendered is recorded here: its inline text, path and schema. */
+  readonly seen?: Array<{ readonly key: string; readonly path: string; readonly node: SchemaNode }>;
 }
 
 /** A string literal the way prettier writes it here: single quotes, double ones when that saves escapes. */
@@ -238,7 +245,21 @@ function member(signature: string, type: string): string {
   return `${signature}:${type.startsWith('\n') ? '' : ' '}${type};\n`;
 }
 
+/** An object type's text when written inline at the top level, with no shared names: equal texts, equal types. */
+function inlineKey(node: SchemaNode, context: Context, path: string): string {
+  return objectBody(node, { refs: context.refs, shared: new Map() }, path, '');
+}
+
 function objectType(node: SchemaNode, context: Context, path: string, indent: string): string {
+  if (context.seen !== undefined && node.properties !== undefined) context.seen.push({ key: inlineKey(node, context, path), path, node });
+  if (context.shared.size > 0 && node.properties !== undefined) {
+    const name = context.shared.get(inlineKey(node, context, path));
+    if (name !== undefined) return name;
+  }
+  return objectBody(node, context, path, indent);
+}
+
+function objectBody(node: SchemaNode, context: Context, path: string, indent: string): string {
   const inner = `${indent}  `;
   const required = new Set(node.required ?? []);
   let body = '';
@@ -299,6 +320,78 @@ function tuple(elements: readonly string[], indent: string, prefixLength: number
   return `[\n${elements.map((element) => `${indent}  ${element},`).join('\n')}\n${indent}]`;
 }
 
+/** `Resources` for `web.resources`, `TolerationsItem` for `web.tolerations[]`: a type name for a values path. */
+function pascalCase(segment: string): string {
+  const item = segment.endsWith('[]');
+  const words = segment
+    .replace(/\[\]$/, '')
+    .replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_match, _separator: string, letter: string) => letter.toUpperCase());
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}${item ? 'Item' : ''}`;
+}
+
+/** The segments of a values path (`web.tolerations[]` -> `web`, `tolerations[]`). */
+const segments = (path: string): string[] => path.split('.').filter((segment) => segment !== '');
+
+/** Whether `path` lies inside the value at `outer` (`web.resources` inside `web`). */
+const inside = (path: string, outer: string): boolean => path.startsWith(`${outer}.`) || path.startsWith(`${outer}[]`);
+
+/**
+ * The object types to declare once and refer to by name, as repeated blocks are in hand-written types: each of
+ * at least {@link SHARED_MIN_LINES} lines that the file would otherwise spell out more than once (the resources, probes
+ * and service account of every workload component, say). Larger types are chosen first; a type is counted once per
+ * place it is written after that (inside a shared type it is written once, however often that type is used). Each is
+ * named `<typeName><Key>` after its first path, with more of the path where two types would get one name.
+ */
+function sharedTypes(
+  root: SchemaNode,
+  context: Context,
+  typeName: string,
+): Map<string, { name: string; node: SchemaNode; paths: string[] }> {
+  const seen: Array<{ key: string; path: string; node: SchemaNode }> = [];
+  typeOf(root, { ...context, seen }, '', '', 0);
+  const places = new Map<string, string[]>();
+  const nodes = new Map<string, SchemaNode>();
+  for (const { key, path, node } of seen) {
+    // a union is rendered twice (inline, then broken over lines when too long): each path counts once
+    if (places.get(key)?.includes(path) === true) continue;
+    places.set(key, [...(places.get(key) ?? []), path]);
+    if (!nodes.has(key)) nodes.set(key, node);
+  }
+  const candidates = [...places.entries()]
+    .filter(([key, paths]) => paths.length > 1 && key.split('\n').length >= SHARED_MIN_LINES)
+    .sort(([a], [b]) => b.length - a.length);
+  const chosen: Array<{ key: string; first: string; paths: string[] }> = [];
+  for (const [key, paths] of candidates) {
+    // the places it is written: outside every chosen type, and inside the first use of each chosen type
+    const written = paths.filter((path) => {
+      const container = chosen.find((type) => type.paths.some((outer) => inside(path, outer)));
+      return container === undefined || container.paths.some((outer) => outer === container.first && inside(path, outer));
+    });
+    if (written.length > 1) chosen.push({ key, first: paths[0] ?? '', paths });
+  }
+  const names = new Map<string, { name: string; node: SchemaNode; paths: string[] }>();
+  const taken = new Set<string>();
+  for (const { key, first, paths } of chosen) {
+    const parts = segments(first);
+    let name = '';
+    for (let count = 1; count <= parts.length && (name === '' || taken.has(name)); count += 1) {
+      name = `${typeName}${parts.slice(-count).map(pascalCase).join('')}`;
+    }
+    for (let suffix = 2; taken.has(name); suffix += 1) name = `${typeName}${parts.map(pascalCase).join('')}${suffix}`;
+    taken.add(name);
+    names.set(key, { name, node: nodes.get(key) as SchemaNode, paths });
+  }
+  return names;
+}
+
+/** Where a shared type is used, for its doc comment: `The type of \`web.resources\`, \`jvb.resources\` and 2 more.` */
+function sharedDescription(paths: readonly string[]): string {
+  const shown = paths.slice(0, 3).map((path) => (path.endsWith('[]') ? `each item of \`${path.slice(0, -2)}\`` : `\`${path}\``));
+  const more = paths.length > shown.length ? ` and ${paths.length - shown.length} more` : '';
+  const list = shown.length > 1 && more === '' ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown.join(', ');
+  return `The type of ${list}${more}.`;
+}
+
 /** `HaproxyValuesProbe` for the definition `probe` of `HaproxyValues`. */
 function definitionName(typeName: string, key: string): string {
   return `${typeName}${key.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_match, _separator: string, letter: string) => letter.toUpperCase())}`;
@@ -306,20 +399,21 @@ function definitionName(typeName: string, key: string): string {
 
 /**
  * `values.d.ts`: the TypeScript declaration of a chart's values, from the draft-07 JSON Schema zod emits for
- * them. The root object becomes `export interface <typeName>`, nested objects inline types; each field keeps
+ * them. The root object becomes `export interface <typeName>`, nested objects inline types, but for those that
+ * recur, declared once as `export interface <typeName><Key>` (see {@link sharedTypes}); each field keeps
  * its description and default as a doc comment. Objects without `additionalProperties` are closed, as zod's
  * strict objects are. Throws, naming the path, on a keyword it cannot express, so no field silently loses
  * its type.
  */
 export function valuesTypes(schema: SchemaNode, typeName: string, banner: string): string {
   const definitions = Object.entries((schema.definitions as Record<string, SchemaNode> | undefined) ?? {});
-  const context: Context = {
-    refs: new Map([
-      ['#', typeName],
-      ...definitions.map(([key]): [string, string] => [`#/definitions/${key}`, definitionName(typeName, key)]),
-    ]),
-  };
+  const refs = new Map([
+    ['#', typeName],
+    ...definitions.map(([key]): [string, string] => [`#/definitions/${key}`, definitionName(typeName, key)]),
+  ]);
   const { description: _description, ...root } = schema;
+  const shared = sharedTypes(root, { refs, shared: new Map() }, typeName);
+  const context: Context = { refs, shared: new Map([...shared].map(([key, { name }]) => [key, name])) };
   const declarations: string[] = [];
   const rootType = typeOf(root, context, '', '', `export type ${typeName} = `.length);
   const rootDoc = docComment({ description: schema.description }, '');
@@ -327,6 +421,12 @@ export function valuesTypes(schema: SchemaNode, typeName: string, banner: string
     declarations.push(`${rootDoc}export interface ${typeName} ${rootType}\n`);
   } else {
     declarations.push(`${rootDoc}export type ${typeName} =${rootType.startsWith('\n') ? '' : ' '}${rootType};\n`);
+  }
+  for (const { name, node, paths } of shared.values()) {
+    // the body itself is written out (objectType would name it), its own shared parts by name
+    declarations.push(
+      `${docComment({ description: sharedDescription(paths) }, '')}export interface ${name} ${objectBody(node, context, name, '')}\n`,
+    );
   }
   for (const [key, definition] of definitions) {
     const name = definitionName(typeName, key);

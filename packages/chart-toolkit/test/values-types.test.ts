@@ -220,6 +220,54 @@ describe('valuesTypes', () => {
     expect(errorsAssigning(schema, "{ kind: 'pod', extra: 1 }")).toEqual(['Type \'"pod"\' is not assignable to type \'"shard"\'.']);
   });
 
+  test('an object type that recurs is declared once, by name, where it is used, and one used once stays inline', () => {
+    // GIVEN two components (not alike) with the same service-account block, and a block used once
+    const serviceAccount = () =>
+      z
+        .strictObject({
+          create: z.boolean().default(false).describe('Create a ServiceAccount.'),
+          name: z.string().default('').describe('Its name.'),
+          annotations: z.record(z.string(), z.string()).default({}).describe('Its annotations.'),
+        })
+        .prefault({})
+        .describe('The service account.');
+    const declaration = declarationOf(
+      z.strictObject({
+        web: z
+          .strictObject({ port: z.number().int().default(80).describe('Port.'), serviceAccount: serviceAccount() })
+          .prefault({})
+          .describe('Web.'),
+        jvb: z
+          .strictObject({ replicas: z.number().int().default(1).describe('Bridges.'), serviceAccount: serviceAccount() })
+          .prefault({})
+          .describe('Bridges.'),
+        tls: z
+          .strictObject({
+            enabled: z.boolean().default(false).describe('On.'),
+            secretName: z.string().default('').describe('Secret.'),
+            issuer: z.string().default('').describe('Issuer.'),
+          })
+          .prefault({})
+          .describe('TLS.'),
+      }),
+    );
+    // THEN the block is one interface, named after its key and saying where it is used, that both fields refer to
+    expect(declaration.match(/^export interface \w+/gm)).toEqual([
+      'export interface TestValues',
+      'export interface TestValuesServiceAccount',
+    ]);
+    expect(declaration).toContain(
+      ' * The type of `web.serviceAccount` and `jvb.serviceAccount`.\n */\nexport interface TestValuesServiceAccount {',
+    );
+    expect(declaration.match(/serviceAccount\?: TestValuesServiceAccount;/g)).toHaveLength(2);
+    // AND the block used once is written where it is used
+    expect(declaration).toMatch(/ {2}tls\?: \{\n/);
+    // AND it types values as before: a wrong field in the shared block is an error
+    expect(
+      errorsAssigning(z.strictObject({ a: serviceAccount(), b: serviceAccount() }), '{ a: { create: true }, b: { name: 1 } }'),
+    ).toEqual(["Type 'number' is not assignable to type 'string'."]);
+  });
+
   test('fails, naming the path, on a keyword it cannot express', () => {
     const schema: SchemaNode = { type: 'object', properties: { a: { not: { type: 'string' } } }, additionalProperties: false };
     expect(() => valuesTypes(schema, 'TestValues', '/* test */')).toThrow(
