@@ -368,7 +368,7 @@ export interface CoturnValues {
      */
     operator?: 'Exists' | 'Equal';
     /**
-     * Taint value to match.
+     * Taint value to match; none with operator `Exists`.
      */
     value?: string;
     /**
@@ -376,7 +376,7 @@ export interface CoturnValues {
      */
     effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
     /**
-     * How long a NoExecute taint is tolerated.
+     * How long a NoExecute taint is tolerated (effect `NoExecute` only).
      */
     tolerationSeconds?: number;
   }[];

@@ -3,14 +3,14 @@ import { releaseNaming } from './_naming';
 
 const FACTS = {
   "chart": "state-base",
-  "version": "0.1.0",
+  "version": "0.2.0",
   "services": {},
   "ports": {},
   "metrics": {}
 } as const;
 
 /**
- * The state-base chart 0.1.0 as other packages address it: its name and version, its Services
+ * The state-base chart 0.2.0 as other packages address it: its name and version, its Services
  * (by the component their names end in; `''` is the Service named `<fullname>`) with their default ports, the
  * metrics it produces or reads, the Pod Security level its releases need where a value decides it, and the names of its
  * objects in a release, as the chart's `fullname` helper makes them.

@@ -633,7 +633,7 @@ export interface HaproxyValues {
      */
     operator?: 'Exists' | 'Equal';
     /**
-     * Taint value to match.
+     * Taint value to match; none with operator `Exists`.
      */
     value?: string;
     /**
@@ -641,7 +641,7 @@ export interface HaproxyValues {
      */
     effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
     /**
-     * How long a NoExecute taint is tolerated.
+     * How long a NoExecute taint is tolerated (effect `NoExecute` only).
      */
     tolerationSeconds?: number;
   }[];

@@ -2262,7 +2262,7 @@ export interface JitsiShardValuesTolerationsItem {
    */
   operator?: 'Exists' | 'Equal';
   /**
-   * Taint value to match.
+   * Taint value to match; none with operator `Exists`.
    */
   value?: string;
   /**
@@ -2270,7 +2270,7 @@ export interface JitsiShardValuesTolerationsItem {
    */
   effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
   /**
-   * How long a NoExecute taint is tolerated.
+   * How long a NoExecute taint is tolerated (effect `NoExecute` only).
    */
   tolerationSeconds?: number;
 }

@@ -173,7 +173,7 @@ export interface StateBaseValues {
        */
       operator?: 'Exists' | 'Equal';
       /**
-       * Taint value to match.
+       * Taint value to match; none with operator `Exists`.
        */
       value?: string;
       /**
@@ -181,7 +181,7 @@ export interface StateBaseValues {
        */
       effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
       /**
-       * How long a NoExecute taint is tolerated.
+       * How long a NoExecute taint is tolerated (effect `NoExecute` only).
        */
       tolerationSeconds?: number;
     }[];

@@ -123,6 +123,14 @@ export function alternativeFor(node: SchemaNode, current: unknown, accepts: (can
     const list = Array.isArray(current) ? current : [];
     if (items === undefined) return undefined;
     const first = list[0] ?? exampleOf(items);
+    if (list.length === 0 && first !== null && typeof first === 'object' && !Array.isArray(first) && !accepts([first])) {
+      // an example item that the schema's rules across fields refuse as a whole (a toleration's value with operator
+      // Exists): its leading keys only, fewer and fewer, until one is accepted
+      const entries = Object.entries(first as Record<string, unknown>);
+      const leading = entries.map((_entry, index) => Object.fromEntries(entries.slice(0, entries.length - index)));
+      const accepted = pick(leading.map((item) => [item]));
+      if (accepted !== undefined) return accepted;
+    }
     const changed = first === undefined ? undefined : alternativeItem(items, first, (item) => accepts([item, ...list.slice(1)]));
     return changed === undefined ? undefined : pick([[changed, ...list.slice(1)]]);
   }

@@ -97,14 +97,30 @@ export function resourcesValues(defaults: { requests: Record<string, string>; li
     .describe('Container resources, passed through whole.');
 }
 
-/** A toleration, as Kubernetes defines it. */
-const toleration = z.strictObject({
-  key: z.string().optional().describe('Taint key the toleration applies to.'),
-  operator: z.enum(['Exists', 'Equal']).optional().describe('`Equal` (default) or `Exists`.'),
-  value: z.string().optional().describe('Taint value to match.'),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect to match; empty matches all.'),
-  tolerationSeconds: z.number().int().min(0).optional().describe('How long a NoExecute taint is tolerated.'),
-});
+/** A toleration's `tolerationSeconds` applies to `NoExecute` taints only (the API server refuses it with another effect). */
+const TOLERATION_SECONDS_RULE = {
+  if: { required: ['tolerationSeconds'] },
+  then: { properties: { effect: { const: 'NoExecute' } }, required: ['effect'] },
+};
+
+/**
+ * A toleration, as Kubernetes defines it, with the API server's rules across its fields in the schema (JSON Schema
+ * `if`/`then`), so `helm install` refuses what the server would: a `value` with operator `Exists`, and
+ * `tolerationSeconds` without effect `NoExecute`.
+ */
+const toleration = z
+  .strictObject({
+    key: z.string().optional().describe('Taint key the toleration applies to.'),
+    operator: z.enum(['Exists', 'Equal']).optional().describe('`Equal` (default) or `Exists`.'),
+    value: z.string().optional().describe('Taint value to match; none with operator `Exists`.'),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect to match; empty matches all.'),
+    tolerationSeconds: z.number().int().min(0).optional().describe('How long a NoExecute taint is tolerated (effect `NoExecute` only).'),
+  })
+  .meta({
+    if: { properties: { operator: { const: 'Exists' } }, required: ['operator'] },
+    then: { properties: { value: { const: '' } }, ...TOLERATION_SECONDS_RULE },
+    else: TOLERATION_SECONDS_RULE,
+  });
 
 /** Pod placement and metadata: nodeSelector, tolerations, affinity, podAnnotations, podLabels. */
 export const podPlacementValues = () => ({

@@ -34,6 +34,10 @@ const VALIDATION_KEYWORDS = new Set([
   'maxProperties',
   'contentEncoding',
   'contentMediaType',
+  // rules across fields (`if`/`then`/`else`): they refuse values, they add no type
+  'if',
+  'then',
+  'else',
 ]);
 
 /** Keywords that shape the TypeScript type. */

@@ -23,6 +23,9 @@ export const haproxyChart = defineChart({
       'Etherpad and whiteboard requests of jitsi-shard 0.6.0 (`/etherpad/<shard>/...`, `/socket.io/?shard=<shard>`) go',
       "to the shard their URL names, so a room's pad and whiteboard stay on the room's shard; whiteboard requests no",
       'longer enter the room stick table.',
+      '`tolerations` are now checked as the Kubernetes API server checks them: a `value` only with operator `Equal`',
+      '(none with `Exists`) and `tolerationSeconds` only with effect `NoExecute`. Such tolerations used to install and',
+      'leave the pods uncreatable; `helm upgrade` now refuses them with a schema error naming the toleration.',
     ].join(' '),
     '0.4.0': [
       'New `httpRoute` values render a Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`) to the HAProxy',

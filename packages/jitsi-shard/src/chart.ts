@@ -51,6 +51,9 @@ export const jitsiShardChart = defineChart({
       "shard; their public URLs carry the shard's name (`shardName`, default the release name), which must match its",
       "name in the haproxy chart's `shards` (haproxy 0.5.0 routes them by it). Etherpad keeps its pads in an emptyDir:",
       'they are lost when its pod restarts.',
+      '`tolerations` are now checked as the Kubernetes API server checks them: a `value` only with operator `Equal`',
+      '(none with `Exists`) and `tolerationSeconds` only with effect `NoExecute`. Such tolerations used to install and',
+      'leave the pods uncreatable; `helm upgrade` now refuses them with a schema error naming the toleration.',
     ].join(' '),
     '0.5.0': [
       'The bridges now tolerate the media pool taint (`jvb.tolerations` defaults to',

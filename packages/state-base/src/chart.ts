@@ -10,7 +10,14 @@ import { type StateBaseValues, stateBaseValues } from './values';
 export const stateBaseChart = defineChart({
   name: 'state-base',
   version: packageJson.version,
-  upgrading: {},
+  upgrading: {
+    '0.2.0': [
+      '`tolerations` are now checked as the Kubernetes API server checks them: a `value` only with operator `Equal`',
+      '(none with `Exists`) and `tolerationSeconds` only with effect `NoExecute`. Such tolerations used to install and',
+      "leave the taint's pods uncreatable; `helm upgrade` now refuses them with a schema error naming the toleration.",
+      'Nothing rendered changes but the chart version in the labels.',
+    ].join(' '),
+  },
   appVersion: packageJson.version,
   description:
     "A state's cluster base for meetscale: namespaces with Pod Security labels, the media-node taint, the Envoy Gateway entry point with HTTPS redirect and cert-manager TLS.",
