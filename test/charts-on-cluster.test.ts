@@ -27,6 +27,7 @@ import {
   removeKeptNamespaces,
   scenarioPodSecurity,
   settledReleaseProblems,
+  workloadState,
 } from './support/cluster';
 import { releasedChart, upgradePaths } from './support/released-charts';
 import { alternativeFor, leaves, mergeValues, valuesAt, valuesSchema, valuesValidator } from './support/schema-values';
@@ -235,10 +236,11 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
         let revision = 1;
         for (const scenario of contexts.slice(1)) {
           // WHEN the release is upgraded to the scenario, the server accepts every object and the pods come up
-          expect({
-            scenario: scenario.name,
-            ...helm('upgrade', release, chartDir(chart), '--wait', '--timeout', '3m', '-f', scenario.valuesFiles[0] as string),
-          }).toEqual({
+          const upgraded = helm('upgrade', release, chartDir(chart), '--wait', '--timeout', '3m', '-f', scenario.valuesFiles[0] as string);
+          // (when Helm gives up waiting, what the controllers show then goes into the failure: its workloads' status
+          // and pods, to tell a stuck rollout from a slow one)
+          const stuck = upgraded.status === 0 ? {} : { state: await workloadState(plane().client, namespace) };
+          expect({ scenario: scenario.name, ...upgraded, ...stuck }).toEqual({
             scenario: scenario.name,
             status: 0,
             output: '',

@@ -358,3 +358,25 @@ export async function dryRunRefusal(client: KubeClient, manifest: Manifest, defa
   const message = (answer.body as { message?: string } | undefined)?.message ?? JSON.stringify(answer.body);
   return `${manifest.kind}/${manifest.metadata.name}: ${answer.status} ${message}`;
 }
+
+/**
+ * What the controllers show of a namespace's workloads, for a failure message: each StatefulSet's and Deployment's
+ * generation and status, and each pod's controller revision, phase, readiness, node and deletion mark.
+ */
+export async function workloadState(client: KubeClient, namespace: string): Promise<string[]> {
+  const workloads = (
+    await Promise.all(
+      (['StatefulSet', 'Deployment'] as const).map(async (kind) =>
+        (await client.list(`/apis/apps/v1/namespaces/${namespace}/${kind.toLowerCase()}s`)).map(
+          (workload) => `${kind} ${workload.metadata.name} generation ${workload.metadata.generation}: ${JSON.stringify(workload.status)}`,
+        ),
+      ),
+    )
+  ).flat();
+  const pods = (await client.list(`/api/v1/namespaces/${namespace}/pods`)).map((pod) => {
+    const ready = (pod.status?.conditions ?? []).find((condition: { type: string }) => condition.type === 'Ready')?.status;
+    const deleting = pod.metadata.deletionTimestamp === undefined ? '' : ` deleting since ${pod.metadata.deletionTimestamp}`;
+    return `pod ${pod.metadata.name} revision ${pod.metadata.labels?.['controller-revision-hash'] ?? '-'} ${pod.status?.phase} ready=${ready} node ${pod.spec.nodeName ?? '-'}${deleting}`;
+  });
+  return [...workloads, ...pods];
+}
