@@ -83,6 +83,14 @@ export function jicocoMetrics(
   return { metrics, unnamed };
 }
 
+/** The gauges a Go file describes for a client_golang collector: each `prometheus.NewDesc("name", ...)`. */
+function describedGauges(go: string, source: string): CataloguedMetric[] {
+  return [...go.matchAll(/prometheus\.NewDesc\(\s*"([a-z_:][a-z0-9_:]*)"/g)].map((match) => {
+    const name = match[1] as string;
+    return { name, type: 'gauge', series: [name], source };
+  });
+}
+
 /** The Prometheus value types of cAdvisor's metric declarations. */
 const CADVISOR_TYPES: Readonly<Record<string, MetricType>> = { CounterValue: 'counter', GaugeValue: 'gauge' };
 
@@ -100,13 +108,7 @@ export function cadvisorMetrics(go: string, source: string): CataloguedMetric[] 
     const valueType = /valueType:\s*prometheus\.(\w+)/.exec(go.slice(match.index, until))?.[1];
     return { name, type: CADVISOR_TYPES[valueType ?? ''] ?? 'gauge', series: [name], source };
   });
-  const described = [...go.matchAll(/prometheus\.NewDesc\(\s*"([a-z_:][a-z0-9_:]*)"/g)].map((match): CataloguedMetric => ({
-    name: match[1] as string,
-    type: 'gauge',
-    series: [match[1] as string],
-    source,
-  }));
-  return [...declared, ...described];
+  return [...declared, ...describedGauges(go, source)];
 }
 
 /** Prometheus text-format types and the type the catalog records for each. */
@@ -185,13 +187,7 @@ export function goClientMetrics(go: string, source: string): CataloguedMetric[] 
           : [name];
     return [{ name, type, series, source }];
   });
-  const described = [...go.matchAll(/prometheus\.NewDesc\(\s*"([a-z_:][a-z0-9_:]*)"/g)].map((match): CataloguedMetric => ({
-    name: match[1] as string,
-    type: 'gauge',
-    series: [match[1] as string],
-    source,
-  }));
-  return [...constructed, ...described];
+  return [...constructed, ...describedGauges(go, source)];
 }
 
 /**
