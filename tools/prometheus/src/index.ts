@@ -1,8 +1,12 @@
 export {
   ALERTMANAGER_MODULE,
   alertmanagerVersion,
+  ensurePrometheusAdapter,
   ensurePrometheusTools,
+  PROMETHEUS_ADAPTER_MODULE,
   PROMETHEUS_MODULE,
+  prometheusAdapterTool,
+  prometheusAdapterVersion,
   type PrometheusProgram,
   prometheusRelease,
   prometheusTools,

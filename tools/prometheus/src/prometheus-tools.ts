@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 
-import { type EnsureGoToolOptions, ensureGoTools, type GoTool, requiredModuleVersion } from '@meetscale/go-tools';
+import { ensureGoTool, type EnsureGoToolOptions, ensureGoTools, type GoTool, requiredModuleVersion } from '@meetscale/go-tools';
 
 /** The module pinning Prometheus (promtool and the server). */
 export const PROMETHEUS_MODULE = 'tools/prometheus/modules/prometheus';
 /** The module pinning Alertmanager (amtool). */
 export const ALERTMANAGER_MODULE = 'tools/prometheus/modules/alertmanager';
+/** The module pinning prometheus-adapter (the custom metrics API server). */
+export const PROMETHEUS_ADAPTER_MODULE = 'tools/prometheus/modules/prometheus-adapter';
 
 /**
  * The Prometheus release a Go module version stands for: Prometheus 3 publishes its Go module as `v0.<major><minor>.<patch>`
@@ -26,6 +28,11 @@ export function prometheusVersion(): string {
 /** The Alertmanager release pinned in {@link ALERTMANAGER_MODULE}, e.g. `0.34.0`. */
 export function alertmanagerVersion(): string {
   return requiredModuleVersion('github.com/prometheus/alertmanager', ALERTMANAGER_MODULE).slice(1);
+}
+
+/** The prometheus-adapter release pinned in {@link PROMETHEUS_ADAPTER_MODULE}, e.g. `0.12.0`. */
+export function prometheusAdapterVersion(): string {
+  return requiredModuleVersion('sigs.k8s.io/prometheus-adapter', PROMETHEUS_ADAPTER_MODULE).slice(1);
 }
 
 /** What `--version` prints: a module build carries no release stamping, so it is set as the release builds set it. */
@@ -77,6 +84,27 @@ export function ensurePrometheusTools(options: EnsureGoToolOptions = {}): Readon
     options,
   );
   return Object.fromEntries(programs.map((program, index) => [program, paths[index]])) as Record<PrometheusProgram, string>;
+}
+
+/**
+ * prometheus-adapter's `cmd/adapter`, the server of the custom metrics API an HPA reads Prometheus series through.
+ * Kept apart from {@link prometheusTools}: it is a Kubernetes API server with a dependency tree of its own, needed
+ * only by the tests that run it on the control plane. It reports no version of itself.
+ */
+export function prometheusAdapterTool(): GoTool {
+  return {
+    name: 'prometheus-adapter',
+    moduleDir: PROMETHEUS_ADAPTER_MODULE,
+    packagePath: 'sigs.k8s.io/prometheus-adapter/cmd/adapter',
+  };
+}
+
+/**
+ * Returns the path of the prometheus-adapter binary, building it into the go-tools cache when missing.
+ * @throws {GoBuildError} when the go command fails
+ */
+export function ensurePrometheusAdapter(options: EnsureGoToolOptions = {}): string {
+  return ensureGoTool(prometheusAdapterTool(), options);
 }
 
 /** The metric names one PromQL expression selects, as the pinned Prometheus parses it. */

@@ -6,7 +6,15 @@ import { join } from 'node:path';
 
 import { MONITORING_BASE } from '@meetscale/platform-versions';
 
-import { alertmanagerVersion, ensurePrometheusTools, prometheusRelease, prometheusVersion, promqlNames } from '../src';
+import {
+  alertmanagerVersion,
+  ensurePrometheusAdapter,
+  ensurePrometheusTools,
+  prometheusAdapterVersion,
+  prometheusRelease,
+  prometheusVersion,
+  promqlNames,
+} from '../src';
 
 jest.setTimeout(120_000);
 
@@ -59,6 +67,23 @@ const RULES = `groups:
         labels: { severity: critical }
         annotations: { summary: "{{ $labels.instance }} is down" }
 `;
+
+describe('prometheus-adapter', () => {
+  test('is pinned at 0.12.0, the newest release the module proxy serves, and builds with the local Go', () => {
+    expect(prometheusAdapterVersion()).toBe('0.12.0');
+    const help = spawnSync(ensurePrometheusAdapter(), ['--help'], { encoding: 'utf8', timeout: 60_000 });
+    // the flags the HPA test on the control plane starts it with
+    for (const flag of [
+      '--prometheus-url',
+      '--config',
+      '--secure-port',
+      '--tls-cert-file',
+      '--lister-kubeconfig',
+      '--authorization-kubeconfig',
+    ])
+      expect(`${help.stdout}${help.stderr}`).toContain(`${flag} `);
+  });
+});
 
 describe('promtool', () => {
   test('check rules accepts valid rules and refuses a broken expression, naming it', () => {
