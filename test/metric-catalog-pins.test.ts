@@ -1,7 +1,7 @@
 /**
  * The metric catalog (`@meetscale/metric-catalog`, taken from the components' sources) is of the releases the
- * platform runs: the videobridge and jicofo of the jitsi-shard chart's images, the kube-state-metrics of the monitoring
- * base, and the cAdvisor of the Kubernetes release the
+ * platform runs: the videobridge and jicofo of the jitsi-shard chart's images, the kube-state-metrics and node_exporter
+ * of the monitoring base, and the cAdvisor of the Kubernetes release the
  * state stacks provision. When a pin moves, this fails until the catalog is generated again
  * (`packages/metric-catalog/scripts/generate.ts`).
  */
@@ -33,6 +33,10 @@ test('the cAdvisor catalog is of the cAdvisor the pinned Kubernetes release buil
 
 test("the kube-state-metrics catalog is of the kube-state-metrics the state's kube-prometheus-stack runs", () => {
   expect(METRIC_CATALOG['kube-state-metrics'].release).toBe(`v${MONITORING_BASE.kubeStateMetrics}`);
+});
+
+test("the node_exporter catalog is of the node_exporter the state's kube-prometheus-stack runs", () => {
+  expect(METRIC_CATALOG['node-exporter'].release).toBe(`v${MONITORING_BASE.nodeExporter}`);
 });
 
 test('the catalog of the series Prometheus writes itself is of the Prometheus the monitoring tests run', () => {

@@ -6,13 +6,19 @@
  *     --jvb-git <jitsi-videobridge .git> --jicofo-git <jicofo .git> --cadvisor <module dir of github.com/google/cadvisor@v0.52.1> \
  *     --haproxy-scrape <file> --haproxy-version <version> --kube-state-metrics <module dir of k8s.io/kube-state-metrics/v2@v2.20.0> \
  *     --cert-manager <module dir of github.com/cert-manager/cert-manager@v1.21.2> \
- *     --prometheus <module dir of github.com/prometheus/prometheus@v0.314.0> --coturn-git <coturn .git> --coturn-tag 4.17.0
+ *     --prometheus <module dir of github.com/prometheus/prometheus@v0.314.0> --coturn-git <coturn .git> --coturn-tag 4.17.0 \
+ *     --node-exporter <module dir of github.com/prometheus/node_exporter@v1.12.1> --node-exporter-scrape <file> \
+ *     --node-exporter-kernel <the scraped machine's `uname -sr`>
+ *
+ * `--only node-exporter,coturn` writes only those components (and needs only their options).
  *
  * The videobridge and jicofo are read from clones of jitsi/jitsi-videobridge and jitsi/jicofo at the tag of the
  * jitsi-meet release (`git show <tag>:<file>`), cAdvisor, kube-state-metrics and cert-manager from their Go modules as
  * the Go module cache holds them
  * (`go mod download -json <module>@<version>` names the folder), HAProxy from a scrape of the metrics the
  * real HAProxy serves with the haproxy chart's configuration (`test/haproxy-live.test.ts` says how to save one).
+ * node_exporter is read from its module's Linux collector files (`go list` with `GOOS=linux` names them) and
+ * completed by a scrape of the program built from that module (the README says how to save one).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,8 +32,11 @@ import {
   goClientMetrics,
   jicocoMetrics,
   kubeStateMetrics,
+  nodeExporterDefaultFiles,
+  nodeExporterMetrics,
   prometheusSynthesized,
   type UnnamedRegistration,
+  withServedFamilies,
 } from '../src/extract';
 
 const GENERATED = resolve(__dirname, '../src/generated');
@@ -77,104 +86,191 @@ function jicocoComponent(git: string, tag: string, namespace: string): { metrics
   return { metrics, unnamed };
 }
 
-function main(): void {
-  const tag = option('--jitsi-tag');
-  const jvb = jicocoComponent(option('--jvb-git'), tag, 'jitsi_jvb');
-  write(
-    'jitsi-videobridge.ts',
-    'JITSI_VIDEOBRIDGE_METRICS',
-    `The videobridge's metrics (namespace \`jitsi_jvb\`), from jitsi/jitsi-videobridge at \`${tag}\`.`,
-    tag,
-    jvb.metrics,
-    jvb.unnamed,
-  );
-  const jicofo = jicocoComponent(option('--jicofo-git'), tag, 'jitsi_jicofo');
-  write(
-    'jicofo.ts',
-    'JICOFO_METRICS',
-    `jicofo's metrics (namespace \`jitsi_jicofo\`), from jitsi/jicofo at \`${tag}\`.`,
-    tag,
-    jicofo.metrics,
-    jicofo.unnamed,
-  );
-
-  const cadvisorDir = option('--cadvisor');
-  const version = basename(cadvisorDir).split('@')[1] ?? '';
-  const file = 'metrics/prometheus.go';
-  write(
-    'cadvisor.ts',
-    'CADVISOR_METRICS',
-    `cAdvisor's container metrics (the kubelet's \`/metrics/cadvisor\`), from github.com/google/cadvisor ${version}.`,
-    version,
-    cadvisorMetrics(readFileSync(join(cadvisorDir, file), 'utf8'), file),
-    [],
-  );
-  write(
-    'haproxy.ts',
-    'HAPROXY_METRICS',
-    `HAProxy's built-in Prometheus exporter, as HAProxy ${option('--haproxy-version')} serves it with the haproxy chart's configuration.`,
-    option('--haproxy-version'),
-    exposedMetrics(readFileSync(option('--haproxy-scrape'), 'utf8'), '/metrics'),
-    [],
-  );
-  const ksmDir = option('--kube-state-metrics');
-  const stores = join(ksmDir, 'internal/store');
-  write(
-    'kube-state-metrics.ts',
-    'KUBE_STATE_METRICS',
-    `kube-state-metrics' families, from k8s.io/kube-state-metrics/v2 ${basename(ksmDir).split('@')[1] ?? ''} (\`internal/store\`).`,
-    basename(ksmDir).split('@')[1] ?? '',
-    readdirSync(stores)
-      .filter((file) => file.endsWith('.go') && !file.endsWith('_test.go'))
-      .sort()
-      .flatMap((file) => kubeStateMetrics(readFileSync(join(stores, file), 'utf8'), `internal/store/${file}`)),
-    [],
-  );
-  const certManagerDir = option('--cert-manager');
-  const certManagerFiles = ['pkg/metrics', 'internal/collectors'].flatMap((folder) =>
-    readdirSync(join(certManagerDir, folder))
-      .filter((file) => file.endsWith('.go') && !file.endsWith('_test.go'))
-      .sort()
-      .map((file) => `${folder}/${file}`),
-  );
-  write(
-    'cert-manager.ts',
-    'CERT_MANAGER_METRICS',
-    `cert-manager's controller metrics, from github.com/cert-manager/cert-manager ${basename(certManagerDir).split('@')[1] ?? ''} (\`pkg/metrics\`, \`internal/collectors\`).`,
-    basename(certManagerDir).split('@')[1] ?? '',
-    certManagerFiles.flatMap((file) => goClientMetrics(readFileSync(join(certManagerDir, file), 'utf8'), file)),
-    [],
-  );
-  const prometheusDir = option('--prometheus');
-  write(
-    'prometheus.ts',
-    'PROMETHEUS_SERIES',
-    `The series Prometheus writes itself (scrape health, alerts), from github.com/prometheus/prometheus ${basename(prometheusDir).split('@')[1] ?? ''}.`,
-    basename(prometheusDir).split('@')[1] ?? '',
-    prometheusSynthesized(
-      readFileSync(join(prometheusDir, 'scrape/scrape.go'), 'utf8'),
-      readFileSync(join(prometheusDir, 'rules/alerting.go'), 'utf8'),
-    ),
-    [],
-  );
-  const coturnGit = option('--coturn-git');
-  const coturnTag = option('--coturn-tag');
-  const cFiles = execFileSync('git', ['--git-dir', coturnGit, 'ls-tree', '-r', '--name-only', coturnTag], { encoding: 'utf8' })
+/** The metrics node_exporter's default Linux collectors name in `moduleDir`, completed by the node families of `scrape`. */
+function nodeExporterComponent(
+  moduleDir: string,
+  scrape: string,
+  kernel: string,
+): { metrics: CataloguedMetric[]; unnamed: UnnamedRegistration[] } {
+  const collector = join(moduleDir, 'collector');
+  const linuxFiles = execFileSync('go', ['list', '-f', '{{join .GoFiles "\\n"}}', '.'], {
+    cwd: collector,
+    env: { ...process.env, GOOS: 'linux', GOFLAGS: '-mod=mod' },
+    encoding: 'utf8',
+  })
+    .trim()
     .split('\n')
-    .filter((file) => file.startsWith('src/apps/') && file.endsWith('.c'));
-  write(
-    'coturn.ts',
-    'COTURN_METRICS',
-    `coturn's metrics, from coturn/coturn at \`${coturnTag}\` (\`src/apps\`).`,
-    coturnTag,
-    cFiles.flatMap((file) =>
-      coturnMetrics(
-        execFileSync('git', ['--git-dir', coturnGit, 'show', `${coturnTag}:${file}`], { encoding: 'utf8', maxBuffer: 64 << 20 }),
-        file,
-      ),
-    ),
-    [],
-  );
+    .sort();
+  const sources = new Map(linuxFiles.map((file) => [`collector/${file}`, readFileSync(join(collector, file), 'utf8')]));
+  const defaultFiles = new Set(nodeExporterDefaultFiles(sources));
+  const declared = nodeExporterMetrics(new Map([...sources].filter(([file]) => defaultFiles.has(file))));
+  // node_exporter's own families; client_golang's go_*, process_* and promhttp_* are no component's catalog
+  const served = exposedMetrics(scrape, `/metrics (${kernel})`).filter((metric) => metric.name.startsWith('node_'));
+  return { metrics: withServedFamilies(declared.metrics, served), unnamed: declared.unnamed };
+}
+
+/**
+ * Each component's generator, by the names of the components it writes. With `--only <component>,...` only those run
+ * (when one pin moves, the others' sources need not be at hand); without it, all run.
+ */
+const GENERATORS: ReadonlyArray<readonly [readonly string[], () => void]> = [
+  [
+    ['jitsi-videobridge', 'jicofo'],
+    () => {
+      const tag = option('--jitsi-tag');
+      const jvb = jicocoComponent(option('--jvb-git'), tag, 'jitsi_jvb');
+      write(
+        'jitsi-videobridge.ts',
+        'JITSI_VIDEOBRIDGE_METRICS',
+        `The videobridge's metrics (namespace \`jitsi_jvb\`), from jitsi/jitsi-videobridge at \`${tag}\`.`,
+        tag,
+        jvb.metrics,
+        jvb.unnamed,
+      );
+      const jicofo = jicocoComponent(option('--jicofo-git'), tag, 'jitsi_jicofo');
+      write(
+        'jicofo.ts',
+        'JICOFO_METRICS',
+        `jicofo's metrics (namespace \`jitsi_jicofo\`), from jitsi/jicofo at \`${tag}\`.`,
+        tag,
+        jicofo.metrics,
+        jicofo.unnamed,
+      );
+    },
+  ],
+  [
+    ['cadvisor'],
+    () => {
+      const cadvisorDir = option('--cadvisor');
+      const version = basename(cadvisorDir).split('@')[1] ?? '';
+      const file = 'metrics/prometheus.go';
+      write(
+        'cadvisor.ts',
+        'CADVISOR_METRICS',
+        `cAdvisor's container metrics (the kubelet's \`/metrics/cadvisor\`), from github.com/google/cadvisor ${version}.`,
+        version,
+        cadvisorMetrics(readFileSync(join(cadvisorDir, file), 'utf8'), file),
+        [],
+      );
+    },
+  ],
+  [
+    ['haproxy'],
+    () => {
+      write(
+        'haproxy.ts',
+        'HAPROXY_METRICS',
+        `HAProxy's built-in Prometheus exporter, as HAProxy ${option('--haproxy-version')} serves it with the haproxy chart's configuration.`,
+        option('--haproxy-version'),
+        exposedMetrics(readFileSync(option('--haproxy-scrape'), 'utf8'), '/metrics'),
+        [],
+      );
+    },
+  ],
+  [
+    ['kube-state-metrics'],
+    () => {
+      const ksmDir = option('--kube-state-metrics');
+      const stores = join(ksmDir, 'internal/store');
+      write(
+        'kube-state-metrics.ts',
+        'KUBE_STATE_METRICS',
+        `kube-state-metrics' families, from k8s.io/kube-state-metrics/v2 ${basename(ksmDir).split('@')[1] ?? ''} (\`internal/store\`).`,
+        basename(ksmDir).split('@')[1] ?? '',
+        readdirSync(stores)
+          .filter((file) => file.endsWith('.go') && !file.endsWith('_test.go'))
+          .sort()
+          .flatMap((file) => kubeStateMetrics(readFileSync(join(stores, file), 'utf8'), `internal/store/${file}`)),
+        [],
+      );
+    },
+  ],
+  [
+    ['cert-manager'],
+    () => {
+      const certManagerDir = option('--cert-manager');
+      const certManagerFiles = ['pkg/metrics', 'internal/collectors'].flatMap((folder) =>
+        readdirSync(join(certManagerDir, folder))
+          .filter((file) => file.endsWith('.go') && !file.endsWith('_test.go'))
+          .sort()
+          .map((file) => `${folder}/${file}`),
+      );
+      write(
+        'cert-manager.ts',
+        'CERT_MANAGER_METRICS',
+        `cert-manager's controller metrics, from github.com/cert-manager/cert-manager ${basename(certManagerDir).split('@')[1] ?? ''} (\`pkg/metrics\`, \`internal/collectors\`).`,
+        basename(certManagerDir).split('@')[1] ?? '',
+        certManagerFiles.flatMap((file) => goClientMetrics(readFileSync(join(certManagerDir, file), 'utf8'), file)),
+        [],
+      );
+    },
+  ],
+  [
+    ['prometheus'],
+    () => {
+      const prometheusDir = option('--prometheus');
+      write(
+        'prometheus.ts',
+        'PROMETHEUS_SERIES',
+        `The series Prometheus writes itself (scrape health, alerts), from github.com/prometheus/prometheus ${basename(prometheusDir).split('@')[1] ?? ''}.`,
+        basename(prometheusDir).split('@')[1] ?? '',
+        prometheusSynthesized(
+          readFileSync(join(prometheusDir, 'scrape/scrape.go'), 'utf8'),
+          readFileSync(join(prometheusDir, 'rules/alerting.go'), 'utf8'),
+        ),
+        [],
+      );
+    },
+  ],
+  [
+    ['coturn'],
+    () => {
+      const coturnGit = option('--coturn-git');
+      const coturnTag = option('--coturn-tag');
+      const cFiles = execFileSync('git', ['--git-dir', coturnGit, 'ls-tree', '-r', '--name-only', coturnTag], { encoding: 'utf8' })
+        .split('\n')
+        .filter((file) => file.startsWith('src/apps/') && file.endsWith('.c'));
+      write(
+        'coturn.ts',
+        'COTURN_METRICS',
+        `coturn's metrics, from coturn/coturn at \`${coturnTag}\` (\`src/apps\`).`,
+        coturnTag,
+        cFiles.flatMap((file) =>
+          coturnMetrics(
+            execFileSync('git', ['--git-dir', coturnGit, 'show', `${coturnTag}:${file}`], { encoding: 'utf8', maxBuffer: 64 << 20 }),
+            file,
+          ),
+        ),
+        [],
+      );
+    },
+  ],
+  [
+    ['node-exporter'],
+    () => {
+      const nodeExporterDir = option('--node-exporter');
+      const nodeExporterVersion = basename(nodeExporterDir).split('@')[1] ?? '';
+      const kernel = option('--node-exporter-kernel');
+      const nodeExporter = nodeExporterComponent(nodeExporterDir, readFileSync(option('--node-exporter-scrape'), 'utf8'), kernel);
+      write(
+        'node-exporter.ts',
+        'NODE_EXPORTER_METRICS',
+        `node_exporter's metrics, from github.com/prometheus/node_exporter ${nodeExporterVersion} (the Linux collectors that run by default, \`collector\`) and the node families the program built from it serves on ${kernel}.`,
+        nodeExporterVersion,
+        nodeExporter.metrics,
+        nodeExporter.unnamed,
+      );
+    },
+  ],
+];
+
+function main(): void {
+  const only = process.argv.includes('--only') ? option('--only').split(',') : undefined;
+  const known = GENERATORS.flatMap(([components]) => components);
+  const unknown = (only ?? []).filter((component) => !known.includes(component));
+  if (unknown.length > 0) throw new Error(`--only: no component ${unknown.join(', ')}; the components are ${known.join(', ')}`);
+  for (const [components, generate] of GENERATORS)
+    if (only === undefined || components.some((component) => only.includes(component))) generate();
 }
 
 main();

@@ -6,6 +6,7 @@ import { HAPROXY_METRICS } from './generated/haproxy';
 import { JICOFO_METRICS } from './generated/jicofo';
 import { JITSI_VIDEOBRIDGE_METRICS } from './generated/jitsi-videobridge';
 import { KUBE_STATE_METRICS } from './generated/kube-state-metrics';
+import { NODE_EXPORTER_METRICS } from './generated/node-exporter';
 import { PROMETHEUS_SERIES } from './generated/prometheus';
 
 /** The metrics of one component at one release. */
@@ -27,6 +28,7 @@ export const METRIC_CATALOG = {
   haproxy: HAPROXY_METRICS,
   'kube-state-metrics': KUBE_STATE_METRICS,
   prometheus: PROMETHEUS_SERIES,
+  'node-exporter': NODE_EXPORTER_METRICS,
 } as const satisfies Record<string, ComponentCatalog>;
 
 /** A component of {@link METRIC_CATALOG}. */

@@ -217,3 +217,119 @@ export function coturnMetrics(c: string, source: string): CataloguedMetric[] {
     return { name, type: match[1] === 'counter' ? 'counter' : 'gauge', series: [name], source };
   });
 }
+
+/** A node_exporter collector file's `registerCollector("name" or a constant, defaultEnabled|defaultDisabled, ...)`. */
+const NODE_EXPORTER_REGISTRATION = /\bregisterCollector\(\s*("\w+"|\w+),\s*(defaultEnabled|defaultDisabled)\b/;
+
+/** A Go file's name without `.go` and its `_common`/`_<os>`/`_<arch>` parts: `cpu_common.go` and `cpu_linux.go` are `cpu`. */
+function collectorStem(file: string): string {
+  return (file.split('/').pop() ?? file).replace(/\.go$/, '').replace(/(?:_(?:common|linux|amd64|arm64))+$/, '');
+}
+
+/**
+ * The files of node_exporter's `collector` package whose collectors run by default: a file that registers a collector
+ * `defaultDisabled` is left out, and so is a file that registers none but shares its stem with one that does
+ * (`interrupts_linux.go` of the disabled `interrupts_common.go`). Files of no collector (`collector.go`,
+ * `helper.go`) are kept: the scrape metrics of `collector.go` are served whatever runs.
+ */
+export function nodeExporterDefaultFiles(files: ReadonlyMap<string, string>): string[] {
+  const enabled = new Map<string, boolean>();
+  for (const [file, go] of files) {
+    const registration = NODE_EXPORTER_REGISTRATION.exec(go);
+    if (registration !== null) enabled.set(collectorStem(file), registration[2] === 'defaultEnabled');
+  }
+  return [...files.entries()]
+    .filter(([file, go]) => {
+      const registration = NODE_EXPORTER_REGISTRATION.exec(go);
+      if (registration !== null) return registration[2] === 'defaultEnabled';
+      const stem = collectorStem(file);
+      const owner = [...enabled.keys()].filter((collector) => stem === collector || stem.startsWith(`${collector}_`));
+      const longest = owner.sort((a, b) => b.length - a.length)[0];
+      return longest === undefined || enabled.get(longest) === true;
+    })
+    .map(([file]) => file);
+}
+
+/** The string constants, variables and struct fields (`subsystem: "network"`) a Go file sets, by name. */
+function goStrings(go: string): Map<string, string[]> {
+  const strings = new Map<string, string[]>();
+  for (const match of go.matchAll(/\b(\w+)\s*(?::=|=|:)\s*"([a-zA-Z0-9_]*)"/g)) {
+    const values = strings.get(match[1] as string) ?? [];
+    strings.set(match[1] as string, [...new Set([...values, match[2] as string])]);
+  }
+  return strings;
+}
+
+/** A node_exporter metric: a counter when its name ends in `_total`, as node_exporter names them, else a gauge. */
+function nodeMetric(name: string, source: string): CataloguedMetric {
+  return { name, type: name.endsWith('_total') ? 'counter' : 'gauge', series: [name], source };
+}
+
+/**
+ * The metrics node_exporter's `collector` package names statically, in the files given (its Linux files of the
+ * collectors that run by default, see {@link nodeExporterDefaultFiles}): each
+ * `prometheus.BuildFQName(namespace, <subsystem>, "<name>")` whose subsystem is a string literal or a string constant
+ * (of the file, else of the package when it has one value there), joined as client_golang joins them
+ * (`node_<subsystem>_<name>`, an empty part left out), each `prometheus.NewDesc("<name>", ...)` and each
+ * `prometheus.NewDesc(namespace+"_<name>", ...)`. A collector's field (`c.subsystem`) is resolved by what its file sets it
+ * to (`subsystem: "network"`). Names computed
+ * at run time (`BuildFQName(namespace, memInfoSubsystem, k)`, a `NewDesc` of a variable) are returned apart.
+ * node_exporter names its counters with `_total` itself, so a name ending in `_total` is recorded as a counter, any
+ * other as a gauge, and each is its own series.
+ */
+export function nodeExporterMetrics(files: ReadonlyMap<string, string>): {
+  metrics: CataloguedMetric[];
+  unnamed: UnnamedRegistration[];
+} {
+  const packageStrings = new Map<string, string[]>();
+  for (const go of files.values())
+    for (const [name, values] of goStrings(go)) packageStrings.set(name, [...new Set([...(packageStrings.get(name) ?? []), ...values])]);
+  const metrics: CataloguedMetric[] = [];
+  const unnamed: UnnamedRegistration[] = [];
+  for (const [source, go] of files) {
+    const fileStrings = goStrings(go);
+    const resolve = (argument: string): string | undefined => {
+      const literal = /^"([a-zA-Z0-9_]*)"$/.exec(argument);
+      if (literal !== null) return literal[1];
+      // a field of the collector (`c.subsystem`) is resolved by what the file sets it to, a name by the file, then the package
+      const field = /^\w+\.(\w+)$/.exec(argument)?.[1];
+      const values = field === undefined ? (fileStrings.get(argument) ?? packageStrings.get(argument)) : fileStrings.get(field);
+      return values?.length === 1 ? values[0] : undefined;
+    };
+    for (const match of go.matchAll(/prometheus\.BuildFQName\(\s*namespace\s*,\s*([\w."]+)\s*,\s*((?:"[^"]*"|[^,"])*?)\s*,?\s*\)/g)) {
+      const subsystem = resolve(match[1] as string);
+      const name = /^"([a-zA-Z0-9_]+)"$/.exec(match[2] as string)?.[1];
+      if (subsystem === undefined || name === undefined) {
+        unnamed.push({ source, call: `BuildFQName(namespace, ${match[1] as string}, ${(match[2] as string).replace(/\s+/g, ' ')}` });
+        continue;
+      }
+      metrics.push(nodeMetric(['node', subsystem, name].filter((part) => part !== '').join('_'), source));
+    }
+    metrics.push(...describedGauges(go, source));
+    for (const match of go.matchAll(/prometheus\.NewDesc\(\s*([^,]+),/g)) {
+      const argument = (match[1] as string).trim();
+      if (argument.startsWith('prometheus.BuildFQName(') || /^"[a-z_:][a-z0-9_:]*"$/.test(argument)) continue;
+      const suffix = /^namespace\s*\+\s*"(_[a-zA-Z0-9_]+)"$/.exec(argument)?.[1];
+      if (suffix === undefined) unnamed.push({ source, call: `NewDesc(${argument.replace(/\s+/g, ' ')}` });
+      else metrics.push(nodeMetric(`node${suffix}`, source));
+    }
+  }
+  return { metrics, unnamed };
+}
+
+/**
+ * A catalog of the names a component's sources declare, completed by a scrape of the real program (see
+ * {@link exposedMetrics}): each declared metric takes the type the program serves it with, and each served family
+ * no source names (a name computed at run time, from `/proc/meminfo`'s keys say) is added as served.
+ */
+export function withServedFamilies(declared: readonly CataloguedMetric[], served: readonly CataloguedMetric[]): CataloguedMetric[] {
+  const servedByName = new Map(served.map((metric) => [metric.name, metric]));
+  const declaredNames = new Set(declared.map((metric) => metric.name));
+  return [
+    ...declared.map((metric): CataloguedMetric => {
+      const family = servedByName.get(metric.name);
+      return family === undefined ? metric : { ...metric, type: family.type, series: family.series };
+    }),
+    ...served.filter((metric) => !declaredNames.has(metric.name)),
+  ];
+}

@@ -8,7 +8,10 @@ export {
   jicocoMetrics,
   kubeStateMetrics,
   type MetricType,
+  nodeExporterDefaultFiles,
+  nodeExporterMetrics,
   prometheusSynthesized,
   simpleclientSeries,
   type UnnamedRegistration,
+  withServedFamilies,
 } from './extract';

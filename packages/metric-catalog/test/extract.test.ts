@@ -7,9 +7,12 @@ import {
   jicocoMetrics,
   kubeStateMetrics,
   METRIC_CATALOG,
+  nodeExporterDefaultFiles,
+  nodeExporterMetrics,
   prometheusSynthesized,
   simpleclientSeries,
   uncataloguedSeries,
+  withServedFamilies,
 } from '../src';
 
 describe('jicocoMetrics', () => {
@@ -181,6 +184,115 @@ describe('coturnMetrics', () => {
   });
 });
 
+describe('nodeExporterDefaultFiles', () => {
+  test('keeps the files of collectors enabled by default, and of no collector', () => {
+    // GIVEN collector files, some registering a collector and some belonging to one by their name
+    const files = new Map([
+      ['collector/collector.go', 'const namespace = "node"'],
+      ['collector/cpu_common.go', 'const (\n\tcpuCollectorSubsystem = "cpu"\n)'],
+      ['collector/cpu_linux.go', 'func init() {\n\tregisterCollector("cpu", defaultEnabled, NewCPUCollector)\n}'],
+      ['collector/cpu_vulnerabilities_linux.go', 'registerCollector(cpuVulnerabilitiesCollectorSubsystem, defaultDisabled, NewX)'],
+      ['collector/interrupts_common.go', 'registerCollector("interrupts", defaultDisabled, NewInterruptsCollector)'],
+      ['collector/interrupts_linux.go', 'func (c *interruptsCollector) Update() {}'],
+      ['collector/netclass_linux.go', 'registerCollector("netclass", defaultEnabled, NewNetClassCollector)'],
+      ['collector/netclass_rtnl_linux.go', 'func (c *netClassCollector) netClassRTNLUpdate() {}'],
+      ['collector/perf_linux.go', 'registerCollector(perfSubsystem, defaultDisabled, NewPerfCollector)'],
+    ]);
+    // THEN the disabled collectors' files are left out, a registering constant as much as a literal
+    expect(nodeExporterDefaultFiles(files)).toEqual([
+      'collector/collector.go',
+      'collector/cpu_common.go',
+      'collector/cpu_linux.go',
+      'collector/netclass_linux.go',
+      'collector/netclass_rtnl_linux.go',
+    ]);
+  });
+});
+
+describe('nodeExporterMetrics', () => {
+  const files = new Map([
+    ['collector/cpu_common.go', 'const (\n\tcpuCollectorSubsystem = "cpu"\n)'],
+    [
+      'collector/cpu_linux.go',
+      `c := &cpuCollector{
+        cpu: typedDesc{prometheus.NewDesc(
+          prometheus.BuildFQName(namespace, cpuCollectorSubsystem, "seconds_total"),
+          "Seconds the CPUs spent in each mode.",
+          []string{"cpu", "mode"}, nil,
+        ), prometheus.CounterValue},
+      }`,
+    ],
+    ['collector/stat_linux.go', 'prometheus.NewDesc(prometheus.BuildFQName(namespace, "", "boot_time_seconds"), "Boot time.", nil, nil)'],
+    ['collector/loadavg.go', '{prometheus.NewDesc(namespace+"_load1", "1m load average.", nil, nil), prometheus.GaugeValue},'],
+    [
+      'collector/netclass_linux.go',
+      `return &netClassCollector{
+        subsystem: "network",
+      }
+      upDesc := prometheus.NewDesc(
+        prometheus.BuildFQName(namespace, c.subsystem, "up"),
+        "Value is 1 if operstate is 'up', 0 otherwise.",
+        []string{"device"}, nil,
+      )`,
+    ],
+    [
+      'collector/meminfo.go',
+      `const (
+        memInfoSubsystem = "memory"
+      )
+      prometheus.NewDesc(
+        prometheus.BuildFQName(namespace, memInfoSubsystem, k),
+        fmt.Sprintf("Memory information field %s.", k), nil, nil,
+      )`,
+    ],
+    [
+      'collector/hwmon_linux.go',
+      `desc := prometheus.NewDesc("node_hwmon_sensor_label", "Label for given chip and sensor", labels, nil)
+      desc = prometheus.NewDesc(name+"_celsius", "Hardware monitor for temperature", labels, nil)`,
+    ],
+  ]);
+
+  test('names each metric a collector builds from literals and constants, a counter by its _total', () => {
+    expect(nodeExporterMetrics(files).metrics.map((metric) => [metric.name, metric.type, metric.series, metric.source])).toEqual([
+      ['node_cpu_seconds_total', 'counter', ['node_cpu_seconds_total'], 'collector/cpu_linux.go'],
+      ['node_boot_time_seconds', 'gauge', ['node_boot_time_seconds'], 'collector/stat_linux.go'],
+      ['node_load1', 'gauge', ['node_load1'], 'collector/loadavg.go'],
+      ['node_network_up', 'gauge', ['node_network_up'], 'collector/netclass_linux.go'],
+      ['node_hwmon_sensor_label', 'gauge', ['node_hwmon_sensor_label'], 'collector/hwmon_linux.go'],
+    ]);
+  });
+
+  test('leaves out names computed at run time, and says so', () => {
+    expect(nodeExporterMetrics(files).unnamed).toEqual([
+      { source: 'collector/meminfo.go', call: 'BuildFQName(namespace, memInfoSubsystem, k' },
+      { source: 'collector/hwmon_linux.go', call: 'NewDesc(name+"_celsius"' },
+    ]);
+  });
+});
+
+describe('withServedFamilies', () => {
+  test('takes the served type of a declared metric, and adds the served families no source names', () => {
+    // GIVEN names read from the sources, and a scrape of the program
+    const declared = nodeExporterMetrics(new Map([['collector/loadavg.go', 'prometheus.NewDesc(namespace+"_load1", "Load.", nil, nil)']]));
+    const scrape = [
+      '# TYPE node_load1 gauge',
+      'node_load1 0.5',
+      '# TYPE node_memory_MemAvailable_bytes gauge',
+      'node_memory_MemAvailable_bytes 1.2e+09',
+      '# TYPE node_vmstat_pgfault untyped',
+      'node_vmstat_pgfault 42',
+    ].join('\n');
+    // THEN the catalog holds both, each declared name with its source file
+    expect(
+      withServedFamilies(declared.metrics, exposedMetrics(scrape, '/metrics')).map((metric) => [metric.name, metric.type, metric.source]),
+    ).toEqual([
+      ['node_load1', 'gauge', 'collector/loadavg.go'],
+      ['node_memory_MemAvailable_bytes', 'gauge', '/metrics'],
+      ['node_vmstat_pgfault', 'gauge', '/metrics'],
+    ]);
+  });
+});
+
 describe('exposedMetrics', () => {
   test('reads the families a scrape declares, with their types', () => {
     const scrape = [
@@ -217,6 +329,22 @@ describe('the committed catalog', () => {
     // what an alert on a component down reads: Prometheus' own scrape health
     expect(cataloguedSeries().get('up')).toBe('prometheus');
     expect(cataloguedSeries().get('turn_total_allocations')).toBe('coturn');
+    // what alerts and dashboards on the BigBlueButton VMs read
+    for (const name of [
+      'node_cpu_seconds_total',
+      'node_load1',
+      'node_load5',
+      'node_load15',
+      'node_memory_MemAvailable_bytes',
+      'node_memory_MemTotal_bytes',
+      'node_filesystem_avail_bytes',
+      'node_filesystem_size_bytes',
+      'node_network_receive_bytes_total',
+      'node_network_transmit_bytes_total',
+      'node_boot_time_seconds',
+      'node_uname_info',
+    ])
+      expect([name, cataloguedSeries().get(name)]).toEqual([name, 'node-exporter']);
     for (const catalog of Object.values(METRIC_CATALOG)) {
       const names = catalog.metrics.map((metric) => metric.name);
       expect(names.length).toBeGreaterThan(5);
