@@ -8,7 +8,8 @@
  *     --cert-manager <module dir of github.com/cert-manager/cert-manager@v1.21.2> \
  *     --prometheus <module dir of github.com/prometheus/prometheus@v0.314.0> --coturn-git <coturn .git> --coturn-tag 4.17.0 \
  *     --node-exporter <module dir of github.com/prometheus/node_exporter@v1.12.1> --node-exporter-scrape <file> \
- *     --node-exporter-kernel <the scraped machine's `uname -sr`>
+ *     --node-exporter-kernel <the scraped machine's `uname -sr`> \
+ *     --bigbluebutton-exporter-git <bigbluebutton-exporter .git> --bigbluebutton-exporter-tag v0.7.1
  *
  * `--only node-exporter,coturn` writes only those components (and needs only their options).
  *
@@ -35,6 +36,7 @@ import {
   nodeExporterDefaultFiles,
   nodeExporterMetrics,
   prometheusSynthesized,
+  pythonClientMetrics,
   type UnnamedRegistration,
   withServedFamilies,
 } from '../src/extract';
@@ -107,6 +109,17 @@ function nodeExporterComponent(
   // node_exporter's own families; client_golang's go_*, process_* and promhttp_* are no component's catalog
   const served = exposedMetrics(scrape, `/metrics (${kernel})`).filter((metric) => metric.name.startsWith('node_'));
   return { metrics: withServedFamilies(declared.metrics, served), unnamed: declared.unnamed };
+}
+
+/** The metrics bigbluebutton-exporter declares in `bbb-exporter/*.py` at `tag` of the clone `git`. */
+function bigbluebuttonExporterComponent(git: string, tag: string): { metrics: CataloguedMetric[]; unnamed: UnnamedRegistration[] } {
+  const files = execFileSync('git', ['--git-dir', git, 'ls-tree', '-r', '--name-only', tag, 'bbb-exporter/'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((file) => file.endsWith('.py') && !file.endsWith('_test.py'));
+  const found = files.map((file) =>
+    pythonClientMetrics(execFileSync('git', ['--git-dir', git, 'show', `${tag}:${file}`], { encoding: 'utf8' }), file),
+  );
+  return { metrics: found.flatMap((file) => file.metrics), unnamed: found.flatMap((file) => file.unnamed) };
 }
 
 /**
@@ -259,6 +272,21 @@ const GENERATORS: ReadonlyArray<readonly [readonly string[], () => void]> = [
         nodeExporterVersion,
         nodeExporter.metrics,
         nodeExporter.unnamed,
+      );
+    },
+  ],
+  [
+    ['bigbluebutton-exporter'],
+    () => {
+      const bbbExporterTag = option('--bigbluebutton-exporter-tag');
+      const bbbExporter = bigbluebuttonExporterComponent(option('--bigbluebutton-exporter-git'), bbbExporterTag);
+      write(
+        'bigbluebutton-exporter.ts',
+        'BIGBLUEBUTTON_EXPORTER_METRICS',
+        `bigbluebutton-exporter's metrics, from greenstatic/bigbluebutton-exporter at \`${bbbExporterTag}\` (\`bbb-exporter\`), as prometheus_client serves them.`,
+        bbbExporterTag,
+        bbbExporter.metrics,
+        bbbExporter.unnamed,
       );
     },
   ],

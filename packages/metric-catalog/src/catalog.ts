@@ -1,4 +1,5 @@
 import type { CataloguedMetric, UnnamedRegistration } from './extract';
+import { BIGBLUEBUTTON_EXPORTER_METRICS } from './generated/bigbluebutton-exporter';
 import { CADVISOR_METRICS } from './generated/cadvisor';
 import { CERT_MANAGER_METRICS } from './generated/cert-manager';
 import { COTURN_METRICS } from './generated/coturn';
@@ -29,6 +30,7 @@ export const METRIC_CATALOG = {
   'kube-state-metrics': KUBE_STATE_METRICS,
   prometheus: PROMETHEUS_SERIES,
   'node-exporter': NODE_EXPORTER_METRICS,
+  'bigbluebutton-exporter': BIGBLUEBUTTON_EXPORTER_METRICS,
 } as const satisfies Record<string, ComponentCatalog>;
 
 /** A component of {@link METRIC_CATALOG}. */

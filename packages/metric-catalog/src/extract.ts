@@ -333,3 +333,59 @@ export function withServedFamilies(declared: readonly CataloguedMetric[], served
     ...served.filter((metric) => !declaredNames.has(metric.name)),
   ];
 }
+
+/**
+ * Python's prometheus_client: what each metric family of a custom collector (`<Kind>MetricFamily("name", ...)`) and
+ * each instrument (`<Kind>("name", ...)`) is served as, the suffixes of its series (`''` is the name itself), and
+ * the base a counter's `_total` is taken off. A gauge histogram is served as a histogram with `_gcount`/`_gsum`;
+ * a family serves `_created` only when given a creation time, which our collectors' families are not.
+ */
+const PYTHON_CLIENT_KINDS: Readonly<Record<string, { readonly type: MetricType; readonly suffixes: readonly string[] }>> = {
+  GaugeMetricFamily: { type: 'gauge', suffixes: [''] },
+  CounterMetricFamily: { type: 'counter', suffixes: ['_total'] },
+  HistogramMetricFamily: { type: 'histogram', suffixes: ['_bucket', '_count', '_sum'] },
+  GaugeHistogramMetricFamily: { type: 'histogram', suffixes: ['_bucket', '_gcount', '_gsum'] },
+  SummaryMetricFamily: { type: 'summary', suffixes: ['_count', '_sum'] },
+  InfoMetricFamily: { type: 'info', suffixes: ['_info'] },
+  Gauge: { type: 'gauge', suffixes: [''] },
+  Counter: { type: 'counter', suffixes: ['_total', '_created'] },
+  Histogram: { type: 'histogram', suffixes: ['_bucket', '_count', '_sum', '_created'] },
+  Summary: { type: 'summary', suffixes: ['_count', '_sum', '_created'] },
+  Info: { type: 'info', suffixes: ['_info'] },
+};
+
+/**
+ * The metrics one Python file declares with prometheus_client, and the series the client serves for each: every
+ * `<Kind>MetricFamily('name', ...)` of a custom collector and every `Gauge('name', ...)`, `Counter(...)`,
+ * `Histogram(...)`, `Summary(...)`, `Info(...)` instrument the file imports from prometheus_client. prometheus_client takes a counter's `_total` off its
+ * name and serves it as `<name>_total`. Declarations with a computed name are returned apart.
+ */
+export function pythonClientMetrics(python: string, source: string): { metrics: CataloguedMetric[]; unnamed: UnnamedRegistration[] } {
+  const metrics: CataloguedMetric[] = [];
+  const unnamed: UnnamedRegistration[] = [];
+  // only what the file imports from prometheus_client, by the name it is bound to (`collections.Counter` is no metric)
+  const imported = new Map(
+    // `from prometheus_client[.module] import a, b as c`, over lines joined by `\` or in parentheses
+    [...python.matchAll(/^from\s+prometheus_client[\w.]*\s+import\s+(?:\(([^)]*)\)|((?:[^\n\\]|\\\n)*))/gm)].flatMap((match) =>
+      (match[1] ?? match[2] ?? '')
+        .replace(/#[^\n]*|\\\n/g, ' ')
+        .split(',')
+        .filter((entry) => entry.trim() !== '')
+        .map((entry) => entry.trim().split(/\s+as\s+/))
+        .map(([kind, alias]): [string, string] => [alias ?? (kind as string), kind as string]),
+    ),
+  );
+  for (const match of python.matchAll(/\b(\w+)\(\s*([^,)]*)/g)) {
+    const kind = PYTHON_CLIENT_KINDS[imported.get(match[1] as string) ?? ''];
+    if (kind === undefined) continue;
+    const argument = (match[2] as string).trim();
+    const literal = /^(['"])([a-zA-Z_:][a-zA-Z0-9_:]*)\1$/.exec(argument);
+    if (literal === null) {
+      unnamed.push({ source, call: `${match[1] as string}(${argument.replace(/\s+/g, ' ')}` });
+      continue;
+    }
+    const name = kind.type === 'counter' ? (literal[2] as string).replace(/_total$/, '') : (literal[2] as string);
+    metrics.push({ name, type: kind.type, series: kind.suffixes.map((suffix) => `${name}${suffix}`), source });
+  }
+  return { metrics, unnamed };
+}

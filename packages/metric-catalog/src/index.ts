@@ -11,6 +11,7 @@ export {
   nodeExporterDefaultFiles,
   nodeExporterMetrics,
   prometheusSynthesized,
+  pythonClientMetrics,
   simpleclientSeries,
   type UnnamedRegistration,
   withServedFamilies,

@@ -10,6 +10,7 @@ import {
   nodeExporterDefaultFiles,
   nodeExporterMetrics,
   prometheusSynthesized,
+  pythonClientMetrics,
   simpleclientSeries,
   uncataloguedSeries,
   withServedFamilies,
@@ -293,6 +294,57 @@ describe('withServedFamilies', () => {
   });
 });
 
+describe('pythonClientMetrics', () => {
+  const python = `
+from collections import Counter
+from prometheus_client.metrics_core import GaugeMetricFamily, HistogramMetricFamily, GaugeHistogramMetricFamily, \\
+    CounterMetricFamily
+from prometheus_client import Histogram, Counter as _Counter
+
+class Collector:
+    def collect(self):
+        up = GaugeMetricFamily('bbb_api_up', "1 if the API is responding")
+        latency = HistogramMetricFamily('bbb_api_latency', "API call latency", labels=['endpoint'])
+        rooms = GaugeHistogramMetricFamily('bbb_room_participants', "Room participants histogram gauge")
+        unique = CounterMetricFamily("bbb_unique_meetings_total", "Unique meetings counter")
+        dynamic = GaugeMetricFamily(name, "Computed.")
+        clients = Counter(attendees)
+
+scrape_seconds = Histogram('exporter_scrape_seconds', 'Scrape duration.')
+`;
+
+  test('lists each family and instrument with the series prometheus_client serves', () => {
+    expect(
+      pythonClientMetrics(python, 'bbb-exporter/collector.py').metrics.map((metric) => [metric.name, metric.type, metric.series]),
+    ).toEqual([
+      ['bbb_api_up', 'gauge', ['bbb_api_up']],
+      ['bbb_api_latency', 'histogram', ['bbb_api_latency_bucket', 'bbb_api_latency_count', 'bbb_api_latency_sum']],
+      [
+        'bbb_room_participants',
+        'histogram',
+        ['bbb_room_participants_bucket', 'bbb_room_participants_gcount', 'bbb_room_participants_gsum'],
+      ],
+      ['bbb_unique_meetings', 'counter', ['bbb_unique_meetings_total']],
+      [
+        'exporter_scrape_seconds',
+        'histogram',
+        [
+          'exporter_scrape_seconds_bucket',
+          'exporter_scrape_seconds_count',
+          'exporter_scrape_seconds_sum',
+          'exporter_scrape_seconds_created',
+        ],
+      ],
+    ]);
+  });
+
+  test("leaves out a family with a computed name, and says so, and no Counter but prometheus_client's is a metric", () => {
+    expect(pythonClientMetrics(python, 'bbb-exporter/collector.py').unnamed).toEqual([
+      { source: 'bbb-exporter/collector.py', call: 'GaugeMetricFamily(name' },
+    ]);
+  });
+});
+
 describe('exposedMetrics', () => {
   test('reads the families a scrape declares, with their types', () => {
     const scrape = [
@@ -345,6 +397,14 @@ describe('the committed catalog', () => {
       'node_uname_info',
     ])
       expect([name, cataloguedSeries().get(name)]).toEqual([name, 'node-exporter']);
+    for (const name of [
+      'bbb_api_up',
+      'bbb_meetings',
+      'bbb_meetings_participants',
+      'bbb_recordings_processing',
+      'bbb_unique_meetings_total',
+    ])
+      expect([name, cataloguedSeries().get(name)]).toEqual([name, 'bigbluebutton-exporter']);
     for (const catalog of Object.values(METRIC_CATALOG)) {
       const names = catalog.metrics.map((metric) => metric.name);
       expect(names.length).toBeGreaterThan(5);
