@@ -23,7 +23,7 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:chart', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:chart', onlyDependOnLibsWithTags: ['type:lib', 'type:artifact'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:artifact'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:chart', 'type:tool', 'type:artifact'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib', 'type:chart', 'type:tool', 'type:artifact'] },

@@ -34,7 +34,24 @@ test('a chart package may not import the infrastructure app', async () => {
     'packages/haproxy/src/index.ts',
     "import { synth } from '@meetscale/synth';\nexport const x = synth;\n",
   );
-  expect(tool).toEqual([expect.stringContaining('A project tagged with "type:chart" can only depend on libs tagged with "type:lib"')]);
+  expect(tool).toEqual([
+    expect.stringContaining('A project tagged with "type:chart" can only depend on libs tagged with "type:lib", "type:artifact"'),
+  ]);
+});
+
+test("a chart package may read another chart's published facts, not its package", async () => {
+  const facts = await boundaryMessages(
+    'packages/monitoring/src/index.ts',
+    "import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';\nexport const x = JITSI_SHARD_CHART;\n",
+  );
+  expect(facts).toEqual([]);
+  const chartPackage = await boundaryMessages(
+    'packages/monitoring/src/index.ts',
+    "import { jitsiShardChart } from '@meetscale/jitsi-shard';\nexport const x = jitsiShardChart;\n",
+  );
+  expect(chartPackage).toEqual([
+    expect.stringContaining('A project tagged with "type:chart" can only depend on libs tagged with "type:lib", "type:artifact"'),
+  ]);
 });
 
 test('the infrastructure app may not import a chart package, only the generated chart artifacts', async () => {

@@ -1,4 +1,5 @@
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
+import { MONITORING_CHART } from '@meetscale/chart-values/facts/monitoring';
 import { SYSTEM_NODE_SELECTOR } from '@meetscale/placement';
 import { MONITORING_BASE } from '@meetscale/platform-versions';
 
@@ -54,33 +55,14 @@ export const ADDON_CHARTS = {
 } as const satisfies Record<string, PinnedChart>;
 
 /**
- * The Pods metrics prometheus-adapter serves for the videobridges, as the jitsi-shard chart names them (its
- * generated facts): the bridges' own load (`jitsi_jvb_stress`) and their transmit rate (HPI's signal). The
- * jitsi-shard releases name them in `jvb.autoscaling.customMetrics`.
+ * The Pods metrics the jitsi-shard releases' bridge autoscalers read (`jvb.autoscaling.customMetrics`), as the
+ * jitsi-shard chart names them: the bridges' own load (`jitsi_jvb_stress`) and their transmit rate. prometheus-adapter
+ * serves them by the monitoring chart's rules ({@link MONITORING_CHART}`.adapterRules`).
  */
 export const BRIDGE_METRICS = {
   jvbStress: JITSI_SHARD_CHART.metrics.jvbStress.name,
   networkTransmit: JITSI_SHARD_CHART.metrics.networkTransmit.name,
 } as const;
-
-/** A metric served under `name` from the Prometheus series `series`. */
-interface ServedMetric {
-  readonly name: string;
-  readonly series: string;
-}
-
-/**
- * A prometheus-adapter rule serving a series as the Pods metric `metric.name`: its `namespace` and `pod` labels name
- * the Namespace and Pod, and `metricsQuery` computes the value from the series.
- */
-function podsMetricRule(metric: ServedMetric, metricsQuery: string): object {
-  return {
-    seriesQuery: `${metric.series}{namespace!="",pod!=""}`,
-    resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
-    name: { matches: `^${metric.series}$`, as: metric.name },
-    metricsQuery,
-  };
-}
 
 /** Namespace of the monitoring stack; the meetscale charts' NetworkPolicies admit scrapes from it. */
 export const MONITORING_NAMESPACE = 'monitoring';
@@ -169,11 +151,9 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
         prometheus: { url: `http://kube-prometheus-stack-prometheus.${MONITORING_NAMESPACE}.svc`, port: 9090 },
         rules: {
           default: true,
-          // The Pods metrics the jitsi-shard chart's bridge autoscaler can scale on (its `customMetrics` values).
-          custom: [
-            podsMetricRule(JITSI_SHARD_CHART.metrics.jvbStress, 'avg_over_time(<<.Series>>{<<.LabelMatchers>>}[1m])'),
-            podsMetricRule(JITSI_SHARD_CHART.metrics.networkTransmit, 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[3m])) by (<<.GroupBy>>)'),
-          ],
+          // The platform's rules, stated once by the monitoring chart: the Pods metrics the jitsi-shard chart's
+          // bridge autoscaler can scale on (its `customMetrics` values).
+          custom: MONITORING_CHART.adapterRules,
         },
       },
     },

@@ -8,6 +8,17 @@ export interface MetricFact {
   readonly series: string;
 }
 
+/**
+ * A prometheus-adapter rule (`rules.custom[]` of its chart): the series it finds, the name the custom metrics API
+ * serves it under, and how the value is computed.
+ */
+export interface PrometheusAdapterRule {
+  readonly seriesQuery: string;
+  readonly resources: { readonly overrides: Readonly<Record<string, { readonly resource: string }>> };
+  readonly name: { readonly matches: string; readonly as: string };
+  readonly metricsQuery: string;
+}
+
 /** The Pod Security level a release of a chart needs, by the choice made in one value. */
 export interface PodSecurityFact {
   /** The value whose choice decides the level, as a dotted path (`jvb.media.mode`). */
@@ -44,6 +55,12 @@ export interface ChartFacts {
    * @default - none: every release runs under `restricted`
    */
   readonly podSecurity?: PodSecurityFact;
+  /**
+   * prometheus-adapter rules serving metrics of the platform as custom metrics (the bridges' autoscaler reads them),
+   * for whoever installs prometheus-adapter (the state stack).
+   * @default - none
+   */
+  readonly adapterRules?: readonly PrometheusAdapterRule[];
 }
 
 /** Whether an exported value is a chart's facts (how tools/synth finds them among a chart package's exports). */

@@ -265,6 +265,14 @@ export class HelmChart<V = unknown> extends Chart {
   }
 }
 
+/**
+ * A map of fixed entries followed by a map value's entries (`{{- with }} ... toYaml`), e.g. an alert's `severity`
+ * label and the user's extra alert labels. A key in both appears twice, so give the value's description a warning.
+ */
+export function mapWith(fixed: Readonly<Record<string, unknown>>, extra: HelmValue<unknown>): Record<string, unknown> {
+  return { ...fixed, [_spliceKey()]: String(extra) };
+}
+
 /*
  * The renderer's side of a chart: what `build` recorded, read by `emitChart` and the toolkit's own constructs.
  * Not part of the chart authors' API (`index.ts` exports `HelmChart` as a type only, and none of these).

@@ -6,9 +6,9 @@
 
 // A chart: its definition, its prose and scripts, the facts other packages read.
 export { type ChartDefinition, type ChartMaintainer, defineChart, type PodSecurityLevel } from './chart-definition';
-export { type ChartFacts, defineChartFacts, type MetricFact } from './chart-facts';
+export { type ChartFacts, defineChartFacts, type MetricFact, type PrometheusAdapterRule } from './chart-facts';
 export { readChartText } from './chart-readme';
-export type { HelmChart, HelmChartProps, ReleaseRefs } from './helm-chart';
+export { type HelmChart, type HelmChartProps, mapWith, type ReleaseRefs } from './helm-chart';
 export type { HelmValue, Refs } from './helm-value';
 
 // Values: the standard blocks, named as `helm create`, bitnami and jitsi-helm name them.

@@ -22,6 +22,17 @@ export interface MonitorProps {
   readonly port: string;
   /** @default '/metrics' */
   readonly path?: string;
+  /**
+   * Labels set on every series scraped through the monitor (and on its `up`), such as the release a series belongs
+   * to, so that rules and dashboards can group by it.
+   * @default - none
+   */
+  readonly targetLabels?: Readonly<Record<string, string>>;
+}
+
+/** Prometheus operator relabelings that set fixed labels on every target of a monitor. */
+function targetLabelRelabelings(labels: Readonly<Record<string, string>>): Array<Record<string, unknown>> {
+  return Object.entries(labels).map(([targetLabel, replacement]) => ({ targetLabel, replacement, action: 'replace' }));
 }
 
 /**
@@ -30,7 +41,14 @@ export interface MonitorProps {
  */
 function addMonitor(scope: Construct, kind: 'ServiceMonitor' | 'PodMonitor', props: MonitorProps): void {
   const { chart, values } = props;
-  const endpoint = { port: props.port, path: props.path ?? '/metrics', interval: values.interval, scrapeTimeout: values.scrapeTimeout };
+  const relabelings = targetLabelRelabelings(props.targetLabels ?? {});
+  const endpoint = {
+    port: props.port,
+    path: props.path ?? '/metrics',
+    interval: values.interval,
+    scrapeTimeout: values.scrapeTimeout,
+    ...(relabelings.length === 0 ? {} : { relabelings }),
+  };
   const monitor = new Manifest(scope, kind.toLowerCase(), {
     apiVersion: 'monitoring.coreos.com/v1',
     kind,

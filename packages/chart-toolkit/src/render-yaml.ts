@@ -20,8 +20,22 @@ export interface YamlContext {
   readonly defines: Map<string, string>;
 }
 
-/** Keys written first, in this order; the others keep their order. */
-const FIRST_KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'namespace', 'labels', 'annotations', 'image', 'imagePullPolicy'];
+/** Keys written first, in this order: an object's identity (a Prometheus rule's `alert` or `record` and its `expr`), then its labels. */
+const FIRST_KEYS = [
+  'apiVersion',
+  'kind',
+  'metadata',
+  'alert',
+  'record',
+  'expr',
+  'for',
+  'name',
+  'namespace',
+  'labels',
+  'annotations',
+  'image',
+  'imagePullPolicy',
+];
 
 /** Keys YAML 1.1 (Helm) reads as booleans or null unless quoted. */
 const PLAIN_KEY = /^[A-Za-z0-9_./-]+$/;

@@ -3,6 +3,17 @@ import { Construct } from 'constructs';
 
 import type { JitsiShardValues } from './values';
 
+/**
+ * The label every series of a shard carries, its release name (`shard-0`), set by the shard's monitors: the
+ * monitoring chart's rules and dashboards group by it.
+ */
+export const SHARD_LABEL = 'shard';
+
+/** The fixed labels of every series scraped from the shard's pods. */
+export function shardTargetLabels(chart: HelmChart<JitsiShardValues>): Record<string, string> {
+  return { [SHARD_LABEL]: String(chart.release.name) };
+}
+
 /** Settings of the ShardServiceMonitor construct. */
 export interface ShardServiceMonitorProps {
   /** The chart whose values and release names the construct reads. */
@@ -31,7 +42,19 @@ export class ShardServiceMonitor extends Construct {
           matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['jicofo', 'prosody'] }],
         },
         namespaceSelector: { matchNames: [String(chart.release.namespace)] },
-        endpoints: [{ port: 'http', path: '/metrics', interval: m.interval, scrapeTimeout: m.scrapeTimeout }],
+        endpoints: [
+          {
+            port: 'http',
+            path: '/metrics',
+            interval: m.interval,
+            scrapeTimeout: m.scrapeTimeout,
+            relabelings: Object.entries(shardTargetLabels(chart)).map(([targetLabel, replacement]) => ({
+              targetLabel,
+              replacement,
+              action: 'replace',
+            })),
+          },
+        ],
       },
     });
     chart.renderWhen(serviceMonitor, m.enabled);

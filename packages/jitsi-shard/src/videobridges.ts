@@ -28,6 +28,7 @@ import type { ConfigMap, Service } from 'kubernetes-types/core/v1';
 
 import { RUNTIME_MOUNTS, RUNTIME_VOLUMES } from './_pod';
 import { GRACEFUL_SHUTDOWN_SCRIPT, PUBLIC_ADDRESSES_DIR, SCRIPTS_DIR, START_SCRIPT } from './jvb-scripts';
+import { shardTargetLabels } from './shard-service-monitor';
 import { CREDENTIAL_KEYS, PORTS, type ShardSettings } from './shard-settings';
 import { hasOwnStun, shardStunServer } from './turn';
 import type { JitsiShardValues } from './values';
@@ -273,6 +274,7 @@ export class Videobridges extends Construct {
       values: chart.values.metrics.podMonitor,
       selector,
       port: 'http',
+      targetLabels: shardTargetLabels(chart),
     });
   }
 }

@@ -49,6 +49,7 @@ export function chartFactsModule(definition: ChartDefinition, facts: ChartFacts)
     ports: facts.ports ?? {},
     metrics: facts.metrics ?? {},
     ...(facts.podSecurity === undefined ? {} : { podSecurity: facts.podSecurity }),
+    ...(facts.adapterRules === undefined ? {} : { adapterRules: facts.adapterRules }),
   };
   const name = factsConstantName(definition.name);
   return `${header(`${definition.source}/src/facts.ts`)}import { releaseNaming } from './${NAMING_MODULE}';
@@ -58,8 +59,8 @@ const FACTS = ${JSON.stringify(data, null, 2)} as const;
 /**
  * The ${definition.name} chart ${definition.version} as other packages address it: its name and version, its Services
  * (by the component their names end in; \`''\` is the Service named \`<fullname>\`) with their default ports, the
- * metrics it produces or reads, the Pod Security level its releases need where a value decides it, and the names of its
- * objects in a release, as the chart's \`fullname\` helper makes them.
+ * metrics it produces or reads, the Pod Security level its releases need where a value decides it, the prometheus-adapter
+ * rules it states, and the names of its objects in a release, as the chart's \`fullname\` helper makes them.
  */
 export const ${name} = { ...FACTS, ...releaseNaming(FACTS.chart, FACTS.services) };
 `;

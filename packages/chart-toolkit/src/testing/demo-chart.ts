@@ -31,6 +31,7 @@ import {
   lengthOf,
   listWhen,
   Manifest,
+  mapWith,
   max,
   not,
   omitIfEmpty,
@@ -257,7 +258,11 @@ export const demoChart = defineChart({
         schedule: c.schedule,
         jobTemplate: {
           // Every release's cleanup jobs carry the chart's name, so one selector finds them all.
-          metadata: { labels: { 'app.kubernetes.io/name': String(chart.include('name')) }, annotations: omitIfEmpty(c.jobAnnotations) },
+          metadata: {
+            labels: { 'app.kubernetes.io/name': String(chart.include('name')) },
+            // A fixed annotation followed by the user's.
+            annotations: mapWith({ 'demo.example/task': 'cleanup' }, c.jobAnnotations),
+          },
           spec: {
             template: {
               spec: {

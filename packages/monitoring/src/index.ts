@@ -1,0 +1,5 @@
+export { ADAPTER_RULES } from './adapter-rules';
+export { monitoringChart } from './chart';
+export { monitoringFacts } from './facts';
+export { ALERTMANAGER_CONFIG_KEY, Monitoring, type MonitoringProps } from './monitoring';
+export { type MonitoringValues, monitoringValues } from './values';
