@@ -1,3 +1,4 @@
+import { BBB_AUTOSCALER_METRICS } from './bbb-autoscaler';
 import type { CataloguedMetric, UnnamedRegistration } from './extract';
 import { BIGBLUEBUTTON_EXPORTER_METRICS } from './generated/bigbluebutton-exporter';
 import { CADVISOR_METRICS } from './generated/cadvisor';
@@ -31,6 +32,7 @@ export const METRIC_CATALOG = {
   prometheus: PROMETHEUS_SERIES,
   'node-exporter': NODE_EXPORTER_METRICS,
   'bigbluebutton-exporter': BIGBLUEBUTTON_EXPORTER_METRICS,
+  'bbb-autoscaler': BBB_AUTOSCALER_METRICS,
 } as const satisfies Record<string, ComponentCatalog>;
 
 /** A component of {@link METRIC_CATALOG}. */
