@@ -72,7 +72,10 @@ export function haproxyDashboard(): DashboardModel {
       statPanel({
         title: '5xx ratio',
         description: 'Share of the requests to the meeting entry point answered with 5xx, over the last 5 minutes and the last hour.',
-        queries: [query('max(entrypoint:haproxy_http_5xx:ratio_rate5m)', '5 min'), query('max(entrypoint:haproxy_http_5xx:ratio_rate1h)', '1 h')],
+        queries: [
+          query('max(entrypoint:haproxy_http_5xx:ratio_rate5m)', '5 min'),
+          query('max(entrypoint:haproxy_http_5xx:ratio_rate1h)', '1 h'),
+        ],
         unit: 'percentunit',
         width: 6,
       }),

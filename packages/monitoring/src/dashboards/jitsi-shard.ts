@@ -104,7 +104,9 @@ export function jitsiShardDashboard(): DashboardModel {
           'Conferences on the bridges by their number of participants (the bar of 3 counts the conferences of exactly 3).',
           'A conference spread over several bridges counts once on each.',
         ].join(' '),
-        queries: [query(`sum by (le) (jitsi_jvb_conferences_by_size_bucket{${SHARD}})`, '{{le}}').format(prometheus.PromQueryFormat.Heatmap)],
+        queries: [
+          query(`sum by (le) (jitsi_jvb_conferences_by_size_bucket{${SHARD}})`, '{{le}}').format(prometheus.PromQueryFormat.Heatmap),
+        ],
       }),
     )
     .withRow(row('Media quality'))
