@@ -1,5 +1,6 @@
 import type * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 
+import { BBB_NODE_EXPORTER_JOB } from '../alerts';
 import {
   binaryMapping,
   type DashboardModel,
@@ -17,8 +18,8 @@ import {
 /** The series of the selected servers. */
 const SERVER = 'server=~"$server"';
 
-/** node-exporter on the selected servers (the in-cluster node-exporter's series carry no `server`). */
-const NODE = `job="node-exporter", ${SERVER}`;
+/** node-exporter on the selected servers, as the chart's ScrapeConfig scrapes it (not the cluster nodes' node-exporter). */
+const NODE = `job="${BBB_NODE_EXPORTER_JOB}", ${SERVER}`;
 
 /** The colour of each Scalelite state of a server. */
 const SCALELITE_STATES: ReadonlyArray<readonly [state: string, color: string]> = [
