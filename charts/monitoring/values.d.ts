@@ -57,7 +57,7 @@ export interface MonitoringValues {
       [key: string]: string;
     };
     /**
-     * Extra labels of every alert, e.g. `team: video` for routing.
+     * Extra labels of every alert, e.g. `team: video` for routing. They replace a label of the same name the series carry (HAProxy's `state`, say): choose names the series do not use.
      *
      * @default {}
      */

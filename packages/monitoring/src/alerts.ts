@@ -90,7 +90,9 @@ export function ruleAreas(chart: HelmChart<MonitoringValues>): RuleArea[] {
           alert: 'JitsiBridgesAtMaximum',
           enabled: j.bridgesAtMaximum.enabled,
           expr: [
-            'kube_horizontalpodautoscaler_status_condition{horizontalpodautoscaler=~".+-jvb", condition="ScalingLimited", status="true"} == 1',
+            'max by (namespace, horizontalpodautoscaler) (',
+            '  kube_horizontalpodautoscaler_status_condition{horizontalpodautoscaler=~".+-jvb", condition="ScalingLimited", status="true"}',
+            ') == 1',
             'and on (namespace, horizontalpodautoscaler)',
             '(kube_horizontalpodautoscaler_status_current_replicas >= kube_horizontalpodautoscaler_spec_max_replicas)',
           ].join('\n'),
@@ -324,7 +326,7 @@ function bigBlueButtonArea(chart: HelmChart<MonitoringValues>): RuleArea {
         for: v.recordingsUnprocessed.for,
         severity: 'warning',
         summary: 'Recordings on a BigBlueButton server wait to be processed for too long.',
-        description: 'Server {{ $labels.server }} has {{ $value }} recordings not processed; its server cannot be stopped until they are.',
+        description: 'Server {{ $labels.server }} has {{ $value }} recordings not processed; it cannot be stopped until they are.',
       },
     ],
   };

@@ -26,7 +26,7 @@ export const monitoringChart = defineChart({
   scenarios: {
     // A state as the IONOS stack installs it: every area, the BigBlueButton servers, routing by severity.
     'state-with-bigbluebutton': {
-      rules: { labels: { release: 'kube-prometheus-stack' }, alertLabels: { state: 'be' } },
+      rules: { labels: { release: 'kube-prometheus-stack' }, alertLabels: { team: 'video' } },
       scrapeConfigs: { labels: { release: 'kube-prometheus-stack' } },
       mediaPool: { maxNodes: 24 },
       availability: { objective: 0.999 },

@@ -100,7 +100,9 @@ export const monitoringValues = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true).describe('Render the PrometheusRules (alerts and recording rules).'),
       labels: stringMap('Extra labels of the PrometheusRules, e.g. the `release` label your Prometheus selects rules by.'),
-      alertLabels: stringMap('Extra labels of every alert, e.g. `team: video` for routing.'),
+      alertLabels: stringMap(
+        "Extra labels of every alert, e.g. `team: video` for routing. They replace a label of the same name the series carry (HAProxy's `state`, say): choose names the series do not use.",
+      ),
       runbookBaseUrl: z
         .string()
         .max(500)

@@ -2,7 +2,7 @@ import type { HelmChart } from '@meetscale/chart-toolkit';
 import { cataloguedSeries } from '@meetscale/metric-catalog';
 
 import { ruleAreas } from '../src/alerts';
-import { type DashboardModel,DASHBOARDS } from '../src/dashboards';
+import { type DashboardModel, DASHBOARDS } from '../src/dashboards';
 import { type MonitoringValues, monitoringValues } from '../src/values';
 
 /** A query as the SDK builds it for Prometheus. */

@@ -127,7 +127,11 @@ export function stateOverviewDashboard(): DashboardModel {
         description: 'Videobridges of each shard, and how many of them are busy.',
         queries: [
           query('sum by (namespace, shard) (shard:jitsi_jvb_bridges:count)', '{{namespace}}/{{shard}}'),
-          query('sum by (namespace, shard) (shard:jitsi_jvb_bridges_busy:count)', '{{namespace}}/{{shard}} busy'),
+          query(
+            // A shard without busy bridges has no busy count: 0 then, rather than a gap.
+            'sum by (namespace, shard) (shard:jitsi_jvb_bridges_busy:count) or sum by (namespace, shard) (shard:jitsi_jvb_bridges:count) * 0',
+            '{{namespace}}/{{shard}} busy',
+          ),
         ],
         width: 8,
       }),
