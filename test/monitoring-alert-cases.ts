@@ -81,8 +81,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
       ],
       at: '20m',
       labels: { namespace: 'video', horizontalpodautoscaler: 'shard-0-jitsi-shard-jvb' },
-      description:
-        'HorizontalPodAutoscaler shard-0-jitsi-shard-jvb in video runs its maximum of bridges and wants more; new conferences of the shard crowd onto busy bridges.',
+      description: 'shard-0-jitsi-shard-jvb in video runs its maximum of bridges and wants more.',
     },
     // limited, but by its minimum: below the maximum
     quiet: {
@@ -232,7 +231,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
         issuer_kind: 'ClusterIssuer',
         issuer_group: 'cert-manager.io',
       },
-      description: 'Certificate meet-tls in video expires in 9d 22h 0m 0s; check its CertificateRequest and the ACME order.',
+      description: 'Certificate meet-tls in video expires in 9d 22h 0m 0s.',
     },
     quiet: {
       // 60 days

@@ -330,24 +330,15 @@ export interface MonitoringValues {
      */
     enabled?: boolean;
     /**
-     * The label of kube-prometheus-stack's Grafana sidecar (`grafana.sidecar.dashboards.label`/`labelValue`).
+     * Labels of the dashboard ConfigMaps: the one kube-prometheus-stack's Grafana sidecar looks for (`grafana.sidecar.dashboards.label` and `labelValue`).
+     *
+     * @default { grafana_dashboard: '1' }
      */
-    label?: {
-      /**
-       * Label the Grafana sidecar looks for.
-       *
-       * @default 'grafana_dashboard'
-       */
-      name?: string;
-      /**
-       * Its value.
-       *
-       * @default '1'
-       */
-      value?: string;
+    labels?: {
+      [key: string]: string;
     };
     /**
-     * Grafana folder (the sidecar's `grafana_folder` annotation).
+     * Grafana folder, as the `grafana_folder` annotation (the sidecar's `folderAnnotation`); empty for the sidecar's default folder.
      *
      * @default 'meetscale'
      */

@@ -269,7 +269,7 @@ export class HelmChart<V = unknown> extends Chart {
  * A map of fixed entries followed by a map value's entries (`{{- with }} ... toYaml`), e.g. an alert's `severity`
  * label and the user's extra alert labels. A key in both appears twice, so give the value's description a warning.
  */
-export function mapWith(fixed: Readonly<Record<string, unknown>>, extra: HelmValue<unknown>): Record<string, unknown> {
+export function mapWith<T>(fixed: Readonly<Record<string, T>>, extra: HelmValue<unknown>): Record<string, T | string> {
   return { ...fixed, [_spliceKey()]: String(extra) };
 }
 

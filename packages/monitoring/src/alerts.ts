@@ -99,8 +99,7 @@ export function ruleAreas(chart: HelmChart<MonitoringValues>): RuleArea[] {
           for: j.bridgesAtMaximum.for,
           severity: 'warning',
           summary: "A shard's bridge autoscaler is at its maximum and its bridges stay busy.",
-          description:
-            'HorizontalPodAutoscaler {{ $labels.horizontalpodautoscaler }} in {{ $labels.namespace }} runs its maximum of bridges and wants more; new conferences of the shard crowd onto busy bridges.',
+          description: '{{ $labels.horizontalpodautoscaler }} in {{ $labels.namespace }} runs its maximum of bridges and wants more.',
         },
         {
           alert: 'JitsiBridgeStressHigh',
@@ -223,8 +222,7 @@ export function ruleAreas(chart: HelmChart<MonitoringValues>): RuleArea[] {
           for: v.certificates.expiring.for,
           severity: 'warning',
           summary: 'A certificate expires soon and cert-manager has not renewed it.',
-          description:
-            'Certificate {{ $labels.name }} in {{ $labels.namespace }} expires in {{ $value | humanizeDuration }}; check its CertificateRequest and the ACME order.',
+          description: 'Certificate {{ $labels.name }} in {{ $labels.namespace }} expires in {{ $value | humanizeDuration }}.',
         },
       ],
     },

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 
-import { defineChart, readChartText } from '@meetscale/chart-toolkit';
+import { defineChart, readChartText, when } from '@meetscale/chart-toolkit';
+import YAML from 'yaml';
 
 import packageJson from '../package.json';
+import { ADAPTER_RULES } from './adapter-rules';
 import { Monitoring } from './monitoring';
 import { monitoringValues } from './values';
 
@@ -21,8 +23,22 @@ export const monitoringChart = defineChart({
   build: (chart) => {
     new Monitoring(chart, 'monitoring', { chart });
   },
-  notes: (chart) => `monitoring ${chart.fullname} is installed in namespace ${chart.release.namespace}.\n`,
-  readme: readChartText(join(__dirname, '..', 'docs', 'README.md')),
+  notes: (chart) => {
+    const v = chart.values;
+    return `meetscale monitoring ${chart.fullname} in namespace ${chart.release.namespace}:
+${when(v.rules.enabled, `  alerts and recording rules: PrometheusRules ${chart.fullname}-<area>; runbooks at ${v.rules.runbookBaseUrl}\n`)}${when(
+      v.dashboards.enabled,
+      `  Grafana dashboards: ConfigMaps ${chart.fullname}-dashboard-<name>, for the sidecar of kube-prometheus-stack's Grafana\n`,
+    )}${when(v.bigbluebutton.enabled, `  BigBlueButton servers scraped through ScrapeConfigs ${chart.fullname}-bigbluebutton-exporter and -node-exporter\n`)}${when(
+      v.alertmanager.enabled,
+      `Alertmanager configuration: Secret ${chart.componentName('alertmanager')}. Give it to kube-prometheus-stack with
+  alertmanager.alertmanagerSpec.useExistingSecret: true
+  alertmanager.alertmanagerSpec.configSecret: ${chart.componentName('alertmanager')}
+and list every Secret its receivers read in alertmanager.alertmanagerSpec.secrets.
+`,
+    )}`;
+  },
+  readme: readChartText(join(__dirname, '..', 'docs', 'README.md'), { ADAPTER_RULES: YAML.stringify(ADAPTER_RULES).trimEnd() }),
   scenarios: {
     // A state as the IONOS stack installs it: every area, the BigBlueButton servers, routing by severity.
     'state-with-bigbluebutton': {

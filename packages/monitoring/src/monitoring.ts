@@ -1,9 +1,22 @@
-import { and, concatLists, type HelmChart, isEmpty, listWhen, Manifest, mapWith, not, onlyWhen } from '@meetscale/chart-toolkit';
+import {
+  and,
+  concatLists,
+  type HelmChart,
+  type HelmValue,
+  isEmpty,
+  listWhen,
+  Manifest,
+  mapWith,
+  not,
+  omitIfEmpty,
+  onlyWhen,
+} from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
-import type { Secret } from 'kubernetes-types/core/v1';
+import type { ConfigMap, Secret } from 'kubernetes-types/core/v1';
 
 import { alertmanagerConfig } from './alertmanager-config';
 import { type AlertRule, BBB_EXPORTER_JOB, BBB_NODE_EXPORTER_JOB, ruleAreas } from './alerts';
+import { DASHBOARDS } from './dashboards';
 import type { MonitoringValues } from './values';
 
 /** Settings of the Monitoring construct. */
@@ -25,6 +38,7 @@ export class Monitoring extends Construct {
     const { chart } = props;
     this.rules(chart);
     this.scrapeConfigs(chart);
+    this.dashboards(chart);
     const secret = new Manifest<Secret>(this, 'alertmanager', {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -33,6 +47,34 @@ export class Monitoring extends Construct {
       stringData: { [ALERTMANAGER_CONFIG_KEY]: alertmanagerConfig(chart) },
     });
     chart.renderWhen(secret, chart.values.alertmanager.enabled);
+  }
+
+  /**
+   * One ConfigMap per dashboard, for kube-prometheus-stack's Grafana sidecar, each rendered with the area it shows:
+   * the generated JSON as it is (Helm leaves Grafana's `{{label}}` legends alone: the toolkit escapes them).
+   */
+  private dashboards(chart: HelmChart<MonitoringValues>): void {
+    const v = chart.values;
+    const shownWhen: Readonly<Record<string, HelmValue<boolean> | undefined>> = {
+      'jitsi-shard.json': v.jitsi.enabled,
+      'haproxy.json': v.haproxy.enabled,
+      'bigbluebutton.json': v.bigbluebutton.enabled,
+    };
+    for (const [file, build] of Object.entries(DASHBOARDS)) {
+      const component = `dashboard-${file.replace(/\.json$/, '')}`;
+      const configMap = new Manifest<ConfigMap>(this, component, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: String(chart.componentName(component)),
+          labels: chart.standardLabels(component, v.dashboards.labels),
+          annotations: mapWith({ grafana_folder: String(omitIfEmpty(v.dashboards.folder)) }, v.dashboards.annotations),
+        },
+        data: { [file]: `${JSON.stringify(build(), null, 2)}\n` },
+      });
+      const area = shownWhen[file];
+      chart.renderWhen(configMap, area === undefined ? v.dashboards.enabled : and(v.dashboards.enabled, area));
+    }
   }
 
   private rules(chart: HelmChart<MonitoringValues>): void {

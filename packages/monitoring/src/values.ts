@@ -1,4 +1,4 @@
-import { baseValues, hostname, labelValue, port, promDuration, stringMap } from '@meetscale/chart-toolkit';
+import { baseValues, hostname, port, promDuration, stringMap } from '@meetscale/chart-toolkit';
 import { z } from 'zod';
 
 /** A ratio between 0 and 1, exclusive of 0. */
@@ -208,14 +208,19 @@ export const monitoringValues = z.strictObject({
   dashboards: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Render the Grafana dashboards as ConfigMaps.'),
-      label: z
-        .strictObject({
-          name: z.string().min(1).max(63).default('grafana_dashboard').describe('Label the Grafana sidecar looks for.'),
-          value: labelValue().default('1').describe('Its value.'),
-        })
-        .prefault({})
-        .describe("The label of kube-prometheus-stack's Grafana sidecar (`grafana.sidecar.dashboards.label`/`labelValue`)."),
-      folder: z.string().max(100).default('meetscale').describe("Grafana folder (the sidecar's `grafana_folder` annotation)."),
+      labels: z
+        .record(z.string(), z.string())
+        .default({ grafana_dashboard: '1' })
+        .describe(
+          "Labels of the dashboard ConfigMaps: the one kube-prometheus-stack's Grafana sidecar looks for (`grafana.sidecar.dashboards.label` and `labelValue`).",
+        ),
+      folder: z
+        .string()
+        .max(100)
+        .default('meetscale')
+        .describe(
+          "Grafana folder, as the `grafana_folder` annotation (the sidecar's `folderAnnotation`); empty for the sidecar's default folder.",
+        ),
       annotations: stringMap('Extra annotations of the dashboard ConfigMaps.'),
     })
     .prefault({})
