@@ -1,3 +1,5 @@
+import { goPatternToJs } from './_go-pattern';
+
 /** A JSON Schema node, loosely typed. */
 type Schema = { [key: string]: unknown };
 
@@ -32,6 +34,7 @@ function _typeOnlyBranches(branches: unknown): string[] | undefined {
  * - `format: int-or-string` and `x-kubernetes-int-or-string: true` become `type: [integer, string]`;
  * - a `oneOf` or `anyOf` of bare, disjoint types (`IntOrString`, `Quantity`, a CRD's int-or-string field) becomes
  *   a type list (kept as it is when the schema already declares those types), for one clear error;
+ * - a `pattern`, a Go regular expression in a CRD, is rewritten for JavaScript (see {@link goPatternToJs});
  * - `x-kubernetes-*` keywords are dropped.
  */
 export function strictSchema(schema: unknown): unknown {
@@ -45,6 +48,8 @@ export function strictSchema(schema: unknown): unknown {
       result[key] = value.map((child) => strictSchema(child));
     } else if ((SCHEMA_KEYWORDS as readonly string[]).includes(key) && _isObject(value)) {
       result[key] = strictSchema(value);
+    } else if (key === 'pattern' && typeof value === 'string') {
+      result[key] = goPatternToJs(value);
     } else {
       result[key] = value;
     }

@@ -57,13 +57,21 @@ describe('strictSchema', () => {
   });
 
   test('keeps a field named like a keyword as a field', () => {
-    // GIVEN a schema with fields named "properties" and "items"
-    const schema = { properties: { properties: { type: 'string' }, items: { type: 'string' } } };
+    // GIVEN a schema with fields named "properties", "items" and "pattern"
+    const schema = { properties: { properties: { type: 'string' }, items: { type: 'string' }, pattern: { type: 'string' } } };
 
     // WHEN / THEN they stay plain field schemas
     expect(strictSchema(schema)).toEqual({
       additionalProperties: false,
-      properties: { properties: { type: 'string' }, items: { type: 'string' } },
+      properties: { properties: { type: 'string' }, items: { type: 'string' }, pattern: { type: 'string' } },
     });
+  });
+
+  test('rewrites a Go pattern with an inline flag for JavaScript', () => {
+    // GIVEN PrometheusRule's partial_response_strategy, a Go regular expression ajv cannot compile
+    const schema = { type: 'string', pattern: '^(?i)(abort|warn)?$' };
+
+    // WHEN / THEN
+    expect(strictSchema(schema)).toEqual({ type: 'string', pattern: '^([aA][bB][oO][rR][tT]|[wW][aA][rR][nN])?$' });
   });
 });
