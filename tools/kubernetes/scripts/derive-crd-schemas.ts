@@ -1,7 +1,7 @@
 /**
- * Derives the committed structural schemas of the supported custom resources: the prometheus-operator ones
- * from the typings of the installed `@kubernetes-models/prometheus-operator`, the Gateway API, cert-manager and
- * Envoy Gateway ones from the CRDs of their modules pinned in tools/cluster/modules/crds/go.mod.
+ * Derives the committed schemas of the supported custom resources (Prometheus Operator, Gateway API,
+ * cert-manager, Envoy Gateway) from the CRDs of their modules pinned in tools/cluster/modules/crds/go.mod. With
+ * `--check` nothing is written; the exit status is 1 when a committed file differs from the derivation.
  *
  *   npx nx run kubernetes-schema:derive
  *   npx tsx tools/kubernetes/scripts/derive-crd-schemas.ts [--check]
@@ -11,17 +11,13 @@ import * as path from 'node:path';
 
 import { upstreamCrds } from '@meetscale/cluster';
 
-import { deriveCrdSchemasText, GENERATED_CRD_SCHEMAS } from './crd-derivation';
 import { WORKSPACE_ROOT } from './definitions-derivation';
 import { deriveUpstreamSchemasText, generatedSchemasFile, UPSTREAM_SCHEMA_SETS } from './upstream-crd-derivation';
 
 const crds = upstreamCrds();
-const derivations: ReadonlyArray<readonly [string, () => string]> = [
-  [GENERATED_CRD_SCHEMAS, deriveCrdSchemasText],
-  ...Object.values(UPSTREAM_SCHEMA_SETS).map((set) => [generatedSchemasFile(set), () => deriveUpstreamSchemasText(set, crds)] as const),
-];
-for (const [file, derive] of derivations) {
-  const text = derive();
+for (const set of Object.values(UPSTREAM_SCHEMA_SETS)) {
+  const file = generatedSchemasFile(set);
+  const text = deriveUpstreamSchemasText(set, crds);
   const relative = path.relative(WORKSPACE_ROOT, file);
   if (process.argv.includes('--check')) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';

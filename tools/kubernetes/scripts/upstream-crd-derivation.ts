@@ -2,7 +2,6 @@ import * as path from 'node:path';
 
 import { CRD_MODULE, type UpstreamCrd, upstreamCrds } from '@meetscale/cluster';
 
-import { crdDefinitionName } from './crd-derivation';
 import { type Json, serializeDefinitions, stripAnnotations } from './strip-descriptions';
 
 /** A generated schema file: the CRDs of some API groups of one upstream module pinned in {@link CRD_MODULE}. */
@@ -22,6 +21,12 @@ export interface UpstreamSchemaSet {
  * kinds (Order, Challenge) are left out: cert-manager creates them, no chart or stack renders them.
  */
 export const UPSTREAM_SCHEMA_SETS = {
+  prometheusOperator: {
+    title: 'Prometheus Operator',
+    module: 'github.com/prometheus-operator/prometheus-operator',
+    groups: ['monitoring.coreos.com'],
+    file: 'prometheus-operator-schemas.json',
+  },
   gatewayApi: {
     title: 'Gateway API (standard channel)',
     module: 'sigs.k8s.io/gateway-api',
@@ -41,6 +46,11 @@ export const UPSTREAM_SCHEMA_SETS = {
     file: 'envoy-gateway-schemas.json',
   },
 } as const satisfies Record<string, UpstreamSchemaSet>;
+
+/** The definition name of a custom resource, after the Kubernetes convention (reversed group). */
+export function crdDefinitionName(group: string, version: string, kind: string): string {
+  return `${group.split('.').reverse().join('.')}.${version}.${kind}`;
+}
 
 /** The committed, generated file of a schema set. */
 export function generatedSchemasFile(set: UpstreamSchemaSet): string {

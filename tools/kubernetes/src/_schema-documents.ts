@@ -7,7 +7,7 @@ export type Definitions = Readonly<Record<string, unknown>>;
 /** The generated documents, read in this order; later ones may refer to earlier ones' definitions. */
 const DOCUMENTS = [
   'v1.33.0-definitions.json',
-  'prometheus-operator-v1-schemas.json',
+  'prometheus-operator-schemas.json',
   'gateway-api-schemas.json',
   'cert-manager-schemas.json',
   'envoy-gateway-schemas.json',

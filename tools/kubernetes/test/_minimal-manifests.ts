@@ -131,6 +131,12 @@ export const MINIMAL_MANIFESTS: Readonly<Record<string, Record<string, unknown>>
     metadata: { name: 'web', labels: { release: 'prometheus' } },
     spec: { selector: { matchLabels: { app: 'web' } }, endpoints: [{ port: 'metrics', interval: '30s' }] },
   },
+  ScrapeConfig: {
+    apiVersion: 'monitoring.coreos.com/v1alpha1',
+    kind: 'ScrapeConfig',
+    metadata: { name: 'bigbluebutton', labels: { release: 'prometheus' } },
+    spec: { scheme: 'HTTPS', staticConfigs: [{ targets: ['bbb-1.example.org:9688'] }] },
+  },
 };
 
 /** A manifest that a test changes at any depth. */

@@ -37,7 +37,7 @@ describe.each(Object.values(UPSTREAM_SCHEMA_SETS))('the generated $title schemas
   });
 });
 
-describe('the generated schemas have the kinds the state stacks deploy', () => {
+describe('the generated schemas have the kinds the charts and state stacks deploy', () => {
   /** The kinds a generated file declares, as `group/version Kind`. */
   const kinds = (set: UpstreamSchemaSet): string[] => {
     const document = JSON.parse(fs.readFileSync(generatedSchemasFile(set), 'utf8')) as {
@@ -49,6 +49,15 @@ describe('the generated schemas have the kinds the state stacks deploy', () => {
   };
 
   test.each([
+    {
+      set: UPSTREAM_SCHEMA_SETS.prometheusOperator,
+      expected: [
+        'monitoring.coreos.com/v1 ServiceMonitor',
+        'monitoring.coreos.com/v1 PodMonitor',
+        'monitoring.coreos.com/v1 PrometheusRule',
+        'monitoring.coreos.com/v1alpha1 ScrapeConfig',
+      ],
+    },
     { set: UPSTREAM_SCHEMA_SETS.certManager, expected: ['cert-manager.io/v1 ClusterIssuer', 'cert-manager.io/v1 Certificate'] },
     {
       set: UPSTREAM_SCHEMA_SETS.envoyGateway,

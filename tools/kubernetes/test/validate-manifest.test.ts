@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+
+import { generatedSchemasFile, UPSTREAM_SCHEMA_SETS } from '../scripts/upstream-crd-derivation';
 import { formatManifestIssue, type ManifestIssue, validateManifest, validateManifests } from '../src';
 import { CUSTOM_RESOURCES, customResource } from './_custom-resources';
 import { minimal, MINIMAL_MANIFESTS } from './_minimal-manifests';
@@ -138,6 +141,44 @@ describe('validateManifest', () => {
         check: 'definitions',
       },
     ]);
+  });
+
+  test('rejects a ServiceMonitor interval without a unit', () => {
+    // GIVEN an endpoint scraped every "30"
+    const serviceMonitor = minimal('ServiceMonitor');
+    serviceMonitor.spec.endpoints[0].interval = '30';
+
+    // WHEN / THEN the duration pattern of the upstream CRD is enforced
+    const duration = '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$';
+    expect(lines(validateManifest(serviceMonitor))).toEqual([
+      `definitions /spec/endpoints/0/interval: must match pattern "${duration}"`,
+      `kubernetes-models /spec/endpoints/0/interval: must match pattern "${duration}"`,
+    ]);
+  });
+
+  test('rejects an unknown field in a ScrapeConfig, naming its path', () => {
+    // GIVEN a ScrapeConfig whose static config has a misspelt `target`
+    const scrapeConfig = minimal('ScrapeConfig');
+    scrapeConfig.spec.staticConfigs[0].target = 'bbb-2.example.org:9688';
+
+    // WHEN / THEN the schema of the upstream v1alpha1 CRD names it
+    expect(validateManifest(scrapeConfig)).toEqual([
+      {
+        object: 'ScrapeConfig/bigbluebutton',
+        path: '/spec/staticConfigs/0/target',
+        message: 'unknown field "target"',
+        check: 'definitions',
+      },
+    ]);
+  });
+
+  test('rejects a ScrapeConfig scheme outside its enum', () => {
+    // GIVEN scheme `tcp`
+    const scrapeConfig = minimal('ScrapeConfig');
+    scrapeConfig.spec.scheme = 'tcp';
+
+    // WHEN / THEN
+    expect(lines(validateManifest(scrapeConfig))).toEqual(['definitions /spec/scheme: must be one of "http", "https", "HTTP", "HTTPS"']);
   });
 
   test('checks PodMonitor and PrometheusRule through the prometheus-operator models', () => {
@@ -301,6 +342,29 @@ describe('validateManifest on the custom resources of cert-manager, Envoy Gatewa
       `definitions /spec/controllerName: must match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9\\/\\-._~%!$&'()*+,;=:]+$"`,
     ]);
   });
+});
+
+describe.each(Object.values(UPSTREAM_SCHEMA_SETS))('validateManifest on every kind of the $title CRDs', (set) => {
+  test('knows and compiles the schema of each (a Go-only pattern would throw)', () => {
+    // GIVEN an object of each served version of each kind of the generated file, with nothing but a name
+    const document = JSON.parse(fs.readFileSync(generatedSchemasFile(set), 'utf8')) as {
+      definitions: Record<string, { 'x-kubernetes-group-version-kind': { group: string; version: string; kind: string }[] }>;
+    };
+    const objects = Object.values(document.definitions).flatMap((definition) =>
+      definition['x-kubernetes-group-version-kind'].map(({ group, version, kind }) => ({
+        apiVersion: `${group}/${version}`,
+        kind,
+        metadata: { name: 'x' },
+      })),
+    );
+
+    // WHEN they are validated
+    const issues = validateManifests(objects);
+
+    // THEN each schema is found
+    expect(objects.length).toBeGreaterThan(0);
+    expect(issues.filter((issue) => issue.message.startsWith('no schema for'))).toEqual([]);
+  }, 60_000);
 });
 
 describe('validateManifests', () => {
