@@ -65,8 +65,8 @@ function serviceNames(manifests: readonly Manifest[]): string[] {
 
 /** A chart's generated facts, as any chart has them. */
 type GeneratedFacts = ReleaseNaming<string> &
-  Required<Omit<ChartFacts, 'podSecurity'>> &
-  Pick<ChartFacts, 'podSecurity'> & { readonly version: string };
+  Required<Omit<ChartFacts, 'podSecurity' | 'adapterRules'>> &
+  Pick<ChartFacts, 'podSecurity' | 'adapterRules'> & { readonly version: string };
 
 /** Each chart's generated facts, and the facts its package states. */
 const CHARTS: readonly { readonly facts: GeneratedFacts; readonly source: ChartFacts }[] = [

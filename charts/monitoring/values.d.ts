@@ -137,7 +137,7 @@ export interface MonitoringValues {
      */
     http5xx?: MonitoringValuesBridgeStress;
     /**
-     * Share of 5xx responses above which `MeetscaleHttp5xxRatioHigh` fires.
+     * Share of 5xx responses above which `HAProxyHttp5xxRatioHigh` fires.
      *
      * @default 0.05
      */

@@ -133,7 +133,7 @@ export const monitoringValues = z.strictObject({
       stickTableFull: alertSwitch('10m', 'The room stick table near full.'),
       stickTableUsedRatio: ratio().default(0.85).describe('Share of the stick table in use above which it counts as near full.'),
       http5xx: alertSwitch('10m', 'A high share of 5xx responses at the entry point.'),
-      http5xxRatio: ratio().default(0.05).describe('Share of 5xx responses above which `MeetscaleHttp5xxRatioHigh` fires.'),
+      http5xxRatio: ratio().default(0.05).describe('Share of 5xx responses above which `HAProxyHttp5xxRatioHigh` fires.'),
     })
     .prefault({})
     .describe('HAProxy, the meeting entry point.'),
