@@ -14,11 +14,6 @@ interface ModelClass {
 /** `v1`, `apps/v1`, `networking.k8s.io/v1beta1`: the only shapes turned into module paths. */
 const API_VERSION = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\/)?v\d+(?:(?:alpha|beta)\d+)?$/;
 
-/** Groups served by a third-party model package instead of `kubernetes-models`. */
-const THIRD_PARTY: Readonly<Record<string, string>> = {
-  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
-};
-
 /** Loads a model module chosen at run time from an apiVersion. */
 const _load = createRequire(__filename);
 
@@ -28,11 +23,9 @@ const _modules = new Map<string, Record<string, unknown> | undefined>();
 function _module(apiVersion: string): Record<string, unknown> | undefined {
   if (!API_VERSION.test(apiVersion)) return undefined;
   if (!_modules.has(apiVersion)) {
-    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-    const specifier = `${THIRD_PARTY[group] ?? 'kubernetes-models'}/${apiVersion}`;
     let loaded: Record<string, unknown> | undefined;
     try {
-      loaded = _load(specifier) as Record<string, unknown>;
+      loaded = _load(`kubernetes-models/${apiVersion}`) as Record<string, unknown>;
     } catch {
       loaded = undefined;
     }
@@ -41,16 +34,18 @@ function _module(apiVersion: string): Record<string, unknown> | undefined {
   return _modules.get(apiVersion);
 }
 
-/** The model class of an apiVersion/kind pair, or undefined when the model packages have none. */
+/** The model class of an apiVersion/kind pair, or undefined when `kubernetes-models` has none. */
 function _modelClass(apiVersion: string, kind: string): ModelClass | undefined {
   const candidate = _module(apiVersion)?.[kind] as ModelClass | undefined;
   return typeof candidate === 'function' && candidate.apiVersion === apiVersion && candidate.kind === kind ? candidate : undefined;
 }
 
 /**
- * Checks an object with the `kubernetes-models` (or `@kubernetes-models/prometheus-operator`) validator of
- * its kind: types, required fields, enums and formats, but not unknown fields.
- * @returns the problems found, or undefined when the model packages have no class for the kind
+ * Checks an object with the `kubernetes-models` validator of its kind: types, required fields, enums and
+ * formats, but not unknown fields. Only built-in kinds have one: custom resources are judged by the schemas
+ * derived from their CRDs at the installed versions alone, not by third-party model packages, which lag those
+ * versions and refuse what the installed operators accept.
+ * @returns the problems found, or undefined when `kubernetes-models` has no class for the kind
  */
 export function validateWithModels(object: unknown, apiVersion: string, kind: string): LocatedMessage[] | undefined {
   const Model = _modelClass(apiVersion, kind);

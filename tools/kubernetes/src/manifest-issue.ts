@@ -11,7 +11,7 @@ export interface ManifestIssue {
   readonly message: string;
   /**
    * `definitions`: strict ajv check against the Kubernetes 1.33 definitions (or the derived CRD schemas);
-   * `kubernetes-models`: the model package's own validator.
+   * `kubernetes-models`: the model package's own validator (built-in kinds only).
    */
   readonly check: ManifestCheck;
 }

@@ -23,7 +23,8 @@ function _objectName(manifest: Record<string, unknown>): string {
  *    schema of a supported prometheus-operator, Gateway API, cert-manager or Envoy Gateway resource), with every
  *    object that lists properties closed, so an unknown field at any depth is an issue;
  * 2. `kubernetes-models`: the model package's validator of the same kind (types, required fields, enums,
- *    formats), when the package has that kind.
+ *    formats), when the package has that kind, i.e. for built-in kinds only; custom resources are judged by
+ *    their CRD schemas alone.
  * An object whose `apiVersion`/`kind` has no schema yields a single `no schema for ...` issue.
  * @returns the issues found; empty when the object is valid
  */
