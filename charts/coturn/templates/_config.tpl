@@ -7,9 +7,11 @@
 # Listeners: STUN and TURN over UDP and TCP, TURN over TLS (TCP) and DTLS (UDP).
 listening-port={{ $.Values.ports.turn | int64 }}
 tls-listening-port={{ $.Values.ports.tls | int64 }}
-{{ if $.Values.exposure.externalIp }}# The public address announced behind NAT.
+{{- if $.Values.exposure.externalIp }}
+# The public address announced behind NAT.
 external-ip={{ $.Values.exposure.externalIp }}
-{{ end }}
+{{- end }}
+
 # Relay allocations take UDP ports from this range.
 min-port={{ $.Values.relay.minPort | int64 }}
 max-port={{ $.Values.relay.maxPort | int64 }}
@@ -33,16 +35,24 @@ no-software-attribute
 pidfile=/var/lib/coturn/turnserver.pid
 log-file=stdout
 simple-log
-{{ if (eq $.Values.metrics.enabled true) }}
+{{- if (eq $.Values.metrics.enabled true) }}
+
 # Prometheus metrics on /metrics.
 prometheus
 prometheus-port={{ $.Values.ports.metrics | int64 }}
-{{ end }}
+{{- end }}
+
 # Relays reach public peers over UDP only: no TCP relays (RFC 6062), no multicast or broadcast peers, and none
 # of these ranges (private, loopback, link-local, CGNAT, cluster), so no client reaches in-cluster services.
 no-tcp-relay
 no-multicast-peers
-{{ range $index1, $item1 := $.Values.relay.deniedPeerIps }}denied-peer-ip={{ $item1 }}
-{{ end }}{{ range $index1, $item1 := $.Values.relay.extraDeniedPeerIps }}denied-peer-ip={{ $item1 }}
-{{ end }}{{ range $index1, $item1 := $.Values.extraConfig }}{{ $item1 }}
-{{ end }}{{- end }}
+{{- range $index1, $item1 := $.Values.relay.deniedPeerIps }}
+denied-peer-ip={{ $item1 }}
+{{- end }}
+{{- range $index1, $item1 := $.Values.relay.extraDeniedPeerIps }}
+denied-peer-ip={{ $item1 }}
+{{- end }}
+{{- range $index1, $item1 := $.Values.extraConfig }}
+{{ $item1 }}
+{{- end }}
+{{- end }}

@@ -31,8 +31,10 @@ resolvers cluster
   hold obsolete 30s
 
 peers replicas
-{{ range $index1 := until (int $.Values.replicaCount) }}  peer {{ include "haproxy.fullname" $ }}-{{ $index1 | int64 }} {{ include "haproxy.fullname" $ }}-{{ $index1 | int64 }}.{{ include "haproxy.componentName" (dict "component" "peers" "context" $) }}.{{ $.Release.Namespace }}.svc.{{ $.Values.clusterDomain }}:{{ $.Values.containerPorts.peers | int64 }}
-{{ end }}
+{{- range $index1 := until (int $.Values.replicaCount) }}
+  peer {{ include "haproxy.fullname" $ }}-{{ $index1 | int64 }} {{ include "haproxy.fullname" $ }}-{{ $index1 | int64 }}.{{ include "haproxy.componentName" (dict "component" "peers" "context" $) }}.{{ $.Release.Namespace }}.svc.{{ $.Values.clusterDomain }}:{{ $.Values.containerPorts.peers | int64 }}
+{{- end }}
+
 frontend metrics
   bind :{{ $.Values.containerPorts.metrics | int64 }}
   http-request set-log-level silent
@@ -58,12 +60,16 @@ backend shards
   stick-table type string len {{ $.Values.stickTable.keyLength | int64 }} size {{ $.Values.stickTable.size }} expire {{ $.Values.stickTable.expire }} peers replicas
   # The whiteboard's `room` is a hash of the page URL, not a room name: it must not enter the room table.
   stick on urlp(room),lower if has_room !whiteboard
-{{ range $index1, $item1 := $.Values.shards }}  use-server {{ $item1.name }} if { var(txn.pad_shard) -m str {{ $item1.name }} }
-{{ end }}  option httpchk
+{{- range $index1, $item1 := $.Values.shards }}
+  use-server {{ $item1.name }} if { var(txn.pad_shard) -m str {{ $item1.name }} }
+{{- end }}
+  option httpchk
   # 404 from a shard: it cannot host a new room. It gets none (NOLB), but its rooms' requests still go there.
   http-check disable-on-404
   http-check send meth GET uri {{ $.Values.healthCheck.path }} ver HTTP/1.1 hdr Host {{ $.Values.healthCheck.host }}
   http-check expect status {{ $.Values.healthCheck.expectStatus | int64 }}
   default-server check inter {{ $.Values.healthCheck.interval }} fall {{ $.Values.healthCheck.fall | int64 }} rise {{ $.Values.healthCheck.rise | int64 }} resolvers cluster resolve-prefer ipv4 init-addr last,libc,none
-{{ range $index1, $item1 := $.Values.shards }}  server {{ $item1.name }} {{ $item1.host }}:{{ dig "port" 80 $item1 | int64 }}
-{{ end }}{{- end }}
+{{- range $index1, $item1 := $.Values.shards }}
+  server {{ $item1.name }} {{ $item1.host }}:{{ dig "port" 80 $item1 | int64 }}
+{{- end }}
+{{- end }}

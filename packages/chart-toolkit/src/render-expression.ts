@@ -64,16 +64,45 @@ export function goString(text: string): string {
   return `(printf ${JSON.stringify(segments.map(verb).join(''))} ${args.join(' ')})`;
 }
 
-/** Raw text (config files, NOTES.txt) with tokens turned into template actions and literal `{{` escaped. */
-export function textTemplate(text: string): string {
+/**
+ * A block whose text (and `else` text) is whole lines, written as a hand-written template writes it: each action on
+ * a line of its own, trimming the line break before it, with the same rendered text as the actions inline. `body`
+ * and `otherwise` are the texts already turned into template text, each ending with a line break.
+ */
+function lineBlock(open: string, body: string, otherwise: string | undefined): string {
+  const elseLines = otherwise === undefined ? '' : `\n{{- else }}\n${otherwise.slice(0, -1)}`;
+  return `{{- ${open} }}\n${body.slice(0, -1)}${elseLines}\n{{- end }}\n`;
+}
+
+/**
+ * Raw text (config files, NOTES.txt) with tokens turned into template actions and literal `{{` escaped. A block
+ * that starts a line and holds whole lines gets its actions on lines of their own (`lineStart`: the text starts a
+ * line).
+ */
+export function textTemplate(text: string, lineStart = false): string {
+  let atLineStart = lineStart;
   return _segments(text)
     .map((segment) => {
-      if ('literal' in segment) return segment.literal.replaceAll('{{', '{{ "{{" }}');
+      const startsLine = atLineStart;
+      if ('literal' in segment) {
+        if (segment.literal !== '') atLineStart = segment.literal.endsWith('\n');
+        return segment.literal.replaceAll('{{', '{{ "{{" }}');
+      }
       const expression = segment.expression;
+      atLineStart = false;
       if (expression.kind === 'raw') return expression.text;
       if (expression.kind === 'block') {
-        const otherwise = expression.otherwise === undefined ? '' : `{{ else }}${textTemplate(expression.otherwise)}`;
-        return `{{ ${expression.open} }}${textTemplate(expression.body)}${otherwise}{{ end }}`;
+        const otherwise = expression.otherwise === undefined || expression.otherwise === '' ? undefined : expression.otherwise;
+        if (startsLine) {
+          const body = textTemplate(expression.body, true);
+          const otherwiseText = otherwise === undefined ? undefined : textTemplate(otherwise, true);
+          if (body.endsWith('\n') && (otherwiseText === undefined || otherwiseText.endsWith('\n'))) {
+            atLineStart = true;
+            return lineBlock(expression.open, body, otherwiseText);
+          }
+        }
+        const inlineOtherwise = expression.otherwise === undefined ? '' : `{{ else }}${textTemplate(expression.otherwise)}`;
+        return `{{ ${expression.open} }}${textTemplate(expression.body)}${inlineOtherwise}{{ end }}`;
       }
       switch (expression.type) {
         case 'integer':

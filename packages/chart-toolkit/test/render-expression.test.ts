@@ -27,4 +27,19 @@ describe('textTemplate', () => {
   test('escapes literal {{ in text', () => {
     expect(textTemplate('summary: {{ $value }}')).toBe('summary: {{ "{{" }} $value }}');
   });
+
+  test('writes a block of whole lines with its actions on lines of their own, trimming the line break before each', () => {
+    // GIVEN a line, an optional block of two lines holding a nested optional line, and a last line
+    const on = expr('$.Values.on', 'boolean');
+    const inner = expr('$.Values.inner', 'boolean');
+    const text = `first\n${when(on, `a\n${when(inner, 'b\n')}c\n`)}last\n`;
+    // THEN each action stands on its own line, as a hand-written template has it
+    expect(textTemplate(text)).toBe('first\n{{- if $.Values.on }}\na\n{{- if $.Values.inner }}\nb\n{{- end }}\nc\n{{- end }}\nlast\n');
+  });
+
+  test('keeps a block inline when it does not start a line or does not end one', () => {
+    const on = expr('$.Values.on', 'boolean');
+    expect(textTemplate(`x=${when(on, '1\n')}y\n`)).toBe('x={{ if $.Values.on }}1\n{{ end }}y\n');
+    expect(textTemplate(`x\n${when(on, 'y', 'z')}\n`)).toBe('x\n{{ if $.Values.on }}y{{ else }}z{{ end }}\n');
+  });
 });
