@@ -22,20 +22,9 @@ export interface MonitoringValues {
     [key: string]: string;
   };
   /**
-   * Values an umbrella chart shares with all its subcharts (Helm `global`); keys other charts read are accepted.
+   * Values an umbrella chart shares with all its subcharts (Helm `global`); this chart reads none of them.
    */
   global?: {
-    /**
-     * Registry credentials for pulling the images, shared by every chart of an umbrella.
-     *
-     * @default []
-     */
-    imagePullSecrets?: {
-      /**
-       * Name of a docker-registry Secret in the release namespace.
-       */
-      name: string;
-    }[];
     [key: string]: unknown;
   };
   /**
@@ -235,7 +224,7 @@ export interface MonitoringValues {
    */
   bigbluebutton?: {
     /**
-     * Scrape the BigBlueButton servers and render their rules and dashboard.
+     * The BigBlueButton rules and dashboard, and ScrapeConfigs for the servers of `servers` and `httpSdUrl` (none when both are empty: scrape them your own way, with a `server` label).
      *
      * @default false
      */

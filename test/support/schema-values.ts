@@ -79,6 +79,8 @@ const STRING_CANDIDATES = [
   'x',
   '10.42.0.0/16',
   'alt@example.org',
+  'https://alt.example.org/x',
+  'severity="alt"',
 ];
 
 function typeList(node: SchemaNode): string[] {
@@ -114,7 +116,7 @@ export function alternativeFor(node: SchemaNode, current: unknown, accepts: (can
   if (types.includes('boolean')) return pick([!current]);
   if (types.includes('integer') || types.includes('number')) {
     const base = typeof current === 'number' ? current : (node.minimum ?? 1);
-    return pick([base + 1, base - 1, node.minimum, node.maximum, base * 2]);
+    return pick([base + 1, base - 1, node.minimum, node.maximum, base * 2, base / 2].filter((candidate) => candidate !== undefined));
   }
   if (types.includes('string'))
     return pick([...(typeof current === 'string' ? [`${current}0`, `${current}-alt`] : []), ...STRING_CANDIDATES]);
@@ -177,10 +179,14 @@ export function exampleOf(node: SchemaNode): unknown {
   }
   // an object passed through whole (a volume, a container): one named entry, which the chart writes as given
   if (types.includes('object') && node.additionalProperties !== false) return { name: STRING_CANDIDATES[0] };
-  if (types.includes('string')) return STRING_CANDIDATES[0];
+  if (types.includes('string')) {
+    const pattern = node.pattern === undefined ? undefined : new RegExp(node.pattern, 'u');
+    return STRING_CANDIDATES.find((candidate) => pattern === undefined || pattern.test(candidate)) ?? STRING_CANDIDATES[0];
+  }
   if (types.includes('integer') || types.includes('number')) return node.minimum ?? 1;
   if (types.includes('boolean')) return true;
-  if (types.includes('array')) return [];
+  // a list that must hold items: one example item
+  if (types.includes('array')) return (node.minItems ?? 0) > 0 && node.items !== undefined ? [exampleOf(node.items)] : [];
   return undefined;
 }
 

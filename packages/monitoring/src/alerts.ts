@@ -178,7 +178,11 @@ export function ruleAreas(chart: HelmChart<MonitoringValues>): RuleArea[] {
     {
       area: 'media-pool',
       enabled: v.mediaPool.enabled,
-      recording: [{ record: 'state:media_nodes:count', expr: `count(kube_node_spec_taint{key="${MEDIA_TAINT_KEY}"})` }],
+      recording: [
+        { record: 'state:media_nodes:count', expr: `count(kube_node_spec_taint{key="${MEDIA_TAINT_KEY}"})` },
+        // the pool's maximum, a value of the chart, as a series the dashboards divide by
+        { record: 'state:media_nodes:max', expr: `vector(${v.mediaPool.maxNodes})` },
+      ],
       alerts: [
         {
           alert: 'MediaNodePoolAtMaximum',

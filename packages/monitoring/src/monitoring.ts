@@ -112,14 +112,11 @@ export class Monitoring extends Construct {
   /**
    * One ScrapeConfig per exporter of the BigBlueButton servers: the servers of `bigbluebutton.servers` and those
    * the HTTP service discovery lists, each target's host kept as the `server` label and its port set to the
-   * exporter's, so the two exporters of a server join on `server`.
+   * exporter's, so the two exporters of a server join on `server`. With neither, none: the servers are scraped
+   * some other way, and the rules and the dashboard still apply.
    */
   private scrapeConfigs(chart: HelmChart<MonitoringValues>): void {
     const b = chart.values.bigbluebutton;
-    chart.failWhen(
-      and(b.enabled, and(isEmpty(b.servers), isEmpty(b.httpSdUrl))),
-      'bigbluebutton.enabled needs bigbluebutton.servers or bigbluebutton.httpSdUrl: there is nothing to scrape',
-    );
     const exporters = [
       { job: BBB_EXPORTER_JOB, port: b.exporterPort, path: '/metrics', scheme: b.scheme },
       { job: BBB_NODE_EXPORTER_JOB, port: b.nodeExporterPort, path: '/metrics', scheme: b.scheme },
@@ -151,7 +148,7 @@ export class Monitoring extends Construct {
           ],
         },
       });
-      chart.renderWhen(scrapeConfig, b.enabled);
+      chart.renderWhen(scrapeConfig, and(b.enabled, not(and(isEmpty(b.servers), isEmpty(b.httpSdUrl)))));
     }
   }
 }

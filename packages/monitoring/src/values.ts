@@ -96,6 +96,11 @@ const route = z.strictObject({
 /** The values of the monitoring chart: every field has a description and a default. */
 export const monitoringValues = z.strictObject({
   ...baseValues,
+  // The chart runs no image: `global` is accepted (umbrella charts pass it) with nothing of its own to read.
+  global: z
+    .looseObject({})
+    .prefault({})
+    .describe('Values an umbrella chart shares with all its subcharts (Helm `global`); this chart reads none of them.'),
   rules: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Render the PrometheusRules (alerts and recording rules).'),
@@ -180,7 +185,12 @@ export const monitoringValues = z.strictObject({
     .describe('Certificates (cert-manager).'),
   bigbluebutton: z
     .strictObject({
-      enabled: z.boolean().default(false).describe('Scrape the BigBlueButton servers and render their rules and dashboard.'),
+      enabled: z
+        .boolean()
+        .default(false)
+        .describe(
+          'The BigBlueButton rules and dashboard, and ScrapeConfigs for the servers of `servers` and `httpSdUrl` (none when both are empty: scrape them your own way, with a `server` label).',
+        ),
       scrapeInterval: promDuration().default('30s').describe('Scrape interval of the BigBlueButton servers.'),
       servers: z.array(hostname()).default([]).describe('BigBlueButton servers scraped without service discovery (hostnames).'),
       httpSdUrl: z

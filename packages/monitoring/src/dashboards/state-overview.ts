@@ -82,9 +82,10 @@ export function stateOverviewDashboard(): DashboardModel {
         title: 'Capacity used',
         description: [
           "Bridges running against the most the shards' autoscalers may run, and the share of busy bridges among them.",
-          'The media node pool is full when its alert MediaNodePoolAtMaximum fires (its maximum, `mediaPool.maxNodes`, is a value of the chart).',
+          "And the media nodes against the media node pool's maximum (the chart's `mediaPool.maxNodes`, recorded as `state:media_nodes:max`).",
         ].join(' '),
         queries: [
+          query('sum(state:media_nodes:count) / max(state:media_nodes:max)', 'Media nodes of the pool maximum'),
           query(`(${bridges}) / (${bridgesMax})`, 'Bridges of their maximum'),
           query(`(${bridgesBusy}) / (${bridges})`, 'Bridges busy'),
         ],
