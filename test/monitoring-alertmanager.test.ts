@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ensurePrometheusTools } from '@meetscale/prometheus-tools';
 
 import { chartDir, renderChart } from './support/charts';
+import { stateIds, stateInstallation } from './support/state-cluster';
 
 const STATE_SCENARIO = join(chartDir('monitoring'), 'ci', '01-state-with-bigbluebutton-values.yaml');
 
@@ -90,4 +91,33 @@ test('a route to a receiver that does not exist is refused by amtool', () => {
   const result = amtool(config, ['check-config', '@CONFIG@']);
   expect(result.status).not.toBe(0);
   expect(result.output).toContain('undefined receiver "nobody"');
+});
+
+describe.each(stateIds())("the state %s's stack", (stateId) => {
+  const release = stateInstallation(stateId).releases.find((candidate) => candidate.chart === 'monitoring');
+
+  test('installs the monitoring chart', () => {
+    expect(release).toBeDefined();
+  });
+
+  test('routes its alerts as its configuration says, in a configuration amtool accepts', () => {
+    const values = release?.values as { alertmanager?: { enabled?: boolean; receivers?: Array<{ name: string }> } } | undefined;
+    if (values?.alertmanager?.enabled !== true) {
+      // no alerting configured: the chart renders no Alertmanager configuration
+      const rendered = renderChart(4, 'monitoring', { values });
+      expect(rendered.manifests.filter((manifest) => manifest.kind === 'Secret')).toEqual([]);
+      return;
+    }
+    const rendered = renderChart(4, 'monitoring', { values });
+    const config = (rendered.manifests.find((manifest) => manifest.kind === 'Secret')?.stringData as Record<string, string>)[
+      'alertmanager.yaml'
+    ] as string;
+    expect(amtool(config, ['check-config', '@CONFIG@']).status).toBe(0);
+    const receivers = (values.alertmanager.receivers ?? []).map((receiver) => receiver.name);
+    // critical: every receiver (on call, and the team); a warning: the team alone
+    expect(receiversFor(config, ['alertname=JitsiShardWithoutBridge', 'severity=critical']).split(',').sort()).toEqual(
+      [...receivers].sort(),
+    );
+    expect(receiversFor(config, ['alertname=JitsiBridgeStressHigh', 'severity=warning'])).toBe(receivers[0]);
+  });
 });

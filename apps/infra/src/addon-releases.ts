@@ -5,6 +5,7 @@ import { MONITORING_BASE } from '@meetscale/platform-versions';
 
 import { ENVOY_GATEWAY_CONTROLLER, ENVOY_GATEWAY_NAMESPACE } from './gateway';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
+import { ALERTMANAGER_CONFIG_SECRET, alertmanagerSecrets } from './monitoring-release';
 import { STATE_BASE_RELEASE, stateBaseRelease, stateGatewayRelease } from './state-base-releases';
 
 /** An upstream chart at a pinned version. */
@@ -132,10 +133,26 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
             serviceMonitorSelectorNilUsesHelmValues: false,
             podMonitorSelectorNilUsesHelmValues: false,
             ruleSelectorNilUsesHelmValues: false,
+            // the monitoring chart's ScrapeConfigs (the BigBlueButton servers)
+            scrapeConfigSelectorNilUsesHelmValues: false,
           },
         },
-        alertmanager: { alertmanagerSpec: { nodeSelector: nodeSelector() } },
-        grafana: { nodeSelector: nodeSelector() },
+        alertmanager: {
+          alertmanagerSpec: {
+            nodeSelector: nodeSelector(),
+            // With alerting, the configuration is the monitoring chart's Secret (installed after this release: until
+            // it exists, the operator runs Alertmanager with its default configuration), and the Secrets its
+            // receivers read are mounted.
+            ...(context.alerting === undefined
+              ? {}
+              : { useExistingSecret: true, configSecret: ALERTMANAGER_CONFIG_SECRET, secrets: alertmanagerSecrets(context.alerting) }),
+          },
+        },
+        grafana: {
+          nodeSelector: nodeSelector(),
+          // the monitoring chart's dashboards, each in the folder of its `grafana_folder` annotation
+          sidecar: { dashboards: { enabled: true, folderAnnotation: 'grafana_folder', provider: { foldersFromFilesStructure: true } } },
+        },
         'kube-state-metrics': { nodeSelector: nodeSelector() },
         'prometheus-node-exporter': { tolerations: [{ operator: 'Exists' }] },
       },

@@ -1,3 +1,4 @@
+import type { StateAlerting } from './state-config';
 /** Helm values: any YAML-serialisable object (Terraform expressions allowed in strings). */
 export type HelmValues = object;
 
@@ -57,6 +58,8 @@ export interface ReleaseContext {
   readonly prometheusRetention: string;
   /** Prometheus replicas. */
   readonly prometheusReplicas: number;
+  /** Who is told of alerts (the state's `monitoring.alerting`); none: Alertmanager keeps its default configuration. */
+  readonly alerting?: StateAlerting;
   /** The Grafana admin password (a Terraform expression of a sensitive variable). */
   readonly grafanaAdminPassword: string;
   /** Contact e-mail of the ClusterIssuer's ACME account. */

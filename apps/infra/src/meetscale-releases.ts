@@ -8,6 +8,7 @@ import { BRIDGE_METRICS, MONITORING_NAMESPACE, PROMETHEUS_RELEASE_LABEL } from '
 import { ENVOY_GATEWAY_NAMESPACE, gatewayParentRef } from './gateway';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
 import { meetscaleChart } from './meetscale-chart';
+import { monitoringRelease } from './monitoring-release';
 import { JITSI_NAMESPACE, JVB_MEDIA_MODE } from './state-base-releases';
 
 /** The Jitsi shard names HAProxy balances over, `shard-0` ... `shard-<n-1>`. */
@@ -88,7 +89,7 @@ export function shardServer(release: string): { name: string; host: string; port
  * certificate): one jitsi-shard release per shard (`shard-0`, `shard-1`, ...) with its bridges on the media pool
  * (`placement.ts`), and HAProxy in front of them, routed to from the state's Gateway for the meeting host (TLS ends
  * at the Gateway, whose certificate the state-base chart has cert-manager issue). HAProxy's HTTPRoute thus attaches
- * to a Gateway that exists.
+ * to a Gateway that exists; and the monitoring chart's rules, dashboards and alert routing for kube-prometheus-stack.
  */
 export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
   const [firstShard, ...moreShards] = shardNames(context.jitsiShards);
@@ -116,5 +117,6 @@ export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
         nodeSelector: { ...SYSTEM_NODE_SELECTOR },
       },
     }),
+    monitoringRelease(context),
   ];
 }

@@ -134,6 +134,7 @@ export class MeetscaleStack extends TerraformStack {
       mediaNodesMax: media.maxNodes,
       prometheusRetention: config.monitoring.retention,
       prometheusReplicas: config.monitoring.prometheusReplicas,
+      alerting: config.monitoring.alerting,
       grafanaAdminPassword: grafanaAdminPassword.stringValue,
       acmeEmail: config.certificates.acmeEmail,
       acmeServer: ACME_SERVERS[config.certificates.acmeServer],

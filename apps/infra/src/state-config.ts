@@ -94,6 +94,37 @@ const mediaPoolSchema = z
 export const DEFAULT_CHART_REGISTRY = 'oci://ghcr.io/meetscale/charts';
 
 /** The zod schema of a federal state's configuration (`states/<state>.ts`). */
+const emailAddress = () => z.string().check(z.email({ error: (issue) => `${quoted(issue.input)} is not an e-mail address` }));
+
+/** The state's alert e-mail: its SMTP relay, and who gets which alerts. */
+const alertingSchema = z.strictObject({
+  /** The SMTP relay Alertmanager sends through. */
+  smtp: z.strictObject({
+    /** `host:port`, e.g. `smtp.example.org:587`. */
+    smarthost: z.string().regex(/^[a-z0-9.-]+:[0-9]{1,5}$/, { error: (issue) => `${quoted(issue.input)} is not an SMTP relay host:port` }),
+    /** Sender address. */
+    from: emailAddress(),
+    /** SMTP user, if the relay wants one. */
+    username: z.string().min(1).optional(),
+    /**
+     * The Secret in the monitoring namespace holding the SMTP password under the key `password`; create it before
+     * the stack is applied (`kubectl -n monitoring create secret generic <name> --from-literal=password=...`): the
+     * password never enters the configuration or the Terraform state.
+     */
+    passwordSecret: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: (issue) => `${quoted(issue.input)} is not a Secret name` })
+      .optional(),
+  }),
+  /** The video team: every warning and critical alert. */
+  team: z.array(emailAddress()).min(1, { error: 'name at least one address of the team' }),
+  /** On call: the critical alerts, which mean a lesson is at risk now. */
+  onCall: z.array(emailAddress()).default([]),
+});
+
+/** A state's alert e-mail configuration. */
+export type StateAlerting = z.output<typeof alertingSchema>;
+
 export const stateConfigSchema = z.strictObject({
   /** The state's id, equal to its file name: names the stack, the cloud resources and the buckets. */
   id: z
@@ -190,6 +221,11 @@ export const stateConfigSchema = z.strictObject({
         .default('15d'),
       /** Prometheus replicas. */
       prometheusReplicas: z.int().min(1).max(3).default(1),
+      /**
+       * Who is told of alerts, by e-mail: without it, Alertmanager keeps kube-prometheus-stack's default configuration
+       * (alerts visible in its UI, sent nowhere).
+       */
+      alerting: alertingSchema.optional(),
     })
     .default({ retention: '15d', prometheusReplicas: 1 }),
 });

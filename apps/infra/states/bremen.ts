@@ -26,4 +26,18 @@ export const state: StateConfigInput = {
     media: { minNodes: 2, maxNodes: mediaNodesFor(240), reservedPublicIps: true },
   },
   jitsi: { shards: 2 },
+  monitoring: {
+    // Alerts by e-mail through the state's relay (example addresses); the relay's password is the Secret
+    // `alertmanager-smtp` in the monitoring namespace, created by the platform team before the first apply.
+    alerting: {
+      smtp: {
+        smarthost: 'smtp.bremen.meetscale.example:587',
+        from: 'alerts@bremen.meetscale.example',
+        username: 'alerts',
+        passwordSecret: 'alertmanager-smtp',
+      },
+      team: ['video-team@bremen.meetscale.example'],
+      onCall: ['on-call@bremen.meetscale.example'],
+    },
+  },
 };

@@ -98,7 +98,7 @@ describe('meetscaleReleases', () => {
     const haproxy = releases.find((release) => release.name === 'haproxy');
 
     // THEN
-    expect(releases.map((release) => release.name)).toEqual(['shard-0', 'shard-1', 'shard-2', 'haproxy']);
+    expect(releases.map((release) => release.name)).toEqual(['shard-0', 'shard-1', 'shard-2', 'haproxy', 'monitoring']);
     expect(haproxy).toMatchObject({
       name: 'haproxy',
       repository: REGISTRY,

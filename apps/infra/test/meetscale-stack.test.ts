@@ -157,7 +157,7 @@ describe('MeetscaleStack', () => {
       });
     });
 
-    test('installs the add-ons from their upstream repositories at pinned versions, then the shards and haproxy from the OCI registry', () => {
+    test('installs the add-ons from their upstream repositories at pinned versions, then the shards, haproxy and monitoring from the OCI registry', () => {
       // GIVEN / WHEN the state's stack
       const synthesized = stateOf(id);
       const releases = synthesized.json.resource['helm_release'] ?? {};
@@ -179,6 +179,7 @@ describe('MeetscaleStack', () => {
         'addons_state-gateway': `state-base ${stateBaseVersion()} oci://ghcr.io/meetscale/charts gateway`,
         'addons_eck-operator': 'eck-operator 3.5.0 https://helm.elastic.co elastic-system',
         meetscale_haproxy: `haproxy ${releasedVersion('haproxy')} oci://ghcr.io/meetscale/charts jitsi`,
+        meetscale_monitoring: `monitoring ${releasedVersion('monitoring')} oci://ghcr.io/meetscale/charts monitoring`,
         ...Object.fromEntries(
           Array.from({ length: stateOf(id).stack.config.jitsi.shards }, (_, index) => [
             `meetscale_shard-${index}`,

@@ -39,6 +39,12 @@ function stringLiterals(source: string): string[] {
   );
 }
 
+/**
+ * Literals that spell a chart's name but name something else, by file: the monitoring stack's namespace was
+ * `monitoring` before the monitoring chart was.
+ */
+const OTHER_MEANINGS: Readonly<Record<string, readonly string[]>> = { 'addon-releases.ts': ['monitoring'] };
+
 /** Every fact a literal must not re-state: what it is, and a test whether a literal states it. */
 function forbiddenFacts(): Array<{ readonly what: string; readonly states: (literal: string) => boolean }> {
   const facts = publishedFacts();
@@ -77,9 +83,11 @@ describe('the infrastructure app', () => {
 
     // WHEN each literal is checked against each fact
     const found = files.flatMap((file) =>
-      stringLiterals(readFileSync(join(SOURCE_DIR, file), 'utf8')).flatMap((literal) =>
-        forbidden.filter((fact) => fact.states(literal)).map((fact) => `${file}: '${literal}' re-states the ${fact.what}`),
-      ),
+      stringLiterals(readFileSync(join(SOURCE_DIR, file), 'utf8'))
+        .filter((literal) => !(OTHER_MEANINGS[file] ?? []).includes(literal))
+        .flatMap((literal) =>
+          forbidden.filter((fact) => fact.states(literal)).map((fact) => `${file}: '${literal}' re-states the ${fact.what}`),
+        ),
     );
 
     // THEN none is found

@@ -82,10 +82,12 @@ describe('the state-base release', () => {
     expect(JITSI_POD_SECURITY_LEVEL).toBe(MEDIA_MODE_POD_SECURITY[JVB_MEDIA_MODE]);
     expect(JITSI_POD_SECURITY_LEVEL).toBe('privileged');
     expect(namespaces).toContainEqual({ name: JITSI_NAMESPACE, podSecurity: JITSI_POD_SECURITY_LEVEL });
-    // AND every namespace a later release of the state is installed into by name is one of them
+    // AND every namespace a later release of the state is installed into by name is one of them, or an add-on's
+    // (the monitoring chart joins kube-prometheus-stack in its namespace)
     const names = namespaces.map((namespace: { name: string }) => namespace.name);
     expect(names).toEqual(expect.arrayContaining([GATEWAY_NAMESPACE, JITSI_NAMESPACE]));
-    for (const release of meetscaleReleases(context)) expect(names).toContain(release.namespace);
+    const addonNamespaces = addonReleases(context).map((release) => release.namespace);
+    for (const release of meetscaleReleases(context)) expect([...names, ...addonNamespaces]).toContain(release.namespace);
   });
 
   test("taints the media nodes at the chart's defaults, which are placement.ts's taint, selector and toleration", () => {

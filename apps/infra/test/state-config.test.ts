@@ -75,6 +75,27 @@ describe('parseStateConfig', () => {
     );
   });
 
+  test('takes alert e-mail with a relay and a team, and names each malformed part', () => {
+    // GIVEN a state's alerting, and one with a bad relay, a bad address and no team
+    const alerting = {
+      smtp: { smarthost: 'smtp.example.org:587', from: 'alerts@example.org' },
+      team: ['team@example.org'],
+    };
+    const config = parseStateConfig({ ...minimalState(), monitoring: { alerting } }, 's.ts');
+    const error = thrownBy(() =>
+      parseStateConfig(
+        { ...minimalState(), monitoring: { alerting: { smtp: { smarthost: 'smtp.example.org', from: 'alerts' }, team: [] } } },
+        's.ts',
+      ),
+    );
+
+    // THEN the first is taken with nobody on call, and every problem of the second is named
+    expect(config.monitoring.alerting).toEqual({ ...alerting, onCall: [] });
+    expect(error.message).toContain('  - monitoring.alerting.smtp.smarthost: "smtp.example.org" is not an SMTP relay host:port');
+    expect(error.message).toContain('  - monitoring.alerting.smtp.from: "alerts" is not an e-mail address');
+    expect(error.message).toContain('  - monitoring.alerting.team: name at least one address of the team');
+  });
+
   test('rejects a malformed ACME e-mail address', () => {
     // GIVEN a contact address without a domain
     const input = minimalState({ certificates: { acmeEmail: 'platform-team' } });
