@@ -66,4 +66,10 @@ export interface ReleaseContext {
   readonly acmeEmail: string;
   /** Directory URL of the ACME server the ClusterIssuer registers with, e.g. Let's Encrypt production. */
   readonly acmeServer: string;
+  /**
+   * The public host name of the BigBlueButton API (Scalelite), e.g. `bbb.bremen.meetscale.example`, when the state
+   * runs BigBlueButton: the Gateway serves it too, and the state-base release creates Scalelite's namespace.
+   * @default - the state runs no BigBlueButton
+   */
+  readonly bigBlueButtonHost?: string;
 }

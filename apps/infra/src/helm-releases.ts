@@ -71,6 +71,16 @@ export class HelmReleases extends Construct {
     return release;
   }
 
+  /**
+   * The release of that name.
+   * @throws if there is none
+   */
+  public release(name: string): Release {
+    const release = this.installed.get(name);
+    if (release === undefined) throw new Error(`no Helm release "${name}" in ${[...this.installed.keys()].join(', ')}`);
+    return release;
+  }
+
   /** The releases, in the order they were added. */
   public get releases(): Release[] {
     return [...this.installed.values()];

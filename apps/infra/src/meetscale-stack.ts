@@ -1,4 +1,6 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { OBJECT_STORAGE_ENDPOINTS } from '@meetscale/ionos-facts';
 import { MEDIA_POOL_LABELS, SYSTEM_POOL_LABELS } from '@meetscale/placement';
 import { Fn, S3Backend, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
@@ -14,6 +16,9 @@ import { mediaNodeSize } from './media-sizing';
 import { MeetingDns } from './meeting-dns';
 import { meetscaleReleases } from './meetscale-releases';
 import { ObjectStorage, stateBucketName } from './object-storage';
+import { ScaleliteBackingServices } from './scalelite-backing-services';
+import { BIGBLUEBUTTON_NAMESPACE } from './scalelite-release';
+import { STATE_BASE_RELEASE } from './state-base-releases';
 import { ACME_SERVERS, type StateConfig } from './state-config';
 import { StateDatacenter } from './state-datacenter';
 
@@ -43,6 +48,10 @@ export class MeetscaleStack extends TerraformStack {
   public readonly addons: HelmReleases;
   /** The meetscale chart releases. */
   public readonly charts: HelmReleases;
+  /** The public host name of the BigBlueButton API (Scalelite), when the state runs BigBlueButton. */
+  public readonly bigBlueButtonHost?: string;
+  /** Scalelite's backing services, when the state runs BigBlueButton. */
+  public readonly scalelite?: ScaleliteBackingServices;
 
   constructor(scope: Construct, config: StateConfig) {
     super(scope, config.id);
@@ -121,6 +130,11 @@ export class MeetscaleStack extends TerraformStack {
     this.dns = new MeetingDns(this, 'dns', { domain: config.domain, description: `meetscale meetings of ${config.name}` });
     this.dns.addRecord({ name: config.meetingHost, type: 'A', content: ingressAddress });
     this.meetingHost = this.dns.fqdn(config.meetingHost);
+    const bigbluebutton = config.bigbluebutton;
+    if (bigbluebutton.enabled) {
+      this.dns.addRecord({ name: bigbluebutton.host, type: 'A', content: ingressAddress });
+      this.bigBlueButtonHost = this.dns.fqdn(bigbluebutton.host);
+    }
 
     new HelmProvider(this, 'helm', { kubernetes: this.cluster.kubernetesAccess });
     const context: ReleaseContext = {
@@ -138,12 +152,40 @@ export class MeetscaleStack extends TerraformStack {
       grafanaAdminPassword: grafanaAdminPassword.stringValue,
       acmeEmail: config.certificates.acmeEmail,
       acmeServer: ACME_SERVERS[config.certificates.acmeServer],
+      ...(this.bigBlueButtonHost === undefined ? {} : { bigBlueButtonHost: this.bigBlueButtonHost }),
     };
     this.addons = new HelmReleases(this, 'addons', {
       releases: addonReleases(context),
       dependsOn: this.cluster.nodePools.map((pool) => pool.pool),
     });
     this.charts = new HelmReleases(this, 'meetscale', { releases: meetscaleReleases(context), dependsOn: this.addons.releases });
+
+    if (bigbluebutton.enabled) {
+      // The passwords come from the random provider; the Kubernetes provider, which puts them into Secrets, reaches
+      // the cluster exactly as the Helm provider does.
+      new RandomProvider(this, 'random');
+      const access = this.cluster.kubernetesAccess;
+      new KubernetesProvider(this, 'kubernetes-api', {
+        host: access.host,
+        clusterCaCertificate: access.clusterCaCertificate,
+        token: access.token,
+      });
+      this.scalelite = new ScaleliteBackingServices(this, 'bigbluebutton', {
+        name,
+        stateId: config.id,
+        location: config.location,
+        network,
+        sizes: bigbluebutton.scalelite,
+        maintenanceWindow: config.kubernetes.maintenanceWindow,
+        namespace: BIGBLUEBUTTON_NAMESPACE,
+        namespaceCreatedBy: [this.addons.release(STATE_BASE_RELEASE)],
+      });
+      // TODO(scalelite chart): install the Scalelite release here, `meetscaleChart<ScaleliteValues>({ chart:
+      // SCALELITE_CHART.chart, namespace: BIGBLUEBUTTON_NAMESPACE, values: scaleliteValues(config.id,
+      // this.bigBlueButtonHost, this.scalelite.backends), ... })` after the Secrets and the claim, once the chart has a
+      // release record (releases/scalelite/releases.json): `meetscaleChart()` installs a chart's last recorded release
+      // and throws for a chart without one.
+    }
 
     new TerraformOutput(this, 'kubeconfig', {
       value: this.cluster.access.kubeConfig,

@@ -7,6 +7,7 @@ import { SYSTEM_NODE_SELECTOR } from '@meetscale/placement';
 import { ENVOY_GATEWAY_CONTROLLER, GATEWAY_CLASS, GATEWAY_NAME, GATEWAY_NAMESPACE } from './gateway';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
 import { meetscaleChart } from './meetscale-chart';
+import { BIGBLUEBUTTON_NAMESPACE } from './scalelite-release';
 
 /**
  * A state's cluster base, from the meetscale `state-base` chart (typed values, validated by the chart's schema at
@@ -79,6 +80,7 @@ export function stateBaseRelease(context: ReleaseContext): HelmReleaseSpec {
         { name: STATE_BASE_NAMESPACE, podSecurity: 'restricted' },
         { name: JITSI_NAMESPACE, podSecurity: JITSI_POD_SECURITY_LEVEL },
         { name: GATEWAY_NAMESPACE, podSecurity: 'restricted' },
+        ...(context.bigBlueButtonHost === undefined ? [] : [{ name: BIGBLUEBUTTON_NAMESPACE, podSecurity: 'restricted' as const }]),
       ],
     },
   });
@@ -106,7 +108,7 @@ export function stateGatewayRelease(context: ReleaseContext, after: readonly str
       gateway: {
         enabled: true,
         name: GATEWAY_NAME,
-        hostnames: [context.meetingHost],
+        hostnames: [context.meetingHost, ...(context.bigBlueButtonHost === undefined ? [] : [context.bigBlueButtonHost])],
         // the chart's default, stated so that the GatewayClass and the Envoy Gateway release share one constant
         gatewayClass: { name: GATEWAY_CLASS, controllerName: ENVOY_GATEWAY_CONTROLLER },
         proxy: { loadBalancerIP: context.ingressIp, externalTrafficPolicy: 'Local', nodeSelector: system() },

@@ -10,6 +10,8 @@ import {
 import { OCI_LOCATION, OCI_LOCATION_EXAMPLE } from '@meetscale/releases';
 import { z } from 'zod';
 
+import { bigBlueButtonLocationProblem, bigBlueButtonSchema } from './bigbluebutton-config';
+
 /** Lowercase DNS labels of letters, digits and inner hyphens, at least two, the last one not numeric. */
 const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -125,110 +127,120 @@ const alertingSchema = z.strictObject({
 /** A state's alert e-mail configuration. */
 export type StateAlerting = z.output<typeof alertingSchema>;
 
-export const stateConfigSchema = z.strictObject({
-  /** The state's id, equal to its file name: names the stack, the cloud resources and the buckets. */
-  id: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, { error: (issue) => `${quoted(issue.input)} is not a kebab-case id of 3 to 32 characters` }),
-  /** The state's name, for descriptions. */
-  name: z.string().min(1),
-  /** The IONOS location of the data center and the cluster. */
-  location: z.enum(IONOS_LOCATIONS, {
-    error: (issue) => `unknown IONOS location ${quoted(issue.input)}; expected one of ${IONOS_LOCATIONS.join(', ')}`,
-  }),
-  /** The state's DNS zone: the meetings are served at `<meetingHost>.<domain>`. */
-  domain: z.string().regex(DOMAIN_PATTERN, {
-    error: (issue) =>
-      `${quoted(issue.input)} is not a valid domain name (lowercase labels of letters, digits and hyphens, separated by dots)`,
-  }),
-  /** The host name of the meetings inside the zone. */
-  meetingHost: z
-    .string()
-    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: (issue) => `${quoted(issue.input)} is not a DNS label` })
-    .default('meet'),
-  /** The meetings' TLS certificates, issued by Let's Encrypt through cert-manager's ClusterIssuer. */
-  certificates: z.strictObject({
-    /** Contact e-mail of the ACME account, e.g. the platform team's address (no secret: the account key stays in the cluster). */
-    acmeEmail: z.string().check(z.email({ error: (issue) => `${quoted(issue.input)} is not an e-mail address` })),
-    /** Let's Encrypt's `production` directory, or `staging` (untrusted certificates) while trying out an installation. */
-    acmeServer: z
-      .enum(ACME_SERVER_NAMES, {
-        error: (issue) => `unknown ACME server ${quoted(issue.input)}; expected one of ${ACME_SERVER_NAMES.join(', ')}`,
-      })
-      .default('production'),
-  }),
-  /** Where the meetscale charts come from. */
-  charts: z
-    .strictObject({
-      /**
-       * The OCI registry the state installs the meetscale charts from (`oci://<host>[/<path>]`, no tag): the
-       * project's own by default; a state that publishes its fork's charts (`npm run release`) names its registry.
-       */
-      registry: z
-        .string()
-        .regex(OCI_LOCATION, {
-          error: (issue) => `${quoted(issue.input)} is not an OCI registry location such as ${OCI_LOCATION_EXAMPLE}`,
-        })
-        .default(DEFAULT_CHART_REGISTRY),
-    })
-    .default({ registry: DEFAULT_CHART_REGISTRY }),
-  /** The managed Kubernetes cluster. */
-  kubernetes: z.strictObject({
-    /** Kubernetes version, one IONOS offers (`major.minor.patch`). */
-    version: z
+export const stateConfigSchema = z
+  .strictObject({
+    /** The state's id, equal to its file name: names the stack, the cloud resources and the buckets. */
+    id: z
       .string()
-      .regex(/^\d+\.\d+\.\d+$/, { error: (issue) => `${quoted(issue.input)} is not a Kubernetes version of the form 1.33.3` }),
-    /** When IONOS may update the control plane. */
-    maintenanceWindow: maintenanceWindowSchema,
-    /** Networks that may reach the API server; must include wherever Terraform runs (it installs the Helm releases). */
-    apiAllowList: z.array(cidrSchema).min(1, { error: 'list at least one CIDR block: Terraform must reach the API server' }),
-  }),
-  /** The node pools. */
-  nodePools: z.strictObject({
-    /** Ingress, HAProxy, the Jitsi signalling, monitoring and operators. */
-    system: systemPoolSchema,
-    /** The videobridges, one per node; cores and RAM follow from the load figures (`media-sizing.ts`). */
-    media: mediaPoolSchema,
-  }),
-  /** The Jitsi installation. */
-  jitsi: z.strictObject({
-    /** Jitsi shards behind HAProxy (`shard-0` ... `shard-<n-1>`). */
-    shards: z.int().min(1).max(64),
-    /** HAProxy replicas (all share one stick table). */
-    haproxyReplicas: z.int().min(1).max(9).default(2),
-  }),
-  /** IONOS Object Storage: the Terraform state and backup buckets. */
-  objectStorage: z
-    .strictObject({
-      /** Region of the buckets. */
-      region: z
-        .enum(Object.keys(OBJECT_STORAGE_ENDPOINTS) as [ObjectStorageRegion, ...ObjectStorageRegion[]], {
-          error: (issue) =>
-            `unknown object storage region ${quoted(issue.input)}; expected one of ${Object.keys(OBJECT_STORAGE_ENDPOINTS).join(', ')}`,
+      .regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, { error: (issue) => `${quoted(issue.input)} is not a kebab-case id of 3 to 32 characters` }),
+    /** The state's name, for descriptions. */
+    name: z.string().min(1),
+    /** The IONOS location of the data center and the cluster. */
+    location: z.enum(IONOS_LOCATIONS, {
+      error: (issue) => `unknown IONOS location ${quoted(issue.input)}; expected one of ${IONOS_LOCATIONS.join(', ')}`,
+    }),
+    /** The state's DNS zone: the meetings are served at `<meetingHost>.<domain>`. */
+    domain: z.string().regex(DOMAIN_PATTERN, {
+      error: (issue) =>
+        `${quoted(issue.input)} is not a valid domain name (lowercase labels of letters, digits and hyphens, separated by dots)`,
+    }),
+    /** The host name of the meetings inside the zone. */
+    meetingHost: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: (issue) => `${quoted(issue.input)} is not a DNS label` })
+      .default('meet'),
+    /** The meetings' TLS certificates, issued by Let's Encrypt through cert-manager's ClusterIssuer. */
+    certificates: z.strictObject({
+      /** Contact e-mail of the ACME account, e.g. the platform team's address (no secret: the account key stays in the cluster). */
+      acmeEmail: z.string().check(z.email({ error: (issue) => `${quoted(issue.input)} is not an e-mail address` })),
+      /** Let's Encrypt's `production` directory, or `staging` (untrusted certificates) while trying out an installation. */
+      acmeServer: z
+        .enum(ACME_SERVER_NAMES, {
+          error: (issue) => `unknown ACME server ${quoted(issue.input)}; expected one of ${ACME_SERVER_NAMES.join(', ')}`,
         })
-        .default('eu-central-3'),
-      /** Days a backup object is kept. */
-      backupRetentionDays: z.int().min(1).default(30),
-    })
-    .default({ region: 'eu-central-3', backupRetentionDays: 30 }),
-  /** Prometheus. */
-  monitoring: z
-    .strictObject({
-      /** How long Prometheus keeps samples. */
-      retention: z
+        .default('production'),
+    }),
+    /** Where the meetscale charts come from. */
+    charts: z
+      .strictObject({
+        /**
+         * The OCI registry the state installs the meetscale charts from (`oci://<host>[/<path>]`, no tag): the
+         * project's own by default; a state that publishes its fork's charts (`npm run release`) names its registry.
+         */
+        registry: z
+          .string()
+          .regex(OCI_LOCATION, {
+            error: (issue) => `${quoted(issue.input)} is not an OCI registry location such as ${OCI_LOCATION_EXAMPLE}`,
+          })
+          .default(DEFAULT_CHART_REGISTRY),
+      })
+      .default({ registry: DEFAULT_CHART_REGISTRY }),
+    /** The managed Kubernetes cluster. */
+    kubernetes: z.strictObject({
+      /** Kubernetes version, one IONOS offers (`major.minor.patch`). */
+      version: z
         .string()
-        .regex(/^\d+[dw]$/, { error: (issue) => `${quoted(issue.input)} is not a retention such as 15d or 2w` })
-        .default('15d'),
-      /** Prometheus replicas. */
-      prometheusReplicas: z.int().min(1).max(3).default(1),
-      /**
-       * Who is told of alerts, by e-mail: without it, Alertmanager keeps kube-prometheus-stack's default configuration
-       * (alerts visible in its UI, sent nowhere).
-       */
-      alerting: alertingSchema.optional(),
-    })
-    .default({ retention: '15d', prometheusReplicas: 1 }),
-});
+        .regex(/^\d+\.\d+\.\d+$/, { error: (issue) => `${quoted(issue.input)} is not a Kubernetes version of the form 1.33.3` }),
+      /** When IONOS may update the control plane. */
+      maintenanceWindow: maintenanceWindowSchema,
+      /** Networks that may reach the API server; must include wherever Terraform runs (it installs the Helm releases). */
+      apiAllowList: z.array(cidrSchema).min(1, { error: 'list at least one CIDR block: Terraform must reach the API server' }),
+    }),
+    /** The node pools. */
+    nodePools: z.strictObject({
+      /** Ingress, HAProxy, the Jitsi signalling, monitoring and operators. */
+      system: systemPoolSchema,
+      /** The videobridges, one per node; cores and RAM follow from the load figures (`media-sizing.ts`). */
+      media: mediaPoolSchema,
+    }),
+    /** The Jitsi installation. */
+    jitsi: z.strictObject({
+      /** Jitsi shards behind HAProxy (`shard-0` ... `shard-<n-1>`). */
+      shards: z.int().min(1).max(64),
+      /** HAProxy replicas (all share one stick table). */
+      haproxyReplicas: z.int().min(1).max(9).default(2),
+    }),
+    /** IONOS Object Storage: the Terraform state and backup buckets. */
+    objectStorage: z
+      .strictObject({
+        /** Region of the buckets. */
+        region: z
+          .enum(Object.keys(OBJECT_STORAGE_ENDPOINTS) as [ObjectStorageRegion, ...ObjectStorageRegion[]], {
+            error: (issue) =>
+              `unknown object storage region ${quoted(issue.input)}; expected one of ${Object.keys(OBJECT_STORAGE_ENDPOINTS).join(', ')}`,
+          })
+          .default('eu-central-3'),
+        /** Days a backup object is kept. */
+        backupRetentionDays: z.int().min(1).default(30),
+      })
+      .default({ region: 'eu-central-3', backupRetentionDays: 30 }),
+    /** Prometheus. */
+    monitoring: z
+      .strictObject({
+        /** How long Prometheus keeps samples. */
+        retention: z
+          .string()
+          .regex(/^\d+[dw]$/, { error: (issue) => `${quoted(issue.input)} is not a retention such as 15d or 2w` })
+          .default('15d'),
+        /** Prometheus replicas. */
+        prometheusReplicas: z.int().min(1).max(3).default(1),
+        /**
+         * Who is told of alerts, by e-mail: without it, Alertmanager keeps kube-prometheus-stack's default configuration
+         * (alerts visible in its UI, sent nowhere).
+         */
+        alerting: alertingSchema.optional(),
+      })
+      .default({ retention: '15d', prometheusReplicas: 1 }),
+    /**
+     * BigBlueButton behind Scalelite, with Scalelite's IONOS managed backing services in the state's LAN. Off by
+     * default: the state stays Jitsi-only.
+     */
+    bigbluebutton: bigBlueButtonSchema,
+  })
+  .superRefine((state, context) => {
+    const problem = bigBlueButtonLocationProblem(state.location, state.bigbluebutton);
+    if (problem !== undefined) context.addIssue({ code: 'custom', path: ['bigbluebutton', 'enabled'], message: problem });
+  });
 
 /** A state's configuration as written in `states/<state>.ts` (defaults may be left out). */
 export type StateConfigInput = z.input<typeof stateConfigSchema>;

@@ -63,3 +63,30 @@ export function minimalState(overrides: Partial<StateConfigInput> = {}): StateCo
 export function minimalConfig(overrides: Partial<StateConfigInput> = {}): StateConfig {
   return parseStateConfig(minimalState(overrides), 'test');
 }
+
+/**
+ * A state that runs BigBlueButton (`bigbluebutton.enabled`), with Scalelite's backing services sized away from
+ * the defaults, in a location that offers them: the example states keep BigBlueButton off.
+ */
+export function bigBlueButtonState(): StateConfigInput {
+  return minimalState({
+    id: 'bbbland',
+    name: 'BBBland',
+    location: 'de/txl',
+    domain: 'bbbland.meetscale.example',
+    certificates: { acmeEmail: 'platform@bbbland.meetscale.example' },
+    bigbluebutton: {
+      enabled: true,
+      scalelite: {
+        postgres: { cores: 4, ramMb: 8192, storageGb: 48, instances: 2, synchronizationMode: 'SYNCHRONOUS' },
+        redis: { ramGb: 4, replicas: 2, persistence: 'AOF' },
+        nfs: { sizeTib: 4 },
+      },
+    },
+  });
+}
+
+/** {@link bigBlueButtonState}, validated. */
+export function bigBlueButtonConfig(): StateConfig {
+  return parseStateConfig(bigBlueButtonState(), 'test');
+}

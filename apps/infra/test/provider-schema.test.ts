@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Testing } from 'cdktf';
 
 import { checkAgainstSchema, ionosTypesOf, readIonosSubset, type SynthesizedStack } from './_provider-schema';
-import { exampleStates, minimalConfig, synthesize, type Synthesized } from './_stacks';
+import { bigBlueButtonConfig, exampleStates, minimalConfig, synthesize, type Synthesized } from './_stacks';
 
 /** The provider versions `cdktf.json` pins, by provider source. */
 function pinnedProviders(): Record<string, string> {
@@ -25,16 +25,25 @@ const subset = readIonosSubset(IONOS_VERSION);
 let stacks: Synthesized[];
 
 beforeAll(async () => {
-  stacks = [...(await exampleStates()).map(synthesize), synthesize(minimalConfig())];
+  stacks = [...(await exampleStates()).map(synthesize), synthesize(minimalConfig()), synthesize(bigBlueButtonConfig())];
 });
 
 describe('the synthesized stacks', () => {
-  test('pin the IONOS provider at the version of the committed schema subset, and Helm at the prebuilt bindings', () => {
+  test('pin the IONOS provider at the version of the committed schema subset, and Helm, Kubernetes and random at the prebuilt bindings', () => {
     // GIVEN cdktf.json and the committed subset
     // WHEN / THEN the versions agree, and every stack requires exactly these
     expect(IONOS_VERSION).toBe('6.7.12');
     expect(subset.version).toBe(IONOS_VERSION);
     expect(pinnedProviders()['hashicorp/helm']).toBe('3.1.1');
+    for (const [source, pkg] of [
+      ['hashicorp/kubernetes', '@cdktf/provider-kubernetes'],
+      ['hashicorp/random', '@cdktf/provider-random'],
+    ] as const) {
+      const manifest = JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as {
+        cdktf: { provider: { version: string } };
+      };
+      expect(pinnedProviders()[source]).toBe(manifest.cdktf.provider.version);
+    }
     for (const { json } of stacks) {
       expect(json).toMatchObject({
         terraform: {
@@ -45,13 +54,14 @@ describe('the synthesized stacks', () => {
   });
 
   test('conform to the provider schema subset in every IONOS resource, data source and provider block', () => {
-    // GIVEN every example state's stack and a minimal one
+    // GIVEN every example state's stack, a minimal one and one with BigBlueButton
     // WHEN each is checked against the committed subset
     const problems = stacks.flatMap(({ stack, json }) => checkAgainstSchema(json, subset).map((problem) => `${stack.node.id}: ${problem}`));
 
     // THEN there is nothing to report
     expect(problems).toEqual([]);
-    for (const { json } of stacks) expect(ionosTypesOf(json)).toHaveLength(13);
+    // the 13 types of every state, and PostgreSQL (cluster, database), In-Memory DB and NFS (cluster, share) with BigBlueButton
+    for (const { stack, json } of stacks) expect(ionosTypesOf(json)).toHaveLength(stack.config.bigbluebutton.enabled ? 18 : 13);
   });
 
   test('use every resource and data source of the subset, so the subset holds nothing the app does not use', () => {

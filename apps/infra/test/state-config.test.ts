@@ -19,6 +19,23 @@ describe('parseStateConfig', () => {
     expect(config.objectStorage).toEqual({ region: 'eu-central-3', backupRetentionDays: 30 });
     expect(config.monitoring).toEqual({ retention: '15d', prometheusReplicas: 1 });
     expect(config.charts).toEqual({ registry: DEFAULT_CHART_REGISTRY });
+    expect(config.bigbluebutton).toEqual({
+      enabled: false,
+      host: 'bbb',
+      scalelite: {
+        postgres: {
+          version: '16',
+          cores: 2,
+          ramMb: 4096,
+          storageGb: 20,
+          instances: 1,
+          storageType: 'SSD Standard',
+          synchronizationMode: 'ASYNCHRONOUS',
+        },
+        redis: { version: '7.2', cores: 1, ramGb: 2, replicas: 1, persistence: 'RDB_AOF' },
+        nfs: { sizeTib: 2 },
+      },
+    });
   });
 
   test("takes the state's own chart registry, and rejects one that is no OCI location, naming it", () => {
@@ -158,6 +175,66 @@ describe('parseStateConfig', () => {
     // WHEN / THEN
     expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
       'Invalid state configuration in states/testland.ts:\n  - kubernetes.apiAllowList: list at least one CIDR block: Terraform must reach the API server',
+    );
+  });
+
+  test("takes BigBlueButton's sizes, filling in the rest, and names each malformed one by its path", () => {
+    // GIVEN BigBlueButton switched on with some sizes, and a configuration with a mistake in every service
+    const sized = parseStateConfig(
+      minimalState({ bigbluebutton: { enabled: true, scalelite: { postgres: { instances: 3 }, nfs: { sizeTib: 8 } } } }),
+      's.ts',
+    );
+    const input = minimalState({
+      bigbluebutton: {
+        enabled: true,
+        scalelite: {
+          postgres: { ramMb: 3000, storageGb: 15, storageType: 'NVMe' } as never,
+          redis: { persistence: 'None', version: '7' } as never,
+          nfs: { sizeTib: 1 },
+        },
+      },
+    });
+
+    // WHEN / THEN
+    expect(sized.bigbluebutton.scalelite.postgres).toMatchObject({ instances: 3, cores: 2, ramMb: 4096 });
+    expect(sized.bigbluebutton.scalelite.nfs).toEqual({ sizeTib: 8 });
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      [
+        'Invalid state configuration in states/testland.ts:',
+        '  - bigbluebutton.scalelite.postgres.ramMb: 3000 MB is not a multiple of 1024',
+        '  - bigbluebutton.scalelite.postgres.storageGb: 15 GB is not a multiple of 2 (IONOS takes PostgreSQL storage in steps of 2048 MB)',
+        '  - bigbluebutton.scalelite.postgres.storageType: unknown PostgreSQL storage type "NVMe"; expected one of SSD Standard, SSD Premium, HDD',
+        '  - bigbluebutton.scalelite.redis.version: "7" is not an In-Memory DB version such as 7.2',
+        '  - bigbluebutton.scalelite.redis.persistence: unknown In-Memory DB persistence mode "None"; expected one of RDB, AOF, RDB_AOF',
+        '  - bigbluebutton.scalelite.nfs.sizeTib: 1 TiB is below the IONOS minimum of 2 TiB',
+      ].join('\n'),
+    );
+  });
+
+  test('rejects BigBlueButton where IONOS does not offer its backing services, naming the locations that do', () => {
+    // GIVEN a state in a location without NFS and DBaaS, with BigBlueButton on, and the same state with it off
+    const input = minimalState({ location: 'de/fra/2', bigbluebutton: { enabled: true } });
+
+    // WHEN / THEN only the one with BigBlueButton is refused
+    expect(parseStateConfig({ ...input, bigbluebutton: { enabled: false } }, 's.ts').location).toBe('de/fra/2');
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      'Invalid state configuration in states/testland.ts:\n' +
+        '  - bigbluebutton.enabled: IONOS offers PostgreSQL, In-Memory DB and NFS together only in de/fra, de/txl, es/vit, gb/lhr, us/ewr, us/las, ' +
+        'not in the state\'s location "de/fra/2"',
+    );
+  });
+
+  test('rejects misspelt keys in the BigBlueButton section', () => {
+    // GIVEN
+    const input = minimalState({ bigbluebutton: { enable: true, scalelite: { redis: { ram: 4 } } } as never });
+
+    // WHEN / THEN
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      [
+        'Invalid state configuration in states/testland.ts:',
+        '  - bigbluebutton.scalelite.redis: Unrecognized key: "ram"',
+        '  - bigbluebutton: Unrecognized key: "enable"',
+      ].join('\n'),
     );
   });
 });

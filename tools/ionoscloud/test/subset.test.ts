@@ -46,9 +46,9 @@ describe('the committed IONOS schema subset', () => {
     const text = fs.readFileSync(SUBSET_PATH, 'utf8');
     const provider = committed().provider_schemas[PROVIDER_FQPN];
 
-    // THEN the only "description" keys are the attributes of that name (data center and DNS zone)
+    // THEN the only "description" keys are the attributes of that name (data center, DNS zone, NFS share client group)
     expect(text).not.toContain('description_kind');
-    expect(text.match(/"description":/g)).toHaveLength(2);
+    expect(text.match(/"description":/g)).toHaveLength(3);
     expect(provider?.resource_schemas?.['ionoscloud_datacenter']?.block.attributes?.['description']).toEqual({
       computed: true,
       optional: true,

@@ -1,0 +1,144 @@
+import type { IonosLocation } from '@meetscale/ionos-facts';
+import { z } from 'zod';
+
+/**
+ * The `bigbluebutton` section of a state's configuration: whether the state runs BigBlueButton behind Scalelite,
+ * and the size of Scalelite's IONOS managed backing services (PostgreSQL, In-Memory DB, NFS). Off by default: a
+ * state stays Jitsi-only until it opts in.
+ */
+
+const quoted = (input: unknown): string => JSON.stringify(input) ?? String(input);
+
+/**
+ * The IONOS locations that offer all three backing services: DBaaS PostgreSQL (the provider documentation of
+ * `ionoscloud_pg_cluster.location`), In-Memory DB, and Network File Storage (`ionoscloud_nfs_cluster.location` in
+ * the 6.7.12 schema). A state with BigBlueButton must be in one of them.
+ * TODO: move to `@meetscale/ionos-facts` beside `IONOS_LOCATIONS` (a library this app does not own).
+ */
+export const BACKING_SERVICE_LOCATIONS = [
+  'de/fra',
+  'de/txl',
+  'es/vit',
+  'gb/lhr',
+  'us/ewr',
+  'us/las',
+] as const satisfies readonly IonosLocation[];
+
+/** IONOS DBaaS PostgreSQL storage types (`ionoscloud_pg_cluster.storage_type`; `SSD` is deprecated upstream). */
+export const POSTGRES_STORAGE_TYPES = ['SSD Standard', 'SSD Premium', 'HDD'] as const;
+
+/** IONOS DBaaS PostgreSQL replication modes (`ionoscloud_pg_cluster.synchronization_mode`). */
+export const POSTGRES_SYNCHRONIZATION_MODES = ['ASYNCHRONOUS', 'SYNCHRONOUS', 'STRICTLY_SYNCHRONOUS'] as const;
+
+/**
+ * The In-Memory DB persistence modes that keep data on disk (`ionoscloud_inmemorydb_replicaset.persistence_mode`
+ * without `None`): Scalelite keeps its servers and meetings in Redis, so a restart must not lose them.
+ */
+export const REDIS_PERSISTENCE_MODES = ['RDB', 'AOF', 'RDB_AOF'] as const;
+
+/** The sizes of IONOS Network File Storage clusters, in TiB (`ionoscloud_nfs_cluster.size`). */
+export const NFS_SIZE_TIB = { min: 2, max: 42 } as const;
+
+const enumError = (what: string, known: readonly string[]) => (issue: { input: unknown }) =>
+  `unknown ${what} ${quoted(issue.input)}; expected one of ${known.join(', ')}`;
+
+const postgresSchema = z.strictObject({
+  /** PostgreSQL major version IONOS offers. */
+  version: z
+    .string()
+    .regex(/^\d{2}$/, { error: (issue) => `${quoted(issue.input)} is not a PostgreSQL major version such as 16` })
+    .default('16'),
+  /** CPU cores per instance. */
+  cores: z.int().min(1).default(2),
+  /** RAM per instance in MB, a multiple of 1024. */
+  ramMb: z
+    .int()
+    .min(2048)
+    .refine((ram) => ram % 1024 === 0, { error: (issue) => `${quoted(issue.input)} MB is not a multiple of 1024` })
+    .default(4096),
+  /** Storage per instance in GB, even (IONOS takes PostgreSQL storage in steps of 2048 MB). */
+  storageGb: z
+    .int()
+    .min(2)
+    .refine((storage) => storage % 2 === 0, {
+      error: (issue) => `${quoted(issue.input)} GB is not a multiple of 2 (IONOS takes PostgreSQL storage in steps of 2048 MB)`,
+    })
+    .default(20),
+  /** Instances: one primary and `instances - 1` standbys in other zones. */
+  instances: z.int().min(1).max(5).default(1),
+  /** Storage type. */
+  storageType: z
+    .enum(POSTGRES_STORAGE_TYPES, { error: enumError('PostgreSQL storage type', POSTGRES_STORAGE_TYPES) })
+    .default('SSD Standard'),
+  /** How the standbys replicate. */
+  synchronizationMode: z
+    .enum(POSTGRES_SYNCHRONIZATION_MODES, { error: enumError('PostgreSQL synchronization mode', POSTGRES_SYNCHRONIZATION_MODES) })
+    .default('ASYNCHRONOUS'),
+});
+
+const redisSchema = z.strictObject({
+  /** In-Memory DB (Redis-compatible) version IONOS offers. */
+  version: z
+    .string()
+    .regex(/^\d+\.\d+$/, { error: (issue) => `${quoted(issue.input)} is not an In-Memory DB version such as 7.2` })
+    .default('7.2'),
+  /** CPU cores per replica. */
+  cores: z.int().min(1).default(1),
+  /** RAM per replica in GB (IONOS derives the storage from it and the persistence mode). */
+  ramGb: z.int().min(1).default(2),
+  /** Replicas: one active and `replicas - 1` passive standbys. */
+  replicas: z.int().min(1).max(5).default(1),
+  /** How the data is persisted: snapshots (`RDB`), an append-only log (`AOF`) or both. */
+  persistence: z
+    .enum(REDIS_PERSISTENCE_MODES, { error: enumError('In-Memory DB persistence mode', REDIS_PERSISTENCE_MODES) })
+    .default('RDB_AOF'),
+});
+
+const nfsSchema = z.strictObject({
+  /** Size of the NFS cluster of the recordings in TiB (IONOS: 2 to 42, billed by size, never shrinks). */
+  sizeTib: z
+    .int({ error: (issue) => `${quoted(issue.input)} is not a whole number of TiB` })
+    .min(NFS_SIZE_TIB.min, { error: (issue) => `${quoted(issue.input)} TiB is below the IONOS minimum of ${NFS_SIZE_TIB.min} TiB` })
+    .max(NFS_SIZE_TIB.max, { error: (issue) => `${quoted(issue.input)} TiB exceeds the IONOS maximum of ${NFS_SIZE_TIB.max} TiB` })
+    .default(NFS_SIZE_TIB.min),
+});
+
+/** The sizes of Scalelite's backing services. */
+const scaleliteSchema = z.strictObject({
+  /** DBaaS PostgreSQL: the recordings index. */
+  postgres: postgresSchema.prefault({}),
+  /** In-Memory DB (Redis-compatible, persistent): servers, meetings, the poller's state. */
+  redis: redisSchema.prefault({}),
+  /** Network File Storage: the recordings share. */
+  nfs: nfsSchema.prefault({}),
+});
+
+/** The validated sizes of Scalelite's backing services (`bigbluebutton.scalelite`). */
+export type ScaleliteSizes = z.output<typeof scaleliteSchema>;
+
+/** The `bigbluebutton` section of a state's configuration. */
+export const bigBlueButtonSchema = z
+  .strictObject({
+    /** Run BigBlueButton behind Scalelite: creates the backing services below. Off by default. */
+    enabled: z.boolean().default(false),
+    /** The host name of the BigBlueButton API (Scalelite) and playback inside the state's zone. */
+    host: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: (issue) => `${quoted(issue.input)} is not a DNS label` })
+      .default('bbb'),
+    /** Scalelite's IONOS managed backing services. */
+    scalelite: scaleliteSchema.prefault({}),
+  })
+  .prefault({});
+
+/** A state's validated `bigbluebutton` section. */
+export type StateBigBlueButton = z.output<typeof bigBlueButtonSchema>;
+
+/** A problem of the `bigbluebutton` section that depends on the rest of the configuration, or undefined. */
+export function bigBlueButtonLocationProblem(location: string, bigbluebutton: StateBigBlueButton): string | undefined {
+  if (!bigbluebutton.enabled || (BACKING_SERVICE_LOCATIONS as readonly string[]).includes(location)) return undefined;
+  return (
+    `IONOS offers PostgreSQL, In-Memory DB and NFS together only in ${BACKING_SERVICE_LOCATIONS.join(', ')}, ` +
+    `not in the state's location ${quoted(location)}`
+  );
+}
