@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { isProcessAlive, reportBuildsOnStderr } from '@meetscale/go-tools';
 
 import { type ControlPlaneBinaries, ensureControlPlaneBinaries, kubernetesVersion } from './control-plane-tools';
+import { FRONT_PROXY_CLIENT, type FrontProxyCredentials, writeFrontProxyCredentials } from './front-proxy';
 import { KubeClient, waitFor } from './kube-client';
 import { kubeconfig } from './kubeconfig';
 import { kwokNodes, type NodePoolShape } from './kwok-nodes';
@@ -106,9 +107,10 @@ function _tokens(): Record<'admin' | 'controllerManager' | 'scheduler' | 'kwok',
 
 /**
  * A real Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver (with its default admission plugins,
- * Pod Security among them, and RBAC), kube-controller-manager and kube-scheduler, built from the pinned
- * Kubernetes modules, plus kwok, which drives Node objects and moves the pods bound to them to Running and
- * Ready without running any container. Every port is a free loopback port chosen at start.
+ * Pod Security among them, RBAC, and front-proxy authentication for the aggregator, as kubeadm sets it up),
+ * kube-controller-manager (each controller with its own ServiceAccount's credentials) and kube-scheduler, built
+ * from the pinned Kubernetes modules, plus kwok, which drives Node objects and moves the pods bound to them to
+ * Running and Ready without running any container. Every port is a free loopback port chosen at start.
  */
 export class ControlPlane {
   /**
@@ -143,6 +145,7 @@ export class ControlPlane {
   /** The admin kubeconfig (group `system:masters`), for Helm and humans. */
   readonly kubeconfig: string;
   private _client: KubeClient | undefined;
+  private _frontProxy: FrontProxyCredentials | undefined;
   private readonly _processes: ManagedProcess[] = [];
   private readonly _tokens = _tokens();
 
@@ -160,6 +163,15 @@ export class ControlPlane {
   get client(): KubeClient {
     if (this._client === undefined) throw new Error('the control plane is not started');
     return this._client;
+  }
+
+  /**
+   * The aggregator's front-proxy CA and client certificate: extension API servers trust requests that present
+   * the certificate to name their user in `X-Remote-User`, `X-Remote-Group` and `X-Remote-Extra-*` headers.
+   */
+  get frontProxy(): FrontProxyCredentials {
+    if (this._frontProxy === undefined) throw new Error('the control plane is not started');
+    return this._frontProxy;
   }
 
   /** The Kubernetes version the control plane runs (e.g. `1.33.3`). */
@@ -277,6 +289,8 @@ export class ControlPlane {
       { mode: 0o600 },
     );
     const certDir = path.join(dir, 'apiserver-certs');
+    const frontProxy = writeFrontProxyCredentials(path.join(dir, 'front-proxy'));
+    this._frontProxy = frontProxy;
     this.server = `https://127.0.0.1:${apiserverPort}`;
     log(`kube-apiserver ${this.version} on ${this.server}`);
     const apiserver = this._start('kube-apiserver', this._binaries.apiserver, [
@@ -291,6 +305,16 @@ export class ControlPlane {
       `--service-account-signing-key-file=${saKey}`,
       `--token-auth-file=${tokenFile}`,
       '--authorization-mode=RBAC',
+      // the aggregator proves who asks to extension API servers (e.g. prometheus-adapter) by the front-proxy
+      // client certificate and the request headers; the API server publishes these settings in
+      // kube-system/extension-apiserver-authentication for them to read
+      `--requestheader-client-ca-file=${frontProxy.caFile}`,
+      `--requestheader-allowed-names=${FRONT_PROXY_CLIENT}`,
+      '--requestheader-username-headers=X-Remote-User',
+      '--requestheader-group-headers=X-Remote-Group',
+      '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+      `--proxy-client-cert-file=${frontProxy.clientCertFile}`,
+      `--proxy-client-key-file=${frontProxy.clientKeyFile}`,
       '--allow-privileged=true',
       '--profiling=false',
       // its own Endpoints would hold the loopback address, which Endpoints validation refuses
@@ -328,6 +352,9 @@ export class ControlPlane {
       '--secure-port=0',
       `--service-account-private-key-file=${saKey}`,
       `--root-ca-file=${caFile}`,
+      // each controller acts as its own ServiceAccount with the rights of kube's bootstrap policy (as kubeadm runs
+      // it), so that e.g. the HPA controller reads the custom metrics API as system:controller:horizontal-pod-autoscaler
+      '--use-service-account-credentials',
       '--horizontal-pod-autoscaler-sync-period=5s',
       // kwok's heartbeats can lag on a loaded 2-core machine; a node marked NotReady would turn every pod on
       // it NotReady for good (no kubelet sets it back), so the grace period is long

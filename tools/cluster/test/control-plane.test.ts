@@ -1,8 +1,9 @@
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 
 import { isProcessAlive } from '@meetscale/go-tools';
 
-import { ControlPlane, KubeApiError, upstreamCrds, waitFor } from '../src';
+import { ControlPlane, FRONT_PROXY_CLIENT, KubeApiError, upstreamCrds, waitFor } from '../src';
 
 const RESTRICTED = { 'pod-security.kubernetes.io/enforce': 'restricted' };
 
@@ -64,6 +65,43 @@ describe('ControlPlane', () => {
     const version = await plane.client.get('/version');
     expect(version.gitVersion).toBe(`v${plane.version}`);
     expect(fs.readFileSync(plane.kubeconfig, 'utf8')).toContain(plane.server);
+  });
+
+  it('publishes the front-proxy CA and request headers by which the aggregator names users to extension API servers', async () => {
+    // WHEN an extension API server reads the authentication settings the API server publishes for it
+    const published = await plane.client.get('/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication');
+
+    // THEN it finds the CA of the aggregator's client certificate, the certificate's name, and the headers
+    expect(published.data).toMatchObject({
+      'requestheader-client-ca-file': fs.readFileSync(plane.frontProxy.caFile, 'utf8'),
+      'requestheader-allowed-names': JSON.stringify([FRONT_PROXY_CLIENT]),
+      'requestheader-username-headers': '["X-Remote-User"]',
+      'requestheader-group-headers': '["X-Remote-Group"]',
+      'requestheader-extra-headers-prefix': '["X-Remote-Extra-"]',
+    });
+    // AND the certificate the aggregator presents is that name's, signed by that CA, for client authentication
+    const client = new X509Certificate(fs.readFileSync(plane.frontProxy.clientCertFile));
+    expect(client.subject).toBe(`CN=${FRONT_PROXY_CLIENT}`);
+    expect(client.checkIssued(new X509Certificate(fs.readFileSync(plane.frontProxy.caFile)))).toBe(true);
+    expect(client.keyUsage).toEqual(['1.3.6.1.5.5.7.3.2']);
+  });
+
+  it('runs each controller as its own ServiceAccount, with the rights of the bootstrap policy', async () => {
+    // WHEN the controllers are up
+    // THEN the controller manager has made their ServiceAccounts
+    const accounts = (await plane.client.list('/api/v1/namespaces/kube-system/serviceaccounts')).map((account) => account.metadata.name);
+    expect(accounts).toEqual(expect.arrayContaining(['horizontal-pod-autoscaler', 'replicaset-controller', 'statefulset-controller']));
+    // AND the HPA controller's account may read the custom metrics an extension API server serves
+    const review = await plane.client.create('/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: {
+        user: 'system:serviceaccount:kube-system:horizontal-pod-autoscaler',
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+        resourceAttributes: { group: 'custom.metrics.k8s.io', resource: 'pods', subresource: 'some_metric', namespace: 'any', verb: 'get' },
+      },
+    });
+    expect(review.status).toMatchObject({ allowed: true, reason: expect.stringContaining('system:controller:horizontal-pod-autoscaler') });
   });
 
   it('has Ready kwok nodes shaped as asked', async () => {
