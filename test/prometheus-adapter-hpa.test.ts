@@ -2,16 +2,18 @@
  * The bridges' autoscaling path for real: Prometheus scrapes each bridge pod's `jitsi_jvb_stress` (fake exporters
  * on loopback, labelled with the namespace and pod they stand for, as the chart's PodMonitor labels them),
  * prometheus-adapter serves it through the custom metrics API with the platform's own adapter rules, registered
- * with the control plane's aggregator, and the HPA controller scales a StatefulSet of bridges on it.
+ * with the control plane's aggregator, and the HPA controller scales a StatefulSet of bridges on it. The adapter
+ * authenticates the aggregator's requests by its front-proxy certificate and authorizes the user they name.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
 import { MONITORING_CHART } from '@meetscale/chart-values/facts/monitoring';
-import { ControlPlane, freeLoopbackPort, waitFor } from '@meetscale/cluster';
+import { ControlPlane, freeLoopbackPort, kubeconfig, waitFor } from '@meetscale/cluster';
 import { ensurePrometheusAdapter } from '@meetscale/prometheus-tools';
 import YAML from 'yaml';
 
@@ -30,6 +32,16 @@ const PODS = Array.from({ length: MAX_BRIDGES }, (_, ordinal) => `${BRIDGES}-${o
 const API_VERSION = 'v1beta1';
 const ADAPTER_SERVICE = { namespace: 'monitoring', name: 'prometheus-adapter' };
 const METRIC_PATH = `/apis/custom.metrics.k8s.io/${API_VERSION}/namespaces/${NAMESPACE}/pods/*/${METRIC}`;
+/** The identity the HPA controller reads metrics as (the controller manager uses each controller's ServiceAccount). */
+const HPA_CONTROLLER = {
+  user: 'system:serviceaccount:kube-system:horizontal-pod-autoscaler',
+  groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+};
+/** An authenticated user without any RBAC on the custom metrics API. */
+const NOBODY = { user: 'nobody', groups: ['system:authenticated'] };
+/** How the API server and the adapter refuse a user the metric. */
+const FORBIDDEN = (user: string): string =>
+  `pods.custom.metrics.k8s.io "*" is forbidden: User "${user}" cannot get resource "pods/${METRIC}" in API group "custom.metrics.k8s.io" in the namespace "${NAMESPACE}"`;
 
 /** What one bridge's own metrics endpoint serves. */
 const stress = (value: number): string => `# HELP ${METRIC} How loaded the bridge is.\n# TYPE ${METRIC} gauge\n${METRIC} ${value}\n`;
@@ -39,6 +51,8 @@ let plane: ControlPlane;
 let exporters: FakeExporter[] = [];
 let prometheus: RunningPrometheus;
 let adapter: ServerProcess;
+let adapterUrl: string;
+let adapterCa: string;
 
 /** A self-signed serving certificate for the name the aggregator checks (`<service>.<namespace>.svc`). */
 function servingCertificate(): { cert: string; key: string } {
@@ -70,8 +84,48 @@ function servingCertificate(): { cert: string; key: string } {
   return { cert, key };
 }
 
+/**
+ * A kubeconfig for the adapter's ServiceAccount, with the rights a real installation binds to it so that it may
+ * delegate authentication and authorization to the API server: read the front-proxy settings in
+ * kube-system/extension-apiserver-authentication, and create TokenReviews and SubjectAccessReviews.
+ */
+async function adapterIdentity(): Promise<string> {
+  const client = plane.client;
+  const { namespace, name } = ADAPTER_SERVICE;
+  const subjects = [{ kind: 'ServiceAccount', namespace, name }];
+  await client.create(`/api/v1/namespaces/${namespace}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } });
+  await client.create('/apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/rolebindings', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: `${name}-auth-reader` },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
+    subjects,
+  });
+  await client.create('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: `${name}-system:auth-delegator` },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+    subjects,
+  });
+  const request = await client.create(`/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: { expirationSeconds: 3_600 },
+  });
+  const file = join(scratch, 'adapter.kubeconfig');
+  writeFileSync(file, kubeconfig(plane.server, client.options.ca, `system:serviceaccount:${namespace}:${name}`, request.status.token), {
+    mode: 0o600,
+  });
+  return file;
+}
+
 /** prometheus-adapter on a free loopback port, reading Prometheus and the control plane. */
-async function startAdapter(prometheusUrl: string, tls: { cert: string; key: string }): Promise<{ process: ServerProcess; port: number }> {
+async function startAdapter(
+  prometheusUrl: string,
+  tls: { cert: string; key: string },
+  identity: string,
+): Promise<{ process: ServerProcess; port: number }> {
   const config = join(scratch, 'adapter.yaml');
   writeFileSync(config, YAML.stringify({ rules: MONITORING_CHART.adapterRules }));
   const port = await freeLoopbackPort();
@@ -84,9 +138,10 @@ async function startAdapter(prometheusUrl: string, tls: { cert: string; key: str
     `--config=${config}`,
     // the series are there before it starts; re-listing often only shortens the wait should they not be
     '--metrics-relist-interval=5s',
+    // it lists the pods a metric is asked for as the admin; only who may read metrics is the point here
     `--lister-kubeconfig=${plane.kubeconfig}`,
-    `--authentication-kubeconfig=${plane.kubeconfig}`,
-    `--authorization-kubeconfig=${plane.kubeconfig}`,
+    `--authentication-kubeconfig=${identity}`,
+    `--authorization-kubeconfig=${identity}`,
     '--v=2',
   ]);
   return { process, port };
@@ -159,11 +214,14 @@ beforeAll(async () => {
   });
 
   // AND prometheus-adapter with the platform's adapter rules, serving the custom metrics API with a certificate of
-  // this test's own, registered with the aggregator through an ExternalName Service that names localhost (the
-  // aggregator resolves such a Service to its external name and the APIService's port)
+  // this test's own, delegating authentication and authorization to the API server as its own ServiceAccount, and
+  // registered with the aggregator through an ExternalName Service that names localhost (the aggregator resolves
+  // such a Service to its external name and the APIService's port)
   const tls = servingCertificate();
-  const started = await startAdapter(prometheus.url, tls);
+  const started = await startAdapter(prometheus.url, tls, await adapterIdentity());
   adapter = started.process;
+  adapterUrl = `https://127.0.0.1:${started.port}`;
+  adapterCa = readFileSync(tls.cert, 'utf8');
   await client.create(`/api/v1/namespaces/${ADAPTER_SERVICE.namespace}/services`, {
     apiVersion: 'v1',
     kind: 'Service',
@@ -183,25 +241,6 @@ beforeAll(async () => {
       versionPriority: 100,
     },
   });
-  // TODO(cluster): the control plane's API server has no front-proxy client certificate (--proxy-client-cert-file,
-  // --requestheader-client-ca-file), so the aggregator reaches the adapter without proving who asks, and the adapter
-  // sees system:anonymous; until the control plane has one, anonymous may read the custom metrics API here.
-  await client.create('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name: 'custom-metrics-reader-without-front-proxy' },
-    rules: [
-      { apiGroups: ['custom.metrics.k8s.io'], resources: ['*'], verbs: ['get', 'list'] },
-      { nonResourceURLs: ['/apis/custom.metrics.k8s.io', '/apis/custom.metrics.k8s.io/*'], verbs: ['get'] },
-    ],
-  });
-  await client.create('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: 'custom-metrics-reader-without-front-proxy' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'custom-metrics-reader-without-front-proxy' },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:anonymous' }],
-  });
   await waitFor(`APIService ${API_VERSION}.custom.metrics.k8s.io to be Available`, apiServiceAvailable, 60_000, 500);
 });
 
@@ -212,6 +251,44 @@ afterAll(async () => {
   await plane?.stop();
   if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
 });
+
+/** A GET of `path` at `base` over TLS: its status and parsed body. */
+function getJson(
+  base: string,
+  path: string,
+  options: Pick<RequestOptions, 'ca' | 'cert' | 'key' | 'headers'>,
+): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const request = httpsGet(new URL(path, base), { ...options, agent: false, timeout: 10_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        try {
+          resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) });
+        } catch {
+          resolve({ status: response.statusCode ?? 0, body: text });
+        }
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error(`GET ${path}: no answer within 10 s`)));
+    request.on('error', reject);
+  });
+}
+
+/** The request headers by which the aggregator names the user it proxies for. */
+const remoteUser = (identity: { user: string; groups: string[] }): Record<string, string | string[]> => ({
+  'X-Remote-User': identity.user,
+  'X-Remote-Group': identity.groups,
+});
+
+/** The metric asked of the adapter itself, as the aggregator asks it (with its front-proxy certificate) or not. */
+function askAdapter(identity: { user: string; groups: string[] }, asAggregator: boolean): Promise<{ status: number; body: any }> {
+  const certificate = asAggregator
+    ? { cert: readFileSync(plane.frontProxy.clientCertFile, 'utf8'), key: readFileSync(plane.frontProxy.clientKeyFile, 'utf8') }
+    : {};
+  return getJson(adapterUrl, METRIC_PATH, { ca: adapterCa, ...certificate, headers: remoteUser(identity) });
+}
 
 /** The custom metrics API's answer, per pod, as `kubectl get --raw` would print it. */
 async function servedStress(): Promise<Array<{ pod: string; value: string }>> {
@@ -298,4 +375,28 @@ test('the HPA scales the bridges up when their stress rises above the target', a
     1_000,
   );
   expect(served.map((entry) => entry.pod)).toEqual(PODS);
+});
+
+test('the adapter authorizes the user the aggregator proxies for, and trusts the headers only from the aggregator', async () => {
+  // WHEN an unprivileged user asks the API server for the metric
+  const viaApiServer = await getJson(plane.server, METRIC_PATH, {
+    ca: plane.client.options.ca,
+    headers: { authorization: `Bearer ${plane.client.options.token}`, 'Impersonate-User': NOBODY.user },
+  });
+  // THEN it is refused (the API server's own authorization, by the same RBAC, refuses before proxying)
+  expect([viaApiServer.status, viaApiServer.body.message]).toEqual([403, FORBIDDEN(NOBODY.user)]);
+
+  // WHEN the adapter itself is asked as the aggregator asks, with its front-proxy certificate, for each user
+  const forController = await askAdapter(HPA_CONTROLLER, true);
+  const forNobody = await askAdapter(NOBODY, true);
+  // THEN the adapter serves the HPA controller, whose bootstrap role may read custom metrics
+  expect(forController.status).toBe(200);
+  expect(forController.body.items.map((item: any) => item.describedObject.name)).toEqual(PODS);
+  // AND its own SubjectAccessReview refuses the unprivileged user, by name
+  expect([forNobody.status, forNobody.body.message]).toEqual([403, FORBIDDEN(NOBODY.user)]);
+
+  // WHEN a client without the aggregator's certificate claims to be the HPA controller in the same headers
+  const spoofed = await askAdapter(HPA_CONTROLLER, false);
+  // THEN the adapter ignores the headers: the request is anonymous, and refused
+  expect([spoofed.status, spoofed.body.message]).toEqual([403, FORBIDDEN('system:anonymous')]);
 });
