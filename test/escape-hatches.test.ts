@@ -58,6 +58,11 @@ describe.each(charts)('chart %s: escape hatches of every workload component', (c
       ((defaults.find((pod) => pod.component === component)?.pod.initContainers as Json[] | undefined) ?? []).map(
         (container) => container.name as string,
       );
+    /** The containers a component's pod has of its own by default: its main container and the chart's sidecars. */
+    const ownContainers = (component: string): string[] =>
+      ((defaults.find((pod) => pod.component === component)?.pod.containers as Json[] | undefined) ?? []).map(
+        (container) => container.name as string,
+      );
 
     test('renders one pod template per workload block of the values', () => {
       expect(rendered.stderr).toBe('');
@@ -81,8 +86,8 @@ describe.each(charts)('chart %s: escape hatches of every workload component', (c
           // an extra volume, mounted into the container
           expect(pod.volumes).toContainEqual({ name: 'escape-hatch', emptyDir: { sizeLimit: '1Mi' } });
           expect(main.volumeMounts).toContainEqual({ name: 'escape-hatch', mountPath: '/escape-hatch' });
-          // a sidecar after the chart's container, and an init container
-          expect(containers.slice(1).map((container) => container.name)).toEqual(['escape-hatch-sidecar']);
+          // a sidecar after the chart's containers (its main one and its own sidecars, which stay), and an init container
+          expect(containers.map((container) => container.name)).toEqual([...ownContainers(component), 'escape-hatch-sidecar']);
           // (after the component's own init containers, which stay)
           expect((pod.initContainers as Json[]).map((container) => container.name)).toEqual([
             ...ownInitContainers(component),
@@ -122,9 +127,10 @@ describe.each(charts)('chart %s: escape hatches of every workload component', (c
       },
     );
 
-    test('with defaults, no hatch shows: one container, only own init containers, no topology spread, nothing of the scenario', () => {
+    test("with defaults, no hatch shows: the chart's containers only, own init containers, no topology spread, nothing of the scenario", () => {
       for (const { pod } of defaults) {
-        expect((pod.containers as Json[]).length).toBe(1);
+        // the main container, then the chart's own sidecars (nginx beside Scalelite's API), none from values
+        expect((pod.containers as Json[]).slice(1).every((container) => !String(container.image).includes('busybox'))).toBe(true);
         for (const init of (pod.initContainers as Json[] | undefined) ?? []) expect(init.image).not.toMatch(/busybox/);
         expect(pod.topologySpreadConstraints).toBeUndefined();
         expect(JSON.stringify(pod)).not.toContain('escape-hatch');

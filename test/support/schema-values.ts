@@ -80,6 +80,7 @@ const STRING_CANDIDATES = [
   '10.42.0.0/16',
   'alt@example.org',
   'https://alt.example.org/x',
+  'https://alt.example.org/bigbluebutton/api/',
   'severity="alt"',
 ];
 

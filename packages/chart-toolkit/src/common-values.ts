@@ -169,8 +169,12 @@ export const serviceMonitorValues = () =>
 export type ServiceMonitorValues = z.output<ReturnType<typeof serviceMonitorValues>>;
 
 /** Ingress settings: class, annotations, hosts and TLS. */
-export const ingressValues = (defaults: { path: string }) =>
-  z
+export const ingressValues = (defaults: {
+  /** The path routed on each host, or the paths (the first is the default of a path added without one). */
+  path: string | readonly [string, ...string[]];
+}) => {
+  const paths = typeof defaults.path === 'string' ? [defaults.path] : [...defaults.path];
+  return z
     .strictObject({
       enabled: z.boolean().default(false).describe('Create an Ingress.'),
       className: z.string().default('').describe('IngressClass name; empty for the cluster default.'),
@@ -182,12 +186,16 @@ export const ingressValues = (defaults: { path: string }) =>
             paths: z
               .array(
                 z.strictObject({
-                  path: z.string().regex(/^\//, 'must start with /').default(defaults.path).describe('URL path.'),
+                  path: z
+                    .string()
+                    .regex(/^\//, 'must start with /')
+                    .default(paths[0] as string)
+                    .describe('URL path.'),
                   pathType: z.enum(['Prefix', 'Exact', 'ImplementationSpecific']).default('Prefix').describe('How the path matches.'),
                 }),
               )
               .min(1)
-              .default([{ path: defaults.path, pathType: 'Prefix' }])
+              .default(paths.map((path) => ({ path, pathType: 'Prefix' as const })))
               .describe('Paths routed to the service.'),
           }),
         )
@@ -205,6 +213,7 @@ export const ingressValues = (defaults: { path: string }) =>
     })
     .prefault({})
     .describe('Ingress in front of the service, with TLS.');
+};
 
 /**
  * A Gateway API duration (GEP-2257), with the pattern the HTTPRoute CRD validates it by: up to four
@@ -224,8 +233,13 @@ const gatewayTimeout = (fallback: string, description: string) =>
  * Gateway API HTTPRoute settings, named as `helm create` names them: the Gateways the route attaches to, its
  * hostnames, path matches and timeouts.
  */
-export const httpRouteValues = (defaults: { path: string; timeouts: { request: string; backendRequest: string } }) =>
-  z
+export const httpRouteValues = (defaults: {
+  /** The path routed, or the paths (the first is the default of a match added without one). */
+  path: string | readonly [string, ...string[]];
+  timeouts: { request: string; backendRequest: string };
+}) => {
+  const paths = typeof defaults.path === 'string' ? [defaults.path] : [...defaults.path];
+  return z
     .strictObject({
       enabled: z.boolean().default(false).describe('Create a Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`).'),
       annotations: stringMap('HTTPRoute annotations.'),
@@ -269,7 +283,13 @@ export const httpRouteValues = (defaults: { path: string; timeouts: { request: s
             path: z
               .strictObject({
                 type: z.enum(['PathPrefix', 'Exact']).default('PathPrefix').describe('How the path matches.'),
-                value: z.string().min(1).max(1024).regex(/^\//, 'must start with /').default(defaults.path).describe('URL path.'),
+                value: z
+                  .string()
+                  .min(1)
+                  .max(1024)
+                  .regex(/^\//, 'must start with /')
+                  .default(paths[0] as string)
+                  .describe('URL path.'),
               })
               .prefault({})
               .describe('Path match.'),
@@ -277,7 +297,7 @@ export const httpRouteValues = (defaults: { path: string; timeouts: { request: s
         )
         .min(1)
         .max(64)
-        .default([{ path: { type: 'PathPrefix', value: defaults.path } }])
+        .default(paths.map((value) => ({ path: { type: 'PathPrefix' as const, value } })))
         .describe('Requests routed to the service: any one match suffices.'),
       timeouts: z
         .strictObject({
@@ -295,3 +315,4 @@ export const httpRouteValues = (defaults: { path: string; timeouts: { request: s
     })
     .prefault({})
     .describe('Gateway API HTTPRoute in front of the service (TLS ends at the Gateway).');
+};

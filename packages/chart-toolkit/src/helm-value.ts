@@ -113,6 +113,16 @@ export function _child(parent: string, key: string): string {
   return IDENTIFIER.test(key) ? `${parent}.${key}` : `(index ${parent} ${JSON.stringify(key)})`;
 }
 
+/**
+ * A default as a Go literal: a long list one element a line (Go templates allow line breaks inside an action), so the
+ * template stays readable.
+ */
+function _defaultLiteral(value: unknown): string {
+  const literal = _goLiteral(value);
+  if (!Array.isArray(value) || literal.length <= 100) return literal;
+  return `(list\n${value.map((item) => `  ${_goLiteral(item)}`).join('\n')})`;
+}
+
 /** A Go literal of a JSON value: strings quoted, lists and maps decoded from JSON. */
 export function _goLiteral(value: unknown): string {
   if (Array.isArray(value)) return `(list ${value.map(_goLiteral).join(' ')})`.replace(' )', ')');
@@ -143,7 +153,7 @@ export function _refsFor<T>(expression: string, schema: SchemaNode, item?: ItemR
     const childItem = item === undefined ? undefined : { variable: item.variable, keys: [...item.keys, key] };
     const childExpression =
       childItem !== undefined && child.default !== undefined
-        ? `(dig ${childItem.keys.map((segment) => JSON.stringify(segment)).join(' ')} ${_goLiteral(child.default)} ${childItem.variable})`
+        ? `(dig ${childItem.keys.map((segment) => JSON.stringify(segment)).join(' ')} ${_defaultLiteral(child.default)} ${childItem.variable})`
         : _child(expression, key);
     Object.defineProperty(value, key, {
       value: _refsFor(childExpression, child, childItem),

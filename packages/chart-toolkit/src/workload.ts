@@ -38,6 +38,12 @@ export interface PodProps {
   /** The component's values block (`workloadValues`; a DaemonSet's has no `podDisruptionBudget`). */
   readonly values: Refs<WorkloadValues> | Refs<Omit<WorkloadValues, 'podDisruptionBudget'>>;
   readonly container: ContainerProps;
+  /**
+   * Containers of the chart's own beside the main one, whole (a web server an upstream image requires next to the
+   * application, say), before the user's `extraContainers`.
+   * @default - none
+   */
+  readonly sidecars?: ReadonlyArray<Templated<Container>>;
   /** Volumes the container mounts, or a list value (`concatLists` of `listWhen` parts); `extraVolumes` follow. */
   readonly volumes?: ReadonlyArray<Templated<Volume>> | HelmValue<unknown[]>;
   /** `checksum/<what>` annotations that roll the pods when what they read changes. */
@@ -113,7 +119,7 @@ export function podTemplate(chart: HelmChart<unknown>, props: PodProps, serviceA
     tolerations: omitIfEmpty(v.tolerations),
     topologySpreadConstraints: omitIfEmpty(v.topologySpreadConstraints),
     initContainers: omitIfEmpty(v.initContainers),
-    containers: concatLists([container], v.extraContainers),
+    containers: concatLists([container, ...(props.sidecars ?? [])], v.extraContainers),
     volumes: extended(props.volumes, v.extraVolumes),
     ...props.spec,
   };

@@ -39,16 +39,37 @@ function at(manifest: Manifest, path: readonly string[]): unknown {
   );
 }
 
+/** An annotation of an object. */
+function annotation(manifest: Manifest, key: string): string | undefined {
+  return (manifest.metadata as { annotations?: Record<string, string> }).annotations?.[key];
+}
+
+/**
+ * Whether Helm replaces the object rather than updates it: a hook deleted before its next run
+ * (`helm.sh/hook-delete-policy: before-hook-creation`), created anew by each install or upgrade.
+ */
+function replacedHook(manifest: Manifest): boolean {
+  return (
+    annotation(manifest, 'helm.sh/hook') !== undefined &&
+    (annotation(manifest, 'helm.sh/hook-delete-policy') ?? '').includes('before-hook-creation')
+  );
+}
+
 /**
  * What an upgrade from `before` to `after` would break: an immutable field changed on an object both renders
- * hold, or a PersistentVolumeClaim that disappears (a StatefulSet's volume claim templates are immutable fields).
+ * hold (but for hooks Helm deletes and creates anew), or a PersistentVolumeClaim that disappears and that Helm
+ * would delete (one marked `helm.sh/resource-policy: keep` stays, with its data; a StatefulSet's volume claim
+ * templates are immutable fields).
  */
 export function upgradeBreaks(before: readonly Manifest[], after: readonly Manifest[]): string[] {
   const breaks: string[] = [];
   for (const old of before) {
+    if (replacedHook(old)) continue;
     const current = after.find((manifest) => objectId(manifest) === objectId(old));
     if (current === undefined) {
-      if (old.kind === 'PersistentVolumeClaim') breaks.push(`${objectId(old)} would be deleted`);
+      if (old.kind === 'PersistentVolumeClaim' && annotation(old, 'helm.sh/resource-policy') !== 'keep') {
+        breaks.push(`${objectId(old)} would be deleted`);
+      }
       continue;
     }
     for (const path of IMMUTABLE[old.kind] ?? []) {
