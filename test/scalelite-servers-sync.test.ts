@@ -16,8 +16,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { isAlias, parse, parseDocument, visit } from 'yaml';
+import { isAlias, parse, parseDocument, stringify, visit } from 'yaml';
 
+import { chartDir, configMapEntry, renderChart } from './support/charts';
 import { requireProgram } from './support/loopback-dns';
 
 const RUBY_BIN = '/usr/bin/ruby';
@@ -45,9 +46,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let runs = 0;
 function sync(servers: unknown, env: Record<string, string>): Run {
   runs += 1;
-  const input = join(dir, `servers-${runs}.json`);
+  const input = join(dir, `servers-${runs}-list.yaml`);
   const output = join(dir, `servers-${runs}.yaml`);
-  writeFileSync(input, JSON.stringify(servers));
+  writeFileSync(input, typeof servers === 'string' ? servers : stringify({ servers }));
   // As in the Job: no locale, only the variables the Pod sets
   const result = spawnSync(RUBY_BIN, [SCRIPT, input, output], {
     encoding: 'utf8',
@@ -64,18 +65,18 @@ function sync(servers: unknown, env: Record<string, string>): Run {
 
 const url = (host: string): string => `https://${host}/bigbluebutton/api/`;
 
-test('enabled, cordoned and disabled servers become the servers:sync document, secrets from the environment', () => {
-  // GIVEN three servers, one per state, whose secrets YAML would misread if written unquoted
+test('enabled and not enabled servers become the servers:sync document, secrets from the environment', () => {
+  // GIVEN three servers, one enabled and two not, whose secrets YAML would misread if written unquoted
   const run = sync(
     [
-      { url: url('bbb-01.example.org'), secretEnv: 'SERVER_SECRET_0', loadMultiplier: 1, tag: '', state: 'enabled' },
-      { url: url('BBB-02.Example.org'), secretEnv: 'SERVER_SECRET_1', loadMultiplier: 2.5, tag: 'large', state: 'cordoned' },
-      { url: url('bbb-03.example.org'), secretEnv: 'SERVER_SECRET_2', loadMultiplier: 0.5, tag: '', state: 'disabled' },
+      { url: url('bbb-01.example.org'), secretEnv: 'SERVER_SECRET_0', loadMultiplier: 1, tag: '', enabled: true },
+      { url: url('BBB-02.Example.org'), secretEnv: 'SERVER_SECRET_1', loadMultiplier: 2.5, tag: 'large', enabled: false },
+      { url: url('bbb-03.example.org'), secretEnv: 'SERVER_SECRET_2', loadMultiplier: 0.5, tag: '', enabled: false },
     ],
     { SERVER_SECRET_0: QUOTED_SECRET, SERVER_SECRET_1: INDICATOR_SECRET, SERVER_SECRET_2: NUMERIC_SECRET },
   );
   // THEN it succeeds and the document is exactly what lib/server_sync.rb reads: ids are the lower-case hosts,
-  // secrets come back character for character, cordoned and disabled are both `enabled: false`
+  // secrets come back character for character
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(parse(run.output)).toStrictEqual({
@@ -120,8 +121,8 @@ test('servers sharing a secret and a tag are written without YAML aliases, which
   // GIVEN two servers reading the same variable, with the same tag
   const run = sync(
     [
-      { url: url('bbb-01.example.org'), secretEnv: 'SHARED', tag: 'pool', state: 'enabled' },
-      { url: url('bbb-02.example.org'), secretEnv: 'SHARED', tag: 'pool', state: 'enabled' },
+      { url: url('bbb-01.example.org'), secretEnv: 'SHARED', tag: 'pool', enabled: true },
+      { url: url('bbb-02.example.org'), secretEnv: 'SHARED', tag: 'pool', enabled: true },
     ],
     { SHARED: 'same-secret' },
   );
@@ -171,13 +172,13 @@ describe('refusals name the server or variable, never a secret value, and write 
       'an unknown key',
       [{ url: url('a.example.org'), secretEnv: 'S', secret: 'inline' }],
       { S: 'secret' },
-      'servers-sync: unknown keys secret (known: url, secretEnv, loadMultiplier, tag, state)\n',
+      'servers-sync: unknown keys secret (known: url, secretEnv, loadMultiplier, tag, enabled)\n',
     ],
     [
-      'an unknown state',
-      [{ url: url('a.example.org'), secretEnv: 'S', state: 'drained' }],
+      'an enabled that is no boolean',
+      [{ url: url('a.example.org'), secretEnv: 'S', enabled: 'drained' }],
       { S: 'secret' },
-      `servers-sync: ${url('a.example.org')}: state must be one of enabled, cordoned, disabled\n`,
+      `servers-sync: ${url('a.example.org')}: enabled must be true or false\n`,
     ],
     [
       'a load multiplier of 0',
@@ -192,4 +193,45 @@ describe('refusals name the server or variable, never a secret value, and write 
     expect(run.stdout).toBe('');
     expect(run.output).toBe('');
   });
+});
+
+test("the chart's rendered server list becomes the sync document, and the Job syncs it in cordon mode", () => {
+  // GIVEN the chart rendered with three servers, one of them not enabled, and a fourth removed from the list
+  // (it is not in the values: cordon mode drains it)
+  const rendered = renderChart(4, 'scalelite', { valuesFiles: [join(chartDir('scalelite'), 'ci', '01-external-services-values.yaml')] });
+  expect(rendered.stderr).toBe('');
+  const list = configMapEntry(rendered.manifests, 'servers.yaml');
+  const job = rendered.manifests.find((manifest) => manifest.kind === 'Job' && manifest.metadata.name.endsWith('servers-sync')) as any;
+  const env = (job.spec.template.spec.containers[0].env as Array<{ name: string; valueFrom?: any }>).filter((entry) =>
+    entry.name.startsWith('SERVER_SECRET_'),
+  );
+
+  // WHEN the Job's script runs on it with the secrets its env reads from the servers' Secrets
+  expect(env.map((entry) => [entry.name, entry.valueFrom.secretKeyRef.name])).toEqual([
+    ['SERVER_SECRET_0', 'bbb-01'],
+    ['SERVER_SECRET_1', 'bbb-02'],
+    ['SERVER_SECRET_2', 'bbb-03'],
+  ]);
+  const run = sync(list, { SERVER_SECRET_0: 'one', SERVER_SECRET_1: 'two', SERVER_SECRET_2: 'three' });
+
+  // THEN the document lists exactly the declared servers, by host, the third not enabled (cordoned if it was)
+  expect(run.status).toBe(0);
+  expect(parse(run.output)).toStrictEqual({
+    servers: {
+      'bbb-01.lernen.example.org': { url: url('bbb-01.lernen.example.org'), secret: 'one', load_multiplier: 1, tag: '', enabled: true },
+      'bbb-02.lernen.example.org': {
+        url: url('bbb-02.lernen.example.org'),
+        secret: 'two',
+        load_multiplier: 2,
+        tag: 'large',
+        enabled: true,
+      },
+      'bbb-03.lernen.example.org': { url: url('bbb-03.lernen.example.org'), secret: 'three', load_multiplier: 1, tag: '', enabled: false },
+    },
+  });
+  // AND the Job applies it in cordon mode: a server missing from the list is cordoned (lib/server_sync.rb l.117-172)
+  expect(readFileSync(resolve(__dirname, '../packages/scalelite/files/run.sh'), 'utf8')).toContain(
+    'exec bundle exec rake "servers:sync[/tmp/servers-sync.yaml,cordon]"',
+  );
+  expect(job.spec.template.spec.containers[0].command).toEqual(['/scalelite-chart/run.sh', '--servers-sync']);
 });

@@ -2,11 +2,15 @@
 
 # Writes the server list for Scalelite's `rake servers:sync[path,mode,dryrun]`.
 #
-#   ruby servers-sync.rb SERVERS_JSON OUTPUT_YAML
+#   ruby servers-sync.rb SERVERS_YAML OUTPUT_YAML
 #
-# SERVERS_JSON lists the servers without their secrets:
-#   [{ "url": "https://bbb-01.example.org/bigbluebutton/api/", "secretEnv": "SERVER_SECRET_0",
-#      "loadMultiplier": 1.0, "tag": "", "state": "enabled" }]
+# SERVERS_YAML is the chart's server list (its ConfigMap's servers.yaml), without the secrets:
+#   servers:
+#     - url: "https://bbb-01.example.org/bigbluebutton/api/"
+#       secretEnv: SERVER_SECRET_0
+#       loadMultiplier: 1
+#       tag: ""
+#       enabled: true
 # Each secret is read from the environment variable named by secretEnv (filled from a Kubernetes Secret), and
 # OUTPUT_YAML (mode 0600) receives the document Scalelite v1.8.5 reads in lib/server_sync.rb:
 #   servers:
@@ -15,18 +19,15 @@
 # The document is written with YAML.dump, so any character in a secret is quoted safely, and read back with
 # YAML.safe_load, as servers:sync reads it, before it is written.
 #
-# servers:sync knows no state, only `enabled`: "enabled" becomes `enabled: true`; "cordoned" and "disabled" both
-# become `enabled: false`, which cordons an enabled server (Scalelite's poller disables it once its load is 0)
-# and leaves a new, cordoned or disabled one as it is.
+# servers:sync knows no state, only `enabled`: `enabled: false` cordons an enabled server (Scalelite's poller
+# disables it once its load is 0) and leaves a new, cordoned or disabled one as it is.
 #
 # Nothing secret is printed: errors and the summary name servers and variables, never values.
 
-require 'json'
 require 'uri'
 require 'yaml'
 
-STATES = %w[enabled cordoned disabled].freeze
-KEYS = %w[url secretEnv loadMultiplier tag state].freeze
+KEYS = %w[url secretEnv loadMultiplier tag enabled].freeze
 
 def die(message)
   warn("servers-sync: #{message}")
@@ -57,7 +58,7 @@ def secret_from(name)
 end
 
 def entry_for(server)
-  die('every server must be a JSON object') unless server.is_a?(Hash)
+  die('every server must be a mapping') unless server.is_a?(Hash)
   unknown = server.keys - KEYS
   die("unknown keys #{unknown.join(', ')} (known: #{KEYS.join(', ')})") unless unknown.empty?
 
@@ -67,8 +68,8 @@ def entry_for(server)
   die("#{url}: loadMultiplier must be a number above 0") unless multiplier.is_a?(Numeric) && multiplier.positive?
   tag = server.fetch('tag', '')
   die("#{url}: tag must be a string") unless tag.is_a?(String)
-  state = server.fetch('state', 'enabled')
-  die("#{url}: state must be one of #{STATES.join(', ')}") unless STATES.include?(state)
+  enabled = server.fetch('enabled', true)
+  die("#{url}: enabled must be true or false") unless [true, false].include?(enabled)
 
   # Own objects per server: YAML.dump writes an object met twice as an alias (hashes; strings in older Psych),
   # which safe_load refuses.
@@ -77,19 +78,20 @@ def entry_for(server)
     'secret' => secret_from(server['secretEnv']),
     'load_multiplier' => Float(multiplier),
     'tag' => String.new(tag),
-    'enabled' => state == 'enabled',
+    'enabled' => enabled,
   }]
 end
 
-die('usage: ruby servers-sync.rb SERVERS_JSON OUTPUT_YAML') unless ARGV.length == 2
+die('usage: ruby servers-sync.rb SERVERS_YAML OUTPUT_YAML') unless ARGV.length == 2
 input, output = ARGV
 
 begin
-  list = JSON.parse(File.read(input))
-rescue JSON::ParserError, SystemCallError => e
+  document = YAML.safe_load(File.read(input))
+rescue Psych::Exception, SystemCallError => e
   die("cannot read #{input}: #{e.message}")
 end
-die("#{input} must hold a JSON array of servers") unless list.is_a?(Array)
+list = document.is_a?(Hash) ? (document['servers'] || []) : nil
+die("#{input} must hold a list of servers under `servers`") unless list.is_a?(Array)
 
 servers = {}
 list.each do |server|
