@@ -15,16 +15,19 @@ import YAML from 'yaml';
 import { chartDir, chartNames, HELM_MAJORS, objectId, renderChart, scenarioFiles } from './support/charts';
 import {
   cleanUpAfterFailure,
+  createExpectedClaims,
   createNamespace,
   dryRunRefusal,
   helmOn,
   helmOutcome,
+  keptObjects,
   leftoverObjects,
   nodePoolsForPods,
   nodePortHolders,
   type PodSecurityLevel,
   podSecurityRefusals,
   removeKeptNamespaces,
+  removeKeptObjects,
   scenarioPodSecurity,
   settledReleaseProblems,
   workloadState,
@@ -81,7 +84,10 @@ const planeFor = (major: HelmMajor): ControlPlane => {
 
 beforeAll(async () => {
   const nodePools = nodePoolsForPods(everyPodSpec(), NODE_SHAPE);
-  const started = await Promise.allSettled(HELM_MAJORS.map(() => ControlPlane.start({ nodePools, upstreamCrds: true })));
+  // a volume pool for the charts' claims (each keeps its volume: kept claims and deleted namespaces free none)
+  const started = await Promise.allSettled(
+    HELM_MAJORS.map(() => ControlPlane.start({ nodePools, upstreamCrds: true, persistentVolumes: 60 })),
+  );
   planes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.find((result) => result.status === 'rejected');
   if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
@@ -143,9 +149,17 @@ async function installCheckUninstallIn(
   ]);
   expect(await explainedOutcome(major, install)).toEqual(INSTALLED);
   expect(await settledReleaseProblems(plane.client, namespace, release)).toEqual([]);
-  const kept = keptNamespaces(helmOn(plane, major, ['get', 'manifest', release, '--namespace', namespace]).stdout);
+  const manifest = helmOn(plane, major, ['get', 'manifest', release, '--namespace', namespace]).stdout;
+  const kept = keptNamespaces(manifest);
   const uninstall = helmOn(plane, major, ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '2m']);
   expect(helmOutcome(uninstall)).toEqual({ status: 0, output: '' });
+  // Objects the chart marks `helm.sh/resource-policy: keep` (a claim holding data) outlive the release, as meant;
+  // the test removes them before it looks for leftovers
+  expect(await removeKeptObjects(plane.client, namespace, manifest)).toEqual(
+    keptObjects(manifest)
+      .map((item) => `${item.kind}/${item.metadata.name}`)
+      .sort(),
+  );
   // Namespaces the chart marks `helm.sh/resource-policy: keep` outlive the release; then the test removes them, so
   // that a later release may create them again
   expect(await removeKeptNamespaces(plane.client, namespace)).toEqual([...kept].sort());
@@ -188,6 +202,7 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
       async ({ name, valuesFiles, level }) => {
         const namespace = namespaceName(chart, name, `h${major}`);
         await createNamespace(plane().client, namespace, level);
+        await createExpectedClaims(plane().client, namespace, renderChart(major, chart, { valuesFiles, namespace }).manifests);
         await installCheckUninstall(major, chart, namespace, valuesFiles);
       },
     );
@@ -223,6 +238,12 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
     test('upgrades from the defaults to each scenario and back, and rolls each upgrade back', async () => {
       const namespace = namespaceName(chart, 'upgrades', `h${major}`);
       await createNamespace(plane().client, namespace, weakest(contexts.map((context) => context.level)));
+      for (const context of contexts)
+        await createExpectedClaims(
+          plane().client,
+          namespace,
+          renderChart(major, chart, { valuesFiles: context.valuesFiles, namespace }).manifests,
+        );
       const release = 'lesson';
       const helm = (...args: string[]): ReturnType<typeof helmOutcome> =>
         helmOutcome(helmOn(plane(), major, [...args, '--namespace', namespace]));
@@ -285,6 +306,7 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
         const plane = planeFor(fromReleaseMajor);
         const namespace = namespaceName(chart, 'from-release', name, `h${fromReleaseMajor}`);
         await createNamespace(plane.client, namespace, level);
+        await createExpectedClaims(plane.client, namespace, renderChart(fromReleaseMajor, chart, { valuesFiles: to, namespace }).manifests);
         const release = 'lesson';
         const helm = (...args: string[]): ReturnType<typeof helmOutcome> =>
           helmOutcome(helmOn(plane, fromReleaseMajor, [...args, '--namespace', namespace]));

@@ -58,9 +58,12 @@ describe.each(charts)('chart %s: escape hatches of every workload component', (c
       ((defaults.find((pod) => pod.component === component)?.pod.initContainers as Json[] | undefined) ?? []).map(
         (container) => container.name as string,
       );
-    /** The containers a component's pod has of its own by default: its main container and the chart's sidecars. */
-    const ownContainers = (component: string): string[] =>
-      ((defaults.find((pod) => pod.component === component)?.pod.containers as Json[] | undefined) ?? []).map(
+    /**
+     * The containers a component's pod has of its own by default: its main container and the chart's sidecars (a
+     * component off by default has its main container alone).
+     */
+    const ownContainers = (component: string, main: string): string[] =>
+      ((defaults.find((pod) => pod.component === component)?.pod.containers as Json[] | undefined) ?? [{ name: main }]).map(
         (container) => container.name as string,
       );
 
@@ -87,7 +90,10 @@ describe.each(charts)('chart %s: escape hatches of every workload component', (c
           expect(pod.volumes).toContainEqual({ name: 'escape-hatch', emptyDir: { sizeLimit: '1Mi' } });
           expect(main.volumeMounts).toContainEqual({ name: 'escape-hatch', mountPath: '/escape-hatch' });
           // a sidecar after the chart's containers (its main one and its own sidecars, which stay), and an init container
-          expect(containers.map((container) => container.name)).toEqual([...ownContainers(component), 'escape-hatch-sidecar']);
+          expect(containers.map((container) => container.name)).toEqual([
+            ...ownContainers(component, main.name as string),
+            'escape-hatch-sidecar',
+          ]);
           // (after the component's own init containers, which stay)
           expect((pod.initContainers as Json[]).map((container) => container.name)).toEqual([
             ...ownInitContainers(component),

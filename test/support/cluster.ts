@@ -8,7 +8,7 @@ import type { ControlPlane, KubeClient, NodePoolShape } from '@meetscale/cluster
 import { waitFor } from '@meetscale/cluster';
 import { type HelmMajor, type HelmRunResult, runHelm } from '@meetscale/helm-binaries';
 
-import { type Manifest, valuesFileArgs } from './charts';
+import { type Manifest, parseManifests as parseManifestsText, valuesFileArgs } from './charts';
 
 /** The Pod Security Standards levels, weakest last. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -52,6 +52,39 @@ export async function createNamespace(client: KubeClient, name: string, level: P
     kind: 'Namespace',
     metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': level, 'pod-security.kubernetes.io/warn': 'restricted' } },
   });
+}
+
+/** The label of what a test creates as a user would before installing a chart (an existing claim, say). */
+export const PROVIDED_LABEL = 'meetscale.test/provided';
+
+/**
+ * Creates the PersistentVolumeClaims a render's pods mount but the chart does not create (an `existingClaim` the
+ * user provides, as they would before installing), each ReadWriteMany 1Gi without a StorageClass, to bind to the
+ * control plane's volume pool. Returns their names.
+ */
+export async function createExpectedClaims(client: KubeClient, namespace: string, manifests: readonly Manifest[]): Promise<string[]> {
+  const rendered = new Set(
+    manifests.filter((manifest) => manifest.kind === 'PersistentVolumeClaim').map((manifest) => manifest.metadata.name),
+  );
+  const mounted = new Set(
+    manifests.flatMap((manifest) =>
+      (((manifest.spec as any)?.template?.spec?.volumes ?? []) as Array<{ persistentVolumeClaim?: { claimName: string } }>).flatMap(
+        (volume) => (volume.persistentVolumeClaim === undefined ? [] : [volume.persistentVolumeClaim.claimName]),
+      ),
+    ),
+  );
+  const expected = [...mounted].filter((name) => !rendered.has(name)).sort();
+  for (const name of expected) {
+    const exists = (await client.request('GET', `/api/v1/namespaces/${namespace}/persistentvolumeclaims/${name}`)).status === 200;
+    if (exists) continue;
+    await client.create(`/api/v1/namespaces/${namespace}/persistentvolumeclaims`, {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name, labels: { [PROVIDED_LABEL]: 'true' } },
+      spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } } },
+    });
+  }
+  return expected;
 }
 
 /** Options of {@link helmOn}. */
@@ -264,11 +297,36 @@ export async function leftoverObjects(client: KubeClient, namespace: string): Pr
       if (!resource.namespaced || resource.name.includes('/') || !resource.verbs.includes('list') || resource.kind === 'Event') continue;
       for (const item of await client.list(`${group.prefix}/namespaces/${namespace}/${resource.name}`)) {
         const id = `${resource.kind}/${item.metadata.name}`;
-        if (!NAMESPACE_DEFAULTS.has(id)) left.push(id);
+        // what the test provided as the user would is theirs, not the release's
+        if (!NAMESPACE_DEFAULTS.has(id) && item.metadata.labels?.[PROVIDED_LABEL] !== 'true') left.push(id);
       }
     }
   }
   return left.sort();
+}
+
+/** The objects of a release's manifest that Helm keeps when the release goes, but for Namespaces. */
+export function keptObjects(manifest: string): Manifest[] {
+  return parseManifestsText(manifest).filter(
+    (item) =>
+      item.kind !== 'Namespace' &&
+      (item.metadata as { annotations?: Record<string, string> }).annotations?.['helm.sh/resource-policy'] === 'keep',
+  );
+}
+
+/**
+ * Removes the objects of a release's manifest (`helm get manifest`) that Helm keeps when the release goes
+ * (`helm.sh/resource-policy: keep`) and that live in the release's namespace (a claim holding data, say); returns
+ * them as `Kind/name`, sorted, each one that was there.
+ */
+export async function removeKeptObjects(client: KubeClient, namespace: string, manifest: string): Promise<string[]> {
+  const removed: string[] = [];
+  const kept = keptObjects(manifest);
+  for (const item of kept) {
+    const path = await objectPath(client, item, namespace);
+    if ((await client.request('DELETE', path)).status < 300) removed.push(`${item.kind}/${item.metadata.name}`);
+  }
+  return removed.sort();
 }
 
 /**
@@ -341,9 +399,25 @@ export async function objectPath(client: KubeClient, manifest: Manifest, default
  */
 export async function dryRunRefusal(client: KubeClient, manifest: Manifest, defaultNamespace: string): Promise<string | undefined> {
   const path = await objectPath(client, manifest, defaultNamespace);
-  const live = await client.request('GET', path);
   const namespace = path.includes('/namespaces/') ? { namespace: manifest.metadata.namespace ?? defaultNamespace } : {};
-  const object = { ...manifest, metadata: { ...manifest.metadata, ...namespace } };
+  const annotations = (manifest.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+  if (annotations['helm.sh/hook'] !== undefined && (annotations['helm.sh/hook-delete-policy'] ?? '').includes('before-hook-creation')) {
+    // a hook Helm deletes and creates anew, never updates: asked as a creation, under a name of its own
+    const name = `${manifest.metadata.name.slice(0, 50)}-dry-run`;
+    const created = { ...manifest, metadata: { ...manifest.metadata, ...namespace, name } };
+    const answer = await client.request('POST', `${path.slice(0, path.lastIndexOf('/'))}?dryRun=All`, created);
+    if (answer.status >= 200 && answer.status < 300) return undefined;
+    return `${manifest.kind}/${manifest.metadata.name}: ${answer.status} ${(answer.body as { message?: string } | undefined)?.message ?? ''}`;
+  }
+  const live = await client.request('GET', path);
+  let object: Manifest = { ...manifest, metadata: { ...manifest.metadata, ...namespace } };
+  if (manifest.kind === 'PersistentVolumeClaim' && live.status === 200) {
+    // what the volume binder and the defaults put into a claim's spec, which Helm's three-way merge keeps
+    const liveSpec = (live.body as { spec: Record<string, unknown> }).spec;
+    const spec = { ...(manifest.spec as Record<string, unknown>) };
+    for (const key of ['volumeName', 'storageClassName', 'volumeMode']) if (spec[key] === undefined) spec[key] = liveSpec[key];
+    object = { ...object, spec };
+  }
   const answer =
     live.status === 404
       ? await client.request('POST', `${path.slice(0, path.lastIndexOf('/'))}?dryRun=All`, object)

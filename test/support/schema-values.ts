@@ -145,8 +145,8 @@ export function alternativeFor(node: SchemaNode, current: unknown, accepts: (can
     const map = (current ?? {}) as Record<string, unknown>;
     if (typeof open === 'object' && typeList(open).includes('string')) {
       const changedEntries = Object.keys(map).flatMap((key) => STRING_CANDIDATES.map((candidate) => ({ ...map, [key]: candidate })));
-      // keys as label maps, host or node names, and ordinals spell them
-      const addedEntries = ['example.org/alt', 'node-alt', '0'].flatMap((key) =>
+      // keys as label maps, host or node names, ordinals and environment variables spell them
+      const addedEntries = ['example.org/alt', 'node-alt', '0', 'ALT_SETTING'].flatMap((key) =>
         STRING_CANDIDATES.map((candidate) => ({ ...map, [key]: candidate })),
       );
       return pick([...changedEntries, ...addedEntries]);

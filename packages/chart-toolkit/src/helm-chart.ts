@@ -192,6 +192,20 @@ export class HelmChart<V = unknown> extends Chart {
     return new HelmValue<unknown[]>(expressionOf(list), 'array', undefined, { ...fieldOf(list), presentWhen: present });
   }
 
+  /**
+   * A string field of an object of the release as it is in the cluster (`lookup`), empty when there is none yet
+   * (first install, `helm template`): for a field the cluster sets and never lets change, such as the volume a claim
+   * is bound to, which the chart writes back so that Helm never asks to change it (with Helm 3 re-adopting a kept
+   * object, say).
+   */
+  public liveValue(apiVersion: string, kind: string, name: HelmValue<string> | string, path: readonly string[]): HelmValue<string> {
+    const keys = path.map((key) => JSON.stringify(key)).join(' ');
+    const nameExpression = name instanceof HelmValue ? expressionOf(name) : JSON.stringify(name);
+    // one argument a line (a template action may span lines), so that the lookup stays readable where it is used
+    const object = `(lookup ${JSON.stringify(apiVersion)} ${JSON.stringify(kind)} $.Release.Namespace\n    ${nameExpression} | default dict)`;
+    return expr<string>(`(dig ${keys} ""\n  ${object})`, 'string');
+  }
+
   /** `include "<chart>.<template>" $` as a string value. */
   public include(template: string): HelmValue<string> {
     return expr<string>(`(include ${JSON.stringify(`${this.chartName}.${template}`)} $)`, 'string');

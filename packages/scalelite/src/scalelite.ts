@@ -119,7 +119,14 @@ export class Scalelite extends Construct {
         resources: { requests: { storage: v.recordings.size } },
       },
     });
-    chart.renderWhen(recordingsClaim, and(v.recordings.enabled, isEmpty(v.recordings.existingClaim)));
+    // The chart's claim while recordings are on without an existingClaim, and once created for as long as the release
+    // lives: a release that moves to an existing claim or turns recordings off keeps its own (unused) rather than
+    // dropping it (Helm 3 could not take a dropped, kept claim back: the cluster has bound it, and a claim's spec
+    // cannot change). Its recordings stay until the claim is deleted by hand.
+    const claimExists = not(
+      isEmpty(chart.liveValue('v1', 'PersistentVolumeClaim', chart.componentName('recordings'), ['metadata', 'name'])),
+    );
+    chart.renderWhen(recordingsClaim, or(and(v.recordings.enabled, isEmpty(v.recordings.existingClaim)), claimExists));
 
     const env = railsEnv(chart, fullname);
     const envFrom: EnvFromSource[] = [{ configMapRef: { name: String(chart.componentName('settings')) } }];
@@ -424,8 +431,8 @@ interface HookJobProps {
 }
 
 /**
- * A Job run by Helm at the hook's events with the API's image, placement and security, kept until the next run
- * replaces it (so its outcome can be read), never retried in parallel.
+ * A Job run by Helm at the hook's events with the API's image, placement and security: deleted once it succeeded,
+ * kept when it failed (to be read) until the next run replaces it.
  */
 function hookJob(scope: Construct, chart: HelmChart<ScaleliteValues>, props: HookJobProps): Manifest<Job> {
   const v = chart.values;
@@ -442,7 +449,8 @@ function hookJob(scope: Construct, chart: HelmChart<ScaleliteValues>, props: Hoo
       annotations: {
         'helm.sh/hook': props.hooks,
         'helm.sh/hook-weight': String(props.weight),
-        'helm.sh/hook-delete-policy': 'before-hook-creation',
+        // gone once it succeeded (a failed one stays to be read); replaced by the next run
+        'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
       },
     },
     spec: {

@@ -379,9 +379,10 @@ export const scaleliteValues = z.strictObject({
     })
     .prefault({})
     .describe('NetworkPolicies for the Scalelite pods.'),
-  extraConfig: stringMap(
-    'More Scalelite settings as environment variables (`GET_MEETINGS_API_DISABLED: "true"`, say), for every component.',
-  ),
+  extraConfig: z
+    .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as GET_MEETINGS_API_DISABLED'), z.string())
+    .default({})
+    .describe('More Scalelite settings as environment variables (`GET_MEETINGS_API_DISABLED: "true"`, say), for every component.'),
 });
 
 /** Values of the scalelite chart after defaults are applied. */

@@ -34,6 +34,11 @@ export interface ControlPlaneOptions {
    */
   readonly upstreamCrds?: boolean;
   /**
+   * PersistentVolumes to create as a pool for claims to bind to (see {@link ControlPlane.addPersistentVolumes}).
+   * @default 0
+   */
+  readonly persistentVolumes?: number;
+  /**
    * Whether the programs outlive this process (the `cluster up` command); otherwise they are stopped when
    * this process exits.
    * @default false
@@ -133,6 +138,7 @@ export class ControlPlane {
         await installUpstreamCrds(plane.client);
       }
       if (options.nodePools !== undefined) await plane.addNodes(options.nodePools);
+      if ((options.persistentVolumes ?? 0) > 0) await plane.addPersistentVolumes(options.persistentVolumes ?? 0);
       return plane;
     } catch (error) {
       await plane.stop();
@@ -177,6 +183,30 @@ export class ControlPlane {
   /** The Kubernetes version the control plane runs (e.g. `1.33.3`). */
   get version(): string {
     return kubernetesVersion();
+  }
+
+  /**
+   * Creates `count` PersistentVolumes (1Ti, ReadWriteOnce and ReadWriteMany, no StorageClass, retained) for the
+   * controller manager's volume binder to bind claims to: the control plane has no storage provisioner, and kwok
+   * mounts nothing, so a volume is only an object here. A claim without a StorageClass binds to one, as it would to
+   * a statically provisioned volume; each volume serves one claim.
+   */
+  async addPersistentVolumes(count: number): Promise<void> {
+    for (let index = 0; index < count; index += 1) {
+      const name = `pool-${String(index).padStart(3, '0')}`;
+      await this.client.create('/api/v1/persistentvolumes', {
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name, labels: { 'meetscale.io/volume-pool': 'true' } },
+        spec: {
+          capacity: { storage: '1Ti' },
+          accessModes: ['ReadWriteOnce', 'ReadWriteMany'],
+          persistentVolumeReclaimPolicy: 'Retain',
+          storageClassName: '',
+          hostPath: { path: `/var/lib/meetscale-volume-pool/${name}` },
+        },
+      });
+    }
   }
 
   /** Creates the kwok nodes of each pool and waits until every one is Ready. */

@@ -163,6 +163,8 @@ export const demoChart = defineChart({
         buffer: v.bufferSize,
         tier: orDefault(v.tier, 'web'),
         lastReplicaPort: str(lastPort),
+        // when the release was first installed, as the cluster keeps it on the ConfigMap
+        installedAt: chart.liveValue('v1', 'ConfigMap', chart.fullname, ['metadata', 'creationTimestamp']),
       },
     });
     // The server's token: generated on first install and kept on upgrades, unless an existing Secret holds it.
