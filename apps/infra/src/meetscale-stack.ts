@@ -17,7 +17,7 @@ import { MeetingDns } from './meeting-dns';
 import { meetscaleReleases } from './meetscale-releases';
 import { ObjectStorage, stateBucketName } from './object-storage';
 import { ScaleliteBackingServices } from './scalelite-backing-services';
-import { BIGBLUEBUTTON_NAMESPACE } from './scalelite-release';
+import { BIGBLUEBUTTON_NAMESPACE, scaleliteRelease } from './scalelite-release';
 import { STATE_BASE_RELEASE } from './state-base-releases';
 import { ACME_SERVERS, type StateConfig } from './state-config';
 import { StateDatacenter } from './state-datacenter';
@@ -180,11 +180,12 @@ export class MeetscaleStack extends TerraformStack {
         namespace: BIGBLUEBUTTON_NAMESPACE,
         namespaceCreatedBy: [this.addons.release(STATE_BASE_RELEASE)],
       });
-      // TODO(scalelite chart): install the Scalelite release here, `meetscaleChart<ScaleliteValues>({ chart:
-      // SCALELITE_CHART.chart, namespace: BIGBLUEBUTTON_NAMESPACE, values: scaleliteValues(config.id,
-      // this.bigBlueButtonHost, this.scalelite.backends), ... })` after the Secrets and the claim, once the chart has a
-      // release record (releases/scalelite/releases.json): `meetscaleChart()` installs a chart's last recorded release
-      // and throws for a chart without one.
+      // Scalelite on them, once its Secrets and its claim exist and every add-on is in (the Gateway its route needs)
+      const backing = this.scalelite;
+      new HelmReleases(this, 'bigbluebutton-releases', {
+        releases: [scaleliteRelease(context.chartRegistry, config.id, this.bigBlueButtonHost as string, backing.backends)],
+        dependsOn: [...this.addons.releases, ...backing.secrets, backing.recordingsClaim],
+      });
     }
 
     new TerraformOutput(this, 'kubeconfig', {

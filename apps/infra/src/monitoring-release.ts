@@ -51,8 +51,7 @@ function alertmanagerValues(alerting: StateAlerting | undefined): MonitoringValu
 
 /**
  * The monitoring chart's release for a state: every area of the Jitsi installation, the media pool's maximum from
- * the state's node pool, and the state's alerting. The BigBlueButton area stays off until the state runs
- * BigBlueButton servers.
+ * the state's node pool, the state's alerting, and the BigBlueButton area when the state runs BigBlueButton.
  */
 export function monitoringRelease(context: ReleaseContext): HelmReleaseSpec {
   return meetscaleChart<MonitoringValues>({
@@ -65,6 +64,8 @@ export function monitoringRelease(context: ReleaseContext): HelmReleaseSpec {
       rules: { labels: { ...PROMETHEUS_RELEASE_LABEL } },
       scrapeConfigs: { labels: { ...PROMETHEUS_RELEASE_LABEL } },
       mediaPool: { maxNodes: context.mediaNodesMax },
+      // the BigBlueButton rules and dashboard with BigBlueButton; its servers' scrape targets come with the servers
+      bigbluebutton: { enabled: context.bigBlueButtonHost !== undefined },
       alertmanager: alertmanagerValues(context.alerting),
     },
   });

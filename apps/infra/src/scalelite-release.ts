@@ -1,4 +1,9 @@
-import { type GatewayParentRef, gatewayParentRef } from './gateway';
+import { SCALELITE_CHART } from '@meetscale/chart-values/facts/scalelite';
+import type { ScaleliteValues } from '@meetscale/chart-values/scalelite';
+
+import { gatewayParentRef } from './gateway';
+import type { HelmReleaseSpec } from './helm-release-spec';
+import { meetscaleChart } from './meetscale-chart';
 
 /**
  * The Scalelite release of a state with BigBlueButton: Scalelite (the BigBlueButton API of the state's pool of
@@ -18,42 +23,6 @@ export interface SecretKeyRef {
   readonly existingSecret: string;
   /** The key in it. */
   readonly key: string;
-}
-
-/**
- * TODO(scalelite chart): replace with `ScaleliteValues` from `@meetscale/chart-values/scalelite` once the chart in
- * packages/scalelite synthesizes (its values schema, `packages/scalelite/src/values.ts`, has these keys), and take
- * its facts (`SCALELITE_CHART` from `@meetscale/chart-values/facts/scalelite`) for the chart name. Until then, the
- * keys this app sets, as the chart's values schema names them.
- */
-export interface ScaleliteReleaseValues {
-  /** Labels added to every resource of the release. */
-  readonly commonLabels: Readonly<Record<string, string>>;
-  /** The public host name of the BigBlueButton API and playback (`URL_HOST`). */
-  readonly urlHost: string;
-  /** PostgreSQL, by reference. */
-  readonly database: {
-    readonly host: string;
-    readonly port: number;
-    readonly name: string;
-    readonly user: string;
-    readonly password: SecretKeyRef;
-    readonly sslMode: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
-  };
-  /** Redis, by reference. */
-  readonly redis: {
-    readonly host: string;
-    readonly port: number;
-    readonly db: number;
-    readonly tls: boolean;
-    readonly password: SecretKeyRef;
-  };
-  /** The recordings share: a ReadWriteMany claim of this app's. */
-  readonly recordings: { readonly existingClaim: string };
-  /** The route from the state's Gateway. */
-  readonly httpRoute: { readonly enabled: boolean; readonly parentRefs: GatewayParentRef[]; readonly hostnames: string[] };
-  /** The BigBlueButton servers (none yet: they come with the servers' own provisioning). */
-  readonly servers: never[];
 }
 
 /** What Scalelite's values are computed from: the backing services' endpoints and the Secrets holding their passwords. */
@@ -77,14 +46,28 @@ export interface ScaleliteBackends {
  * TLS (`require`: IONOS DBaaS serves TLS with a certificate of its own CA, which the image does not carry); Redis in
  * the private LAN without TLS; the recordings on the NFS claim; no BigBlueButton server yet.
  */
-export function scaleliteValues(stateId: string, apiHost: string, backends: ScaleliteBackends): ScaleliteReleaseValues {
+export function scaleliteValues(stateId: string, apiHost: string, backends: ScaleliteBackends): ScaleliteValues {
   return {
     commonLabels: { 'meetscale.io/state': stateId },
     urlHost: apiHost,
     database: { ...backends.database, password: { ...backends.database.password }, sslMode: 'require' },
+    // IONOS' In-Memory DB user is `default`: a password alone
     redis: { host: backends.redis.host, port: backends.redis.port, db: 0, tls: false, password: { ...backends.redis.password } },
     recordings: { existingClaim: backends.recordingsClaim },
     httpRoute: { enabled: true, parentRefs: [gatewayParentRef()], hostnames: [apiHost] },
     servers: [],
   };
+}
+
+/**
+ * The Scalelite release of a state: the scalelite chart's last release from the state's registry, in
+ * {@link BIGBLUEBUTTON_NAMESPACE}, with {@link scaleliteValues}.
+ */
+export function scaleliteRelease(registry: string, stateId: string, apiHost: string, backends: ScaleliteBackends): HelmReleaseSpec {
+  return meetscaleChart<ScaleliteValues>({
+    chart: SCALELITE_CHART.chart,
+    registry,
+    namespace: BIGBLUEBUTTON_NAMESPACE,
+    values: scaleliteValues(stateId, apiHost, backends),
+  });
 }

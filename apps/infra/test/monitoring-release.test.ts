@@ -40,7 +40,14 @@ describe('the monitoring release', () => {
     const release = monitoringRelease(CONTEXT);
     expect(meetscaleReleases(CONTEXT).map((candidate) => candidate.name)).toContain(release.name);
     expect(release).toMatchObject({ chart: MONITORING_CHART.chart, namespace: MONITORING_NAMESPACE });
-    expect(release.values).toMatchObject({ mediaPool: { maxNodes: 12 }, alertmanager: { enabled: false } });
+    expect(release.values).toMatchObject({
+      mediaPool: { maxNodes: 12 },
+      alertmanager: { enabled: false },
+      bigbluebutton: { enabled: false },
+    });
+    expect(monitoringRelease({ ...CONTEXT, bigBlueButtonHost: 'bbb.example.org' }).values).toMatchObject({
+      bigbluebutton: { enabled: true },
+    });
   });
 
   test('without alerting, Alertmanager keeps its default configuration', () => {

@@ -1,5 +1,6 @@
 import './_bindings';
 
+import { releasedVersion } from '@meetscale/releases';
 import { TerraformStack, Testing } from 'cdktf';
 
 import { BIGBLUEBUTTON_NAMESPACE } from '../src/scalelite-release';
@@ -219,10 +220,23 @@ describe('a state with BigBlueButton', () => {
     expect(on.text).toMatchSnapshot();
   });
 
-  test('installs no Scalelite release yet: the chart has no release record', () => {
-    // GIVEN / WHEN / THEN (TODO(scalelite chart) in meetscale-stack.ts)
-    const releases = Object.values(on.json.resource['helm_release'] ?? {}).map((release) => release['chart']);
-    expect(releases).not.toContain('scalelite');
+  test('installs Scalelite from its last release, after its Secrets and its claim, with their names as values', () => {
+    // GIVEN / WHEN the stack of a state with BigBlueButton
+    const release = (on.json.resource['helm_release'] ?? {})['bigbluebutton-releases_scalelite'] as Record<string, any> | undefined;
+    // THEN the scalelite chart's last release is installed into the BigBlueButton namespace
+    expect(release).toMatchObject({
+      chart: 'scalelite',
+      version: releasedVersion('scalelite'),
+      namespace: BIGBLUEBUTTON_NAMESPACE,
+    });
+    // AND it waits for the Secrets and the recordings claim it names
+    const dependsOn = release?.depends_on as string[];
+    expect(dependsOn.filter((address) => address.startsWith('kubernetes_secret_v1.')).length).toBe(2);
+    expect(dependsOn.some((address) => address.startsWith('kubernetes_persistent_volume_claim_v1.'))).toBe(true);
+    const values = helmValuesOf(on, 'bigbluebutton-releases_scalelite') as any;
+    expect(values.database.password.existingSecret).toBe('scalelite-postgres');
+    expect(values.redis.password.existingSecret).toBe('scalelite-redis');
+    expect(values.recordings.existingClaim).toBe('scalelite-recordings');
   });
 });
 
