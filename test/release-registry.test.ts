@@ -101,7 +101,12 @@ beforeAll(async () => {
   );
   [registry, plane] = await Promise.all([
     startOciRegistry(),
-    ControlPlane.start({ nodePools: nodePoolsForPods(podSpecs, { count: 3, cpu: '32', memory: '128Gi' }) }),
+    // the operator's CRDs (the monitoring chart's objects) and a volume pool (scalelite's recordings claim)
+    ControlPlane.start({
+      nodePools: nodePoolsForPods(podSpecs, { count: 3, cpu: '32', memory: '128Gi' }),
+      upstreamCrds: true,
+      persistentVolumes: 6,
+    }),
   ]);
   outcomes = release({ registry: url(), plainHttp: true, root: repo, env: releaseEnv(), keepPackagesIn: packages(), log: () => undefined });
 }, 600_000);

@@ -57,10 +57,10 @@ describe('Haproxy', () => {
   test('lists one peer per replica and one server per shard in haproxy.cfg', () => {
     const config = file('templates/_config.tpl');
     expect(config).toContain(
-      '{{ range $index1 := until (int $.Values.replicaCount) }}  peer {{ include "haproxy.fullname" $ }}-{{ $index1 | int64 }} ',
+      '{{- range $index1 := until (int $.Values.replicaCount) }}\n  peer {{ include "haproxy.fullname" $ }}-{{ $index1 | int64 }} ',
     );
     expect(config).toContain(
-      '{{ range $index1, $item1 := $.Values.shards }}  server {{ $item1.name }} {{ $item1.host }}:{{ dig "port" 80 $item1 | int64 }}\n{{ end }}',
+      '{{- range $index1, $item1 := $.Values.shards }}\n  server {{ $item1.name }} {{ $item1.host }}:{{ dig "port" 80 $item1 | int64 }}\n{{- end }}',
     );
     expect(config).toContain('stick on urlp(room),lower if has_room');
     expect(config).toMatchSnapshot();
