@@ -5,7 +5,6 @@
  * with the control plane's aggregator, and the HPA controller scales a StatefulSet of bridges on it. The adapter
  * authenticates the aggregator's requests by its front-proxy certificate and authorizes the user they name.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,7 @@ import { join } from 'node:path';
 
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
 import { MONITORING_CHART } from '@meetscale/chart-values/facts/monitoring';
-import { ControlPlane, freeLoopbackPort, kubeconfig, waitFor } from '@meetscale/cluster';
+import { ControlPlane, freeLoopbackPort, kubeconfig, newCertificate, waitFor } from '@meetscale/cluster';
 import { ensurePrometheusAdapter } from '@meetscale/prometheus-tools';
 import YAML from 'yaml';
 
@@ -58,29 +57,7 @@ let adapterCa: string;
 function servingCertificate(): { cert: string; key: string } {
   const host = `${ADAPTER_SERVICE.name}.${ADAPTER_SERVICE.namespace}.svc`;
   const [cert, key] = [join(scratch, 'tls.crt'), join(scratch, 'tls.key')];
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${host}`,
-      '-addext',
-      `subjectAltName=DNS:${host},DNS:localhost,IP:127.0.0.1`,
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'pipe' },
-  );
+  newCertificate(key, cert, ['-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host},DNS:localhost,IP:127.0.0.1`]);
   return { cert, key };
 }
 

@@ -20,8 +20,11 @@ export interface FrontProxyCredentials {
   readonly clientKeyFile: string;
 }
 
-/** Runs `openssl req` for a new P-256 key and its certificate (self-signed unless `-CA` is among `args`). */
-function _opensslReq(keyFile: string, certFile: string, args: readonly string[]): void {
+/**
+ * Runs `openssl req` for a new P-256 key and its certificate (self-signed unless `-CA` is among `args`), valid a
+ * year; `args` give the subject and extensions. The key file is made private.
+ */
+export function newCertificate(keyFile: string, certFile: string, args: readonly string[]): void {
   execFileSync(
     'openssl',
     [
@@ -52,7 +55,7 @@ export function writeFrontProxyCredentials(dir: string): FrontProxyCredentials {
   const caKey = path.join(dir, 'ca.key');
   const clientCertFile = path.join(dir, 'client.crt');
   const clientKeyFile = path.join(dir, 'client.key');
-  _opensslReq(caKey, caFile, [
+  newCertificate(caKey, caFile, [
     '-subj',
     '/CN=front-proxy-ca',
     '-addext',
@@ -60,7 +63,7 @@ export function writeFrontProxyCredentials(dir: string): FrontProxyCredentials {
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  _opensslReq(clientKeyFile, clientCertFile, [
+  newCertificate(clientKeyFile, clientCertFile, [
     '-subj',
     `/CN=${FRONT_PROXY_CLIENT}`,
     '-CA',

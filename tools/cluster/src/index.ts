@@ -16,7 +16,7 @@ export {
   missingControlPlaneBinaries,
   pinnedModuleVersion,
 } from './control-plane-tools';
-export { FRONT_PROXY_CLIENT, type FrontProxyCredentials } from './front-proxy';
+export { FRONT_PROXY_CLIENT, type FrontProxyCredentials, newCertificate } from './front-proxy';
 export { KubeApiError, KubeClient, type KubeClientOptions, type KubeJson, type KubeResponse, waitFor } from './kube-client';
 export { kubeconfig } from './kubeconfig';
 export { KWOK_NODE_ANNOTATION, kwokNodes, type NodePoolShape, type NodeTaint } from './kwok-nodes';
