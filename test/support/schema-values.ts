@@ -195,16 +195,52 @@ export function exampleOf(node: SchemaNode): unknown {
 export interface InvalidCase {
   readonly name: string;
   readonly values: Record<string, unknown>;
+  /** Where the invalid value is set (the path `values` holds it at). */
+  readonly at: readonly string[];
   /** Where the error is: Helm must name this path (JSON pointer for Helm 4, dotted for Helm 3), or key. */
   readonly expected: readonly (string | number)[];
   /** True when the error names a key rather than a path (an unknown or missing key). */
   readonly namesKey: boolean;
 }
 
-/** Ways Helm spells the place of a schema error: `/a/0/b` (Helm 4), `a.0.b` (Helm 3), or the bare key. */
-export function spellings(invalid: InvalidCase): string[] {
-  if (invalid.namesKey) return [String(invalid.expected[invalid.expected.length - 1])];
-  return [`'${pointer(invalid.expected)}'`, `${invalid.expected.join('.')}:`];
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Error lines that name a case's place, as Helm spells them: `- at '/a/0/b': …` (the schema validator of Helm 4 and
+ * current Helm 3) or `- a.0.b: …` (gojsonschema, in the oldest Helm 3 supported, `(root)` for the top); for an unknown or
+ * missing key, the line of its parent object that names the key (`at '/a': additional properties 'x' not allowed`,
+ * `a: Additional property x is not allowed`, `a.0: name is required`). Anchored to the line, so that one error of
+ * many (a batch) names only its own case.
+ */
+export function spellings(invalid: InvalidCase): RegExp[] {
+  const place = (path: readonly (string | number)[]): string[] => [
+    `at '${escapeRegExp(pointer(path))}'`,
+    path.length === 0 ? '\\(root\\)' : escapeRegExp(path.join('.')),
+  ];
+  if (!invalid.namesKey) return place(invalid.expected).map((spelling) => new RegExp(`^\\s*- ${spelling}:`, 'm'));
+  const key = escapeRegExp(String(invalid.expected[invalid.expected.length - 1]));
+  const [pointerPlace, dottedPlace] = place(invalid.expected.slice(0, -1));
+  return [new RegExp(`^\\s*- ${pointerPlace}: .*'${key}'`, 'm'), new RegExp(`^\\s*- ${dottedPlace}: .*\\b${key}\\b`, 'm')];
+}
+
+/**
+ * The cases grouped so that one Helm run checks many: Helm reports every schema error of a document, each on its own
+ * line, so a batch of cases set at places that do not contain one another must name each of its cases on a line of
+ * its own. The same refusals as one run per case, in a fraction of the runs.
+ */
+export function invalidBatches(cases: readonly InvalidCase[]): Array<{ cases: InvalidCase[]; values: Record<string, unknown> }> {
+  const contains = (outer: readonly string[], inner: readonly string[]): boolean => outer.every((key, index) => inner[index] === key);
+  const clash = (one: InvalidCase, other: InvalidCase): boolean => contains(one.at, other.at) || contains(other.at, one.at);
+  const batches: InvalidCase[][] = [];
+  for (const invalid of cases) {
+    const batch = batches.find((candidate) => candidate.every((other) => !clash(invalid, other)));
+    if (batch === undefined) batches.push([invalid]);
+    else batch.push(invalid);
+  }
+  return batches.map((batch) => ({
+    cases: batch,
+    values: batch.reduce<Record<string, unknown>>((values, invalid) => mergeValues(values, invalid.values) as Record<string, unknown>, {}),
+  }));
 }
 
 /** Invalid documents derived from the schema: wrong types, out of range, bad patterns, unknown keys, ... */
@@ -217,7 +253,7 @@ export function invalidCorpus(schema: SchemaNode): InvalidCase[] {
     expected: readonly (string | number)[] = path,
     namesKey = false,
   ): void => {
-    cases.push({ name: `${path.join('.')}: ${name}`, values: valuesAt(path, value), expected, namesKey });
+    cases.push({ name: `${path.join('.')}: ${name}`, values: valuesAt(path, value), at: path, expected, namesKey });
   };
   const visitObject = (node: SchemaNode, path: readonly string[]): void => {
     if (node.additionalProperties === false) {
