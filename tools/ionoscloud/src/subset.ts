@@ -22,6 +22,7 @@ export const SUBSET_RESOURCES: readonly string[] = [
   'ionoscloud_k8s_cluster',
   'ionoscloud_k8s_node_pool',
   'ionoscloud_lan',
+  'ionoscloud_nic',
   'ionoscloud_nfs_cluster',
   'ionoscloud_nfs_share',
   'ionoscloud_pg_cluster',
@@ -31,6 +32,7 @@ export const SUBSET_RESOURCES: readonly string[] = [
   'ionoscloud_s3_bucket_public_access_block',
   'ionoscloud_s3_bucket_server_side_encryption_configuration',
   'ionoscloud_s3_bucket_versioning',
+  'ionoscloud_server',
 ];
 
 /** The data sources the infrastructure app uses (the cluster's kubeconfig and API credentials). */
