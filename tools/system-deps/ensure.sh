@@ -23,3 +23,8 @@ export DEBIAN_FRONTEND=noninteractive
 if [[ " ${missing[*]} " == *" coturn "* ]] && command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
   "${sudo[@]}" systemctl disable --now coturn >/dev/null 2>&1 || true
 fi
+# Debian's cloud-init package would configure this machine at its next boot if it found a data source; the tests only
+# run `cloud-init schema`, so cloud-init is disabled at boot (its documented switch, /etc/cloud/cloud-init.disabled).
+if [[ " ${missing[*]} " == *" cloud-init "* ]]; then
+  "${sudo[@]}" touch /etc/cloud/cloud-init.disabled
+fi
