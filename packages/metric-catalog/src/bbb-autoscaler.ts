@@ -1,7 +1,7 @@
 import type { ComponentCatalog } from './catalog';
 import type { CataloguedMetric } from './extract';
 
-/** Where the BigBlueButton autoscaler's metrics are declared: here, until the service exists (issue 15). */
+/** Where the BigBlueButton autoscaler's metrics are declared: here; the service (apps/bbb-autoscaler) registers them. */
 const SOURCE = 'packages/metric-catalog/src/bbb-autoscaler.ts';
 
 const gauge = (name: string): CataloguedMetric => ({ name, type: 'gauge', series: [name], source: SOURCE });
@@ -16,7 +16,7 @@ const counter = (name: string): CataloguedMetric => ({ name, type: 'counter', se
  * built on them cannot drift from it.
  */
 export const BBB_AUTOSCALER_METRICS: ComponentCatalog = {
-  release: 'declared (the autoscaler is issue 15)',
+  release: 'declared (apps/bbb-autoscaler registers exactly these)',
   metrics: [
     /** 1 for the server's state in Scalelite (label `state`: `enabled`, `cordoned`, `disabled`), 0 for the others. */
     gauge('meetscale_bbb_server_state'),
@@ -26,10 +26,12 @@ export const BBB_AUTOSCALER_METRICS: ComponentCatalog = {
     gauge('meetscale_bbb_server_load'),
     /** 1 when the server's VM is running (IONOS reports it on). */
     gauge('meetscale_bbb_server_running'),
+    /** 1 when the server was started and has not answered its BigBlueButton API within the start time-out. */
+    gauge('meetscale_bbb_server_start_failed'),
     /** Servers the autoscaler wants running, and servers running. */
     gauge('meetscale_bbb_servers_desired'),
     gauge('meetscale_bbb_servers_running'),
-    /** Decisions taken, by `action` (`start`, `enable`, `cordon`, `stop`, `none`). */
+    /** Decisions taken, by `action` (`start`, `register`, `enable`, `cordon`, `stop`, `none`). */
     counter('meetscale_bbb_autoscaler_decisions'),
     /** Failed reads and actions, by `source` (`ionos`, `scalelite`, `prometheus`). */
     counter('meetscale_bbb_autoscaler_errors'),
