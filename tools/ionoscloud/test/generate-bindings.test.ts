@@ -32,7 +32,7 @@ describe('generateBindings', () => {
     expect(files).toContain('k8s-node-pool/index.ts');
     expect(files).toContain('data-ionoscloud-k8s-cluster/index.ts');
     expect(files).toContain('provider/index.ts');
-    expect(files).toHaveLength(21);
+    expect(files).toHaveLength(23);
     for (const file of files) {
       expect(fs.readFileSync(path.join(result.folder, file), 'utf8').startsWith(bindingsHeader())).toBe(true);
     }

@@ -102,14 +102,14 @@ describe('deriveSubsetText', () => {
         },
       },
     };
-    const input = source({ ...everyResource(resource), ionoscloud_server: resource });
+    const input = source({ ...everyResource(resource), ionoscloud_cube_server: resource });
 
     // WHEN it is derived
     const derived = JSON.parse(deriveSubsetText(input)) as ProviderSchemaDocument;
 
     // THEN
     const provider = derived.provider_schemas[PROVIDER_FQPN];
-    expect(Object.keys(provider?.resource_schemas ?? {})).not.toContain('ionoscloud_server');
+    expect(Object.keys(provider?.resource_schemas ?? {})).not.toContain('ionoscloud_cube_server');
     expect(provider?.provider).toEqual({ version: 0, block: { attributes: { token: { optional: true, type: 'string' } } } });
     expect(JSON.stringify(provider?.resource_schemas?.['ionoscloud_lan'])).toBe(
       JSON.stringify({
