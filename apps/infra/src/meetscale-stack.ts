@@ -9,14 +9,16 @@ import type { Construct, Node } from 'constructs';
 import { Ipblock } from '../generated/providers/ionoscloud/ipblock';
 import { IonoscloudProvider } from '../generated/providers/ionoscloud/provider';
 import { addonReleases } from './addon-releases';
+import { BbbServerPool } from './bbb-server-pool';
 import type { ReleaseContext } from './helm-release-spec';
 import { HelmReleases } from './helm-releases';
 import { ManagedCluster } from './managed-cluster';
+import { NFS_VERSION } from './managed-nfs';
 import { mediaNodeSize } from './media-sizing';
 import { MeetingDns } from './meeting-dns';
 import { meetscaleReleases } from './meetscale-releases';
 import { ObjectStorage, stateBucketName } from './object-storage';
-import { ScaleliteBackingServices } from './scalelite-backing-services';
+import { BACKING_SERVICE_HOSTS, ScaleliteBackingServices } from './scalelite-backing-services';
 import { BIGBLUEBUTTON_NAMESPACE, scaleliteRelease } from './scalelite-release';
 import { STATE_BASE_RELEASE } from './state-base-releases';
 import { ACME_SERVERS, type StateConfig } from './state-config';
@@ -52,6 +54,8 @@ export class MeetscaleStack extends TerraformStack {
   public readonly bigBlueButtonHost?: string;
   /** Scalelite's backing services, when the state runs BigBlueButton. */
   public readonly scalelite?: ScaleliteBackingServices;
+  /** The pool of BigBlueButton servers, when the state's configuration has `bigbluebutton.servers`. */
+  public readonly bbbServerPool?: BbbServerPool;
 
   constructor(scope: Construct, config: StateConfig) {
     super(scope, config.id);
@@ -180,6 +184,24 @@ export class MeetscaleStack extends TerraformStack {
         namespace: BIGBLUEBUTTON_NAMESPACE,
         namespaceCreatedBy: [this.addons.release(STATE_BASE_RELEASE)],
       });
+      if (bigbluebutton.servers !== undefined) {
+        this.bbbServerPool = new BbbServerPool(this, 'bbb-pool', {
+          name,
+          stateId: config.id,
+          location: config.location,
+          network,
+          dns: this.dns,
+          config: bigbluebutton.servers,
+          acmeEmail: config.certificates.acmeEmail,
+          recordingsShare: {
+            server: network.reservedAddress(BACKING_SERVICE_HOSTS.nfs).ip,
+            path: this.scalelite.nfs.share.nfsPath,
+            nfsVersion: NFS_VERSION,
+          },
+          namespace: BIGBLUEBUTTON_NAMESPACE,
+          namespaceCreatedBy: [this.addons.release(STATE_BASE_RELEASE)],
+        });
+      }
       // Scalelite on them, once its Secrets and its claim exist and every add-on is in (the Gateway its route needs)
       const backing = this.scalelite;
       new HelmReleases(this, 'bigbluebutton-releases', {
@@ -204,6 +226,12 @@ export class MeetscaleStack extends TerraformStack {
       value: this.dns.zone.nameservers,
       description: `Name servers to delegate ${config.domain} to.`,
     });
+    if (this.bbbServerPool !== undefined) {
+      new TerraformOutput(this, 'bigbluebutton_servers', {
+        value: this.bbbServerPool.publicIps,
+        description: 'Reserved public IPs of the BigBlueButton servers, by host name (for firewall allow-lists of school networks).',
+      });
+    }
     if (mediaPool.ipBlock !== undefined) {
       new TerraformOutput(this, 'media_public_ips', {
         value: mediaPool.ipBlock.ips,

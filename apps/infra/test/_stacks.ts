@@ -90,3 +90,30 @@ export function bigBlueButtonState(): StateConfigInput {
 export function bigBlueButtonConfig(): StateConfig {
   return parseStateConfig(bigBlueButtonState(), 'test');
 }
+
+/** {@link bigBlueButtonState} with a pool of three BigBlueButton servers, sized away from the example state's. */
+export function bigBlueButtonPoolState(servers: Record<string, unknown> = {}): StateConfigInput {
+  const state = bigBlueButtonState();
+  return {
+    ...state,
+    bigbluebutton: {
+      ...(state.bigbluebutton as object),
+      servers: {
+        count: 3,
+        cores: 6,
+        ramMb: 12288,
+        diskGb: 320,
+        cpuFamily: 'INTEL_SKYLAKE',
+        adminCidrs: ['192.0.2.10/32', '192.0.2.64/26'],
+        monitoringCidrs: ['198.51.100.0/24'],
+        sshKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBbbbLandPlatformTeamKeyForTestsOnly000000 platform@bbbland'],
+        ...servers,
+      },
+    },
+  };
+}
+
+/** {@link bigBlueButtonPoolState}, validated. */
+export function bigBlueButtonPoolConfig(servers: Record<string, unknown> = {}): StateConfig {
+  return parseStateConfig(bigBlueButtonPoolState(servers), 'test');
+}

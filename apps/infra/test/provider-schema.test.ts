@@ -60,8 +60,11 @@ describe('the synthesized stacks', () => {
 
     // THEN there is nothing to report
     expect(problems).toEqual([]);
-    // the 13 types of every state, and PostgreSQL (cluster, database), In-Memory DB and NFS (cluster, share) with BigBlueButton
-    for (const { stack, json } of stacks) expect(ionosTypesOf(json)).toHaveLength(stack.config.bigbluebutton.enabled ? 18 : 13);
+    // the 13 types of every state, PostgreSQL (cluster, database), In-Memory DB and NFS (cluster, share) with BigBlueButton,
+    // and the servers and their second NICs with a BigBlueButton server pool
+    const typeCount = (config: (typeof stacks)[number]['stack']['config']): number =>
+      config.bigbluebutton.enabled ? (config.bigbluebutton.servers === undefined ? 18 : 20) : 13;
+    for (const { stack, json } of stacks) expect(ionosTypesOf(json)).toHaveLength(typeCount(stack.config));
   });
 
   test('use every resource and data source of the subset, so the subset holds nothing the app does not use', () => {
@@ -174,7 +177,7 @@ describe('checkAgainstSchema', () => {
             ],
           },
         },
-        ionoscloud_server: { vm: { name: 'vm' } },
+        ionoscloud_cube_server: { vm: { name: 'vm' } },
         helm_release: { ignored: { name: 'not an IONOS resource' } },
       },
     };
@@ -183,7 +186,7 @@ describe('checkAgainstSchema', () => {
     expect(checkAgainstSchema(stack, subset)).toEqual([
       'provider.ionoscloud[0].s3_regoin: no such attribute or block',
       'resource.ionoscloud_k8s_cluster.cluster.maintenance_window: at most 1 "maintenance_window" block(s) allowed, got 2',
-      'resource.ionoscloud_server.vm: ionoscloud_server is not in the provider schema subset',
+      'resource.ionoscloud_cube_server.vm: ionoscloud_cube_server is not in the provider schema subset',
     ]);
   });
 });
