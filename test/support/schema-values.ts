@@ -82,6 +82,8 @@ const STRING_CANDIDATES = [
   'https://alt.example.org/x',
   'https://alt.example.org/bigbluebutton/api/',
   'severity="alt"',
+  // an id of the form IONOS gives every resource (the bbb-autoscaler chart's datacenter)
+  '0b7c9d1e-3f5a-4e6b-8c2d-9a0e1f2b3c4d',
 ];
 
 function typeList(node: SchemaNode): string[] {
