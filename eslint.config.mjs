@@ -6,6 +6,20 @@ import prettier from 'eslint-config-prettier';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
+/** Which projects may depend on which, by tag (type, then scope). */
+const DEP_CONSTRAINTS = [
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:chart', onlyDependOnLibsWithTags: ['type:lib', 'type:artifact'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:artifact'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:chart', 'type:tool', 'type:artifact'] },
+  { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib', 'type:chart', 'type:tool', 'type:artifact'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:jitsi', onlyDependOnLibsWithTags: ['scope:shared', 'scope:jitsi'] },
+  { sourceTag: 'scope:bbb', onlyDependOnLibsWithTags: ['scope:shared', 'scope:bbb'] },
+  { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared', 'scope:ops'] },
+  { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra'] },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'charts/**', '**/generated/**', '.nx/**', '.cache/**', '.scratch/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -21,18 +35,7 @@ export default tseslint.config(
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: [
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:chart', onlyDependOnLibsWithTags: ['type:lib', 'type:artifact'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:artifact'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:chart', 'type:tool', 'type:artifact'] },
-            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib', 'type:chart', 'type:tool', 'type:artifact'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:jitsi', onlyDependOnLibsWithTags: ['scope:shared', 'scope:jitsi'] },
-            { sourceTag: 'scope:bbb', onlyDependOnLibsWithTags: ['scope:shared', 'scope:bbb'] },
-            { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared', 'scope:ops'] },
-            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra'] },
-          ],
+          depConstraints: DEP_CONSTRAINTS,
         },
       ],
       'simple-import-sort/imports': 'error',
@@ -44,6 +47,17 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  {
+    // An app's tests may check their fakes against the API description a tool keeps (the IONOS fake validates every
+    // exchange against the committed OpenAPI subset): that one entry point is allowed, for tests only.
+    files: ['apps/*/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: ['@meetscale/ionoscloud-bindings/openapi'], depConstraints: DEP_CONSTRAINTS },
+      ],
     },
   },
   {

@@ -45,8 +45,21 @@ export class BbbProbe implements ServerProbe {
     return (await this.probe(apiUrl, secret)).serves;
   }
 
+  public async meetings(apiUrl: string, secret: string): Promise<number | undefined> {
+    const answer = await this.getMeetings(apiUrl, secret);
+    if (!answer.serves || answer.root === undefined) return undefined;
+    const list = answer.root.children.find((element) => element.name === 'meetings');
+    return list === undefined ? undefined : list.children.filter((element) => element.name === 'meeting').length;
+  }
+
   /** As {@link serves}, with the reason for a server that does not serve (for logs and decisions). */
   public async probe(apiUrl: string, secret: string): Promise<ProbeResult> {
+    const { serves, reason } = await this.getMeetings(apiUrl, secret);
+    return { serves, reason };
+  }
+
+  /** A signed `getMeetings`: whether it succeeded, why not, and the response's root element. */
+  private async getMeetings(apiUrl: string, secret: string): Promise<ProbeResult & { root?: _XmlElement }> {
     let url: URL;
     try {
       // As Scalelite's `encode_bbb_uri`: the call name joined to the API URL, which gets a trailing slash.
@@ -63,12 +76,13 @@ export class BbbProbe implements ServerProbe {
       });
       const body = await response.text();
       if (response.status !== 200) return { serves: false, reason: `HTTP ${response.status}` };
-      const answer = readBbbResponse(body);
-      if (answer === undefined) return { serves: false, reason: 'HTTP 200 without a BigBlueButton XML response' };
+      const root = _parseXml(body);
+      const answer = root === undefined ? undefined : responseOf(root);
+      if (root === undefined || answer === undefined) return { serves: false, reason: 'HTTP 200 without a BigBlueButton XML response' };
       if (answer.returncode !== 'SUCCESS') {
         return { serves: false, reason: `${answer.returncode} ${answer.messageKey ?? ''}: ${answer.message ?? ''}` };
       }
-      return { serves: true, reason: 'SUCCESS' };
+      return { serves: true, reason: 'SUCCESS', root };
     } catch (error) {
       return { serves: false, reason: _describeFetchError(error, this.timeoutMs) };
     }
@@ -82,7 +96,11 @@ export class BbbProbe implements ServerProbe {
  */
 export function readBbbResponse(text: string): BbbResponse | undefined {
   const root = _parseXml(text);
-  if (root === undefined || root.name !== 'response') return undefined;
+  return root === undefined ? undefined : responseOf(root);
+}
+
+function responseOf(root: _XmlElement): BbbResponse | undefined {
+  if (root.name !== 'response') return undefined;
   const child = (name: string): string | undefined => root.children.find((element) => element.name === name)?.text.trim();
   const returncode = child('returncode');
   if (returncode === undefined) return undefined;

@@ -65,6 +65,11 @@ export interface ServerProbe {
    * as configured, its web server and API up. False on any error, time-out or other answer.
    */
   serves(apiUrl: string, secret: string): Promise<boolean>;
+  /**
+   * The meetings the server itself reports (`getMeetings`), whatever Scalelite counts; undefined when it does not
+   * answer as BigBlueButton does. Asked just before a stop: a server with a meeting is never stopped.
+   */
+  meetings(apiUrl: string, secret: string): Promise<number | undefined>;
 }
 
 /** What Prometheus knows of the servers (from their bigbluebutton-exporter). */

@@ -22,15 +22,21 @@ export interface ReconcilerPorts {
   readonly serverSecret: (host: string) => string;
   /** One log line (JSON). */
   readonly log: (entry: Record<string, unknown>) => void;
+  /** Each server's BigBlueButton API URL, by host ({@link apiUrlOf} unless a test serves them elsewhere). */
+  readonly apiUrl?: (host: string) => string;
 }
 
 /** A server's BigBlueButton API URL. */
 export const apiUrlOf = (host: string): string => `https://${host}/bigbluebutton/api/`;
 
-/** The host a Scalelite server's URL names (Scalelite's ids are hostnames with `SERVER_ID_IS_HOSTNAME`, not always). */
-const hostOf = (url: string): string | undefined => {
+/**
+ * A BigBlueButton API URL as the autoscaler compares them: scheme, host and port, and path with one trailing slash
+ * (Scalelite's entry and the pool's agree whatever their spelling; ids need not be hostnames).
+ */
+const sameUrl = (url: string): string | undefined => {
   try {
-    return new URL(url).hostname.toLowerCase();
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/*$/, '/')}`;
   } catch {
     return undefined;
   }
@@ -64,6 +70,23 @@ export class Reconciler {
     private readonly telemetry: Telemetry,
   ) {
     this.memory = freshMemory(ports.clock.now());
+  }
+
+  /** Each pool server's API URL, as given and compared. */
+  private readonly urls = new Map<string, { given: string; compared: string }>();
+
+  private apiUrl(host: string): string {
+    return this.urlOf(host).given;
+  }
+
+  private urlOf(host: string): { given: string; compared: string } {
+    let url = this.urls.get(host);
+    if (url === undefined) {
+      const given = (this.ports.apiUrl ?? apiUrlOf)(host);
+      url = { given, compared: sameUrl(given) ?? given };
+      this.urls.set(host, url);
+    }
+    return url;
   }
 
   /** Hosts whose VM ran at the last cycle. */
@@ -116,10 +139,10 @@ export class Reconciler {
       this.failed('prometheus', 'read unprocessed recordings', error);
     }
     const vmById = new Map(vms.map((vm) => [vm.id, vm]));
-    const balancedByHost = new Map(
+    const balancedByUrl = new Map(
       (balanced ?? []).flatMap((server) => {
-        const host = hostOf(server.url);
-        return host === undefined ? [] : [[host, server] as const];
+        const url = sameUrl(server.url);
+        return url === undefined ? [] : [[url, server] as const];
       }),
     );
     const servers: ServerView[] = [];
@@ -129,7 +152,7 @@ export class Reconciler {
         this.failed('ionos', `find the VM of ${member.host}`, new Error(`no server ${member.serverId} in the datacenter`));
         continue;
       }
-      const entry = balancedByHost.get(member.host);
+      const entry = balancedByUrl.get(this.urlOf(member.host).compared);
       const recorded = recordings?.get(member.host);
       servers.push({
         host: member.host,
@@ -144,7 +167,7 @@ export class Reconciler {
     const probed = await Promise.all(
       servers.map(async (server) =>
         server.vm.running && server.balancer?.state !== 'enabled'
-          ? { ...server, serves: await this.ports.probe.serves(apiUrlOf(server.host), this.ports.serverSecret(server.host)) }
+          ? { ...server, serves: await this.ports.probe.serves(this.apiUrl(server.host), this.ports.serverSecret(server.host)) }
           : server,
       ),
     );
@@ -159,8 +182,8 @@ export class Reconciler {
 
   /**
    * Acts: Scalelite first (register, enable, cordon), then the VMs (starts and stops, at once: each waits for its
-   * IONOS request). Each stop is checked against a fresh read of Scalelite just before: only a server counted
-   * `disabled` with load 0 is stopped.
+   * IONOS request). Each stop is checked just before against a fresh read of Scalelite (only a server it counts
+   * `disabled` with load 0, or does not know, is stopped) and against the server's own API (no meeting running).
    */
   private async act(actions: readonly Action[], balancerIds: Map<string, string>): Promise<Omit<CycleReport, 'decision'>> {
     const failures: Array<{ action: Action; error: string }> = [];
@@ -177,7 +200,7 @@ export class Reconciler {
     for (const action of actions) {
       if (action.kind === 'register')
         await attempt(action, 'scalelite', async () => {
-          const added = await this.ports.balancer.addServer(apiUrlOf(action.host), this.ports.serverSecret(action.host));
+          const added = await this.ports.balancer.addServer(this.apiUrl(action.host), this.ports.serverSecret(action.host));
           balancerIds.set(action.host, added.id);
         });
       else if (action.kind === 'enable' || action.kind === 'cordon') {
@@ -192,10 +215,18 @@ export class Reconciler {
       try {
         const fresh = await this.ports.balancer.listServers();
         const drained = new Set(
-          fresh.filter((server) => server.state === 'disabled' && server.load === 0).map((server) => hostOf(server.url)),
+          fresh.filter((server) => server.state === 'disabled' && server.load === 0).map((server) => sameUrl(server.url)),
         );
-        const known = new Set(fresh.map((server) => hostOf(server.url)));
-        safeToStop = new Set(stops.map((stop) => stop.host).filter((host) => drained.has(host) || !known.has(host)));
+        const known = new Set(fresh.map((server) => sameUrl(server.url)));
+        const counted = stops.filter((stop) => {
+          const url = this.urlOf(stop.host).compared;
+          return drained.has(url) || !known.has(url);
+        });
+        // and the server itself reports no meeting (Scalelite's load of a disabled server is `unavailable`)
+        const meetings = await Promise.all(
+          counted.map((stop) => this.ports.probe.meetings(this.apiUrl(stop.host), this.ports.serverSecret(stop.host))),
+        );
+        safeToStop = new Set(counted.filter((_, index) => meetings[index] === 0).map((stop) => stop.host));
       } catch (error) {
         this.failed('scalelite', 'check the servers before stopping', error);
       }

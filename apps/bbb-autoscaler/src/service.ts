@@ -12,10 +12,12 @@ export interface Leadership {
   round(): Promise<boolean>;
   /** Gives up leadership on shutdown. */
   release(): Promise<void>;
+  /** Milliseconds between rounds: well within the Lease's duration, so the holder renews it in time. */
+  readonly everyMs: number;
 }
 
 /** An instance that always leads. */
-export const ALONE: Leadership = { round: async () => true, release: async () => undefined };
+export const ALONE: Leadership = { round: async () => true, release: async () => undefined, everyMs: 60_000 };
 
 /** A running autoscaler. */
 export interface RunningService {
@@ -27,8 +29,8 @@ export interface RunningService {
 }
 
 /**
- * Runs the autoscaler: every `intervalSeconds` an election round, and a decision cycle when this instance leads; the
- * HTTP endpoints throughout. Live while its loop turns; ready once it runs.
+ * Runs the autoscaler: election rounds for the Lease, and every `intervalSeconds` a decision cycle while this instance
+ * leads; the HTTP endpoints throughout. Live while its cycle loop turns; ready once it runs.
  */
 export async function runService(
   config: AutoscalerConfig,
@@ -53,23 +55,32 @@ export async function runService(
     listen.port,
     listen.host,
   );
-  const loop = (async () => {
+  let leading = false;
+  const errorOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+  // the election turns on its own, faster than the Lease expires; the cycles turn only while this instance leads
+  const election = (async () => {
     while (!stopping) {
       try {
-        if (await leadership.round()) await reconciler.cycle();
+        const now = await leadership.round();
+        if (now !== leading) ports.log({ msg: now ? 'leading' : 'not leading' });
+        leading = now;
       } catch (error) {
+        leading = false;
         telemetry.error('kubernetes');
-        ports.log({
-          msg: 'error',
-          source: 'kubernetes',
-          what: 'election round',
-          error: error instanceof Error ? error.message : String(error),
-        });
+        ports.log({ msg: 'error', source: 'kubernetes', what: 'election round', error: errorOf(error) });
       }
+      if (!stopping) await Promise.race([ports.clock.sleep(leadership.everyMs), stopped]);
+    }
+  })();
+  const cycles = (async () => {
+    while (!stopping) {
+      if (leading)
+        await reconciler.cycle().catch((error: unknown) => ports.log({ msg: 'error', what: 'decision cycle', error: errorOf(error) }));
       lastTurn = ports.clock.now().getTime();
       if (!stopping) await Promise.race([ports.clock.sleep(interval), stopped]);
     }
   })();
+  const loop = Promise.all([election, cycles]);
   return {
     http,
     reconciler,

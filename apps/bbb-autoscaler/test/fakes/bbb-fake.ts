@@ -103,6 +103,8 @@ export class BbbFake {
   private port = 0;
   private state: BbbFakeHealth = 'serving';
   private closed = false;
+  /** The meetings running, by id: what `getMeetings` lists. */
+  private running: string[] = [];
 
   private constructor(props: BbbFakeProps) {
     this.secret = props.secret;
@@ -126,6 +128,15 @@ export class BbbFake {
   /** Every request received, in order. */
   public get calls(): readonly BbbFakeCall[] {
     return [...this.received];
+  }
+
+  /** The meetings running on the server (their ids), as `getMeetings` lists them. */
+  public set meetings(ids: readonly string[]) {
+    this.running = [...ids];
+  }
+
+  public get meetings(): readonly string[] {
+    return [...this.running];
   }
 
   /** Changes how the server behaves; `refusing` closes its port, leaving it reopens the same port. */
@@ -192,6 +203,12 @@ export class BbbFake {
     if (checksum === '') return xml(failed('checksumError', 'You must provide the checksum'));
     if (!bbbChecksumValid('getMeetings', query, checksum, this.secret, this.algorithms)) {
       return xml(failed('checksumError', 'Checksums do not match'));
+    }
+    if (this.running.length > 0) {
+      const meetings = this.running
+        .map((id) => `<meeting><meetingName>${id}</meetingName><meetingID>${id}</meetingID><running>true</running></meeting>`)
+        .join('');
+      return xml(`<response><returncode>SUCCESS</returncode><meetings>${meetings}</meetings></response>`);
     }
     return xml(
       '<response><returncode>SUCCESS</returncode><meetings/><messageKey>noMeetings</messageKey>' +

@@ -12,9 +12,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// The validator is a tool of the workspace (tagged type:tool, scope:infra): the module-boundary rule refuses it to an
-// app, test files included. The fake is test code, and validating against the description is the point of it.
-// eslint-disable-next-line @nx/enforce-module-boundaries
+// The validator is a tool of the workspace; the module-boundary rule allows this entry point to apps' tests only
+// (eslint.config.mjs): validating against the description is the point of the fake.
 import { type OpenApiHttpRequest, type OpenApiHttpResponse, OpenApiValidator } from '@meetscale/ionoscloud-bindings/openapi';
 
 /** The operations, as tests name them. */

@@ -189,6 +189,10 @@ export class PoolWorld {
 
   readonly probe: ServerProbe = {
     serves: async (apiUrl: string): Promise<boolean> => this.answers(this.byUrl(apiUrl)),
+    meetings: async (apiUrl: string): Promise<number | undefined> => {
+      const server = this.byUrl(apiUrl);
+      return this.answers(server) ? server.meetings.length : undefined;
+    },
   };
 
   readonly metrics: MetricsApi = {
