@@ -5,9 +5,7 @@ import type { StateConfigInput } from '../src/state-config';
 
 /**
  * Bremen: a small state. Planned for 240 concurrent participants at peak (10 bridges of 24), two shards, and
- * fixed public IPs for the bridges so the schools' firewalls can allow-list them. BigBlueButton beside Jitsi: Scalelite
- * on its backing services (default sizes) and a pool of six BigBlueButton servers (about 200 users each at peak),
- * which the autoscaler starts before the lessons and stops after them.
+ * fixed public IPs for the bridges so the schools' firewalls can allow-list them.
  */
 export const state: StateConfigInput = {
   id: 'bremen',
@@ -28,19 +26,6 @@ export const state: StateConfigInput = {
     media: { minNodes: 2, maxNodes: mediaNodesFor(240), reservedPublicIps: true },
   },
   jitsi: { shards: 2 },
-  bigbluebutton: {
-    enabled: true,
-    servers: {
-      count: 6,
-      cores: 8,
-      ramMb: 16384,
-      diskGb: 500,
-      // The public addresses the cluster's system nodes leave from, where Prometheus scrapes from (a documentation
-      // range, replace with the real one), and the operations network for SSH.
-      monitoringCidrs: ['198.51.100.0/24'],
-      adminCidrs: ['192.0.2.10/32'],
-    },
-  },
   monitoring: {
     // Alerts by e-mail through the state's relay (example addresses); the relay's password is the Secret
     // `alertmanager-smtp` in the monitoring namespace, created by the platform team before the first apply.

@@ -180,9 +180,6 @@ describe('MeetscaleStack', () => {
         'addons_eck-operator': 'eck-operator 3.5.0 https://helm.elastic.co elastic-system',
         meetscale_haproxy: `haproxy ${releasedVersion('haproxy')} oci://ghcr.io/meetscale/charts jitsi`,
         meetscale_monitoring: `monitoring ${releasedVersion('monitoring')} oci://ghcr.io/meetscale/charts monitoring`,
-        ...(synthesized.stack.config.bigbluebutton.enabled
-          ? { 'bigbluebutton-releases_scalelite': `scalelite ${releasedVersion('scalelite')} oci://ghcr.io/meetscale/charts bigbluebutton` }
-          : {}),
         ...Object.fromEntries(
           Array.from({ length: stateOf(id).stack.config.jitsi.shards }, (_, index) => [
             `meetscale_shard-${index}`,
@@ -345,7 +342,6 @@ describe('MeetscaleStack', () => {
           { name: 'meetscale-system', podSecurity: 'restricted' },
           { name: 'jitsi', podSecurity: 'privileged' },
           { name: 'gateway', podSecurity: 'restricted' },
-          ...(synthesized.stack.config.bigbluebutton.enabled ? [{ name: 'bigbluebutton', podSecurity: 'restricted' }] : []),
         ],
       });
     });
@@ -392,10 +388,7 @@ describe('MeetscaleStack', () => {
         gateway: {
           enabled: true,
           name: GATEWAY_NAME,
-          hostnames: [
-            `meet.${domain}`,
-            ...(synthesized.stack.bigBlueButtonHost === undefined ? [] : [synthesized.stack.bigBlueButtonHost]),
-          ],
+          hostnames: [`meet.${domain}`],
           gatewayClass: { name: 'meetscale', controllerName: ENVOY_GATEWAY_CONTROLLER },
           proxy: {
             loadBalancerIP: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}',
