@@ -209,20 +209,6 @@ describe('a state with a BigBlueButton server pool', () => {
   });
 });
 
-describe('the example state with a server pool', () => {
-  test("Bremen runs six servers of 8 cores, 16 GB and 500 GB, with Scalelite's backing services", async () => {
-    // GIVEN the example states / WHEN Bremen is synthesized
-    const bremen = (await exampleStates()).find((state) => state.id === 'bremen');
-    expect(bremen?.bigbluebutton.servers).toMatchObject({ count: 6, cores: 8, ramMb: 16384, diskGb: 500, hostPrefix: 'bbb' });
-    const synthesized = synthesize(bremen as NonNullable<typeof bremen>);
-
-    // THEN
-    expect(namesOf(synthesized, 'ionoscloud_server')).toHaveLength(6);
-    expect(resourceOf(synthesized, 'ionoscloud_server', 'bbb-pool_bbb-06')).toMatchObject({ cores: 8, ram: 16384, volume: { size: 500 } });
-    expect(namesOf(synthesized, 'ionoscloud_nfs_share')).toEqual(['bigbluebutton_nfs_share']);
-  });
-});
-
 describe('a state without a server pool', () => {
   test('creates no server, NIC, server secret or output: BigBlueButton off, or on without servers', async () => {
     // GIVEN the example states without BigBlueButton, a minimal state, and the BigBlueButton state without servers

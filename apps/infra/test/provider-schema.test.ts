@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Testing } from 'cdktf';
 
 import { checkAgainstSchema, ionosTypesOf, readIonosSubset, type SynthesizedStack } from './_provider-schema';
-import { bigBlueButtonConfig, exampleStates, minimalConfig, synthesize, type Synthesized } from './_stacks';
+import { bigBlueButtonConfig, bigBlueButtonPoolConfig, exampleStates, minimalConfig, synthesize, type Synthesized } from './_stacks';
 
 /** The provider versions `cdktf.json` pins, by provider source. */
 function pinnedProviders(): Record<string, string> {
@@ -25,7 +25,12 @@ const subset = readIonosSubset(IONOS_VERSION);
 let stacks: Synthesized[];
 
 beforeAll(async () => {
-  stacks = [...(await exampleStates()).map(synthesize), synthesize(minimalConfig()), synthesize(bigBlueButtonConfig())];
+  stacks = [
+    ...(await exampleStates()).map(synthesize),
+    synthesize(minimalConfig()),
+    synthesize(bigBlueButtonConfig()),
+    synthesize(bigBlueButtonPoolConfig()),
+  ];
 });
 
 describe('the synthesized stacks', () => {
@@ -54,7 +59,7 @@ describe('the synthesized stacks', () => {
   });
 
   test('conform to the provider schema subset in every IONOS resource, data source and provider block', () => {
-    // GIVEN every example state's stack, a minimal one and one with BigBlueButton
+    // GIVEN every example state's stack, a minimal one, one with BigBlueButton and one with its server pool
     // WHEN each is checked against the committed subset
     const problems = stacks.flatMap(({ stack, json }) => checkAgainstSchema(json, subset).map((problem) => `${stack.node.id}: ${problem}`));
 
