@@ -1,5 +1,5 @@
 /**
- * The BigBlueButton server autoscaler: `node main.js --config <file> [--listen <port>] [--secrets-root <dir>]`.
+ * The BigBlueButton server autoscaler: `node main.js --config <file> [--listen <port>] [--host <address>] [--secrets-root <dir>]`.
  * Reads its configuration (the chart writes it) and credentials (files of mounted Secrets), takes part in the
  * election for its Lease when it runs in a cluster (alone otherwise), and reconciles every `intervalSeconds`.
  */
@@ -10,6 +10,7 @@ import { inClusterAccess, LeaseElector } from '@meetscale/kube-lease';
 
 import { BbbProbe } from './bbb-probe';
 import { readConfig, readCredentials } from './config-file';
+import { portOf } from './http-server';
 import { IonosClient } from './ionos-client';
 import type { Clock } from './ports';
 import { PrometheusClient } from './prometheus-client';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     options: {
       config: { type: 'string', default: '/etc/meetscale/autoscaler.yaml' },
       listen: { type: 'string', default: String(AUTOSCALER_PORT) },
+      host: { type: 'string', default: '0.0.0.0' },
       'secrets-root': { type: 'string', default: '' },
     },
   });
@@ -65,9 +67,9 @@ async function main(): Promise<void> {
       log,
     },
     leadership,
-    { port: Number(values.listen) },
+    { port: Number(values.listen), host: values.host },
   );
-  log({ msg: 'started', pool: config.pool.length, dryRun: config.dryRun, listen: Number(values.listen) });
+  log({ msg: 'started', pool: config.pool.length, dryRun: config.dryRun, listen: portOf(service.http) });
   const shutdown = (): void => {
     log({ msg: 'stopping' });
     service.stop().then(

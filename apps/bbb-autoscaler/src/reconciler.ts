@@ -22,11 +22,9 @@ export interface ReconcilerPorts {
   readonly serverSecret: (host: string) => string;
   /** One log line (JSON). */
   readonly log: (entry: Record<string, unknown>) => void;
-  /** Each server's BigBlueButton API URL, by host ({@link apiUrlOf} unless a test serves them elsewhere). */
-  readonly apiUrl?: (host: string) => string;
 }
 
-/** A server's BigBlueButton API URL. */
+/** A server's BigBlueButton API URL, unless the pool names another. */
 export const apiUrlOf = (host: string): string => `https://${host}/bigbluebutton/api/`;
 
 /**
@@ -82,7 +80,7 @@ export class Reconciler {
   private urlOf(host: string): { given: string; compared: string } {
     let url = this.urls.get(host);
     if (url === undefined) {
-      const given = (this.ports.apiUrl ?? apiUrlOf)(host);
+      const given = this.config.pool.find((server) => server.host === host)?.apiUrl ?? apiUrlOf(host);
       url = { given, compared: sameUrl(given) ?? given };
       this.urls.set(host, url);
     }
@@ -231,14 +229,29 @@ export class Reconciler {
         this.failed('scalelite', 'check the servers before stopping', error);
       }
     }
+    // the service discovery follows at once: a started server is scraped from now on, a stopped one no more
+    const running = (host: string, on: boolean): void => {
+      this.runningHosts = on ? [...new Set([...this.runningHosts, host])] : this.runningHosts.filter((other) => other !== host);
+    };
     const vmActions = actions.flatMap((action) => {
-      if (action.kind === 'start') return [attempt(action, 'ionos', () => this.ports.cloud.startServer(action.vmId))];
+      if (action.kind === 'start')
+        return [
+          attempt(action, 'ionos', async () => {
+            await this.ports.cloud.startServer(action.vmId);
+            running(action.host, true);
+          }),
+        ];
       if (action.kind !== 'stop') return [];
       if (!safeToStop.has(action.host)) {
         skipped.push(action);
         return [];
       }
-      return [attempt(action, 'ionos', () => this.ports.cloud.stopServer(action.vmId))];
+      return [
+        attempt(action, 'ionos', async () => {
+          await this.ports.cloud.stopServer(action.vmId);
+          running(action.host, false);
+        }),
+      ];
     });
     await Promise.all(vmActions);
     return { failures, skipped };

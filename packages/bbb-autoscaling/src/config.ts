@@ -38,6 +38,11 @@ const hostname = z
 export const poolServer = z.strictObject({
   host: hostname.describe('The server’s hostname, e.g. `bbb-03.example.org`; its API is `https://<host>/bigbluebutton/api/`.'),
   serverId: uuid.describe('The IONOS server id of its VM.'),
+  apiUrl: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+\/(\S*\/)?bigbluebutton\/api\/?$/, 'must be the URL of a BigBlueButton API, ending in /bigbluebutton/api/')
+    .optional()
+    .describe('Its BigBlueButton API URL, when not `https://<host>/bigbluebutton/api/`; as Scalelite holds it.'),
 });
 
 /** One server of the pool. */

@@ -93,6 +93,8 @@ export interface FakePoolOptions {
   readonly recordingMinutes?: number;
   /** Policy overrides. */
   readonly policy?: Record<string, unknown>;
+  /** Status polls IONOS answers QUEUED/RUNNING before DONE (the fake's default: 2). */
+  readonly ionosObservations?: number;
 }
 
 /**
@@ -114,7 +116,7 @@ export class FakePool {
     readonly prometheus: PrometheusQueryFake,
     readonly members: FakeMember[],
     readonly config: AutoscalerConfig,
-    private readonly options: Required<Omit<FakePoolOptions, 'policy'>>,
+    private readonly options: Required<Omit<FakePoolOptions, 'policy' | 'ionosObservations'>>,
   ) {}
 
   static async start(clock: SimulatedClock, options: FakePoolOptions): Promise<FakePool> {
@@ -122,6 +124,7 @@ export class FakePool {
     const vmIds = hosts.map((_, index) => `0b7c4f1e-9d2a-4c3b-8e5f-${String(index + 1).padStart(12, '0')}`);
     const ionos = await IonosFake.start({
       datacenterId: DATACENTER,
+      observationsBeforeDone: options.ionosObservations ?? 2,
       servers: hosts.map((host, index) => ({ id: vmIds[index] as string, name: host.split('.')[0] as string, vmState: 'SHUTOFF' })),
     });
     const scalelite = await ScaleliteFake.start({ secrets: [LOADBALANCER_SECRET] });
@@ -135,7 +138,7 @@ export class FakePool {
     }
     const config = autoscalerConfig.parse({
       policy: options.policy ?? {},
-      pool: members.map((member) => ({ host: member.host, serverId: member.vmId })),
+      pool: members.map((member) => ({ host: member.host, serverId: member.vmId, apiUrl: member.api.apiUrl })),
       ionos: { apiUrl: ionos.baseUrl, datacenterId: DATACENTER },
       scalelite: { url: scalelite.url },
       prometheus: { url: prometheus.url },
@@ -172,7 +175,6 @@ export class FakePool {
         metrics: new PrometheusClient(this.prometheus.url, 2000),
         clock: this.clock,
         serverSecret: (host) => byHost.get(host)?.api.secret ?? '',
-        apiUrl: (host) => byHost.get(host)?.api.apiUrl ?? '',
         log,
       },
       telemetry,
