@@ -15,7 +15,7 @@ import type { StateDatacenter } from './state-datacenter';
 /** The IONOS public image the servers boot: Ubuntu 22.04, the release BigBlueButton 3.0 runs on (an image alias). */
 export const BBB_SERVER_IMAGE = 'ubuntu:22.04';
 
-/** The Secret holding every server's shared secret, keyed by the server's host name. */
+/** The Secret holding every server's shared secret, keyed by the server's fully qualified name (the autoscaler reads them so). */
 export const BBB_SERVER_SECRETS = 'bigbluebutton-server-secrets';
 
 /** What Terraform must leave alone on a server once created: its power state (the autoscaler's), and its user data. */
@@ -76,7 +76,7 @@ export interface BbbServerPoolDescription {
   readonly datacenterId: string;
   /** The servers, `<prefix>-01` first. */
   readonly servers: readonly BbbPoolServer[];
-  /** The Kubernetes Secret holding each server's shared secret under the key {@link BbbPoolServer.name}. */
+  /** The Kubernetes Secret holding each server's shared secret under the key {@link BbbPoolServer.fqdn}. */
   readonly secret: { readonly name: string; readonly namespace: string };
 }
 
@@ -204,7 +204,7 @@ export class BbbServerPool extends Construct {
       });
       servers.push(server);
       described.push({ name: host, fqdn, serverId: server.id, apiUrl: bbbApiUrl(fqdn) });
-      secrets[host] = secret.result;
+      secrets[fqdn] = secret.result;
       publicIps[host] = publicIp;
     }
     this.servers = servers;

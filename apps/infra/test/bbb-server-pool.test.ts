@@ -150,7 +150,7 @@ describe('a state with a BigBlueButton server pool', () => {
     }
   });
 
-  test("generates each server's shared secret and hands them all to Scalelite's namespace in one Secret, keyed by host name", () => {
+  test("generates each server's shared secret and hands them all to Scalelite's namespace in one Secret, keyed by the servers' fully qualified names", () => {
     // GIVEN / WHEN / THEN
     for (const host of HOSTS) {
       expect(resourceOf(pool, 'random_password', `bbb-pool_${host}-secret`)).toEqual({ length: 40, special: false });
@@ -162,7 +162,7 @@ describe('a state with a BigBlueButton server pool', () => {
         labels: { 'app.kubernetes.io/managed-by': 'terraform', 'meetscale.io/state': 'bbbland' },
       },
       type: 'Opaque',
-      data: Object.fromEntries(HOSTS.map((host) => [host, `\${random_password.bbb-pool_${host}-secret.result}`])),
+      data: Object.fromEntries(HOSTS.map((host) => [`${host}.bbbland.meetscale.example`, `\${random_password.bbb-pool_${host}-secret.result}`])),
       depends_on: [`helm_release.addons_${STATE_BASE_RELEASE}`],
     });
     // AND writes the same secret into the server's settings, never into an output
