@@ -317,4 +317,14 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     },
     quiet: { series: [series('bbb_recordings_unprocessed', { ...BBB, job: 'bigbluebutton-exporter' }, '2x30 0x120')], at: '130m' },
   },
+  BigBlueButtonServerStartFailed: {
+    firing: {
+      series: [series('meetscale_bbb_server_start_failed', { ...BBB, job: 'bbb-autoscaler' }, '0x5 1x20')],
+      at: '15m',
+      labels: BBB,
+      description:
+        'Server bbb-01.lernen.example.org runs but has not answered its BigBlueButton API within the start time-out; it is not enabled in Scalelite.',
+    },
+    quiet: { series: [series('meetscale_bbb_server_start_failed', { ...BBB, job: 'bbb-autoscaler' }, '1x3 0x20')], at: '15m' },
+  },
 };

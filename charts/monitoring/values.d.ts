@@ -294,6 +294,10 @@ export interface MonitoringValues {
      * Recordings waiting to be processed for too long.
      */
     recordingsUnprocessed?: MonitoringValuesBridgeDraining;
+    /**
+     * A server the autoscaler started that has not served within its start time-out.
+     */
+    startFailed?: MonitoringValuesComponentDown;
   };
   /**
    * Prometheus operator ScrapeConfigs for what runs outside the cluster.
@@ -574,7 +578,7 @@ export interface MonitoringValuesBridgeDraining {
 }
 
 /**
- * The type of `jitsi.componentDown`, `coturn.down`, `bigbluebutton.unreachable` and 1 more.
+ * The type of `jitsi.componentDown`, `coturn.down`, `bigbluebutton.unreachable` and 2 more.
  */
 export interface MonitoringValuesComponentDown {
   /**

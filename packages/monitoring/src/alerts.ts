@@ -330,6 +330,16 @@ function bigBlueButtonArea(chart: HelmChart<MonitoringValues>): RuleArea {
         summary: 'Recordings on a BigBlueButton server wait to be processed for too long.',
         description: 'Server {{ $labels.server }} has {{ $value }} recordings not processed; it cannot be stopped until they are.',
       },
+      {
+        alert: 'BigBlueButtonServerStartFailed',
+        enabled: v.startFailed.enabled,
+        expr: 'max by (server) (meetscale_bbb_server_start_failed) == 1',
+        for: v.startFailed.for,
+        severity: 'warning',
+        summary: 'A BigBlueButton server the autoscaler started does not serve: it stays out of Scalelite, another one runs instead.',
+        description:
+          'Server {{ $labels.server }} runs but has not answered its BigBlueButton API within the start time-out; it is not enabled in Scalelite.',
+      },
     ],
   };
 }

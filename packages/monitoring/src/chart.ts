@@ -12,7 +12,10 @@ import { monitoringValues } from './values';
 export const monitoringChart = defineChart({
   name: 'monitoring',
   version: packageJson.version,
-  upgrading: {},
+  upgrading: {
+    '0.2.0':
+      'Nothing to change. A new alert, BigBlueButtonServerStartFailed (on by default, `bigbluebutton.startFailed`), reports a server the BigBlueButton autoscaler started that does not serve.',
+  },
   // The Prometheus release the rules are checked with (`promtool`), the one the pinned kube-prometheus-stack runs.
   appVersion: '3.14.0',
   description:

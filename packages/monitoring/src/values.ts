@@ -206,6 +206,7 @@ export const monitoringValues = z.strictObject({
       scaleliteStale: alertSwitch('5m', "Scalelite's view of a server stale: offline in Scalelite while its API answers."),
       meetingsOnCordoned: alertSwitch('3h', "Meetings on a cordoned server for longer than a school day's lesson block."),
       recordingsUnprocessed: alertSwitch('2h', 'Recordings waiting to be processed for too long.'),
+      startFailed: alertSwitch('5m', 'A server the autoscaler started that has not served within its start time-out.'),
     })
     .prefault({})
     .describe('BigBlueButton servers (VMs outside the cluster) and Scalelite.'),
