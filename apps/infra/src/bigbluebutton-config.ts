@@ -1,3 +1,4 @@
+import { autoscalingPolicy } from '@meetscale/bbb-autoscaling';
 import type { IonosLocation } from '@meetscale/ionos-facts';
 import { z } from 'zod';
 
@@ -124,57 +125,87 @@ const ipv4CidrSchema = z.cidrv4({
 });
 
 /** The state's pool of BigBlueButton 3.0 VMs (`bbb-server-pool.ts`): size and who may reach them. */
-const serversSchema = z.strictObject({
-  /** Servers in the pool, `<hostPrefix>-01` to `<hostPrefix>-<count>`; the autoscaler starts and stops them. */
-  count: z
-    .int({ error: (issue) => `${quoted(issue.input)} is not a whole number of servers` })
-    .min(1, { error: (issue) => `${quoted(issue.input)} servers: a pool has at least 1` }),
-  /** CPU cores per server (bbb-install.sh refuses fewer than 4; BigBlueButton recommends 8 or more). */
-  cores: z.int({ error: (issue) => `${quoted(issue.input)} is not a whole number of cores` }).min(BBB_SERVER_MINIMUM.cores, {
-    error: (issue) => `${quoted(issue.input)} cores are fewer than the ${BBB_SERVER_MINIMUM.cores} bbb-install.sh requires`,
-  }),
-  /** RAM per server in MB, a multiple of 256 (IONOS), at least 4096 (bbb-install.sh; BigBlueButton recommends 16384). */
-  ramMb: z
-    .int({ error: (issue) => `${quoted(issue.input)} is not a whole number of MB` })
-    .min(BBB_SERVER_MINIMUM.ramMb, {
-      error: (issue) => `${quoted(issue.input)} MB is less than the ${BBB_SERVER_MINIMUM.ramMb} MB bbb-install.sh requires`,
-    })
-    .refine((ram) => ram % SERVER_RAM_STEP_MB === 0, {
-      error: (issue) =>
-        `${quoted(issue.input)} MB is not a multiple of ${SERVER_RAM_STEP_MB} (IONOS sizes server RAM in steps of ${SERVER_RAM_STEP_MB} MB)`,
+const serversSchema = z
+  .strictObject({
+    /** Servers in the pool, `<hostPrefix>-01` to `<hostPrefix>-<count>`; the autoscaler starts and stops them. */
+    count: z
+      .int({ error: (issue) => `${quoted(issue.input)} is not a whole number of servers` })
+      .min(1, { error: (issue) => `${quoted(issue.input)} servers: a pool has at least 1` }),
+    /** CPU cores per server (bbb-install.sh refuses fewer than 4; BigBlueButton recommends 8 or more). */
+    cores: z.int({ error: (issue) => `${quoted(issue.input)} is not a whole number of cores` }).min(BBB_SERVER_MINIMUM.cores, {
+      error: (issue) => `${quoted(issue.input)} cores are fewer than the ${BBB_SERVER_MINIMUM.cores} bbb-install.sh requires`,
     }),
-  /** Size of the system volume in GB (recordings are processed there before they move to the shared volume). */
-  diskGb: z.int({ error: (issue) => `${quoted(issue.input)} is not a whole number of GB` }).min(BBB_SERVER_MINIMUM.diskGb, {
-    error: (issue) => `${quoted(issue.input)} GB is less than the ${BBB_SERVER_MINIMUM.diskGb} GB a BigBlueButton server needs`,
-  }),
-  /** IONOS CPU family (e.g. `INTEL_SKYLAKE`); the location's default when left out. */
-  cpuFamily: z
-    .string()
-    .regex(/^[A-Z][A-Z0-9_]*$/, { error: (issue) => `${quoted(issue.input)} is not an IONOS CPU family such as INTEL_SKYLAKE` })
-    .optional(),
-  /** The servers' host names are `<hostPrefix>-01`, `-02`, ... in the state's zone. */
-  hostPrefix: z
-    .string()
-    .regex(/^[a-z](?:[a-z0-9-]{0,57}[a-z0-9])?$/, {
-      error: (issue) => `${quoted(issue.input)} is not a DNS label of at most 59 characters starting with a letter`,
-    })
-    .default('bbb'),
-  /** Networks that may reach the servers by SSH (TCP 22); none by default: SSH stays closed (the IONOS console still works). */
-  adminCidrs: z.array(ipv4CidrSchema).default([]),
-  /**
-   * Networks Prometheus scrapes the servers' exporters from (TCP 9100 node-exporter, 9688 bigbluebutton-exporter):
-   * the public addresses the cluster's system nodes leave from, or the network of a Prometheus elsewhere.
-   */
-  monitoringCidrs: z.array(ipv4CidrSchema).min(1, { error: 'list at least one CIDR block: Prometheus scrapes the exporters from there' }),
-  /** SSH public keys authorized for the default user `ubuntu` (cloud-init), e.g. the platform team's. */
-  sshKeys: z
-    .array(
-      z.string().regex(/^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) [A-Za-z0-9+/]+={0,3}(?: [^\n]*)?$/, {
-        error: (issue) => `${quoted(issue.input)} is not an SSH public key line such as "ssh-ed25519 AAAA... comment"`,
+    /** RAM per server in MB, a multiple of 256 (IONOS), at least 4096 (bbb-install.sh; BigBlueButton recommends 16384). */
+    ramMb: z
+      .int({ error: (issue) => `${quoted(issue.input)} is not a whole number of MB` })
+      .min(BBB_SERVER_MINIMUM.ramMb, {
+        error: (issue) => `${quoted(issue.input)} MB is less than the ${BBB_SERVER_MINIMUM.ramMb} MB bbb-install.sh requires`,
+      })
+      .refine((ram) => ram % SERVER_RAM_STEP_MB === 0, {
+        error: (issue) =>
+          `${quoted(issue.input)} MB is not a multiple of ${SERVER_RAM_STEP_MB} (IONOS sizes server RAM in steps of ${SERVER_RAM_STEP_MB} MB)`,
       }),
-    )
-    .default([]),
-});
+    /** Size of the system volume in GB (recordings are processed there before they move to the shared volume). */
+    diskGb: z.int({ error: (issue) => `${quoted(issue.input)} is not a whole number of GB` }).min(BBB_SERVER_MINIMUM.diskGb, {
+      error: (issue) => `${quoted(issue.input)} GB is less than the ${BBB_SERVER_MINIMUM.diskGb} GB a BigBlueButton server needs`,
+    }),
+    /** IONOS CPU family (e.g. `INTEL_SKYLAKE`); the location's default when left out. */
+    cpuFamily: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/, { error: (issue) => `${quoted(issue.input)} is not an IONOS CPU family such as INTEL_SKYLAKE` })
+      .optional(),
+    /** The servers' host names are `<hostPrefix>-01`, `-02`, ... in the state's zone. */
+    hostPrefix: z
+      .string()
+      .regex(/^[a-z](?:[a-z0-9-]{0,57}[a-z0-9])?$/, {
+        error: (issue) => `${quoted(issue.input)} is not a DNS label of at most 59 characters starting with a letter`,
+      })
+      .default('bbb'),
+    /** Networks that may reach the servers by SSH (TCP 22); none by default: SSH stays closed (the IONOS console still works). */
+    adminCidrs: z.array(ipv4CidrSchema).default([]),
+    /**
+     * Networks Prometheus scrapes the servers' exporters from (TCP 9100 node-exporter, 9688 bigbluebutton-exporter):
+     * the public addresses the cluster's system nodes leave from, or the network of a Prometheus elsewhere.
+     */
+    monitoringCidrs: z.array(ipv4CidrSchema).min(1, { error: 'list at least one CIDR block: Prometheus scrapes the exporters from there' }),
+    /** SSH public keys authorized for the default user `ubuntu` (cloud-init), e.g. the platform team's. */
+    sshKeys: z
+      .array(
+        z.string().regex(/^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) [A-Za-z0-9+/]+={0,3}(?: [^\n]*)?$/, {
+          error: (issue) => `${quoted(issue.input)} is not an SSH public key line such as "ssh-ed25519 AAAA... comment"`,
+        }),
+      )
+      .default([]),
+    /**
+     * The autoscaler that powers the servers on and off (its chart, `bbb-autoscaler`): whether it only logs what it would
+     * do, and its policy (schedule floor in the state's time zone, headroom, hysteresis, cool-down); without one, the
+     * chart's default policy, its floors capped at the pool.
+     */
+    autoscaler: z
+      .strictObject({
+        dryRun: z.boolean().default(false),
+        policy: autoscalingPolicy.optional(),
+      })
+      .prefault({}),
+  })
+  .superRefine((servers, context) => {
+    // a policy the state gives must fit its pool
+    const policy = servers.autoscaler.policy;
+    if (policy === undefined) return;
+    const highest = Math.max(policy.minServers, ...policy.schedule.map((window) => window.minServers));
+    if (highest > servers.count)
+      context.addIssue({
+        code: 'custom',
+        path: ['autoscaler', 'policy'],
+        message: `the autoscaler's floor asks for ${highest} servers, the pool has ${servers.count}`,
+      });
+    if (policy.maxServers > servers.count)
+      context.addIssue({
+        code: 'custom',
+        path: ['autoscaler', 'policy', 'maxServers'],
+        message: `maxServers ${policy.maxServers} is more than the pool's ${servers.count} servers`,
+      });
+  });
 
 /** The validated server pool of a state (`bigbluebutton.servers`). */
 export type BbbServerPoolConfig = z.output<typeof serversSchema>;

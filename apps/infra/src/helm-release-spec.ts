@@ -72,4 +72,10 @@ export interface ReleaseContext {
    * @default - the state runs no BigBlueButton
    */
   readonly bigBlueButtonHost?: string;
+  /**
+   * The URL of the BigBlueButton autoscaler's HTTP service discovery, when the state has a server pool: Prometheus
+   * scrapes the servers that run through it.
+   * @default - no pool: no BigBlueButton servers to scrape
+   */
+  readonly bigBlueButtonTargets?: string;
 }

@@ -1,5 +1,6 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { OBJECT_STORAGE_ENDPOINTS } from '@meetscale/ionos-facts';
 import { MEDIA_POOL_LABELS, SYSTEM_POOL_LABELS } from '@meetscale/placement';
@@ -9,6 +10,12 @@ import type { Construct, Node } from 'constructs';
 import { Ipblock } from '../generated/providers/ionoscloud/ipblock';
 import { IonoscloudProvider } from '../generated/providers/ionoscloud/provider';
 import { addonReleases } from './addon-releases';
+import {
+  BBB_AUTOSCALER_IONOS_SECRET,
+  BBB_AUTOSCALER_TARGETS_URL,
+  BBB_AUTOSCALER_TOKEN_VARIABLE,
+  bbbAutoscalerRelease,
+} from './bbb-autoscaler-release';
 import { BbbServerPool } from './bbb-server-pool';
 import type { ReleaseContext } from './helm-release-spec';
 import { HelmReleases } from './helm-releases';
@@ -157,6 +164,7 @@ export class MeetscaleStack extends TerraformStack {
       acmeEmail: config.certificates.acmeEmail,
       acmeServer: ACME_SERVERS[config.certificates.acmeServer],
       ...(this.bigBlueButtonHost === undefined ? {} : { bigBlueButtonHost: this.bigBlueButtonHost }),
+      ...(bigbluebutton.servers === undefined ? {} : { bigBlueButtonTargets: BBB_AUTOSCALER_TARGETS_URL }),
     };
     this.addons = new HelmReleases(this, 'addons', {
       releases: addonReleases(context),
@@ -202,11 +210,45 @@ export class MeetscaleStack extends TerraformStack {
           namespaceCreatedBy: [this.addons.release(STATE_BASE_RELEASE)],
         });
       }
-      // Scalelite on them, once its Secrets and its claim exist and every add-on is in (the Gateway its route needs)
+      // Scalelite on them, once its Secrets and its claim exist and every add-on is in (the Gateway its route needs);
+      // the autoscaler of the pool after it, with the IONOS token the operator gives the stack
       const backing = this.scalelite;
+      const pool = this.bbbServerPool;
+      const autoscaler =
+        pool === undefined || bigbluebutton.servers === undefined
+          ? undefined
+          : {
+              release: bbbAutoscalerRelease(context.chartRegistry, config.id, pool.description, bigbluebutton.servers),
+              token: new SecretV1(this, 'bbb-autoscaler-ionos', {
+                metadata: {
+                  name: BBB_AUTOSCALER_IONOS_SECRET.existingSecret,
+                  namespace: BIGBLUEBUTTON_NAMESPACE,
+                  labels: { 'app.kubernetes.io/managed-by': 'terraform', 'meetscale.io/state': config.id },
+                },
+                type: 'Opaque',
+                data: {
+                  [BBB_AUTOSCALER_IONOS_SECRET.key]: new TerraformVariable(this, BBB_AUTOSCALER_TOKEN_VARIABLE, {
+                    type: 'string',
+                    sensitive: true,
+                    nullable: false,
+                    description:
+                      'IONOS API token of the BigBlueButton autoscaler (a user that may start and stop the pool’s servers); set TF_VAR_bbb_autoscaler_ionos_token, never commit it.',
+                  }).stringValue,
+                },
+                dependsOn: [this.addons.release(STATE_BASE_RELEASE)],
+              }),
+            };
       new HelmReleases(this, 'bigbluebutton-releases', {
-        releases: [scaleliteRelease(context.chartRegistry, config.id, this.bigBlueButtonHost as string, backing.backends)],
-        dependsOn: [...this.addons.releases, ...backing.secrets, backing.recordingsClaim],
+        releases: [
+          scaleliteRelease(context.chartRegistry, config.id, this.bigBlueButtonHost as string, backing.backends),
+          ...(autoscaler === undefined ? [] : [autoscaler.release]),
+        ],
+        dependsOn: [
+          ...this.addons.releases,
+          ...backing.secrets,
+          backing.recordingsClaim,
+          ...(pool === undefined || autoscaler === undefined ? [] : [pool.secret, autoscaler.token]),
+        ],
       });
     }
 

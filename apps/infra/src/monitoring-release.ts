@@ -64,8 +64,8 @@ export function monitoringRelease(context: ReleaseContext): HelmReleaseSpec {
       rules: { labels: { ...PROMETHEUS_RELEASE_LABEL } },
       scrapeConfigs: { labels: { ...PROMETHEUS_RELEASE_LABEL } },
       mediaPool: { maxNodes: context.mediaNodesMax },
-      // the BigBlueButton rules and dashboard with BigBlueButton; its servers' scrape targets come with the servers
-      bigbluebutton: { enabled: context.bigBlueButtonHost !== undefined },
+      // the BigBlueButton rules and dashboard with BigBlueButton; its servers, while they run, from the autoscaler
+      bigbluebutton: { enabled: context.bigBlueButtonHost !== undefined, httpSdUrl: context.bigBlueButtonTargets ?? '' },
       alertmanager: alertmanagerValues(context.alerting),
     },
   });

@@ -162,7 +162,9 @@ describe('a state with a BigBlueButton server pool', () => {
         labels: { 'app.kubernetes.io/managed-by': 'terraform', 'meetscale.io/state': 'bbbland' },
       },
       type: 'Opaque',
-      data: Object.fromEntries(HOSTS.map((host) => [`${host}.bbbland.meetscale.example`, `\${random_password.bbb-pool_${host}-secret.result}`])),
+      data: Object.fromEntries(
+        HOSTS.map((host) => [`${host}.bbbland.meetscale.example`, `\${random_password.bbb-pool_${host}-secret.result}`]),
+      ),
       depends_on: [`helm_release.addons_${STATE_BASE_RELEASE}`],
     });
     // AND writes the same secret into the server's settings, never into an output
@@ -301,6 +303,8 @@ describe('the servers configuration', () => {
       adminCidrs: [],
       monitoringCidrs: ['198.51.100.0/24'],
       sshKeys: [],
+      // the chart's default policy: the state gives none
+      autoscaler: { dryRun: false },
     });
   });
 });
