@@ -147,6 +147,10 @@ export interface BbbAutoscalerValues {
        * The IONOS server id of its VM.
        */
       serverId: string;
+      /**
+       * Its BigBlueButton API URL, when not `https://<host>/bigbluebutton/api/`; as Scalelite holds it.
+       */
+      apiUrl?: string;
     },
     ...{
       /**
@@ -157,6 +161,10 @@ export interface BbbAutoscalerValues {
        * The IONOS server id of its VM.
        */
       serverId: string;
+      /**
+       * Its BigBlueButton API URL, when not `https://<host>/bigbluebutton/api/`; as Scalelite holds it.
+       */
+      apiUrl?: string;
     }[],
   ];
   /**
