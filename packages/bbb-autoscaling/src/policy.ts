@@ -4,11 +4,11 @@ import { z } from 'zod';
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
+/** A time of day, `HH:MM`. */
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
 const clockTime = (what: string) =>
-  z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (24 hours)')
-    .describe(`${what}, local time in \`timeZone\`, HH:MM.`);
+  z.string().regex(TIME, 'must be a time of day as HH:MM (24 hours)').describe(`${what}, local time in \`timeZone\`, HH:MM.`);
 
 const scheduleWindow = z
   .strictObject({
@@ -17,7 +17,8 @@ const scheduleWindow = z
     to: clockTime('End of the window (exclusive; `00:00` for midnight)'),
     minServers: z.int().min(0).describe('Servers that must run (enabled in Scalelite) during the window.'),
   })
-  .refine((window) => window.to === '00:00' || window.from < window.to, {
+  // (only once both times are valid: a malformed one is reported on its own)
+  .refine((window) => !TIME.test(window.from) || !TIME.test(window.to) || window.to === '00:00' || window.from < window.to, {
     error: (issue) => {
       const window = issue.input as { from: string; to: string };
       return `the window ${window.from}-${window.to} ends before it starts (split a window across midnight in two)`;
