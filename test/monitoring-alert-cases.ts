@@ -322,8 +322,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
       series: [series('meetscale_bbb_server_start_failed', { ...BBB, job: 'bbb-autoscaler' }, '0x5 1x20')],
       at: '15m',
       labels: BBB,
-      description:
-        'Server bbb-01.lernen.example.org runs but has not answered its BigBlueButton API within the start time-out; it is not enabled in Scalelite.',
+      description: 'Server bbb-01.lernen.example.org runs and has not served within the start time-out; it stays out of Scalelite.',
     },
     quiet: { series: [series('meetscale_bbb_server_start_failed', { ...BBB, job: 'bbb-autoscaler' }, '1x3 0x20')], at: '15m' },
   },

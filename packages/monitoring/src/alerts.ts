@@ -337,8 +337,7 @@ function bigBlueButtonArea(chart: HelmChart<MonitoringValues>): RuleArea {
         for: v.startFailed.for,
         severity: 'warning',
         summary: 'A BigBlueButton server the autoscaler started does not serve: it stays out of Scalelite, another one runs instead.',
-        description:
-          'Server {{ $labels.server }} runs but has not answered its BigBlueButton API within the start time-out; it is not enabled in Scalelite.',
+        description: 'Server {{ $labels.server }} runs and has not served within the start time-out; it stays out of Scalelite.',
       },
     ],
   };
