@@ -194,8 +194,8 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
   describe.each(HELM_MAJORS)('with Helm %i', (major) => {
     const plane = (): ControlPlane => planeFor(major);
     // A fresh install of every scenario, each in a namespace at the level it declares, with Helm 4; with Helm 3,
-    // of the defaults, since the upgrade test below installs, upgrades to every scenario, rolls back and uninstalls
-    // with Helm 3 as well (the suite's time: each Helm 3 `--wait` costs seconds more than Helm 4's).
+    // of the defaults, since the upgrade test below installs, upgrades to scenarios, rolls back and uninstalls with
+    // Helm 3 as well (the suite's time: each Helm 3 `--wait` costs seconds more than Helm 4's).
     const freshInstalls = major === 4 ? contexts : contexts.slice(0, 1);
     test.each(freshInstalls)(
       'installs with --wait at Pod Security $level, every pod Ready behind its Services, and uninstalls without leftovers ($name)',
@@ -235,7 +235,12 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
       });
     }
 
-    test('upgrades from the defaults to each scenario and back, and rolls each upgrade back', async () => {
+    // The upgrade and rollback of each scenario, with one major: the scenarios alternate between Helm 3 and Helm 4,
+    // so both majors upgrade and roll back every chart, and every scenario is upgraded to and rolled back once
+    // (chart-contract.test.ts shows both majors render the same objects; the suite's time is the reason).
+    const upgradeScenarios = contexts.slice(1).filter((_, index) => index % HELM_MAJORS.length === HELM_MAJORS.indexOf(major));
+    const upgradeNames = upgradeScenarios.map((scenario) => scenario.name).join(', ') || 'no scenario';
+    test(`upgrades from the defaults to ${upgradeNames} and back, and rolls each upgrade back`, async () => {
       const namespace = namespaceName(chart, 'upgrades', `h${major}`);
       await createNamespace(plane().client, namespace, weakest(contexts.map((context) => context.level)));
       for (const context of contexts)
@@ -255,7 +260,7 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
           ),
         ).toEqual(INSTALLED);
         let revision = 1;
-        for (const scenario of contexts.slice(1)) {
+        for (const scenario of upgradeScenarios) {
           // WHEN the release is upgraded to the scenario, the server accepts every object and the pods come up
           const upgraded = helm('upgrade', release, chartDir(chart), '--wait', '--timeout', '3m', '-f', scenario.valuesFiles[0] as string);
           // (when Helm gives up waiting, what the controllers show then goes into the failure: its workloads' status
