@@ -18,8 +18,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+
+import { listenOnLoopback, stopListening } from './loopback';
 
 /** A digest BigBlueButton accepts for a checksum (`supportedChecksumAlgorithms`). */
 export type BbbChecksumAlgorithm = 'sha1' | 'sha256' | 'sha384' | 'sha512';
@@ -99,7 +99,6 @@ export class BbbFake {
   private readonly algorithms: readonly BbbChecksumAlgorithm[];
   private readonly received: BbbFakeCall[] = [];
   private readonly http: Server;
-  private readonly sockets = new Set<Socket>();
   private port = 0;
   private state: BbbFakeHealth = 'serving';
   private closed = false;
@@ -110,10 +109,6 @@ export class BbbFake {
     this.secret = props.secret;
     this.algorithms = props.algorithms ?? ['sha1', 'sha256', 'sha384', 'sha512'];
     this.http = createServer((request, response) => this.handle(request, response));
-    this.http.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
   }
 
   /** The API URL as Scalelite holds it: `http://127.0.0.1:PORT/bigbluebutton/api/` (the same after an outage). */
@@ -156,21 +151,11 @@ export class BbbFake {
   }
 
   private async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, '127.0.0.1', () => {
-        this.http.off('error', reject);
-        resolve();
-      });
-    });
-    this.port = (this.http.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.http, port);
   }
 
   private async stopListening(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.http.close(() => resolve());
-      for (const socket of this.sockets) socket.destroy();
-    });
+    await stopListening(this.http);
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {

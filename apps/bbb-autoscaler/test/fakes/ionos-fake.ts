@@ -16,6 +16,8 @@ import type { AddressInfo } from 'node:net';
 // (eslint.config.mjs): validating against the description is the point of the fake.
 import { type OpenApiHttpRequest, type OpenApiHttpResponse, OpenApiValidator } from '@meetscale/ionoscloud-bindings/openapi';
 
+import { listenOnLoopback, stopListening } from './loopback';
+
 /** The operations, as tests name them. */
 export type IonosOperation = 'listServers' | 'getServer' | 'start' | 'stop' | 'requestStatus';
 
@@ -98,10 +100,7 @@ export class IonosFake {
   /** Starts a fake on 127.0.0.1 and a free port. */
   public static async start(props: IonosFakeProps = {}): Promise<IonosFake> {
     const fake = new IonosFake(props);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenOnLoopback(fake.server);
     return fake;
   }
 
@@ -194,8 +193,7 @@ export class IonosFake {
   }
 
   public async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await stopListening(this.server);
   }
 
   private async handle(incoming: http.IncomingMessage, outgoing: http.ServerResponse): Promise<void> {

@@ -17,7 +17,8 @@
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+
+import { listenOnLoopback, stopListening } from './loopback';
 
 /** The digests Scalelite accepts for a checksum (`LOADBALANCER_CHECKSUM_ALGORITHM`), told apart by length. */
 export type ScaleliteChecksumAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
@@ -280,21 +281,11 @@ export class ScaleliteFake {
   }
 
   private async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, '127.0.0.1', () => {
-        this.http.off('error', reject);
-        resolve();
-      });
-    });
-    this.port = (this.http.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.http, port);
   }
 
   private async stopListening(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.http.close(() => resolve());
-      this.http.closeAllConnections();
-    });
+    await stopListening(this.http);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

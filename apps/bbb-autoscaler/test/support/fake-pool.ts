@@ -11,6 +11,7 @@ import { ScaleliteClient } from '../../src/scalelite-client';
 import { Telemetry } from '../../src/telemetry';
 import { BbbFake } from '../fakes/bbb-fake';
 import { IonosFake } from '../fakes/ionos-fake';
+import { listenOnLoopback, stopListening } from '../fakes/loopback';
 import { ScaleliteFake } from '../fakes/scalelite-fake';
 import type { SimulatedClock } from './simulated-clock';
 
@@ -33,7 +34,7 @@ export class PrometheusQueryFake {
     const holder: { fake?: PrometheusQueryFake } = {};
     const http = createServer((request, response) => holder.fake?.answer(request.url ?? '/', response));
     holder.fake = new PrometheusQueryFake(http);
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(http);
     return holder.fake;
   }
 
@@ -42,8 +43,7 @@ export class PrometheusQueryFake {
   }
 
   close(): Promise<void> {
-    this.http.closeAllConnections();
-    return new Promise((resolve) => this.http.close(() => resolve()));
+    return stopListening(this.http);
   }
 
   private answer(path: string, response: import('node:http').ServerResponse): void {
