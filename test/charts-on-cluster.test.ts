@@ -5,8 +5,8 @@
  * uninstalled without leftovers; every documented value, overridden, is shown to the API server as an update of
  * the installed release (a dry run). Nothing here names a chart.
  */
-import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 
 import { ControlPlane } from '@meetscale/cluster';
 import type { HelmMajor, HelmRunResult } from '@meetscale/helm-binaries';
@@ -172,6 +172,16 @@ async function installCheckUninstallIn(
   expect(left).toEqual([]);
 }
 
+/** Every file below a folder, by relative path, with its content. */
+function filesOf(root: string, folder = root): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(folder, entry.name);
+      return entry.isDirectory() ? Object.entries(filesOf(root, path)) : [[relative(root, path), readFileSync(path, 'utf8')]];
+    }),
+  );
+}
+
 /** The Namespaces of a release's manifest that Helm keeps when the release goes (`helm.sh/resource-policy: keep`). */
 function keptNamespaces(manifest: string): string[] {
   return YAML.parseAllDocuments(manifest)
@@ -297,9 +307,17 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
   });
 
   const released = releasedChart(chart);
+  const version = String((YAML.parse(readFileSync(join(chartDir(chart), 'Chart.yaml'), 'utf8')) as { version: string }).version);
   if (released === undefined) {
     test('has no release yet, so no upgrade from one (its first release is pending)', () => {
       expect(releasedChart(chart)).toBeUndefined();
+    });
+  } else if (released.entry.version === version) {
+    // The working tree is its last release (release-discipline.test.ts refuses a chart changed since its release
+    // without a new version): an upgrade from it to itself would be Helm's no-op. The paths below run as soon as the
+    // chart changes, which is when an upgrade can break.
+    test(`is its last release ${version}, file for file: the upgrade paths from it run once the chart changes`, () => {
+      expect(filesOf(chartDir(chart))).toEqual(filesOf(released.dir));
     });
   } else {
     // With Helm 4 only, to keep the suite's time; the same upgrade renders are compared under Helm 3 and Helm 4 in
