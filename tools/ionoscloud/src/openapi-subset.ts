@@ -3,6 +3,8 @@ import * as path from 'node:path';
 
 import { parse } from 'yaml';
 
+import { sharedIonosFile } from './subset';
+
 /** Where the OpenAPI description comes from. */
 export const OPENAPI_SOURCE = 'ionos-cloud/sdk-go api/openapi.yaml';
 
@@ -16,16 +18,7 @@ export const OPENAPI_SUBSET_FILE = `schema/cloudapi-v6-${OPENAPI_COMMIT.slice(0,
 export const OPENAPI_SUBSET_PATH: string = path.join(__dirname, '..', OPENAPI_SUBSET_FILE);
 
 /** The full description beside the workspace, read only when the derivation is run by hand. */
-export const OPENAPI_SHARED_SOURCE_PATH: string = path.join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'ionoscloud',
-  'cloudapi-v6-openapi.yaml',
-);
+export const OPENAPI_SHARED_SOURCE_PATH: string = sharedIonosFile('cloudapi-v6-openapi.yaml');
 
 /** An operation of the API: an HTTP method (lower case, as OpenAPI keys it) on a path template. */
 export interface OpenApiOperationRef {

@@ -44,17 +44,13 @@ export const SUBSET_FILE = `schema/ionoscloud-${PROVIDER_VERSION}.subset.json`;
 /** The committed subset. */
 export const SUBSET_PATH: string = path.join(__dirname, '..', SUBSET_FILE);
 
+/** A file of `../shared/ionoscloud` beside the workspace, read only when a derivation is run by hand. */
+export function sharedIonosFile(name: string): string {
+  return path.join(__dirname, '..', '..', '..', '..', 'shared', 'ionoscloud', name);
+}
+
 /** The full schema dump beside the workspace, read only when the derivation is run by hand. */
-export const SHARED_SOURCE_PATH: string = path.join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'ionoscloud',
-  `provider-schema-${PROVIDER_VERSION}.json`,
-);
+export const SHARED_SOURCE_PATH: string = sharedIonosFile(`provider-schema-${PROVIDER_VERSION}.json`);
 
 /** The `$comment` the subset starts with. */
 export const SUBSET_COMMENT =
