@@ -98,7 +98,7 @@ export function decide(observation: Observation, policy: AutoscalingPolicy, memo
   const startedAt = new Map(memory.startedAt);
 
   const running = servers.filter((server) => server.vm.running);
-  const enabledRunning = running.filter((server) => server.balancer?.state === 'enabled');
+  const serving = running.filter((server) => server.balancer?.state === 'enabled');
   const pool = policy.maxServers === 0 ? servers.length : Math.min(policy.maxServers, servers.length);
   const floor = Math.min(scheduledFloor(policy, now), pool);
 
@@ -106,10 +106,10 @@ export function decide(observation: Observation, policy: AutoscalingPolicy, memo
   const load = servers.reduce((sum, server) => sum + (server.balancer?.load ?? 0), 0);
   const perServer = policy.usersPerServer * policy.targetUtilization;
   const needed = observation.balancerRead ? Math.ceil(load / perServer) + policy.headroomServers : undefined;
-  const desired = Math.min(pool, Math.max(floor, policy.minServers, needed ?? enabledRunning.length));
+  const desired = Math.min(pool, Math.max(floor, policy.minServers, needed ?? serving.length));
   reasons.push(
     needed === undefined
-      ? `Scalelite not read: keeping the ${enabledRunning.length} serving, at least the floor ${floor}`
+      ? `Scalelite not read: keeping the ${serving.length} serving, at least the floor ${floor}`
       : `load ${load} needs ${needed} (with ${policy.headroomServers} headroom), floor ${floor}: ${desired} desired`,
   );
 
@@ -129,7 +129,6 @@ export function decide(observation: Observation, policy: AutoscalingPolicy, memo
 
   // OUT: fill the gap with what is closest to serving: cordoned servers enabled again, running servers that serve
   // enabled, running ones still coming up waited for, then stopped VMs started
-  const serving = running.filter((server) => server.balancer?.state === 'enabled');
   let gap = desired - serving.length;
   const take = (candidates: readonly ServerView[], act: (server: ServerView) => void): void => {
     for (const server of candidates) {
