@@ -8,7 +8,7 @@ import { ControlPlane, KubeClient } from '@meetscale/cluster';
 import { LeaseElector } from '@meetscale/kube-lease';
 
 import { objectId, renderChart } from './support/charts';
-import { createNamespace } from './support/cluster';
+import { createNamespace, objectPath } from './support/cluster';
 
 jest.setTimeout(300_000);
 
@@ -32,9 +32,8 @@ beforeAll(async () => {
     'ServiceAccount/bbb-autoscaler',
   ]);
   for (const object of objects) {
-    const group = object.apiVersion.includes('/') ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
-    const plural = { ServiceAccount: 'serviceaccounts', Role: 'roles', RoleBinding: 'rolebindings', Lease: 'leases' }[object.kind];
-    await plane.client.create(`${group}/namespaces/${NAMESPACE}/${plural}`, object);
+    const path = await objectPath(plane.client, object, NAMESPACE);
+    await plane.client.create(path.slice(0, path.lastIndexOf('/')), object);
   }
   // AND a token of that ServiceAccount, as the pod's projected token
   const request = (await plane.client.create(`/api/v1/namespaces/${NAMESPACE}/serviceaccounts/${RELEASE}/token`, {
