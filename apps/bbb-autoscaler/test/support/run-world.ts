@@ -1,4 +1,4 @@
-import { type AutoscalerConfig, autoscalerConfig, floorAt } from '@meetscale/bbb-autoscaling';
+import { type AutoscalerConfig, autoscalerConfig } from '@meetscale/bbb-autoscaling';
 
 import { Reconciler } from '../../src/reconciler';
 import { Telemetry } from '../../src/telemetry';
@@ -25,36 +25,6 @@ export interface Tick {
   readonly running: number;
   readonly floor: number;
   readonly actions: readonly string[];
-}
-
-/**
- * Runs the reconciler over the world from now for `minutes` of simulated time, a cycle every `intervalSeconds`,
- * the participants following `demand(at)`. Returns a line per cycle.
- */
-export async function runWorld(
-  world: PoolWorld,
-  config: AutoscalerConfig,
-  minutes: number,
-  demand: (at: Date) => number,
-  reconciler: Reconciler = newReconciler(world, config),
-): Promise<Tick[]> {
-  const ticks: Tick[] = [];
-  const end = world.clock.now().getTime() + minutes * 60_000;
-  while (world.clock.now().getTime() < end) {
-    const at = world.clock.now();
-    world.demand(demand(at));
-    const report = await reconciler.cycle();
-    ticks.push({
-      at,
-      demand: demand(at),
-      serving: world.serving().length,
-      running: world.servers.filter((server) => server.vm === 'RUNNING').length,
-      floor: floorAt(config.policy, at),
-      actions: (report.decision?.actions ?? []).map((action) => `${action.kind} ${action.host}`),
-    });
-    world.clock.advance(config.intervalSeconds * 1000);
-  }
-  return ticks;
 }
 
 /** A reconciler on the world's ports. */
