@@ -42,10 +42,11 @@ export function requireUnique(list: HelmValue<unknown>, field: string, message: 
 }
 
 /**
- * Repeats `body` once per element of a list value. In text, `body` returns whole lines ending in `\n` and the
- * result is `{{ range $i, $item := list }}body{{ end }}`; in a manifest, `body` returns a list item (a map) and
- * the result is a list value written as `{{- range }}` over that item. `body` receives typed references to the
- * element and its index.
+ * Repeats `body` once per element of a list value, or once per entry of a map value (sorted by key, as Helm's
+ * `range` goes through a map; `body` then receives the key instead of the index). In text, `body` returns whole
+ * lines ending in `\n` and the result is `{{ range $i, $item := list }}body{{ end }}`; in a manifest, `body`
+ * returns a list item (a map) and the result is a list value written as `{{- range }}` over that item. `body`
+ * receives typed references to the element and its index or key.
  */
 export function each<E>(
   list: HelmValue<readonly E[]> | HelmValue<E[] | undefined>,
@@ -55,19 +56,27 @@ export function each<E>(
   list: HelmValue<readonly E[]> | HelmValue<E[] | undefined>,
   body: (item: Refs<E>, index: HelmValue<number>) => Record<string, unknown>,
 ): HelmValue<unknown[]>;
+export function each<E>(map: HelmValue<Readonly<Record<string, E>>>, body: (item: Refs<E>, key: HelmValue<string>) => string): string;
 export function each<E>(
-  list: HelmValue<readonly E[]> | HelmValue<E[] | undefined>,
-  body: (item: Refs<E>, index: HelmValue<number>) => string | Record<string, unknown>,
+  map: HelmValue<Readonly<Record<string, E>>>,
+  body: (item: Refs<E>, key: HelmValue<string>) => Record<string, unknown>,
+): HelmValue<unknown[]>;
+export function each<E>(
+  list: HelmValue<unknown>,
+  body: (item: Refs<E>, index: HelmValue<never>) => string | Record<string, unknown>,
 ): string | HelmValue<unknown[]> {
-  const itemSchema = schemaOf(list)?.items;
+  const schema = schemaOf(list);
+  const entrySchema = typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+  const itemSchema = schema?.items ?? entrySchema;
   if (itemSchema === undefined) {
-    throw new Error(`each(): ${expressionOf(list)} is not a list value from the values schema`);
+    throw new Error(`each(): ${expressionOf(list)} is not a list or map value from the values schema`);
   }
   loopDepth += 1;
   try {
     const item = `$item${loopDepth}`;
     const index = `$index${loopDepth}`;
-    const result = body(_refsFor<E>(item, itemSchema, { variable: item, keys: [] }), new HelmValue<number>(index, 'integer'));
+    const position = new HelmValue<never>(index, schema?.items === undefined ? 'string' : 'integer');
+    const result = body(_refsFor<E>(item, itemSchema, { variable: item, keys: [] }), position);
     if (typeof result === 'string') {
       return _tokenFor({ kind: 'block', open: `range ${index}, ${item} := ${expressionOf(list)}`, body: result });
     }

@@ -85,9 +85,24 @@ describe('template functions', () => {
     );
   });
 
-  test('each refuses a value that is not a list from the schema', () => {
+  test('each goes through a map value by key, typing its entries from the schema', () => {
+    const schema = valuesJsonSchema(
+      z.strictObject({
+        streams: z
+          .record(z.string(), z.strictObject({ retention: z.string().describe('retention') }))
+          .default({})
+          .describe('streams'),
+      }),
+      'x',
+    );
+    const refs = _refsFor<{ streams: Record<string, { retention: string }> }>('$.Values', schema);
+    const text = each(refs.streams, (stream, name) => `${name}=${stream.retention}\n`);
+    expect(textTemplate(text)).toBe('{{ range $index1, $item1 := $.Values.streams }}{{ $index1 }}={{ $item1.retention }}\n{{ end }}');
+  });
+
+  test('each refuses a value that is not a list or map from the schema', () => {
     expect(() => each(expr<unknown[]>('$.Values.x', 'array'), () => '')).toThrow(
-      'each(): $.Values.x is not a list value from the values schema',
+      'each(): $.Values.x is not a list or map value from the values schema',
     );
   });
 
