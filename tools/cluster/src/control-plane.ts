@@ -29,7 +29,7 @@ export interface ControlPlaneOptions {
   readonly nodePools?: readonly NodePoolShape[];
   /**
    * Whether to install the upstream CRDs (`UPSTREAM_CRD_SOURCES`: Prometheus Operator, cert-manager,
-   * Gateway API, Envoy Gateway) from their pinned modules before returning.
+   * Gateway API, Envoy Gateway, ECK) from their pinned modules before returning.
    * @default false
    */
   readonly upstreamCrds?: boolean;

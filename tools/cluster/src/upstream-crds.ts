@@ -27,7 +27,10 @@ export interface UpstreamCrdSource {
  * `deploy/crds/` are its chart's CRD templates without their template lines (same `spec`), and Envoy Gateway's
  * chart keeps two copies of its CRDs, of which the one in the `crds/` folder of its `crds` subchart is plain (Helm
  * never templates a `crds/` folder) while `charts/gateway-crds-helm/templates/generated/` wraps each in
- * `{{- if ... }}`.
+ * `{{- if ... }}`. ECK's `config/crds/v1/all-crds.yaml` holds every ECK CRD (Elasticsearch, Kibana, Beat, Agent,
+ * ...) as released, i.e. kustomize-patched (podTemplate schemas pruned, an unserved v1alpha1 added; the unpatched
+ * ones are in `config/crds/v1/resources/`): the CRDs its eck-operator-crds chart installs, without the chart's
+ * labels. All of them are installed, as that chart does.
  */
 export const UPSTREAM_CRD_SOURCES: readonly UpstreamCrdSource[] = [
   {
@@ -42,6 +45,7 @@ export const UPSTREAM_CRD_SOURCES: readonly UpstreamCrdSource[] = [
     folder: 'charts/gateway-helm/charts/crds/crds/generated',
     files: /^gateway\.envoyproxy\.io_.+\.yaml$/,
   },
+  { module: 'github.com/elastic/cloud-on-k8s/v3', folder: 'config/crds/v1', files: /^all-crds\.yaml$/ },
 ];
 
 /** A CustomResourceDefinition as read from an upstream module. */

@@ -86,6 +86,32 @@ describe('upstreamCrds', () => {
     expect(JSON.stringify(envoy.map((entry) => entry.crd.metadata))).not.toContain('{{');
   });
 
+  it("reads every CRD of ECK's released all-crds.yaml, Elasticsearch and Kibana included", () => {
+    // GIVEN the pinned github.com/elastic/cloud-on-k8s/v3
+    const eck = crds.filter((entry) => entry.source.startsWith('github.com/elastic/cloud-on-k8s/v3@'));
+
+    // THEN all its CRDs come from the one released (kustomize-patched) file, each of a k8s.elastic.co group
+    expect(eck.map((entry) => entry.crd.metadata.name)).toEqual(
+      expect.arrayContaining([
+        'elasticsearches.elasticsearch.k8s.elastic.co',
+        'kibanas.kibana.k8s.elastic.co',
+        'beats.beat.k8s.elastic.co',
+        'agents.agent.k8s.elastic.co',
+      ]),
+    );
+    expect(new Set(eck.map((entry) => entry.file))).toEqual(new Set(['config/crds/v1/all-crds.yaml']));
+    expect(eck.every((entry) => (entry.crd.spec as { group: string }).group.endsWith('.k8s.elastic.co'))).toBe(true);
+    // AND the release patch is applied: the podTemplate schema is pruned to a free-form object
+    const elasticsearch = eck.find((entry) => entry.crd.metadata.name === 'elasticsearches.elasticsearch.k8s.elastic.co');
+    const v1 = (elasticsearch?.crd.spec as { versions: { name: string; schema: { openAPIV3Schema: any } }[] }).versions.find(
+      (version) => version.name === 'v1',
+    );
+    expect(v1?.schema.openAPIV3Schema.properties.spec.properties.nodeSets.items.properties.podTemplate).toEqual(
+      expect.objectContaining({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }),
+    );
+    expect(v1?.schema.openAPIV3Schema.properties.spec.properties.nodeSets.items.properties.podTemplate.properties).toBeUndefined();
+  });
+
   it('pins the Gateway API release the pinned Envoy Gateway requires', () => {
     // GIVEN the go.mod of the pinned Envoy Gateway module
     const goMod = fs.readFileSync(path.join(upstreamModuleDir('github.com/envoyproxy/gateway'), 'go.mod'), 'utf8');

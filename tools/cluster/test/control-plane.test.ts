@@ -167,6 +167,8 @@ describe('ControlPlane', () => {
         'envoyproxies.gateway.envoyproxy.io',
         'clienttrafficpolicies.gateway.envoyproxy.io',
         'clusterissuers.cert-manager.io',
+        'elasticsearches.elasticsearch.k8s.elastic.co',
+        'kibanas.kibana.k8s.elastic.co',
       ]),
     );
 
@@ -262,6 +264,64 @@ describe('ControlPlane', () => {
         },
       }),
     ).resolves.toMatchObject({ kind: 'ClusterIssuer' });
+  });
+
+  it("serves the logging chart's ECK Elasticsearch and Kibana, and refuses a node count in words", async () => {
+    // GIVEN a namespace for them
+    await plane.client.create('/api/v1/namespaces', { metadata: { name: 'logging' } });
+    const elasticsearch = (count: unknown): object => ({
+      apiVersion: 'elasticsearch.k8s.elastic.co/v1',
+      kind: 'Elasticsearch',
+      metadata: { name: 'logging' },
+      spec: {
+        version: '9.4.3',
+        nodeSets: [
+          {
+            name: 'default',
+            count,
+            config: { 'node.store.allow_mmap': false },
+            podTemplate: { spec: { containers: [{ name: 'elasticsearch', resources: { requests: { memory: '4Gi' } } }] } },
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'elasticsearch-data' },
+                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } },
+              },
+            ],
+          },
+        ],
+      },
+    });
+
+    // WHEN a wrongly typed Elasticsearch is created
+    const wrong = await plane.client.request(
+      'POST',
+      '/apis/elasticsearch.k8s.elastic.co/v1/namespaces/logging/elasticsearches',
+      elasticsearch('three'),
+    );
+
+    // THEN the API server refuses it, naming the field
+    expect([wrong.status, wrong.body.message]).toEqual([422, expect.stringContaining('spec.nodeSets[0].count')]);
+
+    // AND the right one and its Kibana are served, podTemplate and config kept as written
+    const created = await plane.client.create('/apis/elasticsearch.k8s.elastic.co/v1/namespaces/logging/elasticsearches', elasticsearch(3));
+    expect(created).toMatchObject({
+      kind: 'Elasticsearch',
+      spec: { nodeSets: [{ count: 3, config: { 'node.store.allow_mmap': false } }] },
+    });
+    expect(created.spec.nodeSets[0].podTemplate.spec.containers[0].name).toBe('elasticsearch');
+    await expect(
+      plane.client.create('/apis/kibana.k8s.elastic.co/v1/namespaces/logging/kibanas', {
+        apiVersion: 'kibana.k8s.elastic.co/v1',
+        kind: 'Kibana',
+        metadata: { name: 'logging' },
+        spec: {
+          version: '9.4.3',
+          count: 1,
+          elasticsearchRef: { name: 'logging' },
+          http: { tls: { selfSignedCertificate: { disabled: true } } },
+        },
+      }),
+    ).resolves.toMatchObject({ kind: 'Kibana', spec: { elasticsearchRef: { name: 'logging' } } });
   });
 
   it('stops every program it started', async () => {

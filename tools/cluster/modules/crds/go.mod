@@ -9,6 +9,9 @@ require (
 	// cert-manager, as apps/infra deploys it (ADDON_CHARTS.certManager); CRDs in deploy/crds/ (the chart's CRD
 	// templates without the Helm template lines).
 	github.com/cert-manager/cert-manager v1.21.2
+	// ECK (Elastic Cloud on Kubernetes), the operator of the logging chart's Elasticsearch and Kibana; its released
+	// CRDs (kustomize-patched, as the operator's eck-operator-crds chart installs them) in config/crds/v1/all-crds.yaml.
+	github.com/elastic/cloud-on-k8s/v3 v3.5.0
 	// Envoy Gateway, the state stacks' Gateway API implementation; its own CRDs (gateway.envoyproxy.io) in
 	// charts/gateway-helm/charts/crds/crds/generated/.
 	github.com/envoyproxy/gateway v1.9.1
