@@ -1,6 +1,6 @@
 /**
  * Derives the committed schemas of the supported custom resources (Prometheus Operator, Gateway API,
- * cert-manager, Envoy Gateway) from the CRDs of their modules pinned in tools/cluster/modules/crds/go.mod. With
+ * cert-manager, Envoy Gateway, ECK's Elasticsearch and Kibana) from the CRDs of their modules pinned in tools/cluster/modules/crds/go.mod. With
  * `--check` nothing is written; the exit status is 1 when a committed file differs from the derivation.
  *
  *   npx nx run kubernetes-schema:derive

@@ -18,7 +18,9 @@ export interface UpstreamSchemaSet {
 
 /**
  * The custom resources with schemas derived from their upstream CRDs. cert-manager's `acme.cert-manager.io`
- * kinds (Order, Challenge) are left out: cert-manager creates them, no chart or stack renders them.
+ * kinds (Order, Challenge) are left out: cert-manager creates them, no chart or stack renders them. Of ECK's CRDs
+ * (all installed on the test control plane) only Elasticsearch and Kibana are taken, the kinds the logging chart
+ * renders; another ECK kind (Beat, Agent, ...) is one more group here.
  */
 export const UPSTREAM_SCHEMA_SETS = {
   prometheusOperator: {
@@ -44,6 +46,12 @@ export const UPSTREAM_SCHEMA_SETS = {
     module: 'github.com/envoyproxy/gateway',
     groups: ['gateway.envoyproxy.io'],
     file: 'envoy-gateway-schemas.json',
+  },
+  eck: {
+    title: 'ECK (Elastic Cloud on Kubernetes)',
+    module: 'github.com/elastic/cloud-on-k8s/v3',
+    groups: ['elasticsearch.k8s.elastic.co', 'kibana.k8s.elastic.co'],
+    file: 'eck-schemas.json',
   },
 } as const satisfies Record<string, UpstreamSchemaSet>;
 

@@ -11,6 +11,7 @@ const DOCUMENTS = [
   'gateway-api-schemas.json',
   'cert-manager-schemas.json',
   'envoy-gateway-schemas.json',
+  'eck-schemas.json',
 ] as const;
 
 /** The folder of the committed, generated schema documents. */

@@ -20,7 +20,8 @@ function _objectName(manifest: Record<string, unknown>): string {
  * Validates one rendered Kubernetes object, without a cluster, with two checks whose findings are all
  * reported:
  * 1. `definitions`: ajv against the Kubernetes 1.33 definition of its `apiVersion`/`kind` (or the derived
- *    schema of a supported prometheus-operator, Gateway API, cert-manager or Envoy Gateway resource), with every
+ *    schema of a supported prometheus-operator, Gateway API, cert-manager, Envoy Gateway or ECK Elasticsearch /
+ *    Kibana resource), with every
  *    object that lists properties closed, so an unknown field at any depth is an issue;
  * 2. `kubernetes-models`: the model package's validator of the same kind (types, required fields, enums,
  *    formats), when the package has that kind, i.e. for built-in kinds only; custom resources are judged by

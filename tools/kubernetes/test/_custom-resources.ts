@@ -1,7 +1,7 @@
 /**
  * Valid custom resources of the kinds the state stacks deploy with cert-manager, Envoy Gateway and the Gateway
  * API, shaped as those stacks write them (an ACME ClusterIssuer answering HTTP-01 through a Gateway, the
- * Gateway's class parameters and its traffic policies).
+ * Gateway's class parameters and its traffic policies), and the ECK Elasticsearch and Kibana of the logging chart.
  */
 export const CUSTOM_RESOURCES: Readonly<Record<string, object>> = {
   ClusterIssuer: {
@@ -114,6 +114,46 @@ export const CUSTOM_RESOURCES: Readonly<Record<string, object>> = {
       targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'web' }],
       loadBalancer: { type: 'ConsistentHash', consistentHash: { type: 'Header', header: { name: 'X-Room' } } },
       timeout: { http: { requestTimeout: '0s' } },
+    },
+  },
+  Elasticsearch: {
+    apiVersion: 'elasticsearch.k8s.elastic.co/v1',
+    kind: 'Elasticsearch',
+    metadata: { name: 'logging', namespace: 'logging' },
+    spec: {
+      version: '9.4.3',
+      http: { tls: { selfSignedCertificate: { disabled: true } } },
+      nodeSets: [
+        {
+          name: 'default',
+          count: 3,
+          config: { 'node.store.allow_mmap': false },
+          podTemplate: {
+            spec: {
+              nodeSelector: { pool: 'system' },
+              containers: [{ name: 'elasticsearch', resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { memory: '4Gi' } } }],
+            },
+          },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: 'elasticsearch-data' },
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } },
+            },
+          ],
+        },
+      ],
+    },
+  },
+  Kibana: {
+    apiVersion: 'kibana.k8s.elastic.co/v1',
+    kind: 'Kibana',
+    metadata: { name: 'logging', namespace: 'logging' },
+    spec: {
+      version: '9.4.3',
+      count: 1,
+      elasticsearchRef: { name: 'logging' },
+      http: { tls: { selfSignedCertificate: { disabled: true } } },
+      podTemplate: { spec: { containers: [{ name: 'kibana', resources: { requests: { cpu: '500m', memory: '1Gi' } } }] } },
     },
   },
 };

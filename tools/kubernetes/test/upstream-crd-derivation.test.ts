@@ -76,6 +76,7 @@ describe('the generated schemas have the kinds the charts and state stacks deplo
         'gateway.networking.k8s.io/v1 HTTPRoute',
       ],
     },
+    { set: UPSTREAM_SCHEMA_SETS.eck, expected: ['elasticsearch.k8s.elastic.co/v1 Elasticsearch', 'kibana.k8s.elastic.co/v1 Kibana'] },
   ])('$set.title, and only kinds of its groups', ({ set, expected }) => {
     expect(kinds(set)).toEqual(expect.arrayContaining(expected));
     expect(kinds(set).filter((kind) => !set.groups.some((group) => kind.startsWith(`${group}/`)))).toEqual([]);

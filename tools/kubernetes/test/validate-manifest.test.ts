@@ -249,7 +249,7 @@ describe('validateManifest', () => {
   });
 });
 
-describe('validateManifest on the custom resources of cert-manager, Envoy Gateway and the Gateway API', () => {
+describe('validateManifest on the custom resources of cert-manager, Envoy Gateway, the Gateway API and ECK', () => {
   test.each(Object.keys(CUSTOM_RESOURCES))('accepts a valid %s', (kind) => {
     // GIVEN a custom resource as a state stack writes it
     // WHEN it is validated
@@ -345,6 +345,45 @@ describe('validateManifest on the custom resources of cert-manager, Envoy Gatewa
       'definitions /spec/listeners/0/protocl: unknown field "protocl"',
       'definitions /spec/listeners/1/port: must be integer',
       `definitions /spec/controllerName: must match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9\\/\\-._~%!$&'()*+,;=:]+$"`,
+    ]);
+  });
+
+  test('rejects an Elasticsearch with a node count in words, a misspelt nodeSet field and no version, naming their paths', () => {
+    // GIVEN `count: "three"`, `volumeClaimTemplate` beside volumeClaimTemplates, and no spec.version
+    const elasticsearch = customResource('Elasticsearch');
+    const nodeSet = elasticsearch.spec.nodeSets[0];
+    nodeSet.count = 'three';
+    nodeSet.volumeClaimTemplate = nodeSet.volumeClaimTemplates;
+    delete elasticsearch.spec.version;
+
+    // WHEN / THEN the ECK schema names each (config and podTemplate are free-form: their contents are not judged)
+    expect(lines(validateManifest(elasticsearch))).toEqual([
+      'definitions /spec/version: missing required field "version"',
+      'definitions /spec/nodeSets/0/volumeClaimTemplate: unknown field "volumeClaimTemplate"',
+      'definitions /spec/nodeSets/0/count: must be integer',
+    ]);
+  });
+
+  test('rejects a Kibana with a misspelt elasticsearchRef field and a TLS switch as a string', () => {
+    // GIVEN `elasticsearchRef: { nmae }` and `disabled: "true"`
+    const kibana = customResource('Kibana');
+    kibana.spec.elasticsearchRef = { nmae: 'logging' };
+    kibana.spec.http.tls.selfSignedCertificate.disabled = 'true';
+
+    // WHEN / THEN
+    expect(validateManifest(kibana)).toEqual([
+      {
+        object: 'Kibana/logging',
+        path: '/spec/elasticsearchRef/nmae',
+        message: 'unknown field "nmae"',
+        check: 'definitions',
+      },
+      {
+        object: 'Kibana/logging',
+        path: '/spec/http/tls/selfSignedCertificate/disabled',
+        message: 'must be boolean',
+        check: 'definitions',
+      },
     ]);
   });
 });
