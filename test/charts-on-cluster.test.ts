@@ -122,6 +122,47 @@ async function explainedOutcome(
 const INSTALLED = { status: 0, output: '', nodePortHolders: [] };
 
 /** Installs (with --wait), checks, uninstalls and checks for leftovers; returns nothing, asserts all. */
+/**
+ * The Secret keys of a chart that its templates generate (two renders of the defaults differ in them), with the
+ * values the installed release holds now; `changed()` names each such key whose value in the cluster is no longer
+ * the first one (a Secret the current values no longer render is skipped).
+ */
+async function generatedSecretValues(
+  client: ControlPlane['client'],
+  major: HelmMajor,
+  chart: string,
+  namespace: string,
+): Promise<{ changed(): Promise<string[]> }> {
+  const secretData = (manifests: ReturnType<typeof renderChart>['manifests']) =>
+    new Map(
+      manifests
+        .filter((object) => object.kind === 'Secret')
+        .map((object) => [String(object.metadata?.name), (object as { data?: Record<string, string> }).data ?? {}]),
+    );
+  const [first, second] = [0, 1].map(() => secretData(renderChart(major, chart, { namespace, release: 'lesson' }).manifests));
+  const keys = [...(first ?? new Map<string, Record<string, string>>())].flatMap(([name, data]) =>
+    Object.keys(data)
+      .filter((key) => second?.get(name)?.[key] !== data[key])
+      .map((key) => ({ name, key })),
+  );
+  const live = async (name: string): Promise<Record<string, string> | undefined> => {
+    const response = await client.request('GET', `/api/v1/namespaces/${namespace}/secrets/${name}`);
+    return response.status === 200 ? ((response.body as { data?: Record<string, string> }).data ?? {}) : undefined;
+  };
+  const installed = new Map<string, string | undefined>();
+  for (const { name, key } of keys) installed.set(`${name}/${key}`, (await live(name))?.[key]);
+  return {
+    changed: async () => {
+      const changed: string[] = [];
+      for (const { name, key } of keys) {
+        const now = (await live(name))?.[key];
+        if (now !== undefined && now !== installed.get(`${name}/${key}`)) changed.push(`${name}/${key}`);
+      }
+      return changed;
+    },
+  };
+}
+
 async function installCheckUninstall(major: HelmMajor, chart: string, namespace: string, valuesFiles: readonly string[]): Promise<void> {
   const plane = planeFor(major);
   const release = 'lesson';
@@ -269,6 +310,9 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
             helmOn(plane(), major, ['install', release, chartDir(chart), '--wait', '--timeout', '3m', '--namespace', namespace]),
           ),
         ).toEqual(INSTALLED);
+        // The keys a render generates afresh each time (two renders of the defaults differ there): on the cluster
+        // they must keep the values of the first install through every upgrade (`lookup` of the chart's own Secret)
+        const generated = await generatedSecretValues(plane().client, major, chart, namespace);
         let revision = 1;
         for (const scenario of upgradeScenarios) {
           // WHEN the release is upgraded to the scenario, the server accepts every object and the pods come up
@@ -286,6 +330,8 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
             scenario: scenario.name,
             problems: [],
           });
+          // AND every generated Secret value the scenario still renders is the one of the first install
+          expect({ scenario: scenario.name, generated: await generated.changed() }).toEqual({ scenario: scenario.name, generated: [] });
           // AND a rollback returns to the previous revision's values
           expect({ scenario: scenario.name, ...helm('rollback', release, String(revision - 1), '--wait', '--timeout', '3m') }).toEqual({
             scenario: scenario.name,

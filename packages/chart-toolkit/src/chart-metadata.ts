@@ -29,7 +29,7 @@ export function chartYaml(definition: ChartDefinition, header: string, defaults:
 }
 
 /** Optional helpers of `_helpers.tpl`, defined only in charts that use them. */
-export type OptionalHelper = 'mergeByName' | 'generatedSecretValue' | 'serviceAccountName';
+export type OptionalHelper = 'mergeByName' | 'generatedSecretValue' | 'generatedSecretValue:fullname' | 'serviceAccountName';
 
 /**
  * `_helpers.tpl`: name, fullname and chart as `helm create` scaffolds them, the component name and the labels
@@ -101,13 +101,18 @@ export function helpersTemplate(chartName: string, header: string, used: Readonl
       ),
     );
   }
-  if (used.has('generatedSecretValue')) {
+  if (used.has('generatedSecretValue') || used.has('generatedSecretValue:fullname')) {
+    // a chart whose generated Secret is named `<fullname>` looks that name up (the variant only where it is used)
+    const fullname = used.has('generatedSecretValue:fullname');
     helpers.push(
       define(
         'generatedSecretValue',
-        'One key of the generated Secret of a component, base64: the value of an earlier install (lookup), so it\nnever changes on upgrade, or 40 random characters on first install and in `helm template`.\nCall with (dict "component" "<component>" "key" "<key>" "context" $).',
+        fullname
+          ? 'One key of the generated Secret of a component, base64: the value of an earlier install (lookup), so it\nnever changes on upgrade, or 40 random characters on first install and in `helm template`. The Secret is\n`<fullname>-<component>`, or `<fullname>` with "fullname" true.\nCall with (dict "component" "<component>" "key" "<key>" ["fullname" true] "context" $).'
+          : 'One key of the generated Secret of a component, base64: the value of an earlier install (lookup), so it\nnever changes on upgrade, or 40 random characters on first install and in `helm template`.\nCall with (dict "component" "<component>" "key" "<key>" "context" $).',
         [
           '{{- $name := include "' + chartName + '.componentName" (dict "component" .component "context" .context) }}',
+          ...(fullname ? ['{{- if .fullname }}{{ $name = include "' + chartName + '.fullname" .context }}{{ end }}'] : []),
           '{{- $stored := lookup "v1" "Secret" .context.Release.Namespace $name | default dict }}',
           '{{- index ($stored.data | default dict) .key | default (randAlphaNum 40 | b64enc) }}',
         ],

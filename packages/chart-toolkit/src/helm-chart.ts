@@ -160,12 +160,13 @@ export class HelmChart<V = unknown> extends Chart {
   }
 
   /**
-   * A key of a Secret generated on first install and kept on every upgrade: read back from the Secret of the
-   * component with `lookup`, or 40 random characters when there is none yet (first install, `helm template`).
+   * A key of a Secret generated on first install and kept on every upgrade: read back with `lookup` from the
+   * component's Secret, which must be named `chart.componentName(component)` (or `chart.fullname`, with
+   * `fullname`), or 40 random characters when there is none yet (first install, `helm template`).
    */
-  public generatedSecretValue(component: string, key: string): HelmValue<string> {
-    stateOf(this).helpers.add('generatedSecretValue');
-    const args = `(dict "component" ${JSON.stringify(component)} "key" ${JSON.stringify(key)} "context" $)`;
+  public generatedSecretValue(component: string, key: string, fullname = false): HelmValue<string> {
+    stateOf(this).helpers.add(fullname ? 'generatedSecretValue:fullname' : 'generatedSecretValue');
+    const args = `(dict "component" ${JSON.stringify(component)} "key" ${JSON.stringify(key)}${fullname ? ' "fullname" true' : ''} "context" $)`;
     return expr<string>(`(include "${this.chartName}.generatedSecretValue" ${args})`, 'string');
   }
 

@@ -87,8 +87,8 @@ export class Scalelite extends Construct {
       metadata: { name: fullname, labels: chart.standardLabels('secret') },
       type: 'Opaque',
       data: {
-        [GENERATED_KEYS.loadBalancerSecret]: String(chart.generatedSecretValue('secret', GENERATED_KEYS.loadBalancerSecret)),
-        [GENERATED_KEYS.secretKeyBase]: String(chart.generatedSecretValue('secret', GENERATED_KEYS.secretKeyBase)),
+        [GENERATED_KEYS.loadBalancerSecret]: String(chart.generatedSecretValue('secret', GENERATED_KEYS.loadBalancerSecret, true)),
+        [GENERATED_KEYS.secretKeyBase]: String(chart.generatedSecretValue('secret', GENERATED_KEYS.secretKeyBase, true)),
       },
     });
     chart.renderWhen(generated, or(isEmpty(v.loadBalancerSecret.existingSecret), isEmpty(v.secretKeyBase.existingSecret)));
