@@ -122,10 +122,16 @@ const toleration = z
     else: TOLERATION_SECONDS_RULE,
   });
 
-/** Pod placement and metadata: nodeSelector, tolerations, affinity, podAnnotations, podLabels. */
-export const podPlacementValues = () => ({
+/**
+ * Pod placement and metadata: nodeSelector, tolerations, affinity, podAnnotations, podLabels; `tolerations` of a
+ * component that must run on every node (a log shipper's `operator: Exists`) are its default.
+ */
+export const podPlacementValues = (defaults: { readonly tolerations?: ReadonlyArray<z.input<typeof toleration>> } = {}) => ({
   nodeSelector: stringMap('Node labels the pods must run on.'),
-  tolerations: z.array(toleration).default([]).describe('Tolerations for node taints.'),
+  tolerations: z
+    .array(toleration)
+    .default(() => [...(defaults.tolerations ?? [])] as Array<z.output<typeof toleration>>)
+    .describe('Tolerations for node taints.'),
   affinity: z
     .record(z.string(), z.unknown())
     .default({})

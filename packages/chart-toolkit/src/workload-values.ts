@@ -82,6 +82,8 @@ export interface WorkloadDefaults {
   /** Left out for a DaemonSet, whose pods node drains do not evict: the block then has no `podDisruptionBudget`. */
   readonly podDisruptionBudget?: { readonly enabled: boolean; readonly maxUnavailable: number };
   readonly serviceAccount?: { readonly create: boolean };
+  /** Tolerations of a component that runs on every node (a DaemonSet reading each node's logs, say). @default none */
+  readonly tolerations?: ReadonlyArray<Record<string, unknown>>;
   /** What `extraEnv` is for, in the component's words. */
   readonly extraEnvDescription?: string;
 }
@@ -111,7 +113,7 @@ function podValues(defaults: WorkloadDefaults) {
     image: imageValues(defaults.image),
     imagePullSecrets: imagePullSecrets(),
     resources: resourcesValues(defaults.resources),
-    ...podPlacementValues(),
+    ...podPlacementValues({ tolerations: defaults.tolerations as never }),
     topologySpreadConstraints: kubeList('How the pods spread over zones or nodes (Kubernetes `topologySpreadConstraints`).'),
     podSecurityContext: kubeObject('Security context of the pods; Helm merges it over the hardened default.').default(
       defaults.podSecurityContext,
