@@ -51,7 +51,12 @@ export const ADDON_CHARTS = {
   },
   /** Custom metrics API for the bridges' horizontal autoscaling. */
   prometheusAdapter: { chart: 'prometheus-adapter', repository: 'https://prometheus-community.github.io/helm-charts', version: '5.3.0' },
-  /** Elastic Cloud on Kubernetes: the operator behind the logging stack (Elasticsearch, Kibana). */
+  /**
+   * Elastic Cloud on Kubernetes (ECK), the operator that runs the logging chart's Elasticsearch and Kibana, with its
+   * CRDs (the `eck-operator-crds` subchart's templates, so every upgrade upgrades them). Elastic License 2.0, not an
+   * open-source license: free to run, not to offer as a managed service. Its CRDs on the test control plane are of
+   * the same release (`tools/cluster/modules/crds/go.mod`, which a test compares).
+   */
   eckOperator: { chart: 'eck-operator', repository: 'https://helm.elastic.co', version: '3.5.0' },
 } as const satisfies Record<string, PinnedChart>;
 
@@ -82,6 +87,12 @@ export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
 /** The cert-manager release (controller, webhook and CRDs), in {@link CERT_MANAGER_NAMESPACE}. */
 export const CERT_MANAGER = 'cert-manager';
+
+/** Namespace of the ECK operator; the logging chart's NetworkPolicies admit it to Elasticsearch and Kibana. */
+export const ECK_NAMESPACE = 'elastic-system';
+
+/** The ECK operator release (operator, validating webhook and CRDs), in {@link ECK_NAMESPACE}. */
+export const ECK_OPERATOR = 'eck-operator';
 
 const nodeSelector = (): Record<string, string> => ({ ...SYSTEM_NODE_SELECTOR });
 
@@ -214,11 +225,18 @@ export function addonReleases(context: ReleaseContext): HelmReleaseSpec[] {
     },
     stateGatewayRelease(context, [CERT_MANAGER, ENVOY_GATEWAY]),
     {
-      name: 'eck-operator',
+      name: ECK_OPERATOR,
       ...ADDON_CHARTS.eckOperator,
-      namespace: 'elastic-system',
+      namespace: ECK_NAMESPACE,
       after: [STATE_BASE_RELEASE],
-      values: { nodeSelector: nodeSelector() },
+      values: {
+        // The chart's default, stated: the CRDs come with the release as templates (`helm.sh/resource-policy: keep`),
+        // so an operator upgrade upgrades them and an uninstall leaves the Elasticsearch data alone.
+        installCRDs: true,
+        nodeSelector: nodeSelector(),
+        // No usage data of the state's installation for Elastic: the operator would hand it to Kibana to send.
+        telemetry: { disabled: true },
+      },
     },
   ];
 }

@@ -257,6 +257,29 @@ describe('MeetscaleStack', () => {
       );
     });
 
+    test('installs the ECK operator at its pinned version with its CRDs, on the system pool, right after the state-base release', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+
+      // THEN the eck-operator chart from Elastic's repository, in its own namespace
+      expect(resourceOf(synthesized, 'helm_release', 'addons_eck-operator')).toMatchObject({
+        name: 'eck-operator',
+        chart: 'eck-operator',
+        repository: 'https://helm.elastic.co',
+        version: '3.5.0',
+        namespace: 'elastic-system',
+        create_namespace: true,
+        atomic: true,
+        depends_on: [...NODE_POOLS, 'helm_release.addons_state-base'],
+      });
+      // AND its CRDs come with it (upgraded with it), it runs on the system pool and reports nothing to Elastic
+      expect(helmValuesOf(synthesized, 'addons_eck-operator')).toEqual({
+        installCRDs: true,
+        nodeSelector: { 'meetscale.io/pool': 'system' },
+        telemetry: { disabled: true },
+      });
+    });
+
     test("switches on cert-manager's Gateway API support and installs cert-manager after Envoy Gateway and its CRDs", () => {
       // GIVEN / WHEN the state's stack
       const synthesized = stateOf(id);
@@ -591,7 +614,7 @@ describe('MeetscaleStack', () => {
         'prometheus-node-exporter': { tolerations: [{ operator: 'Exists' }] },
       });
       expect(helmValuesOf(synthesized, 'addons_cert-manager')).toMatchObject({ crds: { enabled: true }, nodeSelector: system });
-      expect(helmValuesOf(synthesized, 'addons_eck-operator')).toEqual({ nodeSelector: system });
+      expect(helmValuesOf(synthesized, 'addons_eck-operator')).toMatchObject({ nodeSelector: system });
       expect(helmValuesOf(synthesized, 'addons_envoy-gateway')).toMatchObject({ deployment: { pod: { nodeSelector: system } } });
       expect(helmValuesOf(synthesized, 'addons_state-gateway')).toMatchObject({
         gateway: { proxy: { nodeSelector: system } },
