@@ -62,11 +62,19 @@ export interface ChartDefinition<S extends z.ZodType = z.ZodType> {
   /** Install scenarios written to `ci/NN-<name>-values.yaml`; each must satisfy the schema. */
   readonly scenarios: Readonly<Record<string, z.input<S>>>;
   /**
-   * The Pod Security level the pods rendered from these values need. The defaults must need `restricted`; a
-   * scenario that needs more carries {@link podSecurityMarker} in its `ci/` file.
+   * The Pod Security level the pods rendered from these values need. The defaults must need `restricted` unless
+   * {@link defaultPodSecurity} says otherwise; a scenario that needs more carries {@link podSecurityMarker} in its
+   * `ci/` file.
    * @default - every configuration runs under `restricted`
    */
   podSecurity?(values: z.output<S>): PodSecurityLevel;
+  /**
+   * For a chart whose very purpose needs more than `restricted` (a log shipper reading every node's files): the
+   * level its defaults need, and why, in a sentence for the README and `Chart.yaml`
+   * (`meetscale.io/pod-security`). Left out, the defaults must run under `restricted`.
+   * @default - the defaults run under `restricted`
+   */
+  readonly defaultPodSecurity?: { readonly level: PodSecurityLevel; readonly reason: string };
 }
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;

@@ -3,6 +3,9 @@ import type { ChartDefinition } from './chart-definition';
 import { HELM_VERSIONS_ANNOTATION, SUPPORTED_HELM_VERSIONS } from './helm-versions';
 import { helmYaml } from './helm-yaml';
 
+/** The `Chart.yaml` annotation naming the Pod Security level a default install needs, where it is not `restricted`. */
+export const POD_SECURITY_ANNOTATION = 'meetscale.io/pod-security';
+
 /**
  * `Chart.yaml` of a chart definition, with the supported Helm versions and the static Artifact Hub annotations
  * (license, links, and the images of `defaults`, the chart's default values).
@@ -22,6 +25,7 @@ export function chartYaml(definition: ChartDefinition, header: string, defaults:
     maintainers: definition.maintainers ?? [{ name: 'meetscale', url: REPOSITORY_URL }],
     annotations: {
       [HELM_VERSIONS_ANNOTATION]: SUPPORTED_HELM_VERSIONS,
+      ...(definition.defaultPodSecurity === undefined ? {} : { [POD_SECURITY_ANNOTATION]: definition.defaultPodSecurity.level }),
       ...artifactHubAnnotations(definition, defaults),
     },
   };

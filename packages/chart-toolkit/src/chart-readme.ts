@@ -102,6 +102,12 @@ function takeUpgrading(readme: string): { rest: string; intro: string } {
   return { rest: (readme.slice(0, match.index) + readme.slice(match.index + match[0].length)).trim(), intro: (match[1] ?? '').trim() };
 }
 
+/** The header table's row on the Pod Security level of a default install, where it is not `restricted`. */
+function podSecurityRow(definition: ChartDefinition): string {
+  const declared = definition.defaultPodSecurity;
+  return declared === undefined ? '' : `| Pod Security | \`${declared.level}\` with the defaults: ${escapeCell(declared.reason)} |\n`;
+}
+
 /** The chart README: the definition's own text, install commands, and the values table. */
 export function chartReadme(definition: ChartDefinition, schema: SchemaNode, header: string): string {
   const rows = valueRows(schema)
@@ -119,7 +125,7 @@ ${definition.description}
 | App version | \`${definition.appVersion}\` |
 | Kubernetes | \`${definition.kubeVersion ?? '>=1.27.0-0'}\` |
 | Helm | \`${SUPPORTED_HELM_VERSIONS}\`: Helm ${OLDEST_SUPPORTED_HELM_3} or any later Helm 3, and Helm 4 |
-
+${podSecurityRow(definition)}
 ${rest}
 
 ## Uninstalling

@@ -41,9 +41,12 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
   }
   const defaults = definition.values.parse({}, ONE_OFF_PARSE);
   const defaultLevel = definition.podSecurity?.(defaults) ?? 'restricted';
-  if (defaultLevel !== 'restricted') {
+  const declaredLevel = definition.defaultPodSecurity?.level ?? 'restricted';
+  if (defaultLevel !== declaredLevel) {
     throw new Error(
-      `Chart ${definition.name}: the defaults need Pod Security "${defaultLevel}"; a default install must run under "restricted"`,
+      definition.defaultPodSecurity === undefined
+        ? `Chart ${definition.name}: the defaults need Pod Security "${defaultLevel}"; a default install must run under "restricted" unless defaultPodSecurity states the level and why`
+        : `Chart ${definition.name}: the defaults need Pod Security "${defaultLevel}", but defaultPodSecurity states "${declaredLevel}"`,
     );
   }
   const app = new App();

@@ -123,6 +123,20 @@ function _defaultLiteral(value: unknown): string {
   return `(list\n${value.map((item) => `  ${_goLiteral(item)}`).join('\n')})`;
 }
 
+/**
+ * A schema node's default with the defaults of its object's fields filled in: an object that defaults to `{}`
+ * (zod's `prefault({})`) stands for the defaults of its fields, which Helm does not apply inside a list element.
+ */
+function _filledDefault(schema: SchemaNode): unknown {
+  const own = schema.default;
+  if (own === null || typeof own !== 'object' || Array.isArray(own) || schema.properties === undefined) return own;
+  const filled: Record<string, unknown> = { ...(own as Record<string, unknown>) };
+  for (const [key, child] of Object.entries(schema.properties)) {
+    if (!(key in filled) && child.default !== undefined) filled[key] = _filledDefault(child);
+  }
+  return filled;
+}
+
 /** A Go literal of a JSON value: strings quoted, lists and maps decoded from JSON. */
 export function _goLiteral(value: unknown): string {
   if (Array.isArray(value)) return `(list ${value.map(_goLiteral).join(' ')})`.replace(' )', ')');
@@ -153,7 +167,7 @@ export function _refsFor<T>(expression: string, schema: SchemaNode, item?: ItemR
     const childItem = item === undefined ? undefined : { variable: item.variable, keys: [...item.keys, key] };
     const childExpression =
       childItem !== undefined && child.default !== undefined
-        ? `(dig ${childItem.keys.map((segment) => JSON.stringify(segment)).join(' ')} ${_defaultLiteral(child.default)} ${childItem.variable})`
+        ? `(dig ${childItem.keys.map((segment) => JSON.stringify(segment)).join(' ')} ${_defaultLiteral(_filledDefault(child))} ${childItem.variable})`
         : _child(expression, key);
     Object.defineProperty(value, key, {
       value: _refsFor(childExpression, child, childItem),
