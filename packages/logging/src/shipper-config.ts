@@ -178,6 +178,8 @@ pipeline:
       multiline.parser: ${JAVA_MULTILINE.parser}
       buffer: on
       flush_ms: 2000
+      # the joined records wait for the outputs on disk, as the tail input's do
+      emitter_storage.type: filesystem
 
     - name: kubernetes
       match: kube.*
