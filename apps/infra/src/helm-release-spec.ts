@@ -31,6 +31,11 @@ export interface HelmReleaseSpec {
    * @default false
    */
   readonly takeOwnership?: boolean;
+  /**
+   * Seconds Helm waits for the release's resources and hooks to become ready before it rolls the release back.
+   * @default 900
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /** What the release lists are computed from. */

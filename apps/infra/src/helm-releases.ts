@@ -16,7 +16,7 @@ export interface HelmReleasesProps {
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
-/** Seconds Helm waits for a release's resources to become ready. */
+/** Seconds Helm waits for a release's resources to become ready, unless the release says otherwise. */
 const RELEASE_TIMEOUT_SECONDS = 900;
 
 /**
@@ -64,7 +64,7 @@ export class HelmReleases extends Construct {
       atomic: true,
       cleanupOnFail: true,
       maxHistory: 5,
-      timeout: RELEASE_TIMEOUT_SECONDS,
+      timeout: spec.timeoutSeconds ?? RELEASE_TIMEOUT_SECONDS,
       dependsOn: this.dependsOn.length + after.length > 0 ? [...this.dependsOn, ...after] : undefined,
     });
     this.installed.set(spec.name, release);

@@ -28,6 +28,11 @@ export interface MeetscaleChart<V extends object> {
    * @default false
    */
   readonly takeOwnership?: boolean;
+  /**
+   * Seconds Helm waits for the release (its resources and hooks).
+   * @default - 900 s, the default of `HelmReleases`
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /**
@@ -46,5 +51,6 @@ export function meetscaleChart<V extends object>(release: MeetscaleChart<V>): He
     values: release.values,
     after: release.after,
     ...(release.takeOwnership === true ? { takeOwnership: true } : {}),
+    ...(release.timeoutSeconds === undefined ? {} : { timeoutSeconds: release.timeoutSeconds }),
   };
 }

@@ -50,6 +50,19 @@ describe('HelmReleases', () => {
     expect(app?.depends_on).toEqual([expect.stringMatching(/^helm_release\.releases_crds/)]);
   });
 
+  test('waits for a release as long as it asks, and 15 minutes for the others', () => {
+    // GIVEN a release whose hooks wait for a slow start, next to one at the default
+    const synth = Testing.synthScope(
+      (scope) => new HelmReleases(scope, 'releases', { releases: [{ ...spec('slow'), timeoutSeconds: 1200 }, spec('quick')] }),
+    );
+
+    // THEN
+    const releases = Object.values(
+      (JSON.parse(synth) as { resource: { helm_release: Record<string, { name: string; timeout: number }> } }).resource.helm_release,
+    );
+    expect(Object.fromEntries(releases.map((release) => [release.name, release.timeout]))).toEqual({ slow: 1200, quick: 900 });
+  });
+
   test('rejects a release that names one not listed before it', () => {
     // GIVEN / WHEN / THEN
     expect(
