@@ -16,6 +16,7 @@ import {
   type StateInstallation,
   stateInstallation,
   stateSchedulingProblems,
+  tolerates,
 } from './support/state-cluster';
 
 jest.setTimeout(900_000);
@@ -28,6 +29,21 @@ describe('the allocatable model of an IONOS node', () => {
     expect(nodeAllocatable(4, 16384)).toEqual({ cpuMillis: 3920, memoryMi: 13621 });
     // 9 cores: 80m + 5 × 2.5m reserved, rounded up; 4 GiB: 1024 Mi, plus 100 Mi
     expect(nodeAllocatable(9, 4096)).toEqual({ cpuMillis: 8907, memoryMi: 2972 });
+  });
+});
+
+describe('the toleration match of the placement check', () => {
+  test('takes a media node agent by key and effect, or by tolerating every taint, and nothing else', () => {
+    const media = { key: 'meetscale.io/media', value: 'true', effect: 'NoSchedule' } as const;
+    // a toleration of every taint (the log shipper's), of the key, and of the key and value (the bridges')
+    expect(tolerates([{ operator: 'Exists' }], media)).toBe(true);
+    expect(tolerates([{ key: 'meetscale.io/media', operator: 'Exists' }], media)).toBe(true);
+    expect(tolerates([{ key: 'meetscale.io/media', operator: 'Equal', value: 'true', effect: 'NoSchedule' }], media)).toBe(true);
+    // not another key, value or effect, and not no toleration at all
+    expect(tolerates([{ key: 'node.kubernetes.io/not-ready', operator: 'Exists' }], media)).toBe(false);
+    expect(tolerates([{ key: 'meetscale.io/media', value: 'false' }], media)).toBe(false);
+    expect(tolerates([{ key: 'meetscale.io/media', operator: 'Exists', effect: 'NoExecute' }], media)).toBe(false);
+    expect(tolerates([], media)).toBe(false);
   });
 });
 

@@ -447,21 +447,17 @@ export class StateCluster {
   /**
    * What is wrong with where the pods are (empty when all is well): a Pending pod, named with the pool it is
    * selected onto and the scheduler's reason (bridges counted per media pool); a bridge off the media pools; any
-   * other pod on a media node, except those of the DaemonSets that apply the media taint.
+   * other pod on a media node, except node agents: pods of DaemonSets that tolerate the media node's taints, which
+   * run on every node by design (the DaemonSet that applies the media taint, the log shipper). Their requests still
+   * count: a bridge that no longer fits beside them is Pending, and reported.
    */
   async placementProblems(): Promise<string[]> {
     const pools = this.installation.pools;
     const media = new Set(mediaPools(this.installation).map((pool) => pool.name));
     const poolOfNode = new Map(pools.flatMap((pool) => nodeNames(pool).map((node) => [node, pool] as const)));
-    const taintDaemonSets = new Set(
-      this.installation.manifests
-        .filter(({ manifest }) => appliedTaint(manifest) !== undefined)
-        .map(({ namespace, manifest }) => `${manifest.metadata.namespace ?? namespace}/${manifest.metadata.name}`),
-    );
-    const fromTaintDaemonSet = (pod: any): boolean =>
-      (pod.metadata.ownerReferences ?? []).some(
-        (owner: any) => owner.kind === 'DaemonSet' && taintDaemonSets.has(`${pod.metadata.namespace}/${owner.name}`),
-      );
+    const isNodeAgent = (pod: any, pool: StatePool | undefined): boolean =>
+      (pod.metadata.ownerReferences ?? []).some((owner: any) => owner.kind === 'DaemonSet') &&
+      (pool?.taints ?? []).every((taint) => tolerates(pod.spec.tolerations ?? [], taint));
     const pods = (await this.client.list('/api/v1/pods')).filter((pod) => pod.metadata.deletionTimestamp === undefined);
     const id = (pod: any): string => `${pod.metadata.namespace}/${pod.metadata.name}`;
     const poolsOf = (pod: any): StatePool[] => pools.filter((pool) => matches(pod.spec.nodeSelector, pool.labels));
@@ -488,9 +484,10 @@ export class StateCluster {
         problems.push(`pod ${id(pod)} is Pending, ${where}: ${pendingReason(pod)}`);
         continue;
       }
-      const onMedia = media.has(poolOfNode.get(node)?.name ?? '');
+      const pool = poolOfNode.get(node);
+      const onMedia = media.has(pool?.name ?? '');
       if (isBridge(pod) && !onMedia) problems.push(`bridge ${id(pod)} runs on ${node}, which is not a media node`);
-      if (!isBridge(pod) && onMedia && !fromTaintDaemonSet(pod)) problems.push(`pod ${id(pod)} runs on media node ${node}`);
+      if (!isBridge(pod) && onMedia && !isNodeAgent(pod, pool)) problems.push(`pod ${id(pod)} runs on media node ${node}`);
     }
     return problems;
   }
@@ -550,6 +547,16 @@ export class StateCluster {
   async stop(): Promise<void> {
     await this.plane.stop();
   }
+}
+
+/** Whether a pod's tolerations tolerate a taint, as the scheduler matches them (key, `Exists` or `Equal`, effect). */
+export function tolerates(tolerations: readonly any[], taint: NodeTaint): boolean {
+  return tolerations.some(
+    (toleration) =>
+      (toleration.key === undefined || toleration.key === '' ? toleration.operator === 'Exists' : toleration.key === taint.key) &&
+      (toleration.operator === 'Exists' || (toleration.value ?? '') === (taint.value ?? '')) &&
+      (toleration.effect === undefined || toleration.effect === '' || toleration.effect === taint.effect),
+  );
 }
 
 /** The kwok node names of a pool (`<name>-0` ... at its maximum). */
