@@ -100,7 +100,11 @@ describe.each(charts)('chart %s: escape hatches of every workload component', (c
             'escape-hatch-init',
           ]);
           // security contexts and probes merged over the hardened defaults, which stay
-          expect(pod.securityContext).toMatchObject({ fsGroupChangePolicy: 'OnRootMismatch', runAsNonRoot: true });
+          // (the hardened defaults are the component's own: non-root, but for a component that reads root's files)
+          const hardened = (defaults.find((own) => own.component === component)?.pod.securityContext as Json | undefined) ?? {
+            runAsNonRoot: true,
+          };
+          expect(pod.securityContext).toMatchObject({ ...hardened, fsGroupChangePolicy: 'OnRootMismatch' });
           expect(main.securityContext).toMatchObject({
             privileged: false,
             allowPrivilegeEscalation: false,

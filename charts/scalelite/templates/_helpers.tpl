@@ -81,12 +81,12 @@ the entry of the same name instead of adding a second one (env: extraEnv over th
 {{/*
 One key of the generated Secret of a component, base64: the value of an earlier install (lookup), so it
 never changes on upgrade, or 40 random characters on first install and in `helm template`. The Secret is
-`<fullname>-<component>`, or `<fullname>` with "fullname" true.
-Call with (dict "component" "<component>" "key" "<key>" ["fullname" true] "context" $).
+`<fullname>-<component>`, or `<fullname>` with "fullname" true (and no component).
+Call with (dict "component" "<component>" "key" "<key>" "context" $) or (dict "key" "<key>" "fullname" true "context" $).
 */}}
 {{- define "scalelite.generatedSecretValue" -}}
-{{- $name := include "scalelite.componentName" (dict "component" .component "context" .context) }}
-{{- if .fullname }}{{ $name = include "scalelite.fullname" .context }}{{ end }}
+{{- $name := include "scalelite.fullname" .context }}
+{{- if not .fullname }}{{ $name = include "scalelite.componentName" (dict "component" .component "context" .context) }}{{ end }}
 {{- $stored := lookup "v1" "Secret" .context.Release.Namespace $name | default dict }}
 {{- index ($stored.data | default dict) .key | default (randAlphaNum 40 | b64enc) }}
 {{- end }}

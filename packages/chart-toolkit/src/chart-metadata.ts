@@ -112,11 +112,17 @@ export function helpersTemplate(chartName: string, header: string, used: Readonl
       define(
         'generatedSecretValue',
         fullname
-          ? 'One key of the generated Secret of a component, base64: the value of an earlier install (lookup), so it\nnever changes on upgrade, or 40 random characters on first install and in `helm template`. The Secret is\n`<fullname>-<component>`, or `<fullname>` with "fullname" true.\nCall with (dict "component" "<component>" "key" "<key>" ["fullname" true] "context" $).'
+          ? 'One key of the generated Secret of a component, base64: the value of an earlier install (lookup), so it\nnever changes on upgrade, or 40 random characters on first install and in `helm template`. The Secret is\n`<fullname>-<component>`, or `<fullname>` with "fullname" true (and no component).\nCall with (dict "component" "<component>" "key" "<key>" "context" $) or (dict "key" "<key>" "fullname" true "context" $).'
           : 'One key of the generated Secret of a component, base64: the value of an earlier install (lookup), so it\nnever changes on upgrade, or 40 random characters on first install and in `helm template`.\nCall with (dict "component" "<component>" "key" "<key>" "context" $).',
         [
-          '{{- $name := include "' + chartName + '.componentName" (dict "component" .component "context" .context) }}',
-          ...(fullname ? ['{{- if .fullname }}{{ $name = include "' + chartName + '.fullname" .context }}{{ end }}'] : []),
+          ...(fullname
+            ? [
+                '{{- $name := include "' + chartName + '.fullname" .context }}',
+                '{{- if not .fullname }}{{ $name = include "' +
+                  chartName +
+                  '.componentName" (dict "component" .component "context" .context) }}{{ end }}',
+              ]
+            : ['{{- $name := include "' + chartName + '.componentName" (dict "component" .component "context" .context) }}']),
           '{{- $stored := lookup "v1" "Secret" .context.Release.Namespace $name | default dict }}',
           '{{- index ($stored.data | default dict) .key | default (randAlphaNum 40 | b64enc) }}',
         ],

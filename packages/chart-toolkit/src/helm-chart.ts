@@ -166,7 +166,10 @@ export class HelmChart<V = unknown> extends Chart {
    */
   public generatedSecretValue(component: string, key: string, fullname = false): HelmValue<string> {
     stateOf(this).helpers.add(fullname ? 'generatedSecretValue:fullname' : 'generatedSecretValue');
-    const args = `(dict "component" ${JSON.stringify(component)} "key" ${JSON.stringify(key)}${fullname ? ' "fullname" true' : ''} "context" $)`;
+    // (a Secret named `<fullname>` needs no component)
+    const args = fullname
+      ? `(dict "key" ${JSON.stringify(key)} "fullname" true "context" $)`
+      : `(dict "component" ${JSON.stringify(component)} "key" ${JSON.stringify(key)} "context" $)`;
     return expr<string>(`(include "${this.chartName}.generatedSecretValue" ${args})`, 'string');
   }
 

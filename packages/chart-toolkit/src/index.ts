@@ -57,6 +57,7 @@ export {
   eq,
   first,
   gt,
+  hasKey,
   isEmpty,
   joined,
   json,

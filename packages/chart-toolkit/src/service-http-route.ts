@@ -5,7 +5,7 @@ import type { httpRouteValues } from './common-values';
 import type { HelmChart } from './helm-chart';
 import type { HelmValue, Refs } from './helm-value';
 import { Manifest } from './manifest';
-import { each, omitIfEmpty, onlyWhen, or } from './template-functions';
+import { and, each, omitIfEmpty, onlyWhen, or } from './template-functions';
 
 /** The values of an `httpRouteValues()` block. */
 export type HttpRouteValues = z.output<ReturnType<typeof httpRouteValues>>;
@@ -27,6 +27,12 @@ export interface ServiceHttpRouteProps {
    * HTTPRoute backendRef names a port by number, not by name.
    */
   readonly servicePort: HelmValue<number> | number;
+  /**
+   * Render it only when this value holds too (the switch of the component it routes to, say): a route to a
+   * component that is off is left out rather than refused.
+   * @default - `enabled` of the values alone
+   */
+  readonly when?: HelmValue<unknown>;
 }
 
 /**
@@ -62,6 +68,6 @@ export class ServiceHttpRoute extends Construct {
         ],
       },
     });
-    chart.renderWhen(route, values.enabled);
+    chart.renderWhen(route, props.when === undefined ? values.enabled : and(props.when, values.enabled));
   }
 }

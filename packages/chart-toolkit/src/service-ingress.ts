@@ -6,7 +6,7 @@ import type { ingressValues } from './common-values';
 import type { HelmChart } from './helm-chart';
 import type { HelmValue, Refs } from './helm-value';
 import { Manifest } from './manifest';
-import { each, omitIfEmpty } from './template-functions';
+import { and, each, omitIfEmpty } from './template-functions';
 
 /** The values of an `ingressValues()` block. */
 export type IngressValues = z.output<ReturnType<typeof ingressValues>>;
@@ -25,6 +25,12 @@ export interface ServiceIngressProps {
   readonly serviceName: HelmValue<string>;
   /** The name of the Service port every path routes to (a DNS label). */
   readonly servicePort: string;
+  /**
+   * Render it only when this value holds too (the switch of the component it routes to, say): a route to a
+   * component that is off is left out rather than refused.
+   * @default - `enabled` of the values alone
+   */
+  readonly when?: HelmValue<unknown>;
 }
 
 /**
@@ -49,6 +55,6 @@ export class ServiceIngress extends Construct {
       metadata: { name: props.name, labels: { ...props.labels }, annotations: omitIfEmpty(values.annotations) },
       spec: { ingressClassName: omitIfEmpty(values.className), rules, tls: omitIfEmpty(values.tls) },
     });
-    chart.renderWhen(ingress, values.enabled);
+    chart.renderWhen(ingress, props.when === undefined ? values.enabled : and(props.when, values.enabled));
   }
 }

@@ -30,15 +30,23 @@ export function raw(text: string): string {
 }
 
 /**
- * Fails rendering with `message` unless every element of a list value has a distinct `field`; for
- * uniqueness rules JSON Schema cannot state.
+ * Fails rendering with `message` unless every element of a list value has a distinct `field`; over a map value
+ * whose entries hold a list in `field`, unless no item is in two entries' lists (a container routed to two
+ * streams, say). For uniqueness rules JSON Schema cannot state.
  */
 export function requireUnique(list: HelmValue<unknown>, field: string, message: string): string {
   const source = expressionOf(list);
-  return raw(
-    `{{- $seen := list }}{{- range ${source} }}{{- $seen = append $seen (index . ${JSON.stringify(field)}) }}{{- end }}` +
-      `{{- if ne (len $seen) (len (uniq $seen)) }}{{- fail ${JSON.stringify(message)} }}{{- end }}`,
-  );
+  const key = JSON.stringify(field);
+  const collect =
+    schemaOf(list)?.items === undefined && typeof schemaOf(list)?.additionalProperties === 'object'
+      ? `{{- range ${source} }}{{- range (index . ${key} | default list) }}{{- $seen = append $seen . }}{{- end }}{{- end }}`
+      : `{{- range ${source} }}{{- $seen = append $seen (index . ${key}) }}{{- end }}`;
+  return raw(`{{- $seen := list }}${collect}{{- if ne (len $seen) (len (uniq $seen)) }}{{- fail ${JSON.stringify(message)} }}{{- end }}`);
+}
+
+/** Whether a map value has an entry `key`: `(hasKey map key)`. */
+export function hasKey(map: HelmValue<unknown>, key: Operand): HelmValue<boolean> {
+  return new HelmValue<boolean>(`(hasKey ${expressionOf(map)} ${operand(key)})`, 'boolean');
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   expr,
   expressionOf,
   goValue,
+  hasKey,
   listWhen,
   not,
   omitIfEmpty,
@@ -98,6 +99,26 @@ describe('template functions', () => {
     const refs = _refsFor<{ streams: Record<string, { retention: string }> }>('$.Values', schema);
     const text = each(refs.streams, (stream, name) => `${name}=${stream.retention}\n`);
     expect(textTemplate(text)).toBe('{{ range $index1, $item1 := $.Values.streams }}{{ $index1 }}={{ $item1.retention }}\n{{ end }}');
+  });
+
+  test("requireUnique over a map collects every entry's list items; hasKey asks a map for an entry", () => {
+    const schema = valuesJsonSchema(
+      z.strictObject({
+        streams: z
+          .record(z.string(), z.strictObject({ containers: z.array(z.string()).default([]).describe('containers') }))
+          .default({})
+          .describe('streams'),
+      }),
+      'x',
+    );
+    const refs = _refsFor<{ streams: Record<string, { containers: string[] }> }>('$.Values', schema);
+    expect(textTemplate(requireUnique(refs.streams, 'containers', 'twice'))).toBe(
+      '{{- $seen := list }}{{- range $.Values.streams }}{{- range (index . "containers" | default list) }}{{- $seen = append $seen . }}{{- end }}{{- end }}' +
+        '{{- if ne (len $seen) (len (uniq $seen)) }}{{- fail "twice" }}{{- end }}',
+    );
+    expect(expressionOf(hasKey(refs.streams, expr<string>('$.Values.defaultStream', 'string')))).toBe(
+      '(hasKey $.Values.streams $.Values.defaultStream)',
+    );
   });
 
   test('each refuses a value that is not a list or map from the schema', () => {

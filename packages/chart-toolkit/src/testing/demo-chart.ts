@@ -19,6 +19,7 @@ import {
   extraEnvValues,
   first,
   gt,
+  hasKey,
   hostname,
   httpRouteValues,
   imagePullSecrets,
@@ -201,6 +202,8 @@ export const demoChart = defineChart({
     });
     chart.failWhen(and(not(v.service.enabled), eq(v.service.className, 'required')), 'service.className "required" needs service.enabled');
     chart.failWhen(or(eq(v.domain, 'localhost'), eq(v.domain, 'example.org')), 'domain: give the public domain');
+    // an annotation the chart sets itself may not come from the values too (it would appear twice)
+    chart.failWhen(hasKey(v.cleanup.jobAnnotations, 'demo.example/task'), "cleanup.jobAnnotations: demo.example/task is the chart's own");
     const service = new Manifest<Service>(chart, 'service', {
       apiVersion: 'v1',
       kind: 'Service',
