@@ -57,7 +57,6 @@ export interface LoggingValues {
     /**
      * Node sets. The default is one small set; production: three dedicated `master` nodes and data nodes in sets of their own (see the README).
      *
-     * @default [{ name: 'default', count: 1, roles: ['master', 'data', 'ingest'] }]
      * @minItems 1
      */
     nodeSets?: [
@@ -211,7 +210,7 @@ export interface LoggingValues {
      */
     storageClassName?: string;
     /**
-     * Spread the nodes of each set across zones (`topology.kubernetes.io/zone`) and hosts: `required` leaves a pod pending rather than sharing a zone.
+     * Zone awareness of ECK: spread the nodes of each set across zones (`topology.kubernetes.io/zone`) and keep shard replicas in other zones; `required` leaves a pod pending rather than crowd a zone, `none` turns it off.
      *
      * @default 'preferred'
      */

@@ -17,9 +17,9 @@
 - name: MASK_MODE
   value: {{ $.Values.privacy.clientAddresses | quote }}
 - name: MASK_IPV4_PREFIX
-  value: {{ toJson $.Values.privacy.ipv4PrefixLength }}
+  value: {{ $.Values.privacy.ipv4PrefixLength | toString | quote }}
 - name: MASK_IPV6_PREFIX
-  value: {{ toJson $.Values.privacy.ipv6PrefixLength }}
+  value: {{ $.Values.privacy.ipv6PrefixLength | toString | quote }}
 - name: NODE_NAME
   valueFrom:
     fieldRef:

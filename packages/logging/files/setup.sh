@@ -214,6 +214,8 @@ put_user "$SHIPPER_USER" "$SHIPPER_DIR/password" \
 [ -r "$CONFIG_DIR/users.tsv" ] || fail "cannot read $CONFIG_DIR/users.tsv"
 while IFS=$TAB read -r _username _password_file _body || [ -n "$_username" ]; do
   case $_username in '' | '#'*) continue ;; esac
+  # the shipper's user is the chart's own: a user of the values by that name would take its password and roles
+  [ "$_username" != "$SHIPPER_USER" ] || fail "security.users: $_username is the shipper's user; choose another name"
   put_user "$_username" "$_password_file" "$_body"
 done <"$CONFIG_DIR/users.tsv"
 

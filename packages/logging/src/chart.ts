@@ -84,7 +84,7 @@ export const loggingChart = defineChart({
     },
     'elasticsearch-only': {
       shipper: { enabled: false },
-      kibana: { enabled: false, ingress: { enabled: false } },
+      kibana: { enabled: false },
       elasticsearch: { zoneAntiAffinity: 'none', allowMmap: true },
     },
     'kibana-ingress': {

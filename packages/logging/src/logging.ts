@@ -1,8 +1,10 @@
+import { dirname } from 'node:path';
+
 import {
-  and,
   concatLists,
   each,
   eq,
+  hasKey,
   type HelmChart,
   isEmpty,
   listWhen,
@@ -10,9 +12,11 @@ import {
   mapWith,
   not,
   omitIfEmpty,
+  onlyWhen,
   orDefault,
   ServiceHttpRoute,
   ServiceIngress,
+  str,
   ternary,
   Workload,
 } from '@meetscale/chart-toolkit';
@@ -22,8 +26,8 @@ import type { ConfigMap, Secret, Volume, VolumeMount } from 'kubernetes-types/co
 import type { NetworkPolicy, NetworkPolicyIngressRule } from 'kubernetes-types/networking/v1';
 import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
 
-import { setupConfigData } from './setup-config';
-import { shipperConfigData } from './shipper-config';
+import { SETUP_PATHS, setupConfigData, SHIPPER_ROLE } from './setup-config';
+import { SHIPPER_HTTP_PORT, SHIPPER_PATHS, shipperConfigData } from './shipper-config';
 import { CURL_UID, ELASTIC_UID, type LoggingValues } from './values';
 
 /** The components: in names, labels and selectors. */
@@ -36,8 +40,6 @@ export const SHIPPER_USERNAME = 'meetscale-shipper';
 export const ELASTICSEARCH_HTTP_PORT = 9200;
 export const ELASTICSEARCH_TRANSPORT_PORT = 9300;
 export const KIBANA_PORT = 5601;
-/** Fluent Bit's HTTP server: health and metrics. */
-export const SHIPPER_HTTP_PORT = 2020;
 
 /** Where the shipper keeps its tail database and buffer on the node. */
 const SHIPPER_STATE_HOST_PATH = '/var/lib/fluent-bit-meetscale';
@@ -56,6 +58,9 @@ const CONTAINER_SECURITY = {
  * through the APIs, and the NetworkPolicies.
  */
 export function buildLogging(chart: HelmChart<LoggingValues>): void {
+  const v = chart.values;
+  chart.failWhen(not(hasKey(v.streams, v.defaultStream)), 'defaultStream must name one of streams (it has no lifecycle policy otherwise)');
+  chart.failWhen(hasKey(v.security.roles, SHIPPER_ROLE), `security.roles: ${SHIPPER_ROLE} is the shipper's own role`);
   const part = (name: string) => new Construct(chart, name);
   elasticsearch(part(COMPONENTS.elasticsearch), chart);
   kibana(part(COMPONENTS.kibana), chart);
@@ -101,6 +106,8 @@ function elasticsearch(scope: Construct, chart: HelmChart<LoggingValues>): void 
       nodeSets: each(es.nodeSets, (set) => ({
         name: set.name,
         count: set.count,
+        // ECK's topology spread over zones plus Elasticsearch's shard allocation awareness: a replica in another zone
+        zoneAwareness: onlyWhen(not(eq(es.zoneAntiAffinity, 'none')), {}),
         config: mapWith({ 'node.roles': set.roles, 'node.store.allow_mmap': es.allowMmap }, set.config),
         podTemplate: {
           metadata: {
@@ -114,6 +121,7 @@ function elasticsearch(scope: Construct, chart: HelmChart<LoggingValues>): void 
             tolerations: omitIfEmpty(es.tolerations),
             // empty: ECK's own (prefer other hosts than the set's other nodes)
             affinity: omitIfEmpty(es.affinity),
+            // the constraint of zoneAwareness, ECK's `DoNotSchedule` relaxed to `ScheduleAnyway` unless `required`
             topologySpreadConstraints: listWhen(not(eq(es.zoneAntiAffinity, 'none')), [
               {
                 maxSkew: 1,
@@ -175,11 +183,6 @@ function kibana(scope: Construct, chart: HelmChart<LoggingValues>): void {
     },
   });
   chart.renderWhen(object, kb.enabled);
-  chart.failWhen(and(kb.ingress.enabled, not(kb.enabled)), 'kibana.ingress.enabled needs kibana.enabled: the Ingress routes to Kibana');
-  chart.failWhen(
-    and(kb.httpRoute.enabled, not(kb.enabled)),
-    'kibana.httpRoute.enabled needs kibana.enabled: the HTTPRoute routes to Kibana',
-  );
   // ECK's Service of the Kibana (`<fullname>-kb-http`), for both routes
   const service = chart.defineText('kibanaService', eckNames(chart).kibanaService);
   new ServiceIngress(scope, 'ingress', {
@@ -189,6 +192,7 @@ function kibana(scope: Construct, chart: HelmChart<LoggingValues>): void {
     labels: chart.standardLabels(COMPONENTS.kibana),
     serviceName: service,
     servicePort: 'http',
+    when: kb.enabled,
   });
   new ServiceHttpRoute(scope, 'httproute', {
     chart: chart as HelmChart<unknown>,
@@ -197,6 +201,7 @@ function kibana(scope: Construct, chart: HelmChart<LoggingValues>): void {
     component: COMPONENTS.kibana,
     serviceName: service,
     servicePort: KIBANA_PORT,
+    when: kb.enabled,
   });
 }
 
@@ -259,7 +264,7 @@ function shipper(scope: Construct, chart: HelmChart<LoggingValues>): string {
     daemonSet: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } } },
     checksums: { 'checksum/config': chart.checksumOf(config) },
     container: {
-      command: ['/fluent-bit/bin/fluent-bit', '--config=/fluent-bit/etc/fluent-bit.yaml'],
+      command: ['/fluent-bit/bin/fluent-bit', `--config=${SHIPPER_PATHS.config}/fluent-bit.yaml`],
       ports: [{ name: 'http', containerPort: SHIPPER_HTTP_PORT, protocol: 'TCP' }],
       env: [
         [
@@ -268,16 +273,16 @@ function shipper(scope: Construct, chart: HelmChart<LoggingValues>): string {
           { name: 'ES_USERNAME', ...secretKey('username') },
           { name: 'ES_PASSWORD', ...secretKey('password') },
           { name: 'MASK_MODE', value: v.privacy.clientAddresses },
-          { name: 'MASK_IPV4_PREFIX', value: String(v.privacy.ipv4PrefixLength) },
-          { name: 'MASK_IPV6_PREFIX', value: String(v.privacy.ipv6PrefixLength) },
+          { name: 'MASK_IPV4_PREFIX', value: str(v.privacy.ipv4PrefixLength) },
+          { name: 'MASK_IPV6_PREFIX', value: str(v.privacy.ipv6PrefixLength) },
           { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
         ],
       ],
       volumeMounts: [
-        { name: 'config', mountPath: '/fluent-bit/etc', readOnly: true },
+        { name: 'config', mountPath: SHIPPER_PATHS.config, readOnly: true },
         { name: 'varlog', mountPath: '/var/log', readOnly: true },
-        { name: 'state', mountPath: '/var/fluent-bit/state' },
-        { name: 'es-ca', mountPath: '/fluent-bit/es-ca', readOnly: true },
+        { name: 'state', mountPath: SHIPPER_PATHS.state },
+        { name: 'es-ca', mountPath: dirname(SHIPPER_PATHS.esCaFile), readOnly: true },
         // the kubernetes filter's token and CA, at the path it reads by default
         { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
       ],
@@ -328,10 +333,10 @@ function setupJob(scope: Construct, chart: HelmChart<LoggingValues>, shipperSecr
     { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
   ];
   const mounts: VolumeMount[] = [
-    { name: 'config', mountPath: '/config', readOnly: true },
-    { name: 'es-ca', mountPath: '/es-ca', readOnly: true },
-    { name: 'es-elastic', mountPath: '/es-elastic', readOnly: true },
-    { name: 'shipper', mountPath: '/shipper', readOnly: true },
+    { name: 'config', mountPath: SETUP_PATHS.config, readOnly: true },
+    { name: 'es-ca', mountPath: dirname(SETUP_PATHS.esCaFile), readOnly: true },
+    { name: 'es-elastic', mountPath: dirname(SETUP_PATHS.esPasswordFile), readOnly: true },
+    { name: 'shipper', mountPath: SETUP_PATHS.shipper, readOnly: true },
     { name: 'tmp', mountPath: '/tmp' },
   ];
   new Manifest<Job>(scope, component, {
@@ -364,24 +369,31 @@ function setupJob(scope: Construct, chart: HelmChart<LoggingValues>, shipperSecr
               name: component,
               image: `${v.setup.image.repository}:${v.setup.image.tag}`,
               imagePullPolicy: v.setup.image.pullPolicy,
-              command: ['/bin/sh', '/config/setup.sh'],
+              command: ['/bin/sh', `${SETUP_PATHS.config}/setup.sh`],
               env: [
                 { name: 'ES_URL', value: `https://${names.elasticsearchService}.${namespace}.svc:${ELASTICSEARCH_HTTP_PORT}` },
-                { name: 'ES_CA_FILE', value: '/es-ca/ca.crt' },
+                { name: 'ES_CA_FILE', value: SETUP_PATHS.esCaFile },
                 { name: 'ES_USER', value: 'elastic' },
-                { name: 'ES_PASSWORD_FILE', value: '/es-elastic/elastic' },
+                { name: 'ES_PASSWORD_FILE', value: SETUP_PATHS.esPasswordFile },
                 {
                   name: 'KIBANA_URL',
                   value: String(ternary(v.kibana.enabled, `http://${names.kibanaService}.${namespace}.svc:${KIBANA_PORT}`, '', 'string')),
                 },
-                { name: 'CONFIG_DIR', value: '/config' },
-                { name: 'SHIPPER_DIR', value: '/shipper' },
+                // each try waits up to 10 minutes for Elasticsearch's first start (and Kibana's); Helm's --timeout covers it
+                { name: 'WAIT_ATTEMPTS', value: '120' },
+                { name: 'WAIT_SECONDS', value: '5' },
+                { name: 'CONFIG_DIR', value: SETUP_PATHS.config },
+                { name: 'SHIPPER_DIR', value: SETUP_PATHS.shipper },
               ],
               resources: v.setup.resources,
               securityContext: CONTAINER_SECURITY,
               volumeMounts: concatLists(
                 mounts,
-                each(v.security.users, (_user, index) => ({ name: `user-${index}`, mountPath: `/users/${index}`, readOnly: true })),
+                each(v.security.users, (_user, index) => ({
+                  name: `user-${index}`,
+                  mountPath: `${SETUP_PATHS.users}/${index}`,
+                  readOnly: true,
+                })),
               ),
             },
           ],

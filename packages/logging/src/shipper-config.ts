@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { and, each, eq, type HelmChart, isEmpty, joined, json, not, readChartText, when } from '@meetscale/chart-toolkit';
+import { and, each, eq, type HelmChart, isEmpty, joined, json, not, readChartText, requireUnique, when } from '@meetscale/chart-toolkit';
 
 import type { LoggingValues } from './values';
 
@@ -83,7 +83,8 @@ function flowList(items: readonly string[]): string {
  */
 export function shipperConfigData(chart: HelmChart<LoggingValues>): Record<string, string> {
   return {
-    'fluent-bit.yaml': fluentBitConfig(chart),
+    // a named template: its first action (the streams' rule) may trim the text's start
+    'fluent-bit.yaml': String(chart.defineText('fluent-bit-config', fluentBitConfig(chart))),
     'parsers.yaml': SHIPPER_PARSERS,
     'mask.lua': SHIPPER_MASK_SCRIPT,
   };
@@ -132,7 +133,13 @@ function fluentBitConfig(chart: HelmChart<LoggingValues>): string {
       retry_limit: no_limits
       storage.total_limit_size: 512MB
 `;
-  return `# Fluent Bit of release ${chart.release.name}, rendered by the logging chart: every container log of the node,
+  // a container in two streams would be shipped into both
+  const oneStreamEach = requireUnique(
+    v.streams,
+    'containers',
+    'streams: a container is listed in two streams (set the one it leaves to null, or drop it from its list)',
+  );
+  return `${oneStreamEach}# Fluent Bit of release ${chart.release.name}, rendered by the logging chart: every container log of the node,
 # with Kubernetes metadata, parsed, client addresses masked, to one data stream per stream of the values.
 service:
   flush: ${s.flushSeconds}

@@ -172,7 +172,16 @@ export const loggingValues = z.strictObject({
       nodeSets: z
         .array(nodeSet)
         .min(1)
-        .prefault([{ name: 'default', count: 1, roles: ['master', 'data', 'ingest'] }])
+        .default([
+          {
+            name: 'default',
+            count: 1,
+            roles: ['master', 'data', 'ingest'],
+            storage: { size: '30Gi', storageClassName: '' },
+            resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { memory: '4Gi' } },
+            config: {},
+          },
+        ])
         .describe(
           'Node sets. The default is one small set; production: three dedicated `master` nodes and data nodes in sets of their own (see the README).',
         ),
@@ -181,7 +190,7 @@ export const loggingValues = z.strictObject({
         .enum(['preferred', 'required', 'none'])
         .default('preferred')
         .describe(
-          'Spread the nodes of each set across zones (`topology.kubernetes.io/zone`) and hosts: `required` leaves a pod pending rather than sharing a zone.',
+          'Zone awareness of ECK: spread the nodes of each set across zones (`topology.kubernetes.io/zone`) and keep shard replicas in other zones; `required` leaves a pod pending rather than crowd a zone, `none` turns it off.',
         ),
       allowMmap: z
         .boolean()
