@@ -12,7 +12,7 @@ import YAML from 'yaml';
 
 import { chartDir, chartNames, type Manifest, renderChart, scenarioFiles } from './support/charts';
 import { generatedFields, maskGenerated } from './support/generated-values';
-import { alternativeFor, leaves, mergeValues, valuesAt, valuesSchema, valuesValidator } from './support/schema-values';
+import { alternativeFor, entryNamesBeside, leaves, mergeValues, valuesAt, valuesSchema, valuesValidator } from './support/schema-values';
 import { unrolledWorkloads, upgradeBreaks } from './support/upgrades';
 
 /** The Helm the overrides are rendered with. */
@@ -57,8 +57,11 @@ describe.each(chartNames())('chart %s', (chart) => {
     });
     overrides = leaves(schema).map((leaf): OverrideRun => {
       const name = leaf.path.join('.');
-      const alternative = alternativeFor(leaf.schema, leaf.default, (candidate) =>
-        validate(mergeValues(defaults, valuesAt(leaf.path, candidate))),
+      const alternative = alternativeFor(
+        leaf.schema,
+        leaf.default,
+        (candidate) => validate(mergeValues(defaults, valuesAt(leaf.path, candidate))),
+        entryNamesBeside(defaults, leaf.default),
       );
       const failures: string[] = [];
       if (alternative !== undefined) {

@@ -33,7 +33,7 @@ import {
   workloadState,
 } from './support/cluster';
 import { releasedChart, upgradePaths } from './support/released-charts';
-import { alternativeFor, leaves, mergeValues, valuesAt, valuesSchema, valuesValidator } from './support/schema-values';
+import { alternativeFor, entryNamesBeside, leaves, mergeValues, valuesAt, valuesSchema, valuesValidator } from './support/schema-values';
 
 jest.setTimeout(900_000);
 
@@ -450,8 +450,11 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
       hatches.some((hatch) => hatch.every((key, index) => path[index] === key));
     const overrides = leaves(schema).flatMap((leaf) => {
       if (coveredByScenario(leaf.path.map(String))) return [];
-      const alternative = alternativeFor(leaf.schema, leaf.default, (candidate) =>
-        validate(mergeValues(defaults, valuesAt(leaf.path, candidate))),
+      const alternative = alternativeFor(
+        leaf.schema,
+        leaf.default,
+        (candidate) => validate(mergeValues(defaults, valuesAt(leaf.path, candidate))),
+        entryNamesBeside(defaults, leaf.default),
       );
       return alternative === undefined ? [] : [{ name: leaf.path.join('.'), alternative, values: valuesAt(leaf.path, alternative) }];
     });

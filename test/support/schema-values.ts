@@ -15,6 +15,7 @@ export interface SchemaNode {
   additionalProperties?: boolean | SchemaNode;
   items?: SchemaNode;
   enum?: unknown[];
+  const?: unknown;
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
@@ -84,6 +85,9 @@ const STRING_CANDIDATES = [
   'severity="alt"',
   // an id of the form IONOS gives every resource (the bbb-autoscaler chart's datacenter)
   '0b7c9d1e-3f5a-4e6b-8c2d-9a0e1f2b3c4d',
+  // a count of days (a retention) and a size with a unit (Fluent Bit's buffers)
+  '3d',
+  '64MB',
 ];
 
 function typeList(node: SchemaNode): string[] {
@@ -111,10 +115,18 @@ export function mergeValues(base: unknown, extra: unknown): unknown {
  * A value different from `current` that `accepts` (the whole-document validator, applied at this value's
  * place) takes, or undefined when none of the generic candidates fits.
  */
-export function alternativeFor(node: SchemaNode, current: unknown, accepts: (candidate: unknown) => boolean): unknown {
+export function alternativeFor(
+  node: SchemaNode,
+  current: unknown,
+  accepts: (candidate: unknown) => boolean,
+  entryNames: readonly string[] = [],
+): unknown {
   const differs = (candidate: unknown): boolean => JSON.stringify(candidate) !== JSON.stringify(current);
   const pick = (candidates: unknown[]): unknown => candidates.find((candidate) => differs(candidate) && accepts(candidate));
   if (node.enum !== undefined) return pick(node.enum);
+  // a choice of constants (zod's union of literals: a prefix length of 8, 16 or 24)
+  const constants = node.anyOf?.map((choice) => choice.const);
+  if (constants !== undefined && constants.length > 0 && constants.every((constant) => constant !== undefined)) return pick(constants);
   const types = typeList(node);
   if (types.includes('boolean')) return pick([!current]);
   if (types.includes('integer') || types.includes('number')) {
@@ -122,7 +134,12 @@ export function alternativeFor(node: SchemaNode, current: unknown, accepts: (can
     return pick([base + 1, base - 1, node.minimum, node.maximum, base * 2, base / 2].filter((candidate) => candidate !== undefined));
   }
   if (types.includes('string'))
-    return pick([...(typeof current === 'string' ? [`${current}0`, `${current}-alt`] : []), ...STRING_CANDIDATES]);
+    return pick([
+      // a string naming an entry of a map of the values (a default stream among the streams): another entry first
+      ...entryNames,
+      ...(typeof current === 'string' ? [`${current}0`, `${current}-alt`] : []),
+      ...STRING_CANDIDATES,
+    ]);
   if (types.includes('array')) {
     const items = node.items;
     const list = Array.isArray(current) ? current : [];
@@ -145,6 +162,17 @@ export function alternativeFor(node: SchemaNode, current: unknown, accepts: (can
       return pick([alternativeItem(node, current ?? {}, accepts)].filter((candidate) => candidate !== undefined));
     const open = node.additionalProperties;
     const map = (current ?? {}) as Record<string, unknown>;
+    if (typeof open === 'object' && open.properties !== undefined) {
+      // a map of objects (streams by name): one entry with one key changed
+      return pick(
+        Object.entries(map)
+          .map(([key, entry]) => {
+            const changed = alternativeItem(open, entry, (item) => accepts({ ...map, [key]: item }));
+            return changed === undefined ? undefined : { ...map, [key]: changed };
+          })
+          .filter((candidate) => candidate !== undefined),
+      );
+    }
     if (typeof open === 'object' && typeList(open).includes('string')) {
       const changedEntries = Object.keys(map).flatMap((key) => STRING_CANDIDATES.map((candidate) => ({ ...map, [key]: candidate })));
       // keys as label maps, host or node names, ordinals and environment variables spell them
@@ -166,6 +194,16 @@ function alternativeItem(items: SchemaNode, item: unknown, accepts: (candidate: 
     if (alternative !== undefined) return { ...record, [key]: alternative };
   }
   return undefined;
+}
+
+/**
+ * The other entries' names of every map in `values` that has an entry named `name`: the alternatives of a string
+ * value that names an entry (a chart refuses any other name when it renders).
+ */
+export function entryNamesBeside(values: unknown, name: unknown): string[] {
+  if (typeof name !== 'string' || values === null || typeof values !== 'object') return [];
+  const here = Array.isArray(values) ? [] : Object.keys(values).filter((key) => Object.hasOwn(values, name) && key !== name);
+  return [...here, ...Object.values(values).flatMap((inner) => entryNamesBeside(inner, name))];
 }
 
 /** A plausible instance of a schema node (its default, or built from its required properties). */
