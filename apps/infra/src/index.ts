@@ -4,6 +4,7 @@ export * from './gateway';
 export * from './helm-release-spec';
 export * from './helm-releases';
 export * from './load-states';
+export * from './logging-config';
 export * from './managed-cluster';
 export * from './managed-nfs';
 export * from './managed-postgres';

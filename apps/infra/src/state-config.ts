@@ -11,6 +11,7 @@ import { OCI_LOCATION, OCI_LOCATION_EXAMPLE } from '@meetscale/releases';
 import { z } from 'zod';
 
 import { bigBlueButtonLocationProblem, bigBlueButtonSchema } from './bigbluebutton-config';
+import { loggingProblems, loggingSchema } from './logging-config';
 
 /** Lowercase DNS labels of letters, digits and inner hyphens, at least two, the last one not numeric. */
 const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -236,10 +237,21 @@ export const stateConfigSchema = z
      * default: the state stays Jitsi-only.
      */
     bigbluebutton: bigBlueButtonSchema,
+    /**
+     * The logs of the platform in Elasticsearch and Kibana (the logging chart, run by the ECK operator), with the
+     * state's retention, masking and Kibana users. On by default.
+     */
+    logging: loggingSchema,
   })
   .superRefine((state, context) => {
     const problem = bigBlueButtonLocationProblem(state.location, state.bigbluebutton);
     if (problem !== undefined) context.addIssue({ code: 'custom', path: ['bigbluebutton', 'enabled'], message: problem });
+    const takenHosts = {
+      [state.meetingHost]: 'the meetings',
+      ...(state.bigbluebutton.enabled ? { [state.bigbluebutton.host]: 'BigBlueButton' } : {}),
+    };
+    for (const { path, message } of loggingProblems(state.logging, { systemMinNodes: state.nodePools.system.minNodes, takenHosts }))
+      context.addIssue({ code: 'custom', path: ['logging', ...path], message });
   });
 
 /** A state's configuration as written in `states/<state>.ts` (defaults may be left out). */

@@ -19,6 +19,14 @@ describe('parseStateConfig', () => {
     expect(config.objectStorage).toEqual({ region: 'eu-central-3', backupRetentionDays: 30 });
     expect(config.monitoring).toEqual({ retention: '15d', prometheusReplicas: 1 });
     expect(config.charts).toEqual({ registry: DEFAULT_CHART_REGISTRY });
+    expect(config.logging).toEqual({
+      enabled: true,
+      host: 'logs',
+      elasticsearch: { layout: 'small', storageClass: 'ionos-enterprise-ssd' },
+      retention: {},
+      clientAddresses: 'truncate',
+      users: [],
+    });
     expect(config.bigbluebutton).toEqual({
       enabled: false,
       host: 'bbb',
@@ -236,5 +244,106 @@ describe('parseStateConfig', () => {
         '  - bigbluebutton: Unrecognized key: "enable"',
       ].join('\n'),
     );
+  });
+
+  test("takes a state's logging: production layout, retention per stream, masking and Kibana users", () => {
+    // GIVEN a state with three system nodes and its logging section
+    const config = parseStateConfig(
+      minimalState({
+        nodePools: { system: { cores: 8, ramMb: 32768, minNodes: 3, maxNodes: 6 }, media: { minNodes: 1, maxNodes: 2 } },
+        logging: {
+          host: 'kibana',
+          elasticsearch: { layout: 'production', dataNodes: 3, storageGb: 500, storageClass: 'ionos-enterprise-hdd' },
+          retention: { access: '3d', platform: '36h' },
+          clientAddresses: 'remove',
+          users: [{ username: 'ops', passwordSecret: 'logging-user-ops' }],
+        },
+      }),
+      's.ts',
+    );
+
+    // THEN it is taken as written, a user's role defaulting to the chart's reader role
+    expect(config.logging).toEqual({
+      enabled: true,
+      host: 'kibana',
+      elasticsearch: { layout: 'production', dataNodes: 3, storageGb: 500, storageClass: 'ionos-enterprise-hdd' },
+      retention: { access: '3d', platform: '36h' },
+      clientAddresses: 'remove',
+      users: [{ username: 'ops', roles: ['meetscale-log-reader'], passwordSecret: 'logging-user-ops' }],
+    });
+  });
+
+  test('refuses a logging section that would keep whole client addresses, or is malformed, naming each problem', () => {
+    // GIVEN a logging section with a mistake in every part
+    const input = minimalState({
+      logging: {
+        host: 'Logs',
+        elasticsearch: { layout: 'large', dataNodes: 1, storageClass: 'standard' },
+        retention: { access: '7 days', acess: '3d' },
+        clientAddresses: 'keep',
+        users: [
+          { username: 'ops', passwordSecret: 'ops-password' },
+          { username: 'ops', roles: [], passwordSecret: 'Ops_Password' },
+        ],
+      } as never,
+    });
+
+    // WHEN / THEN
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      [
+        'Invalid state configuration in states/testland.ts:',
+        '  - logging.host: "Logs" is not a DNS label',
+        '  - logging.elasticsearch.layout: unknown Elasticsearch layout "large"; expected one of small, production',
+        '  - logging.elasticsearch.dataNodes: Too small: expected number to be >=2',
+        '  - logging.elasticsearch.storageClass: unknown IONOS storage class "standard"; expected one of ionos-enterprise-ssd, ionos-enterprise-hdd',
+        '  - logging.retention.access: "7 days" is not a retention such as 7d or 36h',
+        '  - logging.clientAddresses: client addresses are personal data of pupils: a state stores them truncated or removed, not "keep"',
+        '  - logging.users[1].roles: give the user at least one role',
+        '  - logging.users[1].passwordSecret: "Ops_Password" is not a Secret name',
+      ].join('\n'),
+    );
+  });
+
+  test('refuses an unknown stream, data nodes of the small layout and a user listed twice', () => {
+    // GIVEN a well-formed logging section that contradicts itself
+    const input = minimalState({
+      logging: {
+        elasticsearch: { dataNodes: 3 },
+        retention: { acess: '3d' },
+        users: [
+          { username: 'ops', passwordSecret: 'a' },
+          { username: 'ops', passwordSecret: 'b' },
+        ],
+      },
+    });
+
+    // WHEN / THEN
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      [
+        'Invalid state configuration in states/testland.ts:',
+        '  - logging.retention.acess: unknown stream "acess"; expected one of access, jitsi, turn, bigbluebutton, platform',
+        '  - logging.elasticsearch.dataNodes: data nodes of their own are the production layout’s; the small layout runs one node',
+        '  - logging.users[1].username: "ops" is listed twice',
+      ].join('\n'),
+    );
+  });
+
+  test("refuses the production layout on a system pool of fewer than three nodes, and Kibana on another service's host", () => {
+    // GIVEN a two-node system pool (the minimal state's) with the production layout, and Kibana at the meeting host
+    const input = minimalState({ logging: { host: 'meet', elasticsearch: { layout: 'production' } } });
+
+    // WHEN / THEN
+    expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
+      [
+        'Invalid state configuration in states/testland.ts:',
+        "  - logging.elasticsearch.layout: the production layout's 3 master nodes need a system pool of at least 3 nodes, but nodePools.system.minNodes is 1",
+        '  - logging.host: "meet" is the host name of the meetings already',
+      ].join('\n'),
+    );
+    // AND with logging off, neither is a problem
+    expect(
+      parseStateConfig({ ...input, logging: { enabled: false, host: 'meet', elasticsearch: { layout: 'production' } } }, 's.ts').logging
+        .enabled,
+    ).toBe(false);
   });
 });
