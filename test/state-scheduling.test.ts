@@ -66,12 +66,14 @@ describe.each(stateIds())("state %s, its cluster base as the state-base chart re
     });
 
     // THEN the chart rendered without a problem (the reserved IP's expression stood in for), and created the
-    // namespaces at their levels: privileged for the bridges' host ports, restricted elsewhere
+    // namespaces at their levels: privileged for the bridges' host ports and the log shipper's host paths,
+    // restricted elsewhere
     expect(installation.stackProblems).toEqual([]);
     expect(installation.namespaces).toMatchObject({
       'meetscale-system': podSecurity('restricted'),
       jitsi: podSecurity('privileged'),
       gateway: podSecurity('restricted'),
+      logging: podSecurity('privileged'),
     });
     // AND its DaemonSet taints the media pool, and only it, with the taint the bridges tolerate
     expect(mediaPools(installation).map((pool) => pool.taints)).toEqual([
@@ -127,6 +129,26 @@ describe.each(stateIds())('state %s, scheduled as in production', (stateId) => {
 
   test('every pod schedules, the bridges on media nodes only, and nothing else on a media node', async () => {
     expect(await cluster!.placementProblems()).toEqual([]);
+  });
+
+  test('its log shipper has a Ready pod on every node, the media nodes included, wherever the state runs logging', async () => {
+    // GIVEN the state's logging releases (none when it turns logging off) and its nodes
+    const nodes = (await cluster!.client.list('/api/v1/nodes')).map((node) => node.metadata.name).sort();
+    for (const release of installation.releases.filter((candidate) => candidate.chart === 'logging')) {
+      // WHEN the shipper's pods are listed
+      const selector = `app.kubernetes.io/instance=${release.name},app.kubernetes.io/component=shipper`;
+      const pods = await cluster!.client.list(`/api/v1/namespaces/${release.namespace}/pods`, selector);
+      const ready = (pod: any): boolean =>
+        (pod.status?.conditions ?? []).some((condition: any) => condition.type === 'Ready' && condition.status === 'True');
+
+      // THEN one runs, Ready, on each node: the bridges' logs are shipped too
+      expect(
+        pods
+          .filter(ready)
+          .map((pod) => pod.spec.nodeName)
+          .sort(),
+      ).toEqual(nodes);
+    }
   });
 
   test("scaled to the autoscalers' maximum, every bridge still schedules on a media node", async () => {

@@ -1,3 +1,4 @@
+import type { StateLogging } from './logging-config';
 import type { StateAlerting } from './state-config';
 /** Helm values: any YAML-serialisable object (Terraform expressions allowed in strings). */
 export type HelmValues = object;
@@ -83,4 +84,10 @@ export interface ReleaseContext {
    * @default - no pool: no BigBlueButton servers to scrape
    */
   readonly bigBlueButtonTargets?: string;
+  /**
+   * The state's logging (its `logging` section) and the public host name of Kibana, e.g. `logs.bremen.meetscale.example`,
+   * when the state runs logging: the Gateway serves the host too, and the state-base release creates the namespace.
+   * @default - the state runs no logging
+   */
+  readonly logging?: { readonly kibanaHost: string; readonly settings: StateLogging };
 }

@@ -5,6 +5,7 @@ export * from './helm-release-spec';
 export * from './helm-releases';
 export * from './load-states';
 export * from './logging-config';
+export * from './logging-release';
 export * from './managed-cluster';
 export * from './managed-nfs';
 export * from './managed-postgres';

@@ -7,6 +7,7 @@ import { MEDIA_NODE_SELECTOR, MEDIA_TOLERATION, SYSTEM_NODE_SELECTOR } from '@me
 import { BRIDGE_METRICS, MONITORING_NAMESPACE, PROMETHEUS_RELEASE_LABEL } from './addon-releases';
 import { ENVOY_GATEWAY_NAMESPACE, gatewayParentRef } from './gateway';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
+import { loggingRelease } from './logging-release';
 import { meetscaleChart } from './meetscale-chart';
 import { monitoringRelease } from './monitoring-release';
 import { JITSI_NAMESPACE, JVB_MEDIA_MODE } from './state-base-releases';
@@ -89,7 +90,8 @@ export function shardServer(release: string): { name: string; host: string; port
  * certificate): one jitsi-shard release per shard (`shard-0`, `shard-1`, ...) with its bridges on the media pool
  * (`placement.ts`), and HAProxy in front of them, routed to from the state's Gateway for the meeting host (TLS ends
  * at the Gateway, whose certificate the state-base chart has cert-manager issue). HAProxy's HTTPRoute thus attaches
- * to a Gateway that exists; and the monitoring chart's rules, dashboards and alert routing for kube-prometheus-stack.
+ * to a Gateway that exists; the monitoring chart's rules, dashboards and alert routing for kube-prometheus-stack; and,
+ * when the state runs logging, the logging chart, after the ECK operator that runs its Elasticsearch and Kibana.
  */
 export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
   const [firstShard, ...moreShards] = shardNames(context.jitsiShards);
@@ -118,5 +120,6 @@ export function meetscaleReleases(context: ReleaseContext): HelmReleaseSpec[] {
       },
     }),
     monitoringRelease(context),
+    ...(context.logging === undefined ? [] : [loggingRelease(context)]),
   ];
 }

@@ -63,6 +63,8 @@ export class MeetscaleStack extends TerraformStack {
   public readonly scalelite?: ScaleliteBackingServices;
   /** The pool of BigBlueButton servers, when the state's configuration has `bigbluebutton.servers`. */
   public readonly bbbServerPool?: BbbServerPool;
+  /** The public host name of Kibana, when the state runs logging. */
+  public readonly kibanaHost?: string;
 
   constructor(scope: Construct, config: StateConfig) {
     super(scope, config.id);
@@ -146,6 +148,11 @@ export class MeetscaleStack extends TerraformStack {
       this.dns.addRecord({ name: bigbluebutton.host, type: 'A', content: ingressAddress });
       this.bigBlueButtonHost = this.dns.fqdn(bigbluebutton.host);
     }
+    const logging = config.logging;
+    if (logging.enabled) {
+      this.dns.addRecord({ name: logging.host, type: 'A', content: ingressAddress });
+      this.kibanaHost = this.dns.fqdn(logging.host);
+    }
 
     new HelmProvider(this, 'helm', { kubernetes: this.cluster.kubernetesAccess });
     const context: ReleaseContext = {
@@ -165,6 +172,7 @@ export class MeetscaleStack extends TerraformStack {
       acmeServer: ACME_SERVERS[config.certificates.acmeServer],
       ...(this.bigBlueButtonHost === undefined ? {} : { bigBlueButtonHost: this.bigBlueButtonHost }),
       ...(bigbluebutton.servers === undefined ? {} : { bigBlueButtonTargets: BBB_AUTOSCALER_TARGETS_URL }),
+      ...(this.kibanaHost === undefined ? {} : { logging: { kibanaHost: this.kibanaHost, settings: logging } }),
     };
     this.addons = new HelmReleases(this, 'addons', {
       releases: addonReleases(context),
@@ -264,6 +272,9 @@ export class MeetscaleStack extends TerraformStack {
     new TerraformOutput(this, 'cluster_id', { value: this.cluster.cluster.id, description: 'IONOS id of the cluster.' });
     new TerraformOutput(this, 'ingress_ip', { value: ingressAddress, description: "Public IP of the Gateway's load balancer." });
     new TerraformOutput(this, 'meeting_url', { value: `https://${this.meetingHost}`, description: 'Where the meetings are served.' });
+    if (this.kibanaHost !== undefined) {
+      new TerraformOutput(this, 'kibana_url', { value: `https://${this.kibanaHost}`, description: "Kibana, the state's logs." });
+    }
     new TerraformOutput(this, 'dns_nameservers', {
       value: this.dns.zone.nameservers,
       description: `Name servers to delegate ${config.domain} to.`,

@@ -6,6 +6,7 @@ import { SYSTEM_NODE_SELECTOR } from '@meetscale/placement';
 
 import { ENVOY_GATEWAY_CONTROLLER, GATEWAY_CLASS, GATEWAY_NAME, GATEWAY_NAMESPACE } from './gateway';
 import type { HelmReleaseSpec, ReleaseContext } from './helm-release-spec';
+import { LOGGING_NAMESPACE, LOGGING_POD_SECURITY_LEVEL } from './logging-release';
 import { meetscaleChart } from './meetscale-chart';
 import { BIGBLUEBUTTON_NAMESPACE } from './scalelite-release';
 
@@ -81,6 +82,7 @@ export function stateBaseRelease(context: ReleaseContext): HelmReleaseSpec {
         { name: JITSI_NAMESPACE, podSecurity: JITSI_POD_SECURITY_LEVEL },
         { name: GATEWAY_NAMESPACE, podSecurity: 'restricted' },
         ...(context.bigBlueButtonHost === undefined ? [] : [{ name: BIGBLUEBUTTON_NAMESPACE, podSecurity: 'restricted' as const }]),
+        ...(context.logging === undefined ? [] : [{ name: LOGGING_NAMESPACE, podSecurity: LOGGING_POD_SECURITY_LEVEL }]),
       ],
     },
   });
@@ -108,7 +110,11 @@ export function stateGatewayRelease(context: ReleaseContext, after: readonly str
       gateway: {
         enabled: true,
         name: GATEWAY_NAME,
-        hostnames: [context.meetingHost, ...(context.bigBlueButtonHost === undefined ? [] : [context.bigBlueButtonHost])],
+        hostnames: [
+          context.meetingHost,
+          ...(context.bigBlueButtonHost === undefined ? [] : [context.bigBlueButtonHost]),
+          ...(context.logging === undefined ? [] : [context.logging.kibanaHost]),
+        ],
         // the chart's default, stated so that the GatewayClass and the Envoy Gateway release share one constant
         gatewayClass: { name: GATEWAY_CLASS, controllerName: ENVOY_GATEWAY_CONTROLLER },
         proxy: { loadBalancerIP: context.ingressIp, externalTrafficPolicy: 'Local', nodeSelector: system() },

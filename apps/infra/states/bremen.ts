@@ -40,4 +40,10 @@ export const state: StateConfigInput = {
       onCall: ['on-call@bremen.meetscale.example'],
     },
   },
+  // Logs in Elasticsearch (one node) and Kibana at logs.bremen.meetscale.example, kept as long as the chart's
+  // defaults say. The user's password is the Secret `logging-user-ops` in the logging namespace, created by the
+  // platform team before the apply that adds the user.
+  logging: {
+    users: [{ username: 'ops', fullName: 'Platform operations', passwordSecret: 'logging-user-ops' }],
+  },
 };

@@ -47,7 +47,14 @@ describe('a state with a BigBlueButton server pool', () => {
     expect(namesOf(pool, 'ionoscloud_server')).toEqual(HOSTS.map((host) => `bbb-pool_${host}`));
     expect(namesOf(pool, 'ionoscloud_nic')).toEqual(HOSTS.map((host) => `bbb-pool_${host}-private-nic`));
     expect(namesOf(pool, 'ionoscloud_ipblock')).toEqual([...HOSTS.map((host) => `bbb-pool_${host}-ip`), 'ingress-ip']);
-    expect(namesOf(pool, 'ionoscloud_dns_record')).toEqual(['dns_bbb-01-a', 'dns_bbb-02-a', 'dns_bbb-03-a', 'dns_bbb-a', 'dns_meet-a']);
+    expect(namesOf(pool, 'ionoscloud_dns_record')).toEqual([
+      'dns_bbb-01-a',
+      'dns_bbb-02-a',
+      'dns_bbb-03-a',
+      'dns_bbb-a',
+      'dns_logs-a',
+      'dns_meet-a',
+    ]);
     expect(namesOf(pool, 'random_password').filter((name) => name.startsWith('bbb-pool_'))).toEqual(
       HOSTS.flatMap((host) => [`bbb-pool_${host}-root-password`, `bbb-pool_${host}-secret`]),
     );

@@ -180,6 +180,7 @@ describe('MeetscaleStack', () => {
         'addons_eck-operator': 'eck-operator 3.5.0 https://helm.elastic.co elastic-system',
         meetscale_haproxy: `haproxy ${releasedVersion('haproxy')} oci://ghcr.io/meetscale/charts jitsi`,
         meetscale_monitoring: `monitoring ${releasedVersion('monitoring')} oci://ghcr.io/meetscale/charts monitoring`,
+        meetscale_logging: `logging ${releasedVersion('logging')} oci://ghcr.io/meetscale/charts logging`,
         ...Object.fromEntries(
           Array.from({ length: stateOf(id).stack.config.jitsi.shards }, (_, index) => [
             `meetscale_shard-${index}`,
@@ -365,6 +366,7 @@ describe('MeetscaleStack', () => {
           { name: 'meetscale-system', podSecurity: 'restricted' },
           { name: 'jitsi', podSecurity: 'privileged' },
           { name: 'gateway', podSecurity: 'restricted' },
+          { name: 'logging', podSecurity: 'privileged' },
         ],
       });
     });
@@ -411,7 +413,7 @@ describe('MeetscaleStack', () => {
         gateway: {
           enabled: true,
           name: GATEWAY_NAME,
-          hostnames: [`meet.${domain}`],
+          hostnames: [`meet.${domain}`, `logs.${domain}`],
           gatewayClass: { name: 'meetscale', controllerName: ENVOY_GATEWAY_CONTROLLER },
           proxy: {
             loadBalancerIP: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}',
@@ -458,6 +460,39 @@ describe('MeetscaleStack', () => {
         'helm_release.addons_envoy-gateway',
       ]);
       expect(resourceOf(synthesized, 'helm_release', 'meetscale_haproxy')['depends_on']).toContain('helm_release.addons_state-gateway');
+    });
+
+    test('installs the logging chart after the ECK operator, Kibana at logs.<domain>, Elasticsearch in the state’s layout', () => {
+      // GIVEN / WHEN the state's stack
+      const synthesized = stateOf(id);
+      const domain = id === 'bremen' ? 'bremen.meetscale.example' : 'nrw.meetscale.example';
+      const values = helmValuesOf(synthesized, 'meetscale_logging') as any;
+
+      // THEN after the operator, in the namespace the state-base release labels privileged
+      expect(resourceOf(synthesized, 'helm_release', 'meetscale_logging')['depends_on']).toContain('helm_release.addons_eck-operator');
+      // AND Kibana at logs.<domain> through the Gateway, whose name Terraform records and outputs
+      expect(values.kibana.httpRoute).toMatchObject({ enabled: true, parentRefs: [gatewayParentRef()], hostnames: [`logs.${domain}`] });
+      expect(synthesized.text).toHaveResourceWithProperties(DnsRecord, { name: 'logs', type: 'A' });
+      expect(synthesized.json).toMatchObject({ output: { kibana_url: { value: `https://logs.${domain}` } } });
+      // AND Elasticsearch on the system pool, on IONOS SSDs: one node in Bremen, the production layout in NRW
+      expect(values.elasticsearch).toMatchObject({
+        storageClassName: 'ionos-enterprise-ssd',
+        nodeSelector: { 'meetscale.io/pool': 'system' },
+      });
+      expect(values.elasticsearch.nodeSets.map((set: any) => [set.name, set.count, set.roles, set.storage.size])).toEqual(
+        id === 'bremen'
+          ? [['default', 1, ['master', 'data', 'ingest'], '30Gi']]
+          : [
+              ['master', 3, ['master'], '10Gi'],
+              ['data', 2, ['data', 'ingest'], '200Gi'],
+            ],
+      );
+      // AND NetworkPolicies that admit the Gateway's proxies and the operator
+      expect(values.networkPolicy).toEqual({
+        enabled: true,
+        ingressNamespaceSelector: { 'kubernetes.io/metadata.name': ENVOY_GATEWAY_NAMESPACE },
+        operatorNamespaceSelector: { 'kubernetes.io/metadata.name': 'elastic-system' },
+      });
     });
 
     test('installs no release of the plain-manifest chart raw: every object comes from a typed, validated chart', () => {

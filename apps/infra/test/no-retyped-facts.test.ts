@@ -41,9 +41,14 @@ function stringLiterals(source: string): string[] {
 
 /**
  * Literals that spell a chart's name but name something else, by file: the monitoring stack's namespace was
- * `monitoring` before the monitoring chart was.
+ * `monitoring` before the monitoring chart was; the logging release's namespace and the configuration's section are
+ * `logging` too.
  */
-const OTHER_MEANINGS: Readonly<Record<string, readonly string[]>> = { 'addon-releases.ts': ['monitoring'] };
+const OTHER_MEANINGS: Readonly<Record<string, readonly string[]>> = {
+  'addon-releases.ts': ['monitoring'],
+  'logging-release.ts': ['logging'],
+  'state-config.ts': ['logging'],
+};
 
 /** Every fact a literal must not re-state: what it is, and a test whether a literal states it. */
 function forbiddenFacts(): Array<{ readonly what: string; readonly states: (literal: string) => boolean }> {

@@ -208,7 +208,7 @@ describe('a state with BigBlueButton', () => {
     });
     expect(on.stack.bigBlueButtonHost).toBe('bbb.bbbland.meetscale.example');
     expect(helmValuesOf(on, 'addons_state-gateway')).toMatchObject({
-      gateway: { hostnames: ['meet.bbbland.meetscale.example', 'bbb.bbbland.meetscale.example'] },
+      gateway: { hostnames: ['meet.bbbland.meetscale.example', 'bbb.bbbland.meetscale.example', 'logs.bbbland.meetscale.example'] },
     });
     expect(helmValuesOf(on, `addons_${STATE_BASE_RELEASE}`)).toMatchObject({
       namespaces: expect.arrayContaining([{ name: BIGBLUEBUTTON_NAMESPACE, podSecurity: 'restricted' }]),
@@ -247,11 +247,11 @@ describe('a state without BigBlueButton (the default, and both example states)',
       // WHEN / THEN
       expect(synthesized.stack.config.bigbluebutton.enabled).toBe(false);
       expect(addressesOf(synthesized, BIGBLUEBUTTON_TYPES)).toEqual([]);
-      expect(Object.keys(synthesized.json.resource['ionoscloud_dns_record'] ?? {})).toEqual(['dns_meet-a']);
+      expect(Object.keys(synthesized.json.resource['ionoscloud_dns_record'] ?? {})).toEqual(['dns_logs-a', 'dns_meet-a']);
       expect(Object.keys((synthesized.json as unknown as { provider: object }).provider).sort()).toEqual(['helm', 'ionoscloud']);
       expect(JSON.stringify(helmValuesOf(synthesized, `addons_${STATE_BASE_RELEASE}`))).not.toContain(BIGBLUEBUTTON_NAMESPACE);
       expect(helmValuesOf(synthesized, 'addons_state-gateway')).toMatchObject({
-        gateway: { hostnames: [synthesized.stack.meetingHost] },
+        gateway: { hostnames: [synthesized.stack.meetingHost, synthesized.stack.kibanaHost] },
       });
       expect(synthesized.stack.scalelite).toBeUndefined();
     }
