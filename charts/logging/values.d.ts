@@ -283,6 +283,12 @@ export interface LoggingValues {
      */
     count?: number;
     /**
+     * Let Kibana send usage data to Elastic (`telemetry.optIn`); off, and users cannot switch it on.
+     *
+     * @default false
+     */
+    telemetry?: boolean;
+    /**
      * Kibana image; empty: the official image of `elasticsearch.version`.
      *
      * @default ''
@@ -1017,13 +1023,49 @@ export interface LoggingValues {
      */
     activeDeadlineSeconds?: number;
     /**
-     * Annotations of the setup pod.
+     * Node labels the pods must run on.
+     *
+     * @default {}
+     */
+    nodeSelector?: {
+      [key: string]: string;
+    };
+    /**
+     * Tolerations for node taints.
+     *
+     * @default []
+     */
+    tolerations?: LoggingValuesTolerationsItem[];
+    /**
+     * Pod affinity rules (Kubernetes `affinity` object), passed through whole.
+     *
+     * @default {}
+     */
+    affinity?: {
+      [key: string]: unknown;
+    };
+    /**
+     * Annotations added to the pods.
      *
      * @default {}
      */
     podAnnotations?: {
       [key: string]: string;
     };
+    /**
+     * Labels added to the pods (the selector labels cannot be overridden).
+     *
+     * @default {}
+     */
+    podLabels?: {
+      [key: string]: string;
+    };
+    /**
+     * PriorityClass of the pods; empty for the cluster default.
+     *
+     * @default ''
+     */
+    priorityClassName?: string;
   };
   /**
    * NetworkPolicies.
@@ -1055,7 +1097,7 @@ export interface LoggingValues {
 }
 
 /**
- * The type of each item of `elasticsearch.tolerations`, each item of `kibana.tolerations` and each item of `shipper.tolerations`.
+ * The type of each item of `elasticsearch.tolerations`, each item of `kibana.tolerations`, each item of `shipper.tolerations` and 1 more.
  */
 export interface LoggingValuesTolerationsItem {
   /**

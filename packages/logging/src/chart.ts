@@ -10,6 +10,7 @@ import { ELASTIC_STACK_VERSION, loggingValues } from './values';
 export const loggingChart = defineChart({
   name: 'logging',
   version: packageJson.version,
+  upgrading: {},
   // The Elastic Stack release of the default Elasticsearch and Kibana.
   appVersion: ELASTIC_STACK_VERSION,
   description:

@@ -168,6 +168,8 @@ function kibana(scope: Construct, chart: HelmChart<LoggingValues>): void {
       elasticsearchRef: { name: fullname },
       // TLS ends at the Gateway or Ingress; inside the cluster the NetworkPolicy admits only them
       http: { tls: { selfSignedCertificate: { disabled: true } } },
+      // usage data to Elastic only when the values say so; users cannot switch it on in Kibana
+      config: { 'telemetry.optIn': kb.telemetry, 'telemetry.allowChangingOptInStatus': kb.telemetry },
       podTemplate: {
         metadata: { labels: mapWith(chart.selectorLabels(COMPONENTS.kibana), kb.podLabels), annotations: omitIfEmpty(kb.podAnnotations) },
         spec: {
@@ -356,13 +358,17 @@ function setupJob(scope: Construct, chart: HelmChart<LoggingValues>, shipperSecr
       activeDeadlineSeconds: v.setup.activeDeadlineSeconds,
       template: {
         metadata: {
-          labels: chart.selectorLabels(component),
+          labels: mapWith(chart.selectorLabels(component), v.setup.podLabels),
           annotations: mapWith({ 'checksum/config': String(chart.checksumOf(config)) }, v.setup.podAnnotations),
         },
         spec: {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
           imagePullSecrets: chart.imagePullSecrets(),
+          priorityClassName: omitIfEmpty(v.setup.priorityClassName),
+          nodeSelector: omitIfEmpty(v.setup.nodeSelector),
+          tolerations: omitIfEmpty(v.setup.tolerations),
+          affinity: omitIfEmpty(v.setup.affinity),
           securityContext: { runAsNonRoot: true, runAsUser: CURL_UID, runAsGroup: CURL_UID, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [
             {

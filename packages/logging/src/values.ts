@@ -7,7 +7,6 @@ import {
   podPlacementValues,
   quantity,
   resourcesValues,
-  stringMap,
   workloadValues,
 } from '@meetscale/chart-toolkit';
 import { z } from 'zod';
@@ -206,6 +205,10 @@ export const loggingValues = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true).describe('Run Kibana (an ECK `Kibana`).'),
       count: z.number().int().min(1).max(10).default(1).describe('Kibana instances.'),
+      telemetry: z
+        .boolean()
+        .default(false)
+        .describe('Let Kibana send usage data to Elastic (`telemetry.optIn`); off, and users cannot switch it on.'),
       image: z.string().max(500).default('').describe('Kibana image; empty: the official image of `elasticsearch.version`.'),
       resources: resourcesValues({ requests: { cpu: '200m', memory: '1Gi' }, limits: { memory: '1Gi' } }),
       ...podPlacement(),
@@ -299,7 +302,7 @@ export const loggingValues = z.strictObject({
         .max(86400)
         .default(1800)
         .describe('Seconds the setup Job may take (it waits for Elasticsearch).'),
-      podAnnotations: stringMap('Annotations of the setup pod.'),
+      ...podPlacement(),
     })
     .prefault({})
     .describe('The Job run after every install and upgrade: lifecycle policies, index templates, roles, users, Kibana objects.'),
