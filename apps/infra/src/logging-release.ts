@@ -102,6 +102,8 @@ export function loggingValues(stateId: string, kibanaHost: string, logging: Stat
     // the state's retention of the streams it names; Helm merges them into the chart's streams, containers and all
     ...(retention.length === 0 ? {} : { streams: Object.fromEntries(retention.map(([stream, kept]) => [stream, { retention: kept }])) }),
     privacy: { clientAddresses: logging.clientAddresses },
+    // the setup Job beside Elasticsearch, never on a media node that is not tainted yet
+    setup: { nodeSelector: system() },
     ...(logging.users.length === 0
       ? {}
       : {

@@ -59,6 +59,7 @@ describe('loggingValues', () => {
         },
       },
       privacy: { clientAddresses: 'truncate' },
+      setup: { nodeSelector: { 'meetscale.io/pool': 'system' } },
       networkPolicy: {
         enabled: true,
         ingressNamespaceSelector: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' },
