@@ -1,1 +1,3 @@
+export * from './bridge-load';
 export * from './figures';
+export * from './scalelite-load';
