@@ -16,7 +16,7 @@ import { gunzipSync } from 'node:zlib';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
-import { type ElasticsearchSchemaName,elasticsearchSchemas } from './elasticsearch-schemas';
+import { type ElasticsearchSchemaName, elasticsearchSchemas } from './elasticsearch-schemas';
 
 /** A running fake Elasticsearch. */
 export interface FakeElasticsearch {
