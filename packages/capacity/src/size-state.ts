@@ -107,7 +107,7 @@ export interface JitsiSizing {
   /** What set the number of shards. */
   readonly shardsLimitedBy: 'conferences per shard' | 'bridges per shard' | 'minimum shards';
   /** The bridge autoscaler (HPA) of every shard. */
-  readonly perShard: { readonly minReplicas: number; readonly maxReplicas: number };
+  readonly perShard: BridgeAutoscalerBounds;
   /** The media node pool's autoscaler bounds. */
   readonly mediaNodes: { readonly minNodes: number; readonly maxNodes: number; readonly storageGb: number } & NodeSize;
   /** What one participant sends and receives through its bridge, Mbit/s. */
@@ -238,6 +238,36 @@ function _validate(input: SizingInput): void {
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
+/** The bounds of one shard's bridge autoscaler (HPA). */
+export interface BridgeAutoscalerBounds {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+}
+
+/**
+ * Each shard's bridge autoscaler for `bridgesAtPeak` bridges over `shards` shards: HAProxy spreads new rooms evenly,
+ * so `maxReplicas` = ⌈bridges / shards⌉, and `minReplicas` is the off-peak share of it (`offPeakShare`), at least 1.
+ */
+export function bridgeAutoscalerBounds(bridgesAtPeak: number, shards: number): BridgeAutoscalerBounds {
+  const maxReplicas = Math.ceil(bridgesAtPeak / shards);
+  return { minReplicas: Math.max(1, Math.ceil(maxReplicas * figure('offPeakShare'))), maxReplicas };
+}
+
+/**
+ * The media node pool's autoscaler bounds: every shard's bridges at each bound of its autoscaler, `bridgesPerNode`
+ * bridges on a node.
+ */
+export function mediaNodeBounds(
+  shards: number,
+  perShard: BridgeAutoscalerBounds,
+  bridgesPerNode: number,
+): { readonly minNodes: number; readonly maxNodes: number } {
+  return {
+    minNodes: Math.ceil((shards * perShard.minReplicas) / bridgesPerNode),
+    maxNodes: Math.ceil((shards * perShard.maxReplicas) / bridgesPerNode),
+  };
+}
+
 /** The bridges, shards and media nodes for the Jitsi participants. */
 function _sizeJitsi(input: SizingInput, participants: number): JitsiSizing {
   const size = input.conferenceSize;
@@ -294,8 +324,7 @@ function _sizeJitsi(input: SizingInput, participants: number): JitsiSizing {
       : byBridges > byConferences
         ? 'bridges per shard'
         : 'conferences per shard';
-  const maxReplicas = Math.ceil(bridgesAtPeak / shards);
-  const minReplicas = Math.max(1, Math.ceil(maxReplicas * figure('offPeakShare')));
+  const perShard = bridgeAutoscalerBounds(bridgesAtPeak, shards);
   return {
     participants,
     conferences,
@@ -312,10 +341,9 @@ function _sizeJitsi(input: SizingInput, participants: number): JitsiSizing {
     bridgesAtPeak,
     shards,
     shardsLimitedBy,
-    perShard: { minReplicas, maxReplicas },
+    perShard,
     mediaNodes: {
-      minNodes: Math.ceil((shards * minReplicas) / perNode),
-      maxNodes: Math.ceil((shards * maxReplicas) / perNode),
+      ...mediaNodeBounds(shards, perShard, perNode),
       cores: input.mediaNode.cores,
       ramGb: input.mediaNode.ramGb,
       storageGb: figure('mediaNodeStorageGb'),
