@@ -33,18 +33,14 @@ export const BBB_AUTOSCALER_TARGETS_URL = `http://${BBB_AUTOSCALER_CHART.service
 export function bbbAutoscalerValues(stateId: string, pool: BbbServerPoolDescription, config: BbbServerPoolConfig): BbbAutoscalerValues {
   return {
     commonLabels: { 'meetscale.io/state': stateId },
-    // the state's policy, or the chart's default (the values type holds non-empty lists as tuples)
-    ...(config.autoscaler.policy === undefined
-      ? {}
-      : {
-          policy: {
-            ...config.autoscaler.policy,
-            schedule: config.autoscaler.policy.schedule.map((window) => ({
-              ...window,
-              days: nonEmpty(window.days, 'a schedule window without days'),
-            })),
-          },
-        }),
+    // the state's policy, its bounds from the sizing (the values type holds non-empty lists as tuples)
+    policy: {
+      ...config.autoscaler.policy,
+      schedule: config.autoscaler.policy.schedule.map((window) => ({
+        ...window,
+        days: nonEmpty(window.days, 'a schedule window without days'),
+      })),
+    },
     dryRun: config.autoscaler.dryRun,
     pool: nonEmpty(
       pool.servers.map((server) => ({ host: server.fqdn, serverId: server.serverId })),

@@ -1,4 +1,4 @@
-import { autoscalingPolicy } from '@meetscale/bbb-autoscaling';
+import { type AutoscalingPolicy, autoscalingPolicy } from '@meetscale/bbb-autoscaling';
 import type { IonosLocation } from '@meetscale/ionos-facts';
 import { z } from 'zod';
 
@@ -124,91 +124,95 @@ const ipv4CidrSchema = z.cidrv4({
   error: (issue) => `${quoted(issue.input)} is not an IPv4 CIDR block (IONOS firewall rules match IPv4 sources)`,
 });
 
-/** The state's pool of BigBlueButton 3.0 VMs (`bbb-server-pool.ts`): size and who may reach them. */
-const serversSchema = z
-  .strictObject({
-    /** Servers in the pool, `<hostPrefix>-01` to `<hostPrefix>-<count>`; the autoscaler starts and stops them. */
-    count: z
-      .int({ error: (issue) => `${quoted(issue.input)} is not a whole number of servers` })
-      .min(1, { error: (issue) => `${quoted(issue.input)} servers: a pool has at least 1` }),
-    /** CPU cores per server (bbb-install.sh refuses fewer than 4; BigBlueButton recommends 8 or more). */
-    cores: z.int({ error: (issue) => `${quoted(issue.input)} is not a whole number of cores` }).min(BBB_SERVER_MINIMUM.cores, {
-      error: (issue) => `${quoted(issue.input)} cores are fewer than the ${BBB_SERVER_MINIMUM.cores} bbb-install.sh requires`,
-    }),
-    /** RAM per server in MB, a multiple of 256 (IONOS), at least 4096 (bbb-install.sh; BigBlueButton recommends 16384). */
-    ramMb: z
-      .int({ error: (issue) => `${quoted(issue.input)} is not a whole number of MB` })
-      .min(BBB_SERVER_MINIMUM.ramMb, {
-        error: (issue) => `${quoted(issue.input)} MB is less than the ${BBB_SERVER_MINIMUM.ramMb} MB bbb-install.sh requires`,
-      })
-      .refine((ram) => ram % SERVER_RAM_STEP_MB === 0, {
-        error: (issue) =>
-          `${quoted(issue.input)} MB is not a multiple of ${SERVER_RAM_STEP_MB} (IONOS sizes server RAM in steps of ${SERVER_RAM_STEP_MB} MB)`,
-      }),
-    /** Size of the system volume in GB (recordings are processed there before they move to the shared volume). */
-    diskGb: z.int({ error: (issue) => `${quoted(issue.input)} is not a whole number of GB` }).min(BBB_SERVER_MINIMUM.diskGb, {
-      error: (issue) => `${quoted(issue.input)} GB is less than the ${BBB_SERVER_MINIMUM.diskGb} GB a BigBlueButton server needs`,
-    }),
-    /** IONOS CPU family (e.g. `INTEL_SKYLAKE`); the location's default when left out. */
-    cpuFamily: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9_]*$/, { error: (issue) => `${quoted(issue.input)} is not an IONOS CPU family such as INTEL_SKYLAKE` })
-      .optional(),
-    /** The servers' host names are `<hostPrefix>-01`, `-02`, ... in the state's zone. */
-    hostPrefix: z
-      .string()
-      .regex(/^[a-z](?:[a-z0-9-]{0,57}[a-z0-9])?$/, {
-        error: (issue) => `${quoted(issue.input)} is not a DNS label of at most 59 characters starting with a letter`,
-      })
-      .default('bbb'),
-    /** Networks that may reach the servers by SSH (TCP 22); none by default: SSH stays closed (the IONOS console still works). */
-    adminCidrs: z.array(ipv4CidrSchema).default([]),
-    /**
-     * Networks Prometheus scrapes the servers' exporters from (TCP 9100 node-exporter, 9688 bigbluebutton-exporter):
-     * the public addresses the cluster's system nodes leave from, or the network of a Prometheus elsewhere.
-     */
-    monitoringCidrs: z.array(ipv4CidrSchema).min(1, { error: 'list at least one CIDR block: Prometheus scrapes the exporters from there' }),
-    /** SSH public keys authorized for the default user `ubuntu` (cloud-init), e.g. the platform team's. */
-    sshKeys: z
-      .array(
-        z.string().regex(/^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) [A-Za-z0-9+/]+={0,3}(?: [^\n]*)?$/, {
-          error: (issue) => `${quoted(issue.input)} is not an SSH public key line such as "ssh-ed25519 AAAA... comment"`,
-        }),
-      )
-      .default([]),
-    /**
-     * The autoscaler that powers the servers on and off (its chart, `bbb-autoscaler`): whether it only logs what it would
-     * do, and its policy (schedule floor in the state's time zone, headroom, hysteresis, cool-down); without one, the
-     * chart's default policy, its floors capped at the pool.
-     */
-    autoscaler: z
-      .strictObject({
-        dryRun: z.boolean().default(false),
-        policy: autoscalingPolicy.optional(),
-      })
-      .prefault({}),
-  })
-  .superRefine((servers, context) => {
-    // a policy the state gives must fit its pool
-    const policy = servers.autoscaler.policy;
-    if (policy === undefined) return;
-    const highest = Math.max(policy.minServers, ...policy.schedule.map((window) => window.minServers));
-    if (highest > servers.count)
-      context.addIssue({
-        code: 'custom',
-        path: ['autoscaler', 'policy'],
-        message: `the autoscaler's floor asks for ${highest} servers, the pool has ${servers.count}`,
-      });
-    if (policy.maxServers > servers.count)
-      context.addIssue({
-        code: 'custom',
-        path: ['autoscaler', 'policy', 'maxServers'],
-        message: `maxServers ${policy.maxServers} is more than the pool's ${servers.count} servers`,
-      });
-  });
+/**
+ * The autoscaler's policy as a state writes it: `@meetscale/bbb-autoscaling`'s, with its `minServers` and `maxServers`
+ * left to the sizing unless set (`state-sizing.ts` fills them in and checks the whole policy with the library's schema).
+ */
+const policySchema = z.strictObject({
+  ...autoscalingPolicy.shape,
+  /** Servers that always run; derived from the peak load's off-peak share unless set. */
+  minServers: autoscalingPolicy.shape.minServers.removeDefault().optional(),
+  /** Most servers that may run (0: every server of the pool); the pool unless set. */
+  maxServers: autoscalingPolicy.shape.maxServers.removeDefault().optional(),
+});
 
-/** The validated server pool of a state (`bigbluebutton.servers`). */
-export type BbbServerPoolConfig = z.output<typeof serversSchema>;
+/** The state's pool of BigBlueButton 3.0 VMs (`bbb-server-pool.ts`): size and who may reach them. */
+const serversSchema = z.strictObject({
+  /**
+   * Servers in the pool, `<hostPrefix>-01` to `<hostPrefix>-<count>`; the autoscaler starts and stops them. Derived
+   * from the peak load's BigBlueButton share unless set (the servers the autoscaler runs at peak).
+   */
+  count: z
+    .int({ error: (issue) => `${quoted(issue.input)} is not a whole number of servers` })
+    .min(1, { error: (issue) => `${quoted(issue.input)} servers: a pool has at least 1` })
+    .optional(),
+  /** CPU cores per server (bbb-install.sh refuses fewer than 4; BigBlueButton recommends 8 or more). */
+  cores: z.int({ error: (issue) => `${quoted(issue.input)} is not a whole number of cores` }).min(BBB_SERVER_MINIMUM.cores, {
+    error: (issue) => `${quoted(issue.input)} cores are fewer than the ${BBB_SERVER_MINIMUM.cores} bbb-install.sh requires`,
+  }),
+  /** RAM per server in MB, a multiple of 256 (IONOS), at least 4096 (bbb-install.sh; BigBlueButton recommends 16384). */
+  ramMb: z
+    .int({ error: (issue) => `${quoted(issue.input)} is not a whole number of MB` })
+    .min(BBB_SERVER_MINIMUM.ramMb, {
+      error: (issue) => `${quoted(issue.input)} MB is less than the ${BBB_SERVER_MINIMUM.ramMb} MB bbb-install.sh requires`,
+    })
+    .refine((ram) => ram % SERVER_RAM_STEP_MB === 0, {
+      error: (issue) =>
+        `${quoted(issue.input)} MB is not a multiple of ${SERVER_RAM_STEP_MB} (IONOS sizes server RAM in steps of ${SERVER_RAM_STEP_MB} MB)`,
+    }),
+  /** Size of the system volume in GB (recordings are processed there before they move to the shared volume). */
+  diskGb: z.int({ error: (issue) => `${quoted(issue.input)} is not a whole number of GB` }).min(BBB_SERVER_MINIMUM.diskGb, {
+    error: (issue) => `${quoted(issue.input)} GB is less than the ${BBB_SERVER_MINIMUM.diskGb} GB a BigBlueButton server needs`,
+  }),
+  /** IONOS CPU family (e.g. `INTEL_SKYLAKE`); the location's default when left out. */
+  cpuFamily: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/, { error: (issue) => `${quoted(issue.input)} is not an IONOS CPU family such as INTEL_SKYLAKE` })
+    .optional(),
+  /** The servers' host names are `<hostPrefix>-01`, `-02`, ... in the state's zone. */
+  hostPrefix: z
+    .string()
+    .regex(/^[a-z](?:[a-z0-9-]{0,57}[a-z0-9])?$/, {
+      error: (issue) => `${quoted(issue.input)} is not a DNS label of at most 59 characters starting with a letter`,
+    })
+    .default('bbb'),
+  /** Networks that may reach the servers by SSH (TCP 22); none by default: SSH stays closed (the IONOS console still works). */
+  adminCidrs: z.array(ipv4CidrSchema).default([]),
+  /**
+   * Networks Prometheus scrapes the servers' exporters from (TCP 9100 node-exporter, 9688 bigbluebutton-exporter):
+   * the public addresses the cluster's system nodes leave from, or the network of a Prometheus elsewhere.
+   */
+  monitoringCidrs: z.array(ipv4CidrSchema).min(1, { error: 'list at least one CIDR block: Prometheus scrapes the exporters from there' }),
+  /** SSH public keys authorized for the default user `ubuntu` (cloud-init), e.g. the platform team's. */
+  sshKeys: z
+    .array(
+      z.string().regex(/^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) [A-Za-z0-9+/]+={0,3}(?: [^\n]*)?$/, {
+        error: (issue) => `${quoted(issue.input)} is not an SSH public key line such as "ssh-ed25519 AAAA... comment"`,
+      }),
+    )
+    .default([]),
+  /**
+   * The autoscaler that powers the servers on and off (its chart, `bbb-autoscaler`): whether it only logs what it would
+   * do, and its policy (schedule floor in the state's time zone, headroom, hysteresis, cool-down); the library's
+   * defaults for what the state leaves out, `minServers` and `maxServers` derived from the peak load. A floor above
+   * the pool is refused for a policy the state gives (and capped at the pool by the autoscaler otherwise).
+   */
+  autoscaler: z
+    .strictObject({
+      dryRun: z.boolean().default(false),
+      policy: policySchema.optional(),
+    })
+    .prefault({}),
+});
+
+/** The server pool as a state writes it (`bigbluebutton.servers`): its size and the policy's bounds may be left out. */
+export type BbbServerPoolSettings = z.output<typeof serversSchema>;
+
+/** The validated server pool of a state, its size and the autoscaler's policy filled in (`state-sizing.ts`). */
+export type BbbServerPoolConfig = Omit<BbbServerPoolSettings, 'count' | 'autoscaler'> & {
+  readonly count: number;
+  readonly autoscaler: { readonly dryRun: boolean; readonly policy: AutoscalingPolicy };
+};
 
 /** The validated sizes of Scalelite's backing services (`bigbluebutton.scalelite`). */
 export type ScaleliteSizes = z.output<typeof scaleliteSchema>;

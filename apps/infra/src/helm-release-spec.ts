@@ -56,8 +56,10 @@ export interface ReleaseContext {
   readonly jitsiShards: number;
   /** HAProxy replicas. */
   readonly haproxyReplicas: number;
-  /** Fewest media nodes (one videobridge each), shared by the shards. */
-  readonly mediaNodesMin: number;
+  /** The bounds of each shard's bridge autoscaler (HPA), from the state's sizing (`state-sizing.ts`). */
+  readonly bridgeAutoscaling: { readonly minReplicas: number; readonly maxReplicas: number };
+  /** Cores of one bridge: its CPU request and limit (in `hostPort` mode a media node's cores but the node's own). */
+  readonly bridgeCores: number;
   /** Most media nodes the node-pool autoscaler adds, shared by the shards. */
   readonly mediaNodesMax: number;
   /** How long Prometheus keeps samples, e.g. `15d`. */

@@ -19,25 +19,11 @@ export function shardNames(shards: number): [string, ...string[]] {
 }
 
 /**
- * The bridges one shard may run: the media nodes shared evenly (one bridge per node), at least one each.
- * @throws if there are more shards than media nodes at most
+ * One jitsi-shard release: its bridges on the media pool, each with the cores the sizing gives a bridge and autoscaled
+ * within the sizing's bounds, everything else on the system pool.
  */
-export function bridgesPerShard(context: Pick<ReleaseContext, 'jitsiShards' | 'mediaNodesMin' | 'mediaNodesMax'>): {
-  min: number;
-  max: number;
-} {
-  if (context.mediaNodesMax < context.jitsiShards) {
-    throw new Error(
-      `${context.jitsiShards} shards need at least ${context.jitsiShards} media nodes, but the pool has at most ${context.mediaNodesMax}`,
-    );
-  }
-  const max = Math.floor(context.mediaNodesMax / context.jitsiShards);
-  return { min: Math.min(max, Math.max(1, Math.floor(context.mediaNodesMin / context.jitsiShards))), max };
-}
-
-/** One jitsi-shard release: its bridges on the media pool, everything else on the system pool. */
 function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
-  const bridges = bridgesPerShard(context);
+  const cpu = String(context.bridgeCores);
   const system = { nodeSelector: { ...SYSTEM_NODE_SELECTOR } };
   return meetscaleChart<JitsiShardValues>({
     chart: JITSI_SHARD_CHART.chart,
@@ -54,10 +40,12 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
         nodeSelector: { ...MEDIA_NODE_SELECTOR },
         tolerations: [{ ...MEDIA_TOLERATION }],
         media: { mode: JVB_MEDIA_MODE, advertise: 'nodeIP' },
+        // the chart's memory request and limit stay; Helm merges the maps
+        resources: { requests: { cpu }, limits: { cpu } },
         autoscaling: {
           enabled: true,
-          minReplicas: bridges.min,
-          maxReplicas: bridges.max,
+          minReplicas: context.bridgeAutoscaling.minReplicas,
+          maxReplicas: context.bridgeAutoscaling.maxReplicas,
           metric: 'jvbStress',
           customMetrics: { ...BRIDGE_METRICS },
         },

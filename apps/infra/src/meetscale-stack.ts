@@ -21,7 +21,6 @@ import type { ReleaseContext } from './helm-release-spec';
 import { HelmReleases } from './helm-releases';
 import { ManagedCluster } from './managed-cluster';
 import { NFS_VERSION } from './managed-nfs';
-import { mediaNodeSize } from './media-sizing';
 import { MeetingDns } from './meeting-dns';
 import { meetscaleReleases } from './meetscale-releases';
 import { ObjectStorage, stateBucketName } from './object-storage';
@@ -123,11 +122,10 @@ export class MeetscaleStack extends TerraformStack {
       maintenanceWindow: system.maintenanceWindow,
       labels: SYSTEM_POOL_LABELS,
     });
-    const mediaSize = mediaNodeSize();
     const mediaPool = this.cluster.addNodePool('media-pool', {
       name: `${name}-media`,
-      cores: mediaSize.cores,
-      ramMb: mediaSize.ramMb,
+      cores: media.cores,
+      ramMb: media.ramMb,
       storageGb: media.storageGb,
       minNodes: media.minNodes,
       maxNodes: media.maxNodes,
@@ -162,7 +160,8 @@ export class MeetscaleStack extends TerraformStack {
       ingressIp: ingressAddress,
       jitsiShards: config.jitsi.shards,
       haproxyReplicas: config.jitsi.haproxyReplicas,
-      mediaNodesMin: media.minNodes,
+      bridgeAutoscaling: config.jitsi.bridgeAutoscaling,
+      bridgeCores: config.sizing.jitsi.bridgeCores,
       mediaNodesMax: media.maxNodes,
       prometheusRetention: config.monitoring.retention,
       prometheusReplicas: config.monitoring.prometheusReplicas,

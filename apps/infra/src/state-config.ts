@@ -1,3 +1,4 @@
+import { figure, VIDEO_QUALITIES } from '@meetscale/capacity';
 import {
   AVAILABILITY_ZONES,
   IONOS_LOCATIONS,
@@ -10,8 +11,9 @@ import {
 import { OCI_LOCATION, OCI_LOCATION_EXAMPLE } from '@meetscale/releases';
 import { z } from 'zod';
 
-import { bigBlueButtonLocationProblem, bigBlueButtonSchema } from './bigbluebutton-config';
+import { type BbbServerPoolConfig, bigBlueButtonLocationProblem, bigBlueButtonSchema } from './bigbluebutton-config';
 import { loggingProblems, loggingSchema } from './logging-config';
+import { MAX_SHARDS, sizeStateConfig, type StateSizingResult } from './state-sizing';
 
 /** Lowercase DNS labels of letters, digits and inner hyphens, at least two, the last one not numeric. */
 const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -43,12 +45,15 @@ const ACME_SERVER_NAMES = Object.keys(ACME_SERVERS) as [AcmeServer, ...AcmeServe
 
 const cidrSchema = z.union([z.cidrv4(), z.cidrv6()], { error: (issue) => `${quoted(issue.input)} is not a CIDR block` });
 
-/** Settings both node pools share. */
+/**
+ * Settings both node pools share. The autoscaler's bounds derive from the state's `peakLoad` (`state-sizing.ts`);
+ * a bound the state sets wins, without a warning.
+ */
 const poolSettings = {
-  /** Fewest nodes the autoscaler keeps. */
-  minNodes: z.int().min(1),
-  /** Most nodes the autoscaler adds. */
-  maxNodes: z.int().min(1),
+  /** Fewest nodes the autoscaler keeps; derived from `peakLoad` unless set. */
+  minNodes: z.int().min(1).optional(),
+  /** Most nodes the autoscaler adds; derived from `peakLoad` unless set. */
+  maxNodes: z.int().min(1).optional(),
   /** Compute availability zone. */
   availabilityZone: z
     .enum(AVAILABILITY_ZONES, {
@@ -59,39 +64,87 @@ const poolSettings = {
   maintenanceWindow: maintenanceWindowSchema.optional(),
 };
 
-/** Adds the "minimum exceeds maximum" check to a pool schema. */
-function _boundedPool<T extends { minNodes: number; maxNodes: number }>(pool: T, context: z.core.$RefinementCtx<T>): void {
-  if (pool.minNodes > pool.maxNodes) {
-    context.addIssue({ code: 'custom', message: `minNodes (${pool.minNodes}) exceeds maxNodes (${pool.maxNodes})` });
-  }
-}
+/** RAM per node in MB, as IONOS node pools take it. */
+const nodePoolRam = () =>
+  z.int().refine((ram) => isNodePoolRam(ram), {
+    error: (issue) =>
+      `${quoted(issue.input)} MB is not a node pool's RAM: a multiple of ${NODE_POOL_SIZES.ramStepMb} MB, at least ${NODE_POOL_SIZES.minRamMb}`,
+  });
 
-const systemPoolSchema = z
-  .strictObject({
-    ...poolSettings,
-    /** CPU cores per node. */
-    cores: z.int().min(2),
-    /** RAM per node in MB, a multiple of 1024 (what IONOS node pools take). */
-    ramMb: z
-      .int()
-      .min(4096)
-      .refine((ram) => isNodePoolRam(ram), {
-        error: (issue) => `${quoted(issue.input)} MB is not a multiple of ${NODE_POOL_SIZES.ramStepMb}`,
-      }),
-    /** SSD storage per node in GB. */
-    storageGb: z.int().min(20).default(100),
-  })
-  .superRefine(_boundedPool);
+const systemPoolSchema = z.strictObject({
+  ...poolSettings,
+  /** CPU cores per node. */
+  cores: z.int().min(2),
+  /** RAM per node in MB, a multiple of 1024 (what IONOS node pools take). */
+  ramMb: z
+    .int()
+    .min(4096)
+    .refine((ram) => isNodePoolRam(ram), {
+      error: (issue) => `${quoted(issue.input)} MB is not a multiple of ${NODE_POOL_SIZES.ramStepMb}`,
+    }),
+  /** SSD storage per node in GB. */
+  storageGb: z.int().min(20).default(100),
+});
 
-const mediaPoolSchema = z
-  .strictObject({
-    ...poolSettings,
-    /** Give the media nodes fixed public IPs from a reserved IP block (maxNodes + 1 addresses). */
-    reservedPublicIps: z.boolean().default(false),
-    /** SSD storage per node in GB. */
-    storageGb: z.int().min(20).default(50),
-  })
-  .superRefine(_boundedPool);
+const mediaPoolSchema = z.strictObject({
+  ...poolSettings,
+  /**
+   * CPU cores per node: one videobridge per node gets them all but the node's own core (`nodeReservedCores`).
+   * Default: an 8-core bridge, HPI's production size, plus that core.
+   */
+  cores: z.int().min(2).default(figure('mediaNodeCores')),
+  /** RAM per node in MB; default: the bridge's memory limit plus the node's own 2 GB, in whole GB. */
+  ramMb: nodePoolRam().default(figure('mediaNodeRamGb') * NODE_POOL_SIZES.ramStepMb),
+  /** Give the media nodes fixed public IPs from a reserved IP block (maxNodes + 1 addresses). */
+  reservedPublicIps: z.boolean().default(false),
+  /** SSD storage per node in GB. */
+  storageGb: z.int().min(20).default(50),
+});
+
+/** A share of the peak, 0 to 1. */
+const share = (lowest: 'atLeast0' | 'above0') => {
+  const what = lowest === 'above0' ? 'a share above 0 and at most 1' : 'a share from 0 to 1';
+  const error = (issue: { input: unknown }) => `${quoted(issue.input)} is not ${what}, such as 0.6`;
+  const number = z.number({ error });
+  return (lowest === 'above0' ? number.gt(0, { error }) : number.min(0, { error })).max(1, { error });
+};
+
+const lastNError = (input: unknown): string => `${quoted(input)} is not a lastN: a whole number of at least 1, or "unlimited"`;
+
+/**
+ * A state's peak load: what the pools, the shards and the autoscalers' bounds derive from (`state-sizing.ts`, by the
+ * capacity model of `@meetscale/capacity`; `npm run size` prints the same sizing for the same figures).
+ */
+const peakLoadSchema = z.strictObject({
+  /** Concurrent participants at the state's peak, Jitsi and BigBlueButton together. */
+  participants: z.int({ error: (issue) => `${quoted(issue.input)} is not a whole number of participants` }).min(1, {
+    error: (issue) => `${quoted(issue.input)} participants: a state is sized for at least 1`,
+  }),
+  /** The share of them in Jitsi (above 0: every state runs Jitsi). */
+  jitsiShare: share('above0'),
+  /** The share of them in BigBlueButton: above 0 if the state runs BigBlueButton (`bigbluebutton.enabled`), else 0. */
+  bbbShare: share('atLeast0').default(0),
+  /** Participants of a conference or meeting, teacher included (default: a class of 24 and its teacher). */
+  conferenceSize: z
+    .int({ error: (issue) => `${quoted(issue.input)} is not a whole number of participants` })
+    .min(2, { error: (issue) => `${quoted(issue.input)} participants make no conference: at least 2` })
+    .default(figure('defaultConferenceSize')),
+  /** The video every participant sends and receives at most: `720p` (jitsi-meet's default), `360p` or `180p`. */
+  video: z
+    .enum(VIDEO_QUALITIES, {
+      error: (issue) => `unknown video quality ${quoted(issue.input)}; expected one of ${VIDEO_QUALITIES.join(', ')}`,
+    })
+    .default('720p'),
+  /**
+   * `channelLastN`, the video streams a participant receives at most (`unlimited`: all). The sizing assumes it; the
+   * jitsi-shard chart has no value for it yet, so the stack cannot set it (jitsi-meet's default is unlimited).
+   */
+  lastN: z
+    .union([z.int().min(1, { error: (issue) => lastNError(issue.input) }), z.literal('unlimited')], {
+      error: (issue) => lastNError(issue.input),
+    })
+    .default(figure('defaultLastN')),
+});
 
 /** The registry the project publishes its charts to, which a state installs from unless it names its own. */
 export const DEFAULT_CHART_REGISTRY = 'oci://ghcr.io/meetscale/charts';
@@ -187,20 +240,33 @@ export const stateConfigSchema = z
       /** Networks that may reach the API server; must include wherever Terraform runs (it installs the Helm releases). */
       apiAllowList: z.array(cidrSchema).min(1, { error: 'list at least one CIDR block: Terraform must reach the API server' }),
     }),
+    /** The state's peak load, which the node pools, the shards and the autoscalers' bounds derive from. */
+    peakLoad: peakLoadSchema,
     /** The node pools. */
     nodePools: z.strictObject({
-      /** Ingress, HAProxy, the Jitsi signalling, monitoring and operators. */
+      /** The Gateway, HAProxy, the Jitsi signalling, monitoring, logging and operators. */
       system: systemPoolSchema,
-      /** The videobridges, one per node; cores and RAM follow from the load figures (`media-sizing.ts`). */
-      media: mediaPoolSchema,
+      /** The videobridges, one per node. */
+      media: mediaPoolSchema.prefault({}),
     }),
     /** The Jitsi installation. */
-    jitsi: z.strictObject({
-      /** Jitsi shards behind HAProxy (`shard-0` ... `shard-<n-1>`). */
-      shards: z.int().min(1).max(64),
-      /** HAProxy replicas (all share one stick table). */
-      haproxyReplicas: z.int().min(1).max(9).default(2),
-    }),
+    jitsi: z
+      .strictObject({
+        /** Jitsi shards behind HAProxy (`shard-0` ... `shard-<n-1>`); derived from `peakLoad` unless set. */
+        shards: z.int().min(1).max(MAX_SHARDS).optional(),
+        /** The bounds of each shard's bridge autoscaler (HPA); each derived unless set. */
+        bridgeAutoscaling: z
+          .strictObject({
+            /** Fewest bridges of a shard. */
+            minReplicas: z.int().min(1).max(figure('maxBridgesPerShard')).optional(),
+            /** Most bridges of a shard. */
+            maxReplicas: z.int().min(1).max(figure('maxBridgesPerShard')).optional(),
+          })
+          .prefault({}),
+        /** HAProxy replicas (all share one stick table). */
+        haproxyReplicas: z.int().min(1).max(9).default(2),
+      })
+      .prefault({}),
     /** IONOS Object Storage: the Terraform state and backup buckets. */
     objectStorage: z
       .strictObject({
@@ -243,15 +309,44 @@ export const stateConfigSchema = z
      */
     logging: loggingSchema,
   })
-  .superRefine((state, context) => {
+  .transform((state, context) => {
+    const refuse = (path: readonly PropertyKey[], message: string): void =>
+      void context.issues.push({ code: 'custom', path: [...path], message, input: state });
     const problem = bigBlueButtonLocationProblem(state.location, state.bigbluebutton);
-    if (problem !== undefined) context.addIssue({ code: 'custom', path: ['bigbluebutton', 'enabled'], message: problem });
+    if (problem !== undefined) refuse(['bigbluebutton', 'enabled'], problem);
+    const outcome = sizeStateConfig(state);
+    if (!outcome.ok) {
+      for (const { path, message } of outcome.problems) refuse(path, message);
+      return z.NEVER;
+    }
+    const sizing: StateSizingResult = outcome.sizing;
     const takenHosts = {
       [state.meetingHost]: 'the meetings',
       ...(state.bigbluebutton.enabled ? { [state.bigbluebutton.host]: 'BigBlueButton' } : {}),
     };
-    for (const { path, message } of loggingProblems(state.logging, { systemMinNodes: state.nodePools.system.minNodes, takenHosts }))
-      context.addIssue({ code: 'custom', path: ['logging', ...path], message });
+    const logging = loggingProblems(state.logging, { systemMinNodes: sizing.nodePools.system.minNodes, takenHosts });
+    for (const { path, message } of logging) refuse(['logging', ...path], message);
+    if (problem !== undefined || logging.length > 0) return z.NEVER;
+    const { servers, ...bigbluebutton } = state.bigbluebutton;
+    const resolvedServers: BbbServerPoolConfig | undefined =
+      servers === undefined || sizing.bigbluebutton === undefined
+        ? undefined
+        : {
+            ...servers,
+            count: sizing.bigbluebutton.count,
+            autoscaler: { ...servers.autoscaler, policy: sizing.bigbluebutton.policy },
+          };
+    return {
+      ...state,
+      nodePools: {
+        system: { ...state.nodePools.system, ...sizing.nodePools.system },
+        media: { ...state.nodePools.media, ...sizing.nodePools.media },
+      },
+      jitsi: { ...state.jitsi, shards: sizing.jitsi.shards, bridgeAutoscaling: sizing.jitsi.bridgeAutoscaling },
+      bigbluebutton: { ...bigbluebutton, ...(resolvedServers === undefined ? {} : { servers: resolvedServers }) },
+      /** How the state was sized: the model's sizing of its peak load, and which figures the state set itself. */
+      sizing,
+    };
   });
 
 /** A state's configuration as written in `states/<state>.ts` (defaults may be left out). */

@@ -1,11 +1,11 @@
 import { KUBERNETES } from '@meetscale/platform-versions';
 
-import { mediaNodesFor } from '../src/media-sizing';
 import type { StateConfigInput } from '../src/state-config';
 
 /**
- * Bremen: a small state. Planned for 240 concurrent participants at peak (10 bridges of 24), two shards, and
- * fixed public IPs for the bridges so the schools' firewalls can allow-list them.
+ * Bremen: a small state. Sized for 500 concurrent participants at peak, all in Jitsi, in classes of 25 at 720p with
+ * lastN 5 (the model's defaults): 22 bridges of 23 participants at peak, two shards of 2 to 11 bridges each, 4 to 22
+ * media nodes, with fixed public IPs for the bridges so the schools' firewalls can allow-list them.
  */
 export const state: StateConfigInput = {
   id: 'bremen',
@@ -21,11 +21,13 @@ export const state: StateConfigInput = {
     // The state's CI runners (a documentation range, replace with the real one).
     apiAllowList: ['198.51.100.0/24'],
   },
+  peakLoad: { participants: 500, jitsiShare: 1 },
   nodePools: {
+    // Set here, not derived: the model counts the logging stack in its production layout (three masters, two data
+    // nodes: 5.7 cores, 23 GiB), which would make 5 to 6 of these nodes; Bremen runs the small layout (1 core, 4 GiB).
     system: { cores: 4, ramMb: 16384, minNodes: 2, maxNodes: 4 },
-    media: { minNodes: 2, maxNodes: mediaNodesFor(240), reservedPublicIps: true },
+    media: { reservedPublicIps: true },
   },
-  jitsi: { shards: 2 },
   monitoring: {
     // Alerts by e-mail through the state's relay (example addresses); the relay's password is the Secret
     // `alertmanager-smtp` in the monitoring namespace, created by the platform team before the first apply.

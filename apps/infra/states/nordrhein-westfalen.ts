@@ -1,11 +1,12 @@
 import { KUBERNETES } from '@meetscale/platform-versions';
 
-import { mediaNodesFor } from '../src/media-sizing';
 import type { StateConfigInput } from '../src/state-config';
 
 /**
- * Nordrhein-Westfalen: the largest state. Planned for 2,400 concurrent participants at peak (100 bridges of
- * 24), eight shards, nodes with ephemeral public IPs (a fixed block of 101 addresses is not worth it here).
+ * Nordrhein-Westfalen: the largest state. Sized for 5,000 concurrent participants at peak, all in Jitsi, in classes
+ * of 25 at 720p with lastN 5 (the model's defaults): 218 bridges of 23 participants at peak, three shards of 8 to 73
+ * bridges each, 24 to 219 media nodes with ephemeral public IPs (a fixed block of 220 addresses is not worth it
+ * here), and a system pool of 3 to 4 nodes for the platform in its production layout.
  */
 export const state: StateConfigInput = {
   id: 'nordrhein-westfalen',
@@ -21,11 +22,12 @@ export const state: StateConfigInput = {
     // The state's CI runners and the operations network (documentation ranges, replace with the real ones).
     apiAllowList: ['203.0.113.0/24', '192.0.2.10/32'],
   },
+  peakLoad: { participants: 5000, jitsiShare: 1 },
   nodePools: {
-    system: { cores: 8, ramMb: 32768, storageGb: 200, minNodes: 3, maxNodes: 12, maintenanceWindow: { day: 'Sunday', time: '02:00:00Z' } },
-    media: { minNodes: 10, maxNodes: mediaNodesFor(2400), maintenanceWindow: { day: 'Sunday', time: '03:00:00Z' } },
+    system: { cores: 8, ramMb: 32768, storageGb: 200, maintenanceWindow: { day: 'Sunday', time: '02:00:00Z' } },
+    media: { maintenanceWindow: { day: 'Sunday', time: '03:00:00Z' } },
   },
-  jitsi: { shards: 8, haproxyReplicas: 3 },
+  jitsi: { haproxyReplicas: 3 },
   objectStorage: { region: 'eu-central-3', backupRetentionDays: 90 },
   monitoring: { retention: '30d', prometheusReplicas: 2 },
   // Logs in Elasticsearch's production layout (three masters, two data nodes of 200 GB each) on the system pool.

@@ -1,5 +1,6 @@
 import './_bindings';
 
+import { defaultSizingInput, figure, sizeState, type StateSizing } from '@meetscale/capacity';
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 
@@ -41,7 +42,10 @@ export function helmValuesOf(synthesized: Synthesized, name: string): unknown {
   return parse(release.values[0] ?? '');
 }
 
-/** A minimal valid state configuration, for tests that change one thing. */
+/**
+ * A minimal valid state configuration, for tests that change one thing: a peak load of 40 participants, its pools and
+ * its one shard set by hand (the model would give two shards and a system pool of more, larger nodes).
+ */
 export function minimalState(overrides: Partial<StateConfigInput> = {}): StateConfigInput {
   return {
     id: 'testland',
@@ -50,6 +54,7 @@ export function minimalState(overrides: Partial<StateConfigInput> = {}): StateCo
     domain: 'testland.meetscale.example',
     certificates: { acmeEmail: 'platform@testland.meetscale.example' },
     kubernetes: { version: '1.33.3', maintenanceWindow: { day: 'Sunday', time: '01:00:00Z' }, apiAllowList: ['192.0.2.0/24'] },
+    peakLoad: { participants: 40, jitsiShare: 1 },
     nodePools: {
       system: { cores: 4, ramMb: 8192, minNodes: 1, maxNodes: 2 },
       media: { minNodes: 1, maxNodes: 2 },
@@ -65,8 +70,8 @@ export function minimalConfig(overrides: Partial<StateConfigInput> = {}): StateC
 }
 
 /**
- * A state that runs BigBlueButton (`bigbluebutton.enabled`), with Scalelite's backing services sized away from
- * the defaults, in a location that offers them: the example states keep BigBlueButton off.
+ * A state that runs BigBlueButton (`bigbluebutton.enabled`) for half its peak load, with Scalelite's backing services
+ * sized away from the defaults, in a location that offers them: the example states keep BigBlueButton off.
  */
 export function bigBlueButtonState(): StateConfigInput {
   return minimalState({
@@ -75,6 +80,7 @@ export function bigBlueButtonState(): StateConfigInput {
     location: 'de/txl',
     domain: 'bbbland.meetscale.example',
     certificates: { acmeEmail: 'platform@bbbland.meetscale.example' },
+    peakLoad: { participants: 40, jitsiShare: 0.5, bbbShare: 0.5 },
     bigbluebutton: {
       enabled: true,
       scalelite: {
@@ -116,4 +122,26 @@ export function bigBlueButtonPoolState(servers: Record<string, unknown> = {}): S
 /** {@link bigBlueButtonPoolState}, validated. */
 export function bigBlueButtonPoolConfig(servers: Record<string, unknown> = {}): StateConfig {
   return parseStateConfig(bigBlueButtonPoolState(servers), 'test');
+}
+
+/**
+ * What the capacity model gives for a state's configuration as written, computed here from the fields the state
+ * declares (its peak load, its media and system node sizes; the model's defaults for what it leaves out), not through
+ * the app's own translation, so that the tests can hold the app to it.
+ */
+export function modelSizingOf(state: StateConfigInput): StateSizing {
+  const load = state.peakLoad;
+  const media = state.nodePools.media ?? {};
+  const defaults = defaultSizingInput(load.participants);
+  return sizeState({
+    ...defaults,
+    jitsiShare: load.jitsiShare,
+    bbbShare: load.bbbShare ?? 0,
+    conferenceSize: load.conferenceSize ?? defaults.conferenceSize,
+    video: load.video ?? defaults.video,
+    lastN: load.lastN ?? defaults.lastN,
+    // the stacks run one bridge per media node (hostPort), the model's default
+    mediaNode: { cores: media.cores ?? figure('mediaNodeCores'), ramGb: (media.ramMb ?? figure('mediaNodeRamGb') * 1024) / 1024 },
+    systemNode: { cores: state.nodePools.system.cores, ramGb: state.nodePools.system.ramMb / 1024 },
+  });
 }

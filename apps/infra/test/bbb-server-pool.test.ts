@@ -1,5 +1,6 @@
 import './_bindings';
 
+import { autoscalingPolicy } from '@meetscale/bbb-autoscaling';
 import { DefaultTokenResolver, StringConcat, Tokenization } from 'cdktf';
 
 import { BBB_SERVER_SECRETS } from '../src/bbb-server-pool';
@@ -12,6 +13,7 @@ import {
   bigBlueButtonPoolState,
   exampleStates,
   minimalConfig,
+  modelSizingOf,
   resourceOf,
   synthesize,
   type Synthesized,
@@ -310,8 +312,15 @@ describe('the servers configuration', () => {
       adminCidrs: [],
       monitoringCidrs: ['198.51.100.0/24'],
       sshKeys: [],
-      // the chart's default policy: the state gives none
-      autoscaler: { dryRun: false },
+      // the policy library's defaults, the bounds from the sizing: the state gives no policy; the model's off-peak
+      // servers at most the pool, which the autoscaler may run whole
+      autoscaler: {
+        dryRun: false,
+        policy: autoscalingPolicy.parse({
+          minServers: Math.min(modelSizingOf(bigBlueButtonPoolState()).bigbluebutton?.servers.minServers ?? 0, 2),
+          maxServers: 2,
+        }),
+      },
     });
   });
 });

@@ -11,9 +11,9 @@ describe('loadStates', () => {
 
     // THEN
     expect(stateFiles(STATES_DIR)).toEqual(['bremen.ts', 'nordrhein-westfalen.ts']);
-    expect(states.map((state) => [state.id, state.location, state.nodePools.media.maxNodes])).toEqual([
-      ['bremen', 'de/txl', 10],
-      ['nordrhein-westfalen', 'de/fra', 100],
+    expect(states.map((state) => [state.id, state.location, state.peakLoad.participants])).toEqual([
+      ['bremen', 'de/txl', 500],
+      ['nordrhein-westfalen', 'de/fra', 5000],
     ]);
   });
 

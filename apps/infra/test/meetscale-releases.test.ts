@@ -2,7 +2,7 @@ import type { HaproxyValues } from '@meetscale/chart-values/haproxy';
 import { lastRelease, readReleaseRecord } from '@meetscale/releases';
 
 import { meetscaleChart } from '../src/meetscale-chart';
-import { bridgesPerShard, meetscaleReleases, shardNames } from '../src/meetscale-releases';
+import { meetscaleReleases, shardNames } from '../src/meetscale-releases';
 import { JITSI_NAMESPACE } from '../src/state-base-releases';
 
 /** A state's own registry, as its `charts.registry` names it. */
@@ -15,7 +15,8 @@ const context = {
   ingressIp: '${element(ionoscloud_ipblock.ingress-ip.ips, 0)}',
   jitsiShards: 3,
   haproxyReplicas: 2,
-  mediaNodesMin: 4,
+  bridgeAutoscaling: { minReplicas: 1, maxReplicas: 3 },
+  bridgeCores: 16,
   mediaNodesMax: 10,
   prometheusRetention: '15d',
   prometheusReplicas: 1,
@@ -159,19 +160,12 @@ describe('the jitsi-shard releases', () => {
     });
   });
 
-  test('share the media nodes evenly between the shards, one bridge per node', () => {
-    // GIVEN 4 to 10 media nodes and 3 shards THEN each shard runs 1 to 3 bridges
-    expect(bridgesPerShard(context)).toEqual({ min: 1, max: 3 });
-    const shard0 = meetscaleReleases(context).find((release) => release.name === 'shard-0');
-    expect((shard0?.values as any).jvb.autoscaling).toMatchObject({ minReplicas: 1, maxReplicas: 3 });
-    // AND a single shard gets the whole pool
-    expect(bridgesPerShard({ jitsiShards: 1, mediaNodesMin: 2, mediaNodesMax: 10 })).toEqual({ min: 2, max: 10 });
-  });
-
-  test('refuse more shards than media nodes', () => {
-    expect(() => bridgesPerShard({ jitsiShards: 4, mediaNodesMin: 1, mediaNodesMax: 3 })).toThrow(
-      '4 shards need at least 4 media nodes, but the pool has at most 3',
-    );
+  test("give every shard's bridges the sizing's autoscaler bounds and cores, the chart's memory left as it is", () => {
+    // GIVEN a sizing of 1 to 3 bridges per shard, each of 16 cores / WHEN / THEN every shard's bridges have them
+    for (const shard of meetscaleReleases(context).filter((release) => release.chart === 'jitsi-shard')) {
+      expect((shard.values as any).jvb.autoscaling).toMatchObject({ enabled: true, minReplicas: 1, maxReplicas: 3 });
+      expect((shard.values as any).jvb.resources).toEqual({ requests: { cpu: '16' }, limits: { cpu: '16' } });
+    }
   });
 });
 

@@ -15,7 +15,9 @@ import { K8SNodePool } from '../generated/providers/ionoscloud/k8s-node-pool';
 import { ENVOY_GATEWAY_CONTROLLER, ENVOY_GATEWAY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, gatewayParentRef } from '../src/gateway';
 import { stateFiles } from '../src/load-states';
 import type { StateConfig } from '../src/state-config';
-import { exampleStates, helmValuesOf, minimalConfig, resourceOf, synthesize, type Synthesized } from './_stacks';
+import { state as bremen } from '../states/bremen';
+import { state as nordrheinWestfalen } from '../states/nordrhein-westfalen';
+import { exampleStates, helmValuesOf, minimalConfig, modelSizingOf, resourceOf, synthesize, type Synthesized } from './_stacks';
 
 Testing.setupJest();
 
@@ -545,19 +547,21 @@ describe('MeetscaleStack', () => {
   });
 
   describe('node pools', () => {
-    test('size the media nodes from the load figures and label them for the bridges (nordrhein-westfalen)', () => {
-      // GIVEN / WHEN the large state
+    test('size the media nodes from the peak load and label them for the bridges (nordrhein-westfalen)', () => {
+      // GIVEN / WHEN the large state, and what the capacity model gives for its declared load
       const synthesized = stateOf('nordrhein-westfalen');
+      const model = modelSizingOf(nordrheinWestfalen);
 
-      // THEN one 9-core / 4 GB node per bridge, 10 to 100 of them, ephemeral public IPs
+      // THEN one node of the model's size per bridge, as many as the model's pool, ephemeral public IPs
       const media = resourceOf(synthesized, 'ionoscloud_k8s_node_pool', 'kubernetes_media-pool_pool');
+      const nodes = model.jitsi?.mediaNodes;
       expect(media).toMatchObject({
         name: 'meetscale-nordrhein-westfalen-media',
-        cores_count: 9,
-        ram_size: 4096,
+        cores_count: nodes?.cores,
+        ram_size: (nodes?.ramGb ?? 0) * 1024,
         server_type: 'DedicatedCore',
-        node_count: 10,
-        auto_scaling: { min_node_count: 10, max_node_count: 100 },
+        node_count: nodes?.minNodes,
+        auto_scaling: { min_node_count: nodes?.minNodes, max_node_count: nodes?.maxNodes },
         labels: { 'meetscale.io/pool': 'media' },
         maintenance_window: { day_of_the_week: 'Sunday', time: '03:00:00Z' },
         lifecycle: { ignore_changes: ['node_count'] },
@@ -569,7 +573,7 @@ describe('MeetscaleStack', () => {
         cores_count: 8,
         ram_size: 32768,
         storage_size: 200,
-        auto_scaling: { min_node_count: 3, max_node_count: 12 },
+        auto_scaling: { min_node_count: model.system.minNodes, max_node_count: model.system.maxNodes },
         labels: { 'meetscale.io/pool': 'system' },
         maintenance_window: { day_of_the_week: 'Sunday', time: '02:00:00Z' },
       });
@@ -578,15 +582,16 @@ describe('MeetscaleStack', () => {
     test('give the media nodes fixed public IPs from a reserved block one larger than the pool (bremen)', () => {
       // GIVEN / WHEN the small state, which reserves the bridges' IPs
       const synthesized = stateOf('bremen');
+      const nodes = modelSizingOf(bremen).jitsi?.mediaNodes;
 
       // THEN
       expect(resourceOf(synthesized, 'ionoscloud_ipblock', 'kubernetes_media-pool_public-ips')).toEqual(
-        expect.objectContaining({ location: 'de/txl', size: 11, name: 'meetscale-bremen-media-public-ips' }),
+        expect.objectContaining({ location: 'de/txl', size: (nodes?.maxNodes ?? 0) + 1, name: 'meetscale-bremen-media-public-ips' }),
       );
       expect(resourceOf(synthesized, 'ionoscloud_k8s_node_pool', 'kubernetes_media-pool_pool')).toMatchObject({
-        cores_count: 9,
-        ram_size: 4096,
-        auto_scaling: { min_node_count: 2, max_node_count: 10 },
+        cores_count: nodes?.cores,
+        ram_size: (nodes?.ramGb ?? 0) * 1024,
+        auto_scaling: { min_node_count: nodes?.minNodes, max_node_count: nodes?.maxNodes },
         public_ips: '${ionoscloud_ipblock.kubernetes_media-pool_public-ips.ips}',
         labels: { 'meetscale.io/pool': 'media' },
         maintenance_window: { day_of_the_week: 'Saturday', time: '02:00:00Z' },
@@ -621,7 +626,12 @@ describe('MeetscaleStack', () => {
       expect(values).toEqual({
         replicaCount: 3,
         commonLabels: { 'meetscale.io/state': 'nordrhein-westfalen' },
-        shards: Array.from({ length: 8 }, (_, index) => ({ name: `shard-${index}`, host: `shard-${index}-jitsi-shard-web`, port: 80 })),
+        // one server per shard of the model's sizing
+        shards: Array.from({ length: modelSizingOf(nordrheinWestfalen).jitsi?.shards ?? 0 }, (_, index) => ({
+          name: `shard-${index}`,
+          host: `shard-${index}-jitsi-shard-web`,
+          port: 80,
+        })),
         httpRoute: {
           enabled: true,
           parentRefs: [{ name: 'meetscale', namespace: 'gateway' }],

@@ -1,5 +1,7 @@
 import './_bindings';
 
+import { figure } from '@meetscale/capacity';
+
 import { DEFAULT_CHART_REGISTRY, parseStateConfig, StateConfigError } from '../src/state-config';
 import { minimalState } from './_stacks';
 import { thrownBy } from './_thrown';
@@ -14,8 +16,26 @@ describe('parseStateConfig', () => {
     expect(config.meetingHost).toBe('meet');
     expect(config.certificates).toEqual({ acmeEmail: 'platform@testland.meetscale.example', acmeServer: 'production' });
     expect(config.nodePools.system).toEqual({ cores: 4, ramMb: 8192, minNodes: 1, maxNodes: 2, availabilityZone: 'AUTO', storageGb: 100 });
-    expect(config.nodePools.media).toEqual({ minNodes: 1, maxNodes: 2, availabilityZone: 'AUTO', reservedPublicIps: false, storageGb: 50 });
-    expect(config.jitsi).toEqual({ shards: 1, haproxyReplicas: 2 });
+    expect(config.nodePools.media).toEqual({
+      minNodes: 1,
+      maxNodes: 2,
+      availabilityZone: 'AUTO',
+      // the capacity model's media node: an 8-core bridge and the node's own core and 2 GB
+      cores: figure('mediaNodeCores'),
+      ramMb: figure('mediaNodeRamGb') * 1024,
+      reservedPublicIps: false,
+      storageGb: 50,
+    });
+    // (one shard and a pool of 1 to 2 nodes: 1 to 2 bridges)
+    expect(config.jitsi).toEqual({ shards: 1, haproxyReplicas: 2, bridgeAutoscaling: { minReplicas: 1, maxReplicas: 2 } });
+    expect(config.peakLoad).toEqual({
+      participants: 40,
+      jitsiShare: 1,
+      bbbShare: 0,
+      conferenceSize: figure('defaultConferenceSize'),
+      video: '720p',
+      lastN: figure('defaultLastN'),
+    });
     expect(config.objectStorage).toEqual({ region: 'eu-central-3', backupRetentionDays: 30 });
     expect(config.monitoring).toEqual({ retention: '15d', prometheusReplicas: 1 });
     expect(config.charts).toEqual({ registry: DEFAULT_CHART_REGISTRY });
@@ -168,7 +188,6 @@ describe('parseStateConfig', () => {
         '  - kubernetes.maintenanceWindow.day: unknown day "Sonntag"; expected one of Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday',
         '  - kubernetes.maintenanceWindow.time: "1:00" is not a UTC time of the form HH:MM:SSZ',
         '  - kubernetes.apiAllowList[0]: "10.0.0.0/33" is not a CIDR block',
-        '  - jitsi.shards: Invalid input: expected number, received undefined',
         '  - jitsi: Unrecognized key: "shard"',
       ].join('\n'),
     );
@@ -188,11 +207,13 @@ describe('parseStateConfig', () => {
 
   test("takes BigBlueButton's sizes, filling in the rest, and names each malformed one by its path", () => {
     // GIVEN BigBlueButton switched on with some sizes, and a configuration with a mistake in every service
+    const peakLoad = { participants: 40, jitsiShare: 0.5, bbbShare: 0.5 };
     const sized = parseStateConfig(
-      minimalState({ bigbluebutton: { enabled: true, scalelite: { postgres: { instances: 3 }, nfs: { sizeTib: 8 } } } }),
+      minimalState({ peakLoad, bigbluebutton: { enabled: true, scalelite: { postgres: { instances: 3 }, nfs: { sizeTib: 8 } } } }),
       's.ts',
     );
     const input = minimalState({
+      peakLoad,
       bigbluebutton: {
         enabled: true,
         scalelite: {
@@ -221,10 +242,16 @@ describe('parseStateConfig', () => {
 
   test('rejects BigBlueButton where IONOS does not offer its backing services, naming the locations that do', () => {
     // GIVEN a state in a location without NFS and DBaaS, with BigBlueButton on, and the same state with it off
-    const input = minimalState({ location: 'de/fra/2', bigbluebutton: { enabled: true } });
+    const input = minimalState({
+      location: 'de/fra/2',
+      peakLoad: { participants: 40, jitsiShare: 0.5, bbbShare: 0.5 },
+      bigbluebutton: { enabled: true },
+    });
 
     // WHEN / THEN only the one with BigBlueButton is refused
-    expect(parseStateConfig({ ...input, bigbluebutton: { enabled: false } }, 's.ts').location).toBe('de/fra/2');
+    expect(
+      parseStateConfig({ ...input, peakLoad: { participants: 40, jitsiShare: 1 }, bigbluebutton: { enabled: false } }, 's.ts').location,
+    ).toBe('de/fra/2');
     expect(thrownBy(() => parseStateConfig(input, 'states/testland.ts')).message).toBe(
       'Invalid state configuration in states/testland.ts:\n' +
         '  - bigbluebutton.enabled: IONOS offers PostgreSQL, In-Memory DB and NFS together only in de/fra, de/txl, es/vit, gb/lhr, us/ewr, us/las, ' +

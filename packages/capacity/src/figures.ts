@@ -234,7 +234,7 @@ export const FIGURES = {
     what: 'the share of its cores a bridge is planned to use at peak',
     source: {
       assumption:
-        'a 4-core bridge was already throttled at 3.5 cores (87.5 %, runs 1.1.1 and 1.1.2); a conference that grows on a full bridge cannot move, so a quarter is kept free (as apps/infra/src/media-sizing.ts does)',
+        'a 4-core bridge was already throttled at 3.5 cores (87.5 %, runs 1.1.1 and 1.1.2); a conference that grows on a full bridge cannot move, so a quarter is kept free',
     },
   },
   nodeReservedCores: {
@@ -242,28 +242,35 @@ export const FIGURES = {
     value: 1,
     unit: 'cores',
     what: 'cores a node keeps for the kubelet, the container runtime and its DaemonSets',
-    source: { assumption: 'as apps/infra/src/media-sizing.ts NODE_RESERVED_CORES; IONOS publishes no allocatable figure' },
+    source: {
+      assumption: 'one core beside the bridge, as the state stacks’ media node has always had; IONOS publishes no allocatable figure',
+    },
   },
   nodeReservedRamGb: {
     kind: 'figure',
     value: 2,
     unit: 'GB',
     what: 'memory a node keeps for the system and its DaemonSets (node exporter, log shipper)',
-    source: { assumption: 'as apps/infra/src/media-sizing.ts NODE_RESERVED_MEMORY_MB' },
+    source: {
+      assumption: 'two GB beside the bridge, as the state stacks’ media node has always had; IONOS publishes no allocatable figure',
+    },
   },
   mediaNodeCores: {
     kind: 'figure',
     value: 9,
     unit: 'cores',
-    what: 'cores of the media node the state stacks provision today (default of --node-cores)',
-    source: { document: 'apps/infra/src/media-sizing.ts', section: 'mediaNodeSize(): an 8-core bridge plus 1 reserved core' },
+    what: "cores of a media node: HPI's 8-core production bridge plus the node's reserved core (default of --node-cores and of a state's nodePools.media.cores)",
+    source: {
+      document: 'hpi-schul-cloud/jitsi-deployment, as quoted in platform-facts.md',
+      section: 'Load figures: HPI production sizing, JVB 8 CPU / 1000Mi',
+    },
   },
   mediaNodeRamGb: {
     kind: 'figure',
     value: 4,
     unit: 'GB',
-    what: 'RAM of the media node the state stacks provision today (default of --node-ram-gb)',
-    source: { document: 'apps/infra/src/media-sizing.ts', section: 'mediaNodeSize(): 2 × 1 GB bridge memory plus 2 GB reserve' },
+    what: "RAM of a media node: the bridge's memory limit plus the node's reserved 2 GB, in whole GB (default of --node-ram-gb and of a state's nodePools.media.ramMb)",
+    source: { document: 'packages/jitsi-shard/src/values.ts', section: 'jvbWorkload: limits.memory 2000Mi' },
   },
   mediaNodeStorageGb: {
     kind: 'figure',
