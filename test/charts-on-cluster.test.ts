@@ -14,6 +14,7 @@ import YAML from 'yaml';
 
 import { chartDir, chartNames, HELM_MAJORS, objectId, renderChart, scenarioFiles } from './support/charts';
 import {
+  chartPodSecurity,
   cleanUpAfterFailure,
   createExpectedClaims,
   createNamespace,
@@ -233,8 +234,7 @@ function keptNamespaces(manifest: string): string[] {
 
 describe.each(chartNames())('chart %s on a real control plane', (chart) => {
   const scenarios = scenarioFiles(chart);
-  const chartYaml = YAML.parse(readFileSync(join(chartDir(chart), 'Chart.yaml'), 'utf8')) as { annotations?: Record<string, string> };
-  const defaultLevel = (chartYaml.annotations?.['meetscale.io/pod-security'] ?? 'restricted') as PodSecurityLevel;
+  const defaultLevel = chartPodSecurity(chartDir(chart));
   const contexts = [
     { name: 'defaults', valuesFiles: [] as string[], level: defaultLevel },
     ...scenarios.map((file) => ({ name: basename(file, '-values.yaml'), valuesFiles: [file], level: scenarioPodSecurity(file) })),

@@ -25,7 +25,7 @@ import {
 import { readReleaseRecord, releaseEntrySchema } from '@meetscale/releases';
 
 import { chartDir, chartNames, HELM_MAJORS, renderChart, WORKSPACE_ROOT } from './support/charts';
-import { createNamespace, helmOn, helmOutcome, nodePoolsForPods, settledReleaseProblems } from './support/cluster';
+import { chartPodSecurity, createNamespace, helmOn, helmOutcome, nodePoolsForPods, settledReleaseProblems } from './support/cluster';
 import { type OciRegistry, startOciRegistry } from './support/oci-registry';
 
 jest.setTimeout(600_000);
@@ -180,7 +180,8 @@ describe.each(HELM_MAJORS)('with Helm %i', (major) => {
     const opened = session(major);
     const namespace = `oci-${chart}-h${major}`;
     try {
-      await createNamespace(plane.client, namespace, 'restricted');
+      // (at the level the chart's defaults need: restricted, or what its Chart.yaml states)
+      await createNamespace(plane.client, namespace, chartPodSecurity(chartDir(chart)));
       const { version } = readReleaseRecord(chart, join(repo, 'releases')).releases[0] as { version: string };
       const install = helmOn(plane, major, [
         'install',

@@ -3,10 +3,12 @@
  * the API server, and what the controllers made of a release (pods, endpoints, autoscalers, budgets).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { ControlPlane, KubeClient, NodePoolShape } from '@meetscale/cluster';
 import { waitFor } from '@meetscale/cluster';
 import { type HelmMajor, type HelmRunResult, runHelm } from '@meetscale/helm-binaries';
+import YAML from 'yaml';
 
 import { type Manifest, parseManifests as parseManifestsText, valuesFileArgs } from './charts';
 
@@ -15,6 +17,15 @@ export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /** The marker a `ci/` scenario carries when it needs a weaker level than `restricted`. */
 const LEVEL_MARKER = /^#\s*pod-security:\s*(restricted|baseline|privileged)\s*$/m;
+
+/**
+ * The Pod Security level a chart's defaults need: `restricted`, unless its Chart.yaml states another
+ * (`meetscale.io/pod-security`, with the reason in its README).
+ */
+export function chartPodSecurity(chartDirectory: string): PodSecurityLevel {
+  const chartYaml = YAML.parse(readFileSync(join(chartDirectory, 'Chart.yaml'), 'utf8')) as { annotations?: Record<string, string> };
+  return (chartYaml.annotations?.['meetscale.io/pod-security'] as PodSecurityLevel | undefined) ?? 'restricted';
+}
 
 /** The Pod Security level a scenario file declares (`# pod-security: <level>`), `restricted` when none. */
 export function scenarioPodSecurity(valuesFile: string | undefined): PodSecurityLevel {
