@@ -10,13 +10,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 import { type ElasticsearchSchemaName, elasticsearchSchemas } from './elasticsearch-schemas';
+import { listenOnLoopback } from './loopback';
 
 /** A running fake Elasticsearch. */
 export interface FakeElasticsearch {
@@ -371,11 +371,7 @@ export async function startFakeElasticsearch(options: FakeElasticsearchOptions):
       response.end(JSON.stringify(errorBody({ status: 500, type: 'exception', reason: String(error) })));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,

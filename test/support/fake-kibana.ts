@@ -20,9 +20,10 @@
  * object's references, as Kibana's reference injection requires.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import Ajv, { type ValidateFunction } from 'ajv';
+
+import { listenOnLoopback } from './loopback';
 
 /** A saved object as the import API takes it. */
 export interface SavedObject {
@@ -420,11 +421,7 @@ export async function startFakeKibana(options: FakeKibanaOptions): Promise<FakeK
       response.end(JSON.stringify({ statusCode: 500, error: 'Internal Server Error', message: String(error) }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
