@@ -4,7 +4,6 @@
  * preStop hook) against a fake bridge on 127.0.0.1. Scripts run asynchronously (the fake answers from this
  * thread), each bounded by a timeout and killed with its process group if still running after a test.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { GRACEFUL_SHUTDOWN_SCRIPT, START_SCRIPT } from '@meetscale/jitsi-shard';
+
+import { type RunningScript, scriptEnv, ShellScripts } from './support/shell-script';
 
 jest.setTimeout(15_000);
 
@@ -32,71 +33,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  timedOut: boolean;
-}
-
-interface Running {
-  pid: number;
-  done: Promise<Run>;
-  stillRunning: () => boolean;
-}
-
-/** Children not yet closed; afterEach kills their process groups. */
-const live = new Set<ChildProcess>();
-
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // the group is already gone
-  }
-}
-
-afterEach(() => {
-  for (const child of live) killGroup(child);
-  live.clear();
-});
-
-/** A minimal environment: no proxy variables (curl must reach 127.0.0.1 directly), nothing inherited by accident. */
-function scriptEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', ...extra };
-}
+const scripts = new ShellScripts(RUN_TIMEOUT_MS);
+afterEach(() => scripts.killAll());
 
 /** Runs a script with the real /bin/sh in its own process group, without blocking this thread. */
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Running {
-  const began = Date.now();
-  const child = spawn('/bin/sh', [script, ...args], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  let stdout = '';
-  let stderr = '';
-  let timedOut = false;
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup(child);
-  }, RUN_TIMEOUT_MS);
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      live.delete(child);
-      resolve({ status, signal, stdout, stderr, ms: Date.now() - began, timedOut });
-    });
-  });
-  if (child.pid === undefined) throw new Error('/bin/sh did not start');
-  return { pid: child.pid, done, stillRunning: () => child.exitCode === null && child.signalCode === null };
-}
+const runScript = (script: string, args: string[], env: NodeJS.ProcessEnv): RunningScript => scripts.run(script, args, { cwd: dir, env });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -7,7 +7,6 @@
  * and saved-object schemas), so a run that succeeds has sent documents the real APIs take. Each script run is
  * bounded by a timeout and killed with its process group if still running after a test.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +17,7 @@ import { HELM_MAJORS, type Manifest, renderChart } from './support/charts';
 import { elasticsearchClientVersion } from './support/elasticsearch-schemas';
 import { type FakeElasticsearch, startFakeElasticsearch } from './support/fake-elasticsearch';
 import { type FakeKibana, startFakeKibana } from './support/fake-kibana';
+import { scriptEnv, type ScriptRun, ShellScripts } from './support/shell-script';
 
 jest.setTimeout(60_000);
 
@@ -87,60 +87,14 @@ function renderSetupConfig(values: unknown = {}): SetupConfig {
   return renderSetupJob(values).config;
 }
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  timedOut: boolean;
-}
+type Run = ScriptRun;
 
-const live = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of live) killGroup(child);
-  live.clear();
-});
-
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
+const scripts = new ShellScripts(RUN_TIMEOUT_MS);
+afterEach(() => scripts.killAll());
 
 /** Runs a script with the real /bin/sh in its own process group, with a minimal environment. */
-function runScript(script: string, env: Record<string, string>): Promise<Run> {
-  const began = Date.now();
-  const child = spawn('/bin/sh', [script], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(child);
-  let stdout = '';
-  let stderr = '';
-  let timedOut = false;
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup(child);
-  }, RUN_TIMEOUT_MS);
-  return new Promise((resolve, reject) => {
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      live.delete(child);
-      resolve({ status, stdout, stderr, ms: Date.now() - began, timedOut });
-    });
-  });
-}
+const runScript = (script: string, env: Record<string, string>): Promise<Run> =>
+  scripts.run(script, [], { cwd: dir, env: scriptEnv(env) }).done;
 
 /** The setup Job's pod laid out in a scratch directory: the script to run and the environment to run it with. */
 interface Pod {
