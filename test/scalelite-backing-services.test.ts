@@ -61,7 +61,8 @@ beforeAll(async () => {
     '--auth-local=trust',
     '--auth-host=scram-sha-256',
   ]);
-  execFileSync(initdb, initArgs, { stdio: 'pipe', timeout: 60_000 });
+  // (in a directory the postgres user may enter: the checkout may lie in a private one, `mktemp -d` makes them 0700)
+  execFileSync(initdb, initArgs, { cwd: dir, stdio: 'pipe', timeout: 60_000 });
   pgPort = await freeLoopbackPort();
   const [pg, pgArgs] = asPostgres(`${POSTGRES_BIN}/postgres`, [
     '-D',
@@ -87,7 +88,7 @@ beforeAll(async () => {
       '-c',
       sql,
     ]);
-    return spawnSync(psql, args, { encoding: 'utf8', timeout: 10_000 });
+    return spawnSync(psql, args, { cwd: dir, encoding: 'utf8', timeout: 10_000 });
   };
   await waitFor('PostgreSQL to accept connections', async () => (psqlAdmin('select 1').status === 0 ? true : undefined), 20_000);
   const quoted = DATABASE_PASSWORD.replaceAll("'", "''");
