@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DEFAULT_DENIED_PEER_IPS } from '@meetscale/coturn';
+import type { ServerProcess } from '@meetscale/local-state';
 
 import { configMapEntry, type Manifest, renderChart } from './support/charts';
 import {
@@ -27,7 +28,6 @@ import {
   turnRestCredentials,
   type TurnServer,
 } from './support/coturn';
-import type { ServerProcess } from './support/processes';
 
 jest.setTimeout(60_000);
 

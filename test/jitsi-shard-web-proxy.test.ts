@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { SHARD_HEALTH_PATH } from '@meetscale/haproxy';
+import { startServerProcess } from '@meetscale/local-state';
 
 import { type Manifest, renderChart } from './support/charts';
 import { acceptsConnections, pollUntil, sleep } from './support/haproxy';
@@ -34,7 +35,6 @@ import {
   requireProgram,
   startLoopbackDns,
 } from './support/loopback-dns';
-import { startServerProcess } from './support/processes';
 
 const NGINX_BIN = '/usr/sbin/nginx';
 const CHART = 'jitsi-shard';

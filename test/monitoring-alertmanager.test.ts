@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { stateIds, stateInstallation } from '@meetscale/local-state';
 import { ensurePrometheusTools } from '@meetscale/prometheus-tools';
 
 import { chartDir, renderChart } from './support/charts';
-import { stateIds, stateInstallation } from './support/state-cluster';
 
 const STATE_SCENARIO = join(chartDir('monitoring'), 'ci', '01-state-with-bigbluebutton-values.yaml');
 

@@ -11,12 +11,12 @@
  * `for` durations are shortened through the chart's values, so they fire within seconds.
  */
 import { SHARD_HEALTH_PATH } from '@meetscale/haproxy';
+import { type FakeExporter, type RunningPrometheus, startFakeExporter, startPrometheus } from '@meetscale/local-state';
 import YAML from 'yaml';
 
 import { chartDir, configMapEntry, type Manifest, renderChart } from './support/charts';
 import { type FakeShard, startFakeShard } from './support/fake-shard';
 import { allocateLoopbackPorts, type HaproxyHandle, httpGet, loopbackConfig, startHaproxy } from './support/haproxy';
-import { type FakeExporter, type RunningPrometheus, startFakeExporter, startPrometheus } from './support/prometheus';
 
 jest.setTimeout(60_000);
 

@@ -10,8 +10,9 @@
  */
 import { createServer, type Server } from 'node:http';
 
+import { type FakeExporter, type RunningPrometheus, startFakeExporter, startPrometheus } from '@meetscale/local-state';
+
 import { chartDir, renderChart } from './support/charts';
-import { type FakeExporter, type RunningPrometheus, startFakeExporter, startPrometheus } from './support/prometheus';
 
 jest.setTimeout(40_000);
 

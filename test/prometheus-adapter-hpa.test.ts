@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
 import { MONITORING_CHART } from '@meetscale/chart-values/facts/monitoring';
 import { ControlPlane, freeLoopbackPort, kubeconfig, newCertificate, waitFor } from '@meetscale/cluster';
+import { type ServerProcess, startServerProcess } from '@meetscale/local-state';
+import { type FakeExporter, type RunningPrometheus, startFakeExporter, startPrometheus } from '@meetscale/local-state';
 import { ensurePrometheusAdapter } from '@meetscale/prometheus-tools';
 import YAML from 'yaml';
 
 import { createNamespace } from './support/cluster';
-import { type ServerProcess, startServerProcess } from './support/processes';
-import { type FakeExporter, type RunningPrometheus, startFakeExporter, startPrometheus } from './support/prometheus';
 
 jest.setTimeout(180_000);
 

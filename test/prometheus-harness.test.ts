@@ -1,8 +1,8 @@
 /**
- * The Prometheus harness of `support/prometheus.ts`: the real server scrapes a fake exporter on loopback, records
+ * The Prometheus harness of `@meetscale/local-state` (`tools/local-state/src/prometheus.ts`): the real server scrapes a fake exporter on loopback, records
  * a rule over what it scraped, and fires and clears an alert as the exporter's value changes.
  */
-import { type FakeExporter, type RunningPrometheus, startFakeExporter, startPrometheus } from './support/prometheus';
+import { type FakeExporter, type RunningPrometheus, startFakeExporter, startPrometheus } from '@meetscale/local-state';
 
 jest.setTimeout(90_000);
 

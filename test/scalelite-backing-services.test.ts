@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { freeLoopbackPort, waitFor } from '@meetscale/cluster';
+import { type ServerProcess, startServerProcess } from '@meetscale/local-state';
 
 import { configMapEntry, type Manifest, renderChart } from './support/charts';
 import { requireProgram } from './support/loopback-dns';
-import { type ServerProcess, startServerProcess } from './support/processes';
 
 jest.setTimeout(60_000);
 

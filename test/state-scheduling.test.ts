@@ -17,7 +17,7 @@ import {
   stateInstallation,
   stateSchedulingProblems,
   tolerates,
-} from './support/state-cluster';
+} from '@meetscale/local-state';
 
 jest.setTimeout(900_000);
 

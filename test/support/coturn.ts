@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import * as net from 'node:net';
 import { connect } from 'node:tls';
 
-import { type ServerProcess, startServerProcess } from './processes';
+import { type ServerProcess, startServerProcess } from '@meetscale/local-state';
 
 /** The programs of Debian's `coturn` package (4.6.1 in bookworm). */
 export const TURNSERVER_BIN = existsSync('/usr/bin/turnserver') ? '/usr/bin/turnserver' : 'turnserver';

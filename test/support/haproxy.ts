@@ -6,7 +6,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startServerProcess } from './processes';
+import { startServerProcess } from '@meetscale/local-state';
 
 /** The HAProxy binary the tests run (Debian's HAProxy 2.6, built with the Prometheus exporter). */
 export const HAPROXY_BIN = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startServerProcess } from './processes';
+import { startServerProcess } from '@meetscale/local-state';
 
 /** The dnsmasq binary (Debian's dnsmasq-base). */
 export const DNSMASQ_BIN = '/usr/sbin/dnsmasq';

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { freeLoopbackPort } from '@meetscale/cluster';
-
-import { type ServerProcess, startServerProcess } from './processes';
+import { type ServerProcess, startServerProcess } from '@meetscale/local-state';
 
 /** A running registry. */
 export interface OciRegistry {

@@ -16,7 +16,7 @@ import { runHelm } from '@meetscale/helm-binaries';
 import YAML from 'yaml';
 
 import { chartDir, chartNames, type Manifest, parseManifests, renderChart, WORKSPACE_ROOT } from './charts';
-import { helmOn, helmOutcome, objectPath } from './cluster';
+import { helmOn, helmOutcome, objectPath } from './helm-on';
 
 /** The folder of the state files, one stack each. */
 const STATES_DIR = join(WORKSPACE_ROOT, 'apps/infra/states');
