@@ -599,6 +599,7 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
         ['the default language (web)', {}, withWeb({ defaultLanguage: 'de' }), ['web']],
         ['an nginx snippet (web)', {}, withWeb({ nginxSnippet: 'add_header X-School lernen;' }), ['web']],
         ['custom config.js (web)', {}, withWeb({ customConfig: 'config.requireDisplayName = true;' }), ['web']],
+        ['the video streams per participant (web)', {}, withWeb({ channelLastN: 5 }), ['web']],
         ['prosody plugins and a module (prosody)', {}, { prosody: { pluginsConfigMap: 'plugins', modules: { muc: ['x'] } } }, ['prosody']],
       ])('%s', (_name, before, after, rolled) => {
         expect(bridgeText(after)).toBe(bridgeText(before));
@@ -647,6 +648,32 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
       }
       // AND the root filesystem stays read-only
       expect(webPod(manifests).containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    });
+
+    describe('channelLastN, the main lever on bridge CPU', () => {
+      const customConfig = (values: unknown): string =>
+        one(render(values), 'ConfigMap', 'shard-0-jitsi-shard-web-config').data['custom-config.js'];
+
+      test("is written into the web config's config.js when set, before the user's JavaScript", () => {
+        // GIVEN channelLastN 5 THEN the clients' config.js gets it
+        expect(customConfig({ web: { channelLastN: 5 } })).toBe('config.channelLastN = 5;\n');
+        // AND the user's JavaScript, appended after it, has the last word
+        expect(customConfig({ web: { channelLastN: 5, customConfig: 'config.channelLastN = 3;\n' } })).toBe(
+          'config.channelLastN = 5;\nconfig.channelLastN = 3;\n',
+        );
+        // AND -1, Jitsi Meet's own value for unlimited, is written as given
+        expect(customConfig({ web: { channelLastN: -1 } })).toBe('config.channelLastN = -1;\n');
+      });
+
+      test("is left to Jitsi Meet's default (unlimited) unless set: nothing about it is rendered", () => {
+        expect(customConfig({})).toBe('');
+        expect(customConfig({ web: { channelLastN: null } })).toBe('');
+        expect(JSON.stringify(render())).not.toContain('channelLastN');
+      });
+
+      test.each([0, 2.5, 'five', -2])('refuses %p, naming the value', (bad) => {
+        expect(failure({ web: { channelLastN: bad } })).toContain("at '/web/channelLastN': 'anyOf' failed");
+      });
     });
 
     test('the welcome page and the default language are web settings', () => {

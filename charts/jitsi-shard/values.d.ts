@@ -524,7 +524,13 @@ export interface JitsiShardValues {
      */
     defaultLanguage?: string;
     /**
-     * JavaScript appended to the image's `config.js` (the image reads `/config/custom-config.js`), e.g. `config.requireDisplayName = true;`: branding and any Jitsi Meet option the chart does not set.
+     * The most video streams a participant receives: Jitsi Meet's `channelLastN`, written into the `config.js` the clients load as `config.channelLastN = <n>;`. null (nothing written) or -1: Jitsi Meet's default, unlimited. The main lever on bridge CPU: by the meetscale capacity model a class of 25 at 720p with unlimited streams does not fit an 8-core bridge; the meetscale state stacks are sized for 5. A ceiling the clients get in `config.js`, not a limit the bridges enforce (a client may ask for fewer, and Jitsi Meet lets a link's `#config.channelLastN=` override it).
+     *
+     * @default null
+     */
+    channelLastN?: number | -1 | null;
+    /**
+     * JavaScript appended to the image's `config.js` (the image reads `/config/custom-config.js`, after the `channelLastN` line), e.g. `config.requireDisplayName = true;`: branding and any Jitsi Meet option the chart does not set.
      *
      * @default ''
      */

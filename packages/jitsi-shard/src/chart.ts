@@ -240,6 +240,7 @@ in a namespace labelled pod-security.kubernetes.io/enforce=${MEDIA_MODE_POD_SECU
       web: {
         welcomePage: false,
         defaultLanguage: 'de',
+        channelLastN: 5,
         customConfig: 'config.requireDisplayName = true;\n',
         nginxSnippet: 'location = /impressum {\n    return 302 https://schule.example.org/impressum;\n}\n',
       },

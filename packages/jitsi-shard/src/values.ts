@@ -221,11 +221,17 @@ const web = z
       .regex(/^([A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*)?$/, 'must be a language code such as de, en or ptBR')
       .default('')
       .describe('Language of the app when the browser gives none it supports (`DEFAULT_LANGUAGE`), e.g. `de`; empty: the image default.'),
+    channelLastN: z
+      .union([z.int().min(1), z.literal([-1, null])])
+      .default(null)
+      .describe(
+        "The most video streams a participant receives: Jitsi Meet's `channelLastN`, written into the `config.js` the clients load as `config.channelLastN = <n>;`. null (nothing written) or -1: Jitsi Meet's default, unlimited. The main lever on bridge CPU: by the meetscale capacity model a class of 25 at 720p with unlimited streams does not fit an 8-core bridge; the meetscale state stacks are sized for 5. A ceiling the clients get in `config.js`, not a limit the bridges enforce (a client may ask for fewer, and Jitsi Meet lets a link's `#config.channelLastN=` override it).",
+      ),
     customConfig: z
       .string()
       .default('')
       .describe(
-        "JavaScript appended to the image's `config.js` (the image reads `/config/custom-config.js`), e.g. `config.requireDisplayName = true;`: branding and any Jitsi Meet option the chart does not set.",
+        "JavaScript appended to the image's `config.js` (the image reads `/config/custom-config.js`, after the `channelLastN` line), e.g. `config.requireDisplayName = true;`: branding and any Jitsi Meet option the chart does not set.",
       ),
     customInterfaceConfig: z
       .string()

@@ -19,7 +19,10 @@ export const WEB_FILES = {
   health: { key: 'meetscale-health.conf', path: '/config/nginx-custom/meetscale-health.conf' },
   /** `web.nginxSnippet`, in the same include. */
   nginxSnippet: { key: 'custom.conf', path: '/config/nginx-custom/custom.conf' },
-  /** `web.customConfig`: the start script appends `/run/web/config/custom-config.js` to `config.js`. */
+  /**
+   * `config.channelLastN` from `web.channelLastN` (when set), then `web.customConfig`: the start script appends
+   * `/run/web/config/custom-config.js` to `config.js`, after the options it writes from its own settings.
+   */
   customConfig: { key: 'custom-config.js', path: '/config/custom-config.js' },
   /** `web.customInterfaceConfig`: appended to `interface_config.js` likewise. */
   customInterfaceConfig: { key: 'custom-interface_config.js', path: '/config/custom-interface_config.js' },

@@ -1,4 +1,4 @@
-import { ComponentService, type HelmChart, Manifest, ServiceHttpRoute, ServiceIngress } from '@meetscale/chart-toolkit';
+import { ComponentService, type HelmChart, Manifest, ServiceHttpRoute, ServiceIngress, when } from '@meetscale/chart-toolkit';
 import { Construct } from 'constructs';
 import type { ConfigMap } from 'kubernetes-types/core/v1';
 
@@ -48,7 +48,10 @@ export class Web extends Construct {
         ),
         // Always present, empty unless set: the image appends or includes an empty file harmlessly.
         [WEB_FILES.nginxSnippet.key]: String(v.nginxSnippet),
-        [WEB_FILES.customConfig.key]: String(v.customConfig),
+        // The chart's own options first, so that the user's JavaScript, appended after them, has the last word.
+        [WEB_FILES.customConfig.key]: String(
+          chart.defineText('web.customConfig', `${when(v.channelLastN, `config.channelLastN = ${v.channelLastN};\n`)}${v.customConfig}`),
+        ),
         [WEB_FILES.customInterfaceConfig.key]: String(v.customInterfaceConfig),
       },
     });
