@@ -5,18 +5,25 @@
  * with the control plane's aggregator, and the HPA controller scales a StatefulSet of bridges on it. The adapter
  * authenticates the aggregator's requests by its front-proxy certificate and authorizes the user they name.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get as httpsGet, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
 import { MONITORING_CHART } from '@meetscale/chart-values/facts/monitoring';
-import { ControlPlane, freeLoopbackPort, kubeconfig, newCertificate, waitFor } from '@meetscale/cluster';
-import { type ServerProcess, startServerProcess } from '@meetscale/local-state';
-import { type FakeExporter, type RunningPrometheus, startFakeExporter, startPrometheus } from '@meetscale/local-state';
-import { ensurePrometheusAdapter } from '@meetscale/prometheus-tools';
-import YAML from 'yaml';
+import { ControlPlane, waitFor } from '@meetscale/cluster';
+import {
+  ADAPTER_SERVICE,
+  CUSTOM_METRICS_API_VERSION as API_VERSION,
+  type CustomMetricsApi,
+  type FakeExporter,
+  type RunningPrometheus,
+  type ServerProcess,
+  startCustomMetricsApi,
+  startFakeExporter,
+  startPrometheus,
+} from '@meetscale/local-state';
 
 import { createNamespace } from './support/cluster';
 
@@ -27,9 +34,6 @@ const NAMESPACE = 'shard';
 const BRIDGES = 'jvb';
 const MAX_BRIDGES = 3;
 const PODS = Array.from({ length: MAX_BRIDGES }, (_, ordinal) => `${BRIDGES}-${ordinal}`);
-/** The custom metrics API version the adapter is registered for, and the Service the APIService names. */
-const API_VERSION = 'v1beta1';
-const ADAPTER_SERVICE = { namespace: 'monitoring', name: 'prometheus-adapter' };
 const METRIC_PATH = `/apis/custom.metrics.k8s.io/${API_VERSION}/namespaces/${NAMESPACE}/pods/*/${METRIC}`;
 /** The identity the HPA controller reads metrics as (the controller manager uses each controller's ServiceAccount). */
 const HPA_CONTROLLER = {
@@ -49,89 +53,10 @@ let scratch: string;
 let plane: ControlPlane;
 let exporters: FakeExporter[] = [];
 let prometheus: RunningPrometheus;
+let metricsApi: CustomMetricsApi;
 let adapter: ServerProcess;
 let adapterUrl: string;
 let adapterCa: string;
-
-/** A self-signed serving certificate for the name the aggregator checks (`<service>.<namespace>.svc`). */
-function servingCertificate(): { cert: string; key: string } {
-  const host = `${ADAPTER_SERVICE.name}.${ADAPTER_SERVICE.namespace}.svc`;
-  const [cert, key] = [join(scratch, 'tls.crt'), join(scratch, 'tls.key')];
-  newCertificate(key, cert, ['-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host},DNS:localhost,IP:127.0.0.1`]);
-  return { cert, key };
-}
-
-/**
- * A kubeconfig for the adapter's ServiceAccount, with the rights a real installation binds to it so that it may
- * delegate authentication and authorization to the API server: read the front-proxy settings in
- * kube-system/extension-apiserver-authentication, and create TokenReviews and SubjectAccessReviews.
- */
-async function adapterIdentity(): Promise<string> {
-  const client = plane.client;
-  const { namespace, name } = ADAPTER_SERVICE;
-  const subjects = [{ kind: 'ServiceAccount', namespace, name }];
-  await client.create(`/api/v1/namespaces/${namespace}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } });
-  await client.create('/apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/rolebindings', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'RoleBinding',
-    metadata: { name: `${name}-auth-reader` },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
-    subjects,
-  });
-  await client.create('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: `${name}-system:auth-delegator` },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
-    subjects,
-  });
-  const request = await client.create(`/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
-    apiVersion: 'authentication.k8s.io/v1',
-    kind: 'TokenRequest',
-    spec: { expirationSeconds: 3_600 },
-  });
-  const file = join(scratch, 'adapter.kubeconfig');
-  writeFileSync(file, kubeconfig(plane.server, client.options.ca, `system:serviceaccount:${namespace}:${name}`, request.status.token), {
-    mode: 0o600,
-  });
-  return file;
-}
-
-/** prometheus-adapter on a free loopback port, reading Prometheus and the control plane. */
-async function startAdapter(
-  prometheusUrl: string,
-  tls: { cert: string; key: string },
-  identity: string,
-): Promise<{ process: ServerProcess; port: number }> {
-  const config = join(scratch, 'adapter.yaml');
-  writeFileSync(config, YAML.stringify({ rules: MONITORING_CHART.adapterRules }));
-  const port = await freeLoopbackPort();
-  const process = startServerProcess(ensurePrometheusAdapter(), [
-    `--secure-port=${port}`,
-    '--bind-address=127.0.0.1',
-    `--tls-cert-file=${tls.cert}`,
-    `--tls-private-key-file=${tls.key}`,
-    `--prometheus-url=${prometheusUrl}/`,
-    `--config=${config}`,
-    // the series are there before it starts; re-listing often only shortens the wait should they not be
-    '--metrics-relist-interval=5s',
-    // it lists the pods a metric is asked for as the admin; only who may read metrics is the point here
-    `--lister-kubeconfig=${plane.kubeconfig}`,
-    `--authentication-kubeconfig=${identity}`,
-    `--authorization-kubeconfig=${identity}`,
-    '--v=2',
-  ]);
-  return { process, port };
-}
-
-/** What the aggregator should say about the APIService, or the adapter's end of output when it has exited. */
-async function apiServiceAvailable(): Promise<true | undefined> {
-  if (adapter.exited) throw new Error(`prometheus-adapter exited:\n${adapter.output().slice(-3_000)}`);
-  const service = await plane.client.get(`/apis/apiregistration.k8s.io/v1/apiservices/${API_VERSION}.custom.metrics.k8s.io`);
-  const available = (service.status?.conditions ?? []).find((condition: { type: string }) => condition.type === 'Available');
-  if (available?.status === 'True') return true;
-  throw new Error(`APIService not Available: ${available?.reason ?? ''} ${available?.message ?? ''}`);
-}
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'meetscale-adapter-hpa-'));
@@ -191,38 +116,17 @@ beforeAll(async () => {
   });
 
   // AND prometheus-adapter with the platform's adapter rules, serving the custom metrics API with a certificate of
-  // this test's own, delegating authentication and authorization to the API server as its own ServiceAccount, and
+  // its own, delegating authentication and authorization to the API server as its own ServiceAccount, and
   // registered with the aggregator through an ExternalName Service that names localhost (the aggregator resolves
   // such a Service to its external name and the APIService's port)
-  const tls = servingCertificate();
-  const started = await startAdapter(prometheus.url, tls, await adapterIdentity());
-  adapter = started.process;
-  adapterUrl = `https://127.0.0.1:${started.port}`;
-  adapterCa = readFileSync(tls.cert, 'utf8');
-  await client.create(`/api/v1/namespaces/${ADAPTER_SERVICE.namespace}/services`, {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: ADAPTER_SERVICE.name },
-    spec: { type: 'ExternalName', externalName: 'localhost', ports: [{ name: 'https', port: started.port }] },
-  });
-  await client.create('/apis/apiregistration.k8s.io/v1/apiservices', {
-    apiVersion: 'apiregistration.k8s.io/v1',
-    kind: 'APIService',
-    metadata: { name: `${API_VERSION}.custom.metrics.k8s.io` },
-    spec: {
-      group: 'custom.metrics.k8s.io',
-      version: API_VERSION,
-      service: { ...ADAPTER_SERVICE, port: started.port },
-      caBundle: Buffer.from(readFileSync(tls.cert)).toString('base64'),
-      groupPriorityMinimum: 100,
-      versionPriority: 100,
-    },
-  });
-  await waitFor(`APIService ${API_VERSION}.custom.metrics.k8s.io to be Available`, apiServiceAvailable, 60_000, 500);
+  metricsApi = await startCustomMetricsApi(plane, { prometheusUrl: prometheus.url, rules: MONITORING_CHART.adapterRules, scratch });
+  adapter = metricsApi.adapter;
+  adapterUrl = metricsApi.url;
+  adapterCa = metricsApi.ca;
 });
 
 afterAll(async () => {
-  await adapter?.stop();
+  await metricsApi?.stop();
   await prometheus?.stop();
   await Promise.all(exporters.map((exporter) => exporter.stop()));
   await plane?.stop();

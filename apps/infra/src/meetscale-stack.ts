@@ -290,6 +290,11 @@ export class MeetscaleStack extends TerraformStack {
         description: 'Reserved public IPs of the media nodes (for firewall allow-lists of school networks).',
       });
     }
+    new TerraformOutput(this, 'sizing_input', {
+      value: config.sizing.model.input,
+      description:
+        "The capacity model's input the state was sized from (peak load, conference size, video, lastN, node sizes): npm start's day simulation reads it from the stack.",
+    });
     new TerraformOutput(this, 'object_storage', {
       value: {
         endpoint: OBJECT_STORAGE_ENDPOINTS[region],

@@ -547,6 +547,17 @@ describe('MeetscaleStack', () => {
   });
 
   describe('node pools', () => {
+    test.each([
+      ['bremen', bremen],
+      ['nordrhein-westfalen', nordrheinWestfalen],
+    ] as const)('are sized from the input the stack outputs as sizing_input, for the local simulation (%s)', (id, state) => {
+      // GIVEN / WHEN the state's stack
+      const output = (stateOf(id).json as any).output.sizing_input;
+      // THEN it outputs exactly the capacity model's input of the state's declared load and node sizes
+      expect(output.value).toEqual(modelSizingOf(state).input);
+      expect(output.sensitive).toBeUndefined();
+    });
+
     test('size the media nodes from the peak load and label them for the bridges (nordrhein-westfalen)', () => {
       // GIVEN / WHEN the large state, and what the capacity model gives for its declared load
       const synthesized = stateOf('nordrhein-westfalen');

@@ -1,4 +1,5 @@
 export * from './bridge-load';
+export * from './bridge-stress';
 export * from './cli-arguments';
 export * from './figures';
 export * from './format-sizing';

@@ -11,7 +11,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 
-import { ControlPlane, type KubeClient, type NodePoolShape, type NodeTaint, waitFor } from '@meetscale/cluster';
+import type { SizingInput } from '@meetscale/capacity';
+import { ControlPlane, type ControlPlaneOptions, type KubeClient, type NodePoolShape, type NodeTaint, waitFor } from '@meetscale/cluster';
 import { runHelm } from '@meetscale/helm-binaries';
 import YAML from 'yaml';
 
@@ -40,7 +41,7 @@ const BASE_CHARTS: ReadonlySet<string> = new Set(['state-base']);
 const EXPRESSION_STAND_INS: Readonly<Record<string, string>> = { loadBalancerIP: '192.0.2.1' };
 
 /** The component label of the videobridges in the jitsi-shard chart. */
-const BRIDGE_SELECTOR = 'app.kubernetes.io/component=jvb';
+export const BRIDGE_SELECTOR = 'app.kubernetes.io/component=jvb';
 
 /** Every state in `apps/infra/states/` (the file name is the state's id and its stack's name). */
 export function stateIds(): string[] {
@@ -48,6 +49,15 @@ export function stateIds(): string[] {
     .filter((file) => file.endsWith('.ts'))
     .map((file) => basename(file, '.ts'))
     .sort();
+}
+
+/**
+ * The state `npm start` runs when none is named, and the tests simulate a day on: the one with the smallest declared
+ * peak load (its stack's `sizing_input`), so the quickest to run.
+ */
+export function exampleStateId(): string {
+  const sized = stateIds().map((id) => ({ id, participants: stateInstallation(id).sizingInput?.participants ?? Infinity }));
+  return sized.sort((a, b) => a.participants - b.participants || a.id.localeCompare(b.id))[0]!.id;
 }
 
 /** An IONOS node pool of the stack, with what its nodes offer the scheduler. */
@@ -97,6 +107,10 @@ export interface StateInstallation {
   readonly manifests: ReadonlyArray<{ readonly release: string; readonly namespace: string; readonly manifest: Manifest }>;
   /** Problems of the stack itself that keep the test from reproducing it (e.g. values from Terraform expressions). */
   readonly stackProblems: readonly string[];
+  /** The capacity model's input the state was sized from (the stack's `sizing_input` output), if the stack has it. */
+  readonly sizingInput: SizingInput | undefined;
+  /** The custom rules of the stack's prometheus-adapter release (the custom metrics the HPAs read), if it has one. */
+  readonly adapterRules: readonly unknown[];
 }
 
 /**
@@ -225,7 +239,10 @@ export function stateInstallation(stateId: string): StateInstallation {
       `no synthesized stack for state "${stateId}" at ${relative(WORKSPACE_ROOT, file)}: run \`npm run build\` (or \`npx nx run infra:synth\`) first`,
     );
   }
-  const stack = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, any>> };
+  const stack = JSON.parse(readFileSync(file, 'utf8')) as {
+    resource?: Record<string, Record<string, any>>;
+    output?: Record<string, { value?: unknown }>;
+  };
   const stackProblems: string[] = [];
   const helmReleases = Object.values(stack.resource?.helm_release ?? {});
   const localCharts = new Set(chartNames());
@@ -233,6 +250,7 @@ export function stateInstallation(stateId: string): StateInstallation {
   const namespaces: Record<string, Record<string, string>> = {};
   const manifests: Array<{ release: string; namespace: string; manifest: Manifest }> = [];
   const releases: StateRelease[] = [];
+  let adapterRules: unknown[] = [];
   for (const release of helmReleases) {
     const documents: string[] = release.values ?? [];
     for (const key of ['set', 'set_list', 'set_sensitive'])
@@ -260,7 +278,9 @@ export function stateInstallation(stateId: string): StateInstallation {
       });
       continue;
     }
-    // an upstream chart (the add-ons): nothing of it is reproduced but its namespace
+    // an upstream chart (the add-ons): nothing of it is reproduced but its namespace (and the adapter's rules, which
+    // the day simulation serves the custom metrics API with)
+    if (release.chart === 'prometheus-adapter') adapterRules = parsed[0]?.rules?.custom ?? [];
   }
 
   const taints = manifests.map(({ manifest }) => appliedTaint(manifest)).filter((found) => found !== undefined);
@@ -275,7 +295,8 @@ export function stateInstallation(stateId: string): StateInstallation {
       taints: taints.filter((applied) => matches(applied.nodeSelector, labels)).map((applied) => applied.taint),
     };
   });
-  return { stateId, pools, releases, namespaces, manifests, stackProblems };
+  const sizingInput = stack.output?.sizing_input?.value as SizingInput | undefined;
+  return { stateId, pools, releases, namespaces, manifests, stackProblems, sizingInput, adapterRules };
 }
 
 /** The media pools: those the bridges of the state's jitsi-shard releases are selected onto. */
@@ -284,6 +305,19 @@ export function mediaPools(installation: StateInstallation): StatePool[] {
     .map((release) => release.values?.jvb?.nodeSelector as Record<string, string> | undefined)
     .filter((selector) => selector !== undefined && Object.keys(selector).length > 0);
   return installation.pools.filter((pool) => selectors.some((selector) => matches(selector, pool.labels)));
+}
+
+/**
+ * The installation with its media pools capped at `maxNodes` nodes (a pool the platform team limited, or an IONOS
+ * quota): what the day simulation runs to show where demand meets no capacity.
+ * @throws Error when `maxNodes` is not a whole number of at least 1 or the state has no media pool
+ */
+export function withMediaNodes(installation: StateInstallation, maxNodes: number): StateInstallation {
+  if (!Number.isInteger(maxNodes) || maxNodes < 1)
+    throw new Error(`a media pool needs a whole number of nodes of at least 1, not ${maxNodes}`);
+  const media = new Set(mediaPools(installation).map((pool) => pool.name));
+  if (media.size === 0) throw new Error(`state ${installation.stateId} has no media pool to cap`);
+  return { ...installation, pools: installation.pools.map((pool) => (media.has(pool.name) ? { ...pool, maxNodes } : pool)) };
 }
 
 /** The bridges of the state at the autoscalers' maximum: the sum of the jitsi-shard releases' `jvb.autoscaling.maxReplicas`. */
@@ -369,7 +403,7 @@ function withValuesFiles<T>(release: StateRelease, use: (args: string[]) => T): 
 const isBridge = (pod: any): boolean => pod.metadata.labels?.['app.kubernetes.io/component'] === 'jvb';
 
 /** Why the scheduler left a pod Pending: its PodScheduled condition's message. */
-function pendingReason(pod: any): string {
+export function pendingReason(pod: { status?: { conditions?: Array<Record<string, any>> } }): string {
   const condition = (pod.status?.conditions ?? []).find((entry: any) => entry.type === 'PodScheduled');
   return condition?.status === 'False' ? String(condition.message ?? condition.reason) : 'not yet considered by the scheduler';
 }
@@ -386,15 +420,21 @@ const isUnschedulable = (pod: any): boolean =>
  * installs the charts.
  */
 export class StateCluster {
-  /** Starts the control plane with the state's nodes, creates its namespaces and applies its cluster base's objects. */
-  static async start(installation: StateInstallation): Promise<StateCluster> {
-    const plane = await ControlPlane.start({ nodePools: installation.pools.map(nodePoolShape), upstreamCrds: true });
-    const cluster = new StateCluster(installation, plane);
+  /**
+   * Starts the control plane with the state's nodes, creates its namespaces and applies its cluster base's objects.
+   * `plane` adds options of the control plane (its folder, the HPA controller's timing).
+   */
+  static async start(
+    installation: StateInstallation,
+    plane: Omit<ControlPlaneOptions, 'nodePools' | 'upstreamCrds'> = {},
+  ): Promise<StateCluster> {
+    const started = await ControlPlane.start({ ...plane, nodePools: installation.pools.map(nodePoolShape), upstreamCrds: true });
+    const cluster = new StateCluster(installation, started);
     try {
       await cluster._prepare();
       return cluster;
     } catch (error) {
-      await plane.stop();
+      await started.stop();
       throw error;
     }
   }
@@ -432,16 +472,55 @@ export class StateCluster {
 
   /**
    * Installs every meetscale release with Helm 4 from `charts/<chart>`, with exactly the synthesized values
-   * documents as `-f` files, `--wait`; returns what failed (with Helm's output), empty when all installed.
+   * documents as `-f` files, `--wait`; returns what failed (with Helm's output), empty when all installed. `log` hears
+   * of each release as it is done.
    */
-  async install(): Promise<string[]> {
+  async install(log?: (line: string) => void): Promise<string[]> {
     const problems = [...this.installation.stackProblems];
     for (const release of this.installation.releases) {
+      const started = Date.now();
       const args = ['install', release.name, chartDir(release.chart), '--namespace', release.namespace, '--wait', '--timeout', '3m'];
       const outcome = withValuesFiles(release, (files) => helmOutcome(helmOn(this.plane, 4, [...args, ...files], { timeoutMs: 240_000 })));
       if (outcome.status !== 0) problems.push(`helm install ${release.name} (${release.chart}) failed: ${outcome.output}`);
+      const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+      log?.(
+        `${outcome.status === 0 ? 'installed' : 'FAILED to install'} ${release.namespace}/${release.name} (chart ${release.chart}) in ${took}`,
+      );
     }
     return problems;
+  }
+
+  /**
+   * Waits until the cluster is settled after the install: every bridge autoscaler has raised its workload to its
+   * minimum (the HPA controller enforces its bounds before it reads any metric), and every pod is scheduled or found
+   * unschedulable.
+   */
+  async settle(timeoutMs = 120_000): Promise<void> {
+    const namespaces = [...new Set(this.installation.releases.map((release) => release.namespace))];
+    let seen = '';
+    await waitFor(
+      'the bridge autoscalers at their minimum and every pod scheduled or unschedulable',
+      async () => {
+        for (const namespace of namespaces)
+          for (const hpa of await this.client.list(`/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers`)) {
+            const target = hpa.spec.scaleTargetRef;
+            const workload = await this.client.get(
+              `/apis/apps/v1/namespaces/${namespace}/${String(target.kind).toLowerCase()}s/${target.name}`,
+            );
+            seen = `${namespace}/${target.name} at ${workload.spec.replicas} of at least ${hpa.spec.minReplicas ?? 1}`;
+            if (workload.spec.replicas < (hpa.spec.minReplicas ?? 1)) return undefined;
+            if ((workload.status?.replicas ?? 0) < workload.spec.replicas) return undefined;
+          }
+        const pods = (await this.client.list('/api/v1/pods')).filter((pod) => pod.metadata.deletionTimestamp === undefined);
+        const unsettled = pods.filter((pod) => pod.spec.nodeName === undefined && !isUnschedulable(pod));
+        seen = `${unsettled.length} pods neither scheduled nor unschedulable`;
+        return unsettled.length === 0 ? true : undefined;
+      },
+      timeoutMs,
+      500,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last seen: ${seen}`);
+    });
   }
 
   /**
