@@ -45,11 +45,20 @@ export interface ControlPlaneOptions {
    */
   readonly detached?: boolean;
   /**
+   * Picks the loopback port of each listener, once per start. A test hands a program a port that is taken with
+   * it; nothing else needs it.
+   * @default - {@link freeLoopbackPort} for each
+   */
+  readonly pickPort?: (listener: ControlPlaneListener) => Promise<number>;
+  /**
    * Reports progress (e.g. on standard error).
    * @default - nothing is reported
    */
   readonly log?: (line: string) => void;
 }
+
+/** The listeners whose loopback ports a control plane picks at start (see {@link ControlPlaneOptions.pickPort}). */
+export type ControlPlaneListener = 'etcd-client' | 'etcd-peer' | 'kube-apiserver';
 
 /** What `state.json` in a control plane's folder records, so another process can stop it. */
 export interface ControlPlaneState {
@@ -73,6 +82,29 @@ export const SERVICE_CIDR = '10.96.0.0/16';
 
 /** The pod CIDR kwok assigns pod IPs from (written into pod status only; nothing is routed). */
 export const POD_CIDR = '10.244.0.1/16';
+
+/**
+ * How many times {@link ControlPlane.start} starts the programs when one finds its loopback port taken: the port
+ * was free when picked, and another process (e.g. another jest worker) bound it before the program did.
+ */
+const START_ATTEMPTS = 3;
+
+/** A program exited at start-up because the loopback address it was to listen on was in use. */
+class PortTakenError extends Error {
+  /**
+   * @param program the program's name
+   * @param address the address it could not listen on, `127.0.0.1:<port>`
+   * @param outputEnd the end of the program's output
+   */
+  constructor(
+    readonly program: string,
+    readonly address: string,
+    readonly outputEnd: string,
+  ) {
+    super(`${program} could not listen on ${address}: address already in use\n--- end of ${program}'s output ---\n${outputEnd}`);
+    this.name = 'PortTakenError';
+  }
+}
 
 /** Stops the programs recorded in a control plane folder's state file and removes the file. */
 export async function stopRecordedControlPlane(dir: string): Promise<boolean> {
@@ -121,28 +153,52 @@ export class ControlPlane {
   /**
    * Builds what is missing, starts every program, waits until the API server is ready, the controllers
    * work (the `default` ServiceAccount exists) and the requested kwok nodes are Ready.
+   *
+   * When etcd or the API server exits at start-up because its loopback port was taken meanwhile (the port is
+   * free when picked, but another process can bind it before the program does), everything started is stopped,
+   * what that start wrote is removed, and the programs start again on fresh ports, up to
+   * {@link START_ATTEMPTS} starts in all. Other failures are not retried.
    * @throws naming the program that failed and the end of its log; everything started is stopped again
    */
   static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
     const log = options.log ?? ((): void => undefined);
+    const pickPort = options.pickPort ?? ((): Promise<number> => freeLoopbackPort());
     const binaries = ensureControlPlaneBinaries({ onBuild: reportBuildsOnStderr });
     await _sweepOrphans();
     const ownsDir = options.dir === undefined;
-    const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
-    fs.mkdirSync(dir, { recursive: true });
-    const plane = new ControlPlane(dir, ownsDir, options.detached ?? false, binaries);
-    try {
-      await plane._boot(log);
-      if (options.upstreamCrds === true) {
-        log('upstream CRDs');
-        await installUpstreamCrds(plane.client);
+    // what a given folder held before, so that a start that found its port taken can leave it as it was
+    const heldBefore = new Set(options.dir !== undefined && fs.existsSync(options.dir) ? fs.readdirSync(options.dir) : []);
+    for (let attempt = 1; ; attempt += 1) {
+      const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
+      fs.mkdirSync(dir, { recursive: true });
+      log(`folder ${dir}`);
+      const plane = new ControlPlane(dir, ownsDir, options.detached ?? false, binaries);
+      try {
+        await plane._boot(log, pickPort);
+        if (options.upstreamCrds === true) {
+          log('upstream CRDs');
+          await installUpstreamCrds(plane.client);
+        }
+        if (options.nodePools !== undefined) await plane.addNodes(options.nodePools);
+        if ((options.persistentVolumes ?? 0) > 0) await plane.addPersistentVolumes(options.persistentVolumes ?? 0);
+        return plane;
+      } catch (error) {
+        await plane.stop();
+        if (!(error instanceof PortTakenError)) throw error;
+        if (attempt >= START_ATTEMPTS) {
+          throw new Error(
+            `${error.program} could not listen on ${error.address}: address already in use, in the last of ${START_ATTEMPTS} starts ` +
+              `on freshly picked ports\n--- end of ${error.program}'s output ---\n${error.outputEnd}`,
+          );
+        }
+        log(
+          `${error.program} found ${error.address} taken; stopped what had started, starting again on fresh ports (${attempt + 1} of ${START_ATTEMPTS})`,
+        );
+        if (!ownsDir) {
+          for (const name of fs.readdirSync(dir))
+            if (!heldBefore.has(name)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+        }
       }
-      if (options.nodePools !== undefined) await plane.addNodes(options.nodePools);
-      if ((options.persistentVolumes ?? 0) > 0) await plane.addPersistentVolumes(options.persistentVolumes ?? 0);
-      return plane;
-    } catch (error) {
-      await plane.stop();
-      throw error;
     }
   }
 
@@ -153,6 +209,8 @@ export class ControlPlane {
   private _client: KubeClient | undefined;
   private _frontProxy: FrontProxyCredentials | undefined;
   private readonly _processes: ManagedProcess[] = [];
+  /** The loopback ports each program was given to listen on, by program name. */
+  private readonly _ports = new Map<string, readonly number[]>();
   private readonly _tokens = _tokens();
 
   private constructor(
@@ -251,32 +309,56 @@ export class ControlPlane {
     return started;
   }
 
-  /** Waits for `probe`, failing early with the program's log when the program has exited. */
+  /**
+   * Waits for `probe`, failing early with the program's log when the program has exited.
+   * @throws {@link PortTakenError} when the program exited because an address it was to listen on was in use
+   */
   private async _waitForProgram<T>(
     program: ManagedProcess,
     what: string,
     probe: () => Promise<T | undefined>,
     timeoutMs = 90_000,
   ): Promise<T> {
+    let outcome: { readonly exited: string } | { readonly value: T };
     try {
-      return await waitFor(
+      // an exit ends the wait, also while a probe is pending (e.g. on a port another process took, which may never
+      // answer); an error thrown by the probe would only be retried until the timeout
+      const exited = program.exited.then((status) => ({ exited: status }));
+      outcome = await waitFor(
         what,
         async () => {
           const status = program.exitStatus();
-          if (status !== undefined) throw new Error(`${program.name} ${status}`);
-          return probe();
+          if (status !== undefined) return { exited: status };
+          return Promise.race([probe().then((value) => (value === undefined ? undefined : { value })), exited]);
         },
         timeoutMs,
       );
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- end of ${program.logFile} ---\n${logTail(program.logFile)}`);
     }
+    if ('value' in outcome) return outcome.value;
+    // only what this run wrote: a given folder may hold the log of an earlier one
+    const output = program.output();
+    if (output.includes('bind: address already in use')) {
+      const address = /listen tcp\d? (\S+): bind: address already in use/u.exec(output)?.[1];
+      const ports = this._ports.get(program.name) ?? [];
+      throw new PortTakenError(program.name, address ?? `127.0.0.1:${ports.join(' or ')}`, logTail(program.logFile));
+    }
+    throw new Error(
+      `${program.name} ${outcome.exited} while waiting for ${what}\n--- end of ${program.logFile} ---\n${logTail(program.logFile)}`,
+    );
   }
 
   /** Starts etcd, the API server, the controllers and kwok, in that order, each when the previous is ready. */
-  private async _boot(log: (line: string) => void): Promise<void> {
+  private async _boot(log: (line: string) => void, pickPort: (listener: ControlPlaneListener) => Promise<number>): Promise<void> {
     const dir = this.dir;
-    const [etcdClientPort, etcdPeerPort, apiserverPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+    const [etcdClientPort, etcdPeerPort, apiserverPort] = [
+      await pickPort('etcd-client'),
+      await pickPort('etcd-peer'),
+      await pickPort('kube-apiserver'),
+    ];
+    this._ports.set('etcd', [etcdClientPort, etcdPeerPort]);
+    this._ports.set('kube-apiserver', [apiserverPort]);
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
     const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
 
@@ -292,7 +374,7 @@ export class ControlPlane {
       '--log-level=warn',
     ]);
     await this._waitForProgram(etcd, 'etcd to report health', async () => {
-      const response = await fetch(`${etcdUrl}/health`);
+      const response = await fetch(`${etcdUrl}/health`, { signal: AbortSignal.timeout(5_000) });
       return response.ok && ((await response.json()) as { health?: string }).health === 'true' ? true : undefined;
     });
 

@@ -1,5 +1,6 @@
 export {
   ControlPlane,
+  type ControlPlaneListener,
   type ControlPlaneOptions,
   type ControlPlaneState,
   POD_CIDR,

@@ -2,8 +2,8 @@ import * as net from 'node:net';
 
 /**
  * A TCP port that is free on 127.0.0.1 right now: the kernel picks it for a listener that is closed again
- * at once. Another process could take it before the caller binds it; the control plane retries its start
- * once with fresh ports when that happens.
+ * at once. Another process could take it before the caller binds it; the control plane starts again on
+ * fresh ports when one of its programs finds its port taken (see `ControlPlane.start`).
  */
 export async function freeLoopbackPort(): Promise<number> {
   const server = net.createServer();

@@ -29,8 +29,12 @@ export interface ManagedProcess {
   readonly pid: number;
   /** Where its output goes. */
   readonly logFile: string;
+  /** What it has written to {@link logFile} since it was started (not what an earlier run appended there). */
+  output(): string;
   /** How it ended, when it has: exit code or signal; `undefined` while it runs (or when not ours to watch). */
   exitStatus(): string | undefined;
+  /** Settles with how it ended once it has (see {@link exitStatus}). */
+  readonly exited: Promise<string>;
 }
 
 const _owned = new Set<number>();
@@ -68,6 +72,7 @@ function _signalGroup(pid: number, signal: NodeJS.Signals): void {
 /** Starts a program in its own process group with its output appended to `logFile`. */
 export function startProcess(options: StartProcessOptions): ManagedProcess {
   const log = fs.openSync(options.logFile, 'a');
+  const logStart = fs.fstatSync(log).size;
   let child: ChildProcess;
   try {
     child = spawn(options.command, [...options.args], { detached: true, stdio: ['ignore', log, log] });
@@ -77,12 +82,18 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
   if (child.pid === undefined) throw new Error(`${options.name} could not be started (${options.command})`);
   const pid = child.pid;
   let status: string | undefined;
+  let settleExited: (status: string) => void = () => undefined;
+  const exited = new Promise<string>((resolve) => {
+    settleExited = resolve;
+  });
   child.once('exit', (code, signal) => {
     status = signal !== null ? `killed by ${signal}` : `exited with code ${String(code)}`;
     _owned.delete(pid);
+    settleExited(status);
   });
   child.once('error', (error) => {
     status = `failed to start: ${error.message}`;
+    settleExited(status);
   });
   if (options.detached === true) {
     child.unref();
@@ -90,7 +101,11 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
     _owned.add(pid);
     _installExitHook();
   }
-  return { name: options.name, pid, logFile: options.logFile, exitStatus: () => status };
+  const output = (): string => {
+    if (!fs.existsSync(options.logFile)) return '';
+    return fs.readFileSync(options.logFile).subarray(logStart).toString('utf8');
+  };
+  return { name: options.name, pid, logFile: options.logFile, output, exitStatus: () => status, exited };
 }
 
 /**
