@@ -45,6 +45,12 @@ export interface ControlPlaneOptions {
    */
   readonly detached?: boolean;
   /**
+   * The HPA controller's timing (kube-controller-manager's `--horizontal-pod-autoscaler-*` flags), e.g. for a
+   * simulation that compresses time. Checked before anything starts.
+   * @default - a 5 s sync period; kube's defaults for the rest
+   */
+  readonly horizontalPodAutoscaler?: HorizontalPodAutoscalerTiming;
+  /**
    * Picks the loopback port of each listener, once per start. A test hands a program a port that is taken with
    * it; nothing else needs it.
    * @default - {@link freeLoopbackPort} for each
@@ -55,6 +61,31 @@ export interface ControlPlaneOptions {
    * @default - nothing is reported
    */
   readonly log?: (line: string) => void;
+}
+
+/**
+ * The HPA controller's timing. Durations are in Go's syntax (`500ms`, `2s`, `1m30s`), as the flags take them.
+ */
+export interface HorizontalPodAutoscalerTiming {
+  /**
+   * How often the controller syncs every HorizontalPodAutoscaler (`--horizontal-pod-autoscaler-sync-period`);
+   * more than zero.
+   * @default '5s'
+   */
+  readonly syncPeriod?: string;
+  /**
+   * How far back the controller looks for its highest recommendation before it scales down
+   * (`--horizontal-pod-autoscaler-downscale-stabilization`); a HorizontalPodAutoscaler's own
+   * `behavior.scaleDown.stabilizationWindowSeconds` overrides it.
+   * @default - kube's (5m)
+   */
+  readonly downscaleStabilization?: string;
+  /**
+   * The least change, from 1.0, of the desired-to-actual metric ratio for the controller to scale
+   * (`--horizontal-pod-autoscaler-tolerance`); zero or more.
+   * @default - kube's (0.1)
+   */
+  readonly tolerance?: number;
 }
 
 /** The listeners whose loopback ports a control plane picks at start (see {@link ControlPlaneOptions.pickPort}). */
@@ -104,6 +135,60 @@ class PortTakenError extends Error {
     super(`${program} could not listen on ${address}: address already in use\n--- end of ${program}'s output ---\n${outputEnd}`);
     this.name = 'PortTakenError';
   }
+}
+
+/** The units of Go's duration syntax, as `time.ParseDuration` reads them, in milliseconds. */
+const GO_DURATION_UNITS: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** Milliseconds of a duration in Go's syntax without a sign (`500ms`, `2s`, `1m30s`, `0`), or `undefined`. */
+function _goDurationMs(text: string): number | undefined {
+  if (text === '0') return 0;
+  if (!/^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/u.test(text)) return undefined;
+  let total = 0;
+  for (const [, value, unit] of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gu)) {
+    total += Number(value) * (GO_DURATION_UNITS[unit as string] as number);
+  }
+  // a Go duration is an int64 of nanoseconds: about 292 years
+  return total <= 9.2e15 ? total : undefined;
+}
+
+/**
+ * kube-controller-manager's flags for the HPA controller's timing.
+ * @throws naming the option, when a duration is not in Go's syntax or a value is out of range
+ */
+function _horizontalPodAutoscalerArgs(timing: HorizontalPodAutoscalerTiming = {}): string[] {
+  const duration = (option: keyof HorizontalPodAutoscalerTiming, value: unknown, positive: boolean): string => {
+    const ms = typeof value === 'string' ? _goDurationMs(value) : undefined;
+    if (ms === undefined) {
+      throw new Error(
+        `horizontalPodAutoscaler.${option} must be a duration in Go's syntax without a sign (e.g. 500ms, 2s, 1m30s), not ${JSON.stringify(value)}`,
+      );
+    }
+    if (positive && ms === 0) throw new Error(`horizontalPodAutoscaler.${option} must be more than zero, not ${JSON.stringify(value)}`);
+    return value as string;
+  };
+  const args = [`--horizontal-pod-autoscaler-sync-period=${duration('syncPeriod', timing.syncPeriod ?? '5s', true)}`];
+  if (timing.downscaleStabilization !== undefined) {
+    args.push(
+      `--horizontal-pod-autoscaler-downscale-stabilization=${duration('downscaleStabilization', timing.downscaleStabilization, false)}`,
+    );
+  }
+  if (timing.tolerance !== undefined) {
+    if (typeof timing.tolerance !== 'number' || !Number.isFinite(timing.tolerance) || timing.tolerance < 0) {
+      throw new Error(`horizontalPodAutoscaler.tolerance must be a finite number, zero or more, not ${String(timing.tolerance)}`);
+    }
+    args.push(`--horizontal-pod-autoscaler-tolerance=${String(timing.tolerance)}`);
+  }
+  return args;
 }
 
 /** Stops the programs recorded in a control plane folder's state file and removes the file. */
@@ -161,6 +246,8 @@ export class ControlPlane {
    * @throws naming the program that failed and the end of its log; everything started is stopped again
    */
   static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+    // checked before anything starts
+    const horizontalPodAutoscalerArgs = _horizontalPodAutoscalerArgs(options.horizontalPodAutoscaler);
     const log = options.log ?? ((): void => undefined);
     const pickPort = options.pickPort ?? ((): Promise<number> => freeLoopbackPort());
     const binaries = ensureControlPlaneBinaries({ onBuild: reportBuildsOnStderr });
@@ -172,7 +259,7 @@ export class ControlPlane {
       const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
       fs.mkdirSync(dir, { recursive: true });
       log(`folder ${dir}`);
-      const plane = new ControlPlane(dir, ownsDir, options.detached ?? false, binaries);
+      const plane = new ControlPlane(dir, ownsDir, options.detached ?? false, binaries, horizontalPodAutoscalerArgs);
       try {
         await plane._boot(log, pickPort);
         if (options.upstreamCrds === true) {
@@ -219,6 +306,7 @@ export class ControlPlane {
     private readonly _ownsDir: boolean,
     private readonly _detached: boolean,
     private readonly _binaries: ControlPlaneBinaries,
+    private readonly _horizontalPodAutoscalerArgs: readonly string[],
   ) {
     this.kubeconfig = path.join(dir, 'kubeconfig');
   }
@@ -467,7 +555,8 @@ export class ControlPlane {
       // each controller acts as its own ServiceAccount with the rights of kube's bootstrap policy (as kubeadm runs
       // it), so that e.g. the HPA controller reads the custom metrics API as system:controller:horizontal-pod-autoscaler
       '--use-service-account-credentials',
-      '--horizontal-pod-autoscaler-sync-period=5s',
+      // the HPA controller's timing: a 5 s sync period unless the options set it
+      ...this._horizontalPodAutoscalerArgs,
       // kwok's heartbeats can lag on a loaded 2-core machine; a node marked NotReady would turn every pod on
       // it NotReady for good (no kubelet sets it back), so the grace period is long
       '--node-monitor-grace-period=5m',

@@ -3,6 +3,7 @@ export {
   type ControlPlaneListener,
   type ControlPlaneOptions,
   type ControlPlaneState,
+  type HorizontalPodAutoscalerTiming,
   POD_CIDR,
   SERVICE_CIDR,
   stopRecordedControlPlane,

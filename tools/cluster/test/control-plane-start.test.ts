@@ -3,7 +3,13 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { ControlPlane, type ControlPlaneListener, type ControlPlaneState, freeLoopbackPort } from '../src';
+import {
+  ControlPlane,
+  type ControlPlaneListener,
+  type ControlPlaneState,
+  freeLoopbackPort,
+  type HorizontalPodAutoscalerTiming,
+} from '../src';
 
 /** A port on 127.0.0.1 that someone else listens on (connections are closed at once), until `close`. */
 async function takenPort(): Promise<{ port: number; close: () => Promise<void> }> {
@@ -157,4 +163,94 @@ describe('ControlPlane.start when a port it picked is taken before its program b
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+/** The arguments kube-controller-manager runs with, read from its command line. */
+function controllerManagerArgs(plane: ControlPlane): string[] {
+  const state = JSON.parse(fs.readFileSync(path.join(plane.dir, 'state.json'), 'utf8')) as ControlPlaneState;
+  const entry = state.processes.find((process) => process.name === 'kube-controller-manager');
+  if (entry === undefined) throw new Error('the state file names no kube-controller-manager');
+  return fs.readFileSync(`/proc/${entry.pid}/cmdline`, 'utf8').split('\0').slice(1, -1);
+}
+
+describe("ControlPlane.start's HPA controller timing", () => {
+  it('passes the timing asked for to kube-controller-manager', async () => {
+    // WHEN a control plane starts with a compressed HPA timing
+    const plane = await ControlPlane.start({
+      horizontalPodAutoscaler: { syncPeriod: '1s', downscaleStabilization: '1m30s', tolerance: 0.05 },
+    });
+    try {
+      // THEN the controller manager, up and working, runs with it
+      expect(controllerManagerArgs(plane).filter((arg) => arg.startsWith('--horizontal-pod-autoscaler-'))).toEqual([
+        '--horizontal-pod-autoscaler-sync-period=1s',
+        '--horizontal-pod-autoscaler-downscale-stabilization=1m30s',
+        '--horizontal-pod-autoscaler-tolerance=0.05',
+      ]);
+    } finally {
+      await plane.stop();
+    }
+  }, 180_000);
+
+  it('keeps a 5 s sync period and leaves the rest to kube when not asked', async () => {
+    // WHEN a control plane starts without a timing
+    const plane = await ControlPlane.start();
+    try {
+      // THEN the controller manager syncs every 5 s and runs with kube's defaults otherwise
+      expect(controllerManagerArgs(plane).filter((arg) => arg.startsWith('--horizontal-pod-autoscaler-'))).toEqual([
+        '--horizontal-pod-autoscaler-sync-period=5s',
+      ]);
+    } finally {
+      await plane.stop();
+    }
+  }, 180_000);
+
+  const goSyntax = (option: string, value: string): string =>
+    `horizontalPodAutoscaler.${option} must be a duration in Go's syntax without a sign (e.g. 500ms, 2s, 1m30s), not "${value}"`;
+  it.each<[string, HorizontalPodAutoscalerTiming, string]>([
+    ['syncPeriod 5 seconds', { syncPeriod: '5 seconds' }, goSyntax('syncPeriod', '5 seconds')],
+    ['syncPeriod 5 without a unit', { syncPeriod: '5' }, goSyntax('syncPeriod', '5')],
+    ['syncPeriod -1s', { syncPeriod: '-1s' }, goSyntax('syncPeriod', '-1s')],
+    ['syncPeriod 0s', { syncPeriod: '0s' }, 'horizontalPodAutoscaler.syncPeriod must be more than zero, not "0s"'],
+    ['downscaleStabilization 1d', { downscaleStabilization: '1d' }, goSyntax('downscaleStabilization', '1d')],
+    ['tolerance -0.1', { tolerance: -0.1 }, 'horizontalPodAutoscaler.tolerance must be a finite number, zero or more, not -0.1'],
+    ['tolerance NaN', { tolerance: Number.NaN }, 'horizontalPodAutoscaler.tolerance must be a finite number, zero or more, not NaN'],
+  ])('refuses %s before anything starts', async (_what, timing, message) => {
+    // GIVEN a folder not made yet
+    const dir = path.join(os.tmpdir(), `cluster-start-test-never-${process.pid}-${Date.now()}`);
+    const picks: ControlPlaneListener[] = [];
+
+    // WHEN a control plane is asked to start there with the timing
+    const started = ControlPlane.start({
+      dir,
+      horizontalPodAutoscaler: timing,
+      pickPort: (listener) => {
+        picks.push(listener);
+        return freeLoopbackPort();
+      },
+    });
+
+    // THEN it is refused, naming the option, before a folder is made or a port picked
+    await expect(started).rejects.toThrow(message);
+    expect(fs.existsSync(dir)).toBe(false);
+    expect(picks).toEqual([]);
+  });
+
+  it('takes the durations of Go, and goes on to pick ports', async () => {
+    // GIVEN durations as Go writes them, and a port picker that ends each start there
+    const durations = ['500ms', '2s', '1m30s', '1.5h', '.5s', '5.s', '250us', '0'];
+    const pickPort = (): Promise<number> => Promise.reject(new Error('no ports in this test'));
+
+    for (const syncPeriod of durations.filter((duration) => duration !== '0')) {
+      // WHEN a control plane starts with the duration as its sync period
+      // THEN it gets as far as picking ports
+      await expect(ControlPlane.start({ horizontalPodAutoscaler: { syncPeriod }, pickPort })).rejects.toThrow('no ports in this test');
+    }
+    for (const downscaleStabilization of durations) {
+      // WHEN a control plane starts with the duration as its downscale stabilization (which may be zero)
+      // THEN it gets as far as picking ports
+      await expect(ControlPlane.start({ horizontalPodAutoscaler: { downscaleStabilization }, pickPort })).rejects.toThrow(
+        'no ports in this test',
+      );
+    }
+  });
 });
