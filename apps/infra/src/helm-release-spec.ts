@@ -60,6 +60,13 @@ export interface ReleaseContext {
   readonly bridgeAutoscaling: { readonly minReplicas: number; readonly maxReplicas: number };
   /** Cores of one bridge: its CPU request and limit (in `hostPort` mode a media node's cores but the node's own). */
   readonly bridgeCores: number;
+  /** `channelLastN` the clients get (the state's `peakLoad.lastN`, which the sizing assumes); `-1`: unlimited. */
+  readonly channelLastN: number;
+  /**
+   * The average bridge stress each shard's autoscaler aims at: the share of its cores the sizing plans a bridge to
+   * use at peak (the capacity model's `bridgePlannedUtilisation`), so the autoscaler adds bridges where the sizing did.
+   */
+  readonly targetBridgeStress: number;
   /** Most media nodes the node-pool autoscaler adds, shared by the shards. */
   readonly mediaNodesMax: number;
   /** How long Prometheus keeps samples, e.g. `15d`. */

@@ -33,7 +33,8 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
     values: {
       domain: context.meetingHost,
       commonLabels: { 'meetscale.io/state': context.stateId },
-      web: system,
+      // the clients' ceiling of video streams, which the sizing assumes (the main lever on bridge CPU)
+      web: { ...system, channelLastN: context.channelLastN },
       prosody: system,
       jicofo: system,
       jvb: {
@@ -47,6 +48,7 @@ function jitsiShard(name: string, context: ReleaseContext): HelmReleaseSpec {
           minReplicas: context.bridgeAutoscaling.minReplicas,
           maxReplicas: context.bridgeAutoscaling.maxReplicas,
           metric: 'jvbStress',
+          targetJvbStress: `${Math.round(context.targetBridgeStress * 1000)}m`,
           customMetrics: { ...BRIDGE_METRICS },
         },
       },

@@ -2,6 +2,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { figure } from '@meetscale/capacity';
 import { OBJECT_STORAGE_ENDPOINTS } from '@meetscale/ionos-facts';
 import { MEDIA_POOL_LABELS, SYSTEM_POOL_LABELS } from '@meetscale/placement';
 import { Fn, S3Backend, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
@@ -162,6 +163,8 @@ export class MeetscaleStack extends TerraformStack {
       haproxyReplicas: config.jitsi.haproxyReplicas,
       bridgeAutoscaling: config.jitsi.bridgeAutoscaling,
       bridgeCores: config.sizing.jitsi.bridgeCores,
+      channelLastN: config.peakLoad.lastN === 'unlimited' ? -1 : config.peakLoad.lastN,
+      targetBridgeStress: figure('bridgePlannedUtilisation'),
       mediaNodesMax: media.maxNodes,
       prometheusRetention: config.monitoring.retention,
       prometheusReplicas: config.monitoring.prometheusReplicas,

@@ -136,8 +136,8 @@ const peakLoadSchema = z.strictObject({
     })
     .default('720p'),
   /**
-   * `channelLastN`, the video streams a participant receives at most (`unlimited`: all). The sizing assumes it; the
-   * jitsi-shard chart has no value for it yet, so the stack cannot set it (jitsi-meet's default is unlimited).
+   * `channelLastN`, the video streams a participant receives at most (`unlimited`: all). The sizing assumes it, and the
+   * stack gives it to the clients (the jitsi-shard chart's `web.channelLastN`).
    */
   lastN: z
     .union([z.int().min(1, { error: (issue) => lastNError(issue.input) }), z.literal('unlimited')], {

@@ -17,6 +17,8 @@ const context = {
   haproxyReplicas: 2,
   bridgeAutoscaling: { minReplicas: 1, maxReplicas: 3 },
   bridgeCores: 16,
+  channelLastN: 5,
+  targetBridgeStress: 0.75,
   mediaNodesMax: 10,
   prometheusRetention: '15d',
   prometheusReplicas: 1,
@@ -166,6 +168,19 @@ describe('the jitsi-shard releases', () => {
       expect((shard.values as any).jvb.autoscaling).toMatchObject({ enabled: true, minReplicas: 1, maxReplicas: 3 });
       expect((shard.values as any).jvb.resources).toEqual({ requests: { cpu: '16' }, limits: { cpu: '16' } });
     }
+  });
+
+  test("give the clients the lastN the sizing assumes, and aim the autoscaler at the sizing's planned bridge load", () => {
+    // GIVEN lastN 5 and a planned load of 75 % of a bridge's cores / WHEN / THEN every shard has them
+    for (const shard of meetscaleReleases(context).filter((release) => release.chart === 'jitsi-shard')) {
+      expect((shard.values as any).web.channelLastN).toBe(5);
+      expect((shard.values as any).jvb.autoscaling.targetJvbStress).toBe('750m');
+    }
+    // AND unlimited is the chart's -1
+    const unlimited = meetscaleReleases({ ...context, channelLastN: -1, targetBridgeStress: 0.7 }).find(
+      (release) => release.chart === 'jitsi-shard',
+    );
+    expect([(unlimited?.values as any).web.channelLastN, (unlimited?.values as any).jvb.autoscaling.targetJvbStress]).toEqual([-1, '700m']);
   });
 });
 

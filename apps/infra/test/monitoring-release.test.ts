@@ -15,6 +15,8 @@ const CONTEXT: ReleaseContext = {
   haproxyReplicas: 2,
   bridgeAutoscaling: { minReplicas: 1, maxReplicas: 6 },
   bridgeCores: 8,
+  channelLastN: 5,
+  targetBridgeStress: 0.75,
   mediaNodesMax: 12,
   prometheusRetention: '15d',
   prometheusReplicas: 1,

@@ -37,6 +37,8 @@ const context = {
   haproxyReplicas: 2,
   bridgeAutoscaling: { minReplicas: 1, maxReplicas: 2 },
   bridgeCores: 8,
+  channelLastN: 5,
+  targetBridgeStress: 0.75,
   mediaNodesMax: 4,
   prometheusRetention: '15d',
   prometheusReplicas: 1,
