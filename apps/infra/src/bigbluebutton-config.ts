@@ -134,6 +134,11 @@ const policySchema = z.strictObject({
   minServers: autoscalingPolicy.shape.minServers.removeDefault().optional(),
   /** Most servers that may run (0: every server of the pool); the pool unless set. */
   maxServers: autoscalingPolicy.shape.maxServers.removeDefault().optional(),
+  /**
+   * Floors by weekday and time of day; unless set, the library's school day (weekdays 07:00 to 16:00) with the
+   * servers the sizing gives the peak, since lessons start together and a server takes minutes to start.
+   */
+  schedule: autoscalingPolicy.shape.schedule.removeDefault().optional(),
 });
 
 /** The state's pool of BigBlueButton 3.0 VMs (`bbb-server-pool.ts`): size and who may reach them. */

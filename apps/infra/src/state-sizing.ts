@@ -29,7 +29,8 @@ import { JVB_MEDIA_MODE } from './state-base-releases';
  *    (`mediaNodeBounds`).
  * 4. The system pool: the state's bounds, or the model's for the state's system node size.
  * 5. With a BigBlueButton server pool: its `count`, or the model's servers at peak; the autoscaler policy's
- *    `maxServers`, or the pool; its `minServers`, or the model's off-peak servers (at most the maximum).
+ *    `maxServers`, or the pool; its `minServers`, or the model's off-peak servers (at most the maximum); its
+ *    `schedule`, or the school day (weekdays 07:00 to 16:00) at the model's school-day floor (at most the maximum).
  *
  * An explicit figure wins without a warning, whatever the model says; {@link StateSizingResult.overridden} lists them.
  */
@@ -63,9 +64,10 @@ interface PoolSettings {
 }
 
 /** The BigBlueButton autoscaler's policy as a state writes it: its bounds may be left to the sizing. */
-export type PolicySettings = Omit<AutoscalingPolicy, 'minServers' | 'maxServers'> & {
+export type PolicySettings = Omit<AutoscalingPolicy, 'minServers' | 'maxServers' | 'schedule'> & {
   readonly minServers?: number | undefined;
   readonly maxServers?: number | undefined;
+  readonly schedule?: AutoscalingPolicy['schedule'] | undefined;
 };
 
 /** What the sizing reads of a validated state configuration: the load, the node sizes, and the figures it sets. */
@@ -279,9 +281,17 @@ export function sizeStateConfig(settings: SizingSettings): SizingOutcome {
     const minServers = pick(policy?.minServers, 'bigbluebutton.servers.autoscaler.policy.minServers', () =>
       Math.min(modelServers.minServers, maxServers === 0 ? count : maxServers),
     );
+    // the school day's floor: the servers at peak from the first lesson on (they take minutes to start), in the
+    // library's school-day windows
+    const schedule = pick(policy?.schedule, 'bigbluebutton.servers.autoscaler.policy.schedule', () =>
+      autoscalingPolicy.parse({}).schedule.map((window) => ({
+        ...window,
+        minServers: Math.min(modelServers.schoolDayFloor, maxServers === 0 ? count : maxServers),
+      })),
+    );
     if (policy !== undefined) {
       // a policy the state gives must fit its pool
-      const highest = Math.max(minServers, ...policy.schedule.map((window) => window.minServers));
+      const highest = Math.max(minServers, ...schedule.map((window) => window.minServers));
       if (highest > count) {
         refuse(
           ['bigbluebutton', 'servers', 'autoscaler', 'policy'],
@@ -295,7 +305,7 @@ export function sizeStateConfig(settings: SizingSettings): SizingOutcome {
         );
       }
     }
-    const resolved = autoscalingPolicy.safeParse({ ...policy, minServers, maxServers });
+    const resolved = autoscalingPolicy.safeParse({ ...policy, minServers, maxServers, schedule });
     if (resolved.success) bbb = { count, policy: resolved.data };
     else
       for (const issue of resolved.error.issues) refuse(['bigbluebutton', 'servers', 'autoscaler', 'policy', ...issue.path], issue.message);

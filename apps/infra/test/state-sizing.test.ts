@@ -240,12 +240,24 @@ describe('the BigBlueButton server pool of a state', () => {
     // GIVEN a pool without a count or policy
     const config = parseStateConfig(withLoad({ count: undefined }), 's.ts');
 
-    // THEN
+    // THEN the pool is the servers at peak, the autoscaler's bounds the model's, and on school days every server of
+    // the peak runs from the first lesson (the library's school-day window, at the model's school-day floor)
     expect(config.bigbluebutton.servers?.count).toBe(model.servers.maxServers);
+    const schoolDay = autoscalingPolicy.parse({}).schedule.map((window) => ({ ...window, minServers: model.servers.schoolDayFloor }));
     expect(config.bigbluebutton.servers?.autoscaler.policy).toEqual(
-      autoscalingPolicy.parse({ minServers: model.servers.minServers, maxServers: model.servers.maxServers }),
+      autoscalingPolicy.parse({ minServers: model.servers.minServers, maxServers: model.servers.maxServers, schedule: schoolDay }),
     );
     expect(model.servers.minServers).toBeLessThan(model.servers.maxServers);
+    expect(config.bigbluebutton.servers?.autoscaler.policy.schedule[0]).toMatchObject({ from: '07:00', to: '16:00', minServers: 10 });
+  });
+
+  test("keeps a schedule the state gives, and caps the derived floor at the autoscaler's maximum", () => {
+    const own = [{ days: ['mon'], from: '08:00', to: '12:00', minServers: 3 }];
+    const given = parseStateConfig(withLoad({ count: undefined, autoscaler: { policy: { schedule: own } } }), 's.ts');
+    expect(given.bigbluebutton.servers?.autoscaler.policy.schedule).toEqual(own);
+    expect(given.sizing.overridden).toContain('bigbluebutton.servers.autoscaler.policy.schedule');
+    const capped = parseStateConfig(withLoad({ count: 5, autoscaler: { policy: { maxServers: 4 } } }), 's.ts');
+    expect(capped.bigbluebutton.servers?.autoscaler.policy.schedule.map((window) => window.minServers)).toEqual([4]);
   });
 
   test('takes the count and the bounds the state sets, the rest of its policy with them', () => {
