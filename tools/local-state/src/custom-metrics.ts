@@ -64,17 +64,22 @@ async function _adapterIdentity(plane: ControlPlane, scratch: string): Promise<s
   const client = plane.client;
   const { namespace, name } = ADAPTER_SERVICE;
   const subjects = [{ kind: 'ServiceAccount', namespace, name }];
+  // applied, so that a second start on the same control plane (another day) finds them as it left them
   if ((await client.request('GET', `/api/v1/namespaces/${namespace}`)).status === 404)
     await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  await client.create(`/api/v1/namespaces/${namespace}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } });
-  await client.create('/apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/rolebindings', {
+  await client.apply(`/api/v1/namespaces/${namespace}/serviceaccounts/${name}`, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name, namespace },
+  });
+  await client.apply(`/apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/rolebindings/${name}-auth-reader`, {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
-    metadata: { name: `${name}-auth-reader` },
+    metadata: { name: `${name}-auth-reader`, namespace: 'kube-system' },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
     subjects,
   });
-  await client.create('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+  await client.apply(`/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${name}-system:auth-delegator`, {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
     metadata: { name: `${name}-system:auth-delegator` },
@@ -123,13 +128,13 @@ export async function startCustomMetricsApi(plane: ControlPlane, options: Custom
     await adapter.stop();
   };
   try {
-    await plane.client.create(`/api/v1/namespaces/${ADAPTER_SERVICE.namespace}/services`, {
+    await plane.client.apply(`/api/v1/namespaces/${ADAPTER_SERVICE.namespace}/services/${ADAPTER_SERVICE.name}`, {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: ADAPTER_SERVICE.name },
+      metadata: { ...ADAPTER_SERVICE },
       spec: { type: 'ExternalName', externalName: 'localhost', ports: [{ name: 'https', port }] },
     });
-    await plane.client.create('/apis/apiregistration.k8s.io/v1/apiservices', {
+    await plane.client.apply(apiService, {
       apiVersion: 'apiregistration.k8s.io/v1',
       kind: 'APIService',
       metadata: { name: `${CUSTOM_METRICS_API_VERSION}.custom.metrics.k8s.io` },

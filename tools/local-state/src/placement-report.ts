@@ -41,6 +41,8 @@ export interface PlacementReport {
   readonly bridge: { readonly plannedParticipants: number; readonly fullParticipants: number } | undefined;
   /** The state's declared peak of Jitsi participants. */
   readonly peakJitsiParticipants: number | undefined;
+  /** The stack's upstream releases, not installed here. */
+  readonly notInstalled: readonly string[];
 }
 
 /** CPU in cores, memory in MiB, of a quantity string. */
@@ -140,6 +142,7 @@ export async function placementReport(cluster: StateCluster, sizing: StateSizing
         ? undefined
         : { plannedParticipants: sizing.jitsi.bridge.participants, fullParticipants: bridgeFullParticipants(sizing) },
     peakJitsiParticipants: sizing?.jitsi?.participants,
+    notInstalled: installation.upstreamReleases,
   };
 }
 
@@ -179,5 +182,13 @@ export function formatPlacement(report: PlacementReport): string {
     lines.push('');
   }
   lines.push(report.pending.length === 0 ? 'Every pod is scheduled.' : `Pending pods:\n  ${report.pending.join('\n  ')}`);
+  if (report.notInstalled.length > 0) {
+    lines.push(
+      '',
+      'Not installed here (upstream charts: their namespaces and CRDs exist, their controllers and what they would run do not, such as',
+      'Prometheus, Grafana, Elasticsearch and Kibana, the Gateway proxies):',
+      `  ${report.notInstalled.join(', ')}`,
+    );
+  }
   return lines.join('\n');
 }

@@ -111,6 +111,8 @@ export interface StateInstallation {
   readonly sizingInput: SizingInput | undefined;
   /** The custom rules of the stack's prometheus-adapter release (the custom metrics the HPAs read), if it has one. */
   readonly adapterRules: readonly unknown[];
+  /** The stack's releases of upstream charts (`namespace/name (chart version)`), which the local cluster does not install. */
+  readonly upstreamReleases: readonly string[];
 }
 
 /**
@@ -251,6 +253,7 @@ export function stateInstallation(stateId: string): StateInstallation {
   const manifests: Array<{ release: string; namespace: string; manifest: Manifest }> = [];
   const releases: StateRelease[] = [];
   let adapterRules: unknown[] = [];
+  const upstreamReleases: string[] = [];
   for (const release of helmReleases) {
     const documents: string[] = release.values ?? [];
     for (const key of ['set', 'set_list', 'set_sensitive'])
@@ -281,6 +284,7 @@ export function stateInstallation(stateId: string): StateInstallation {
     // an upstream chart (the add-ons): nothing of it is reproduced but its namespace (and the adapter's rules, which
     // the day simulation serves the custom metrics API with)
     if (release.chart === 'prometheus-adapter') adapterRules = parsed[0]?.rules?.custom ?? [];
+    upstreamReleases.push(`${release.namespace}/${release.name} (${release.chart} ${release.version ?? ''})`.replace(' )', ')'));
   }
 
   const taints = manifests.map(({ manifest }) => appliedTaint(manifest)).filter((found) => found !== undefined);
@@ -296,7 +300,7 @@ export function stateInstallation(stateId: string): StateInstallation {
     };
   });
   const sizingInput = stack.output?.sizing_input?.value as SizingInput | undefined;
-  return { stateId, pools, releases, namespaces, manifests, stackProblems, sizingInput, adapterRules };
+  return { stateId, pools, releases, namespaces, manifests, stackProblems, sizingInput, adapterRules, upstreamReleases };
 }
 
 /** The media pools: those the bridges of the state's jitsi-shard releases are selected onto. */
