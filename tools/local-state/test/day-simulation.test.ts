@@ -16,7 +16,7 @@ import { exampleStateId, mediaPools, StateCluster, type StateInstallation, state
 
 jest.setTimeout(600_000);
 
-/** One simulated minute per real second: the short morning (71 minutes) takes 71 s. */
+/** One simulated minute per real second: the short morning (61 minutes) takes 61 s. */
 const SECONDS_PER_MINUTE = 1;
 
 const minutesOf = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3));
