@@ -31,8 +31,14 @@ const untilInterrupted = (): Promise<void> =>
 async function run(command: Extract<StartCommand, { help: false }>): Promise<number> {
   const began = Date.now();
   const known = stateIds();
+  if (command.state !== undefined && !known.includes(command.state)) {
+    throw new StartArgumentError(`--state: no state "${command.state}"; the states are ${known.join(', ')}`);
+  }
+  // Helm first: reading a state's stack renders its cluster base with it
+  log('Helm and the control plane (built from their pinned Go modules on the first run)');
+  await ensureHelm(4);
+  ensureControlPlaneBinaries({ onBuild: reportBuildsOnStderr });
   const stateId = command.state ?? exampleStateId();
-  if (!known.includes(stateId)) throw new StartArgumentError(`--state: no state "${stateId}"; the states are ${known.join(', ')}`);
   if (command.state === undefined) log(`no --state given: ${stateId}, the state with the smallest peak load`);
   let installation = stateInstallation(stateId);
   if (command.mediaNodes !== undefined) installation = withMediaNodes(installation, command.mediaNodes);
@@ -40,9 +46,6 @@ async function run(command: Extract<StartCommand, { help: false }>): Promise<num
   const secondsPerMinute = command.secondsPerMinute ?? DEFAULT_SECONDS_PER_MINUTE;
   const day = command.day === undefined ? undefined : readSchoolDay(command.day, sizing.input.participants);
 
-  log('the control plane and Helm (built from their pinned Go modules on the first run)');
-  ensureControlPlaneBinaries({ onBuild: reportBuildsOnStderr });
-  await ensureHelm(4);
   const dir = join(WORKSPACE_ROOT, '.cache', 'local-state', stateId);
   await stopRecordedControlPlane(dir);
   rmSync(dir, { recursive: true, force: true });
