@@ -24,7 +24,7 @@ import { startCustomMetricsApi } from './custom-metrics';
 import { type BridgeLimits, bridgesAtMost, predictedUnserved, type ShardBridges, type ShardMinute, shardMinute } from './day-model';
 import { startFakeExporter, startPrometheus } from './prometheus';
 import type { SchoolDay } from './school-day';
-import { BRIDGE_SELECTOR, mediaPools, pendingReason, type StateCluster, type StateInstallation } from './state-cluster';
+import { BRIDGE_SELECTOR, mediaPools, pendingReason, scaleTargetPath, type StateCluster, type StateInstallation } from './state-cluster';
 
 /** Real seconds per simulated minute, by default: a school day of eight and a half hours takes 17 minutes. */
 export const DEFAULT_SECONDS_PER_MINUTE = 2;
@@ -161,10 +161,7 @@ async function _shardBridges(
     (pod) => pod.metadata.deletionTimestamp === undefined,
   );
   const pending = pods.filter((pod) => pod.spec.nodeName === undefined);
-  const target = hpa.spec.scaleTargetRef;
-  const workload = await cluster.client.get(
-    `/apis/apps/v1/namespaces/${release.namespace}/${String(target.kind).toLowerCase()}s/${target.name}`,
-  );
+  const workload = await cluster.client.get(scaleTargetPath(hpa));
   const runningPods: string[] = pods.filter(isReady).map((pod) => pod.metadata.name);
   return {
     bridges: {

@@ -5,7 +5,7 @@
  */
 import { bridgeFullParticipants, type StateSizing } from '@meetscale/capacity';
 
-import { BRIDGE_SELECTOR, nodeAllocatable, type StateCluster, type StatePool } from './state-cluster';
+import { BRIDGE_COMPONENT, nodeAllocatable, quantity, type StateCluster, type StatePool } from './state-cluster';
 
 /** One node pool's share of the cluster. */
 export interface PoolPlacement {
@@ -45,26 +45,12 @@ export interface PlacementReport {
   readonly notInstalled: readonly string[];
 }
 
-/** CPU in cores, memory in MiB, of a quantity string. */
-function _quantity(value: string | number | undefined, unit: 'cpu' | 'memory'): number {
-  if (value === undefined) return 0;
-  const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(value));
-  if (match === null) throw new Error(`not a quantity: ${value}`);
-  const scale: Record<string, number> =
-    unit === 'cpu'
-      ? { '': 1, m: 1e-3 }
-      : { '': 2 ** -20, k: 1e3 / 2 ** 20, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20, Ki: 2 ** -10, Mi: 1, Gi: 2 ** 10, Ti: 2 ** 20 };
-  const factor = scale[match[2] ?? ''];
-  if (factor === undefined) throw new Error(`unknown ${unit} unit: ${value}`);
-  return Number(match[1]) * factor;
-}
-
 /** What a pod requests: its containers' requests (init containers run before them, and are not counted). */
 function _requests(pod: any): { cpu: number; memoryMi: number } {
   const containers: any[] = pod.spec.containers ?? [];
   return {
-    cpu: containers.reduce((sum, container) => sum + _quantity(container.resources?.requests?.cpu, 'cpu'), 0),
-    memoryMi: containers.reduce((sum, container) => sum + _quantity(container.resources?.requests?.memory, 'memory'), 0),
+    cpu: containers.reduce((sum, container) => sum + quantity(container.resources?.requests?.cpu ?? 0), 0),
+    memoryMi: containers.reduce((sum, container) => sum + quantity(container.resources?.requests?.memory ?? 0) / 2 ** 20, 0),
   };
 }
 
@@ -109,14 +95,11 @@ export async function placementReport(cluster: StateCluster, sizing: StateSizing
   for (const release of installation.releases) {
     const autoscaling = release.values?.jvb?.autoscaling;
     if (autoscaling?.maxReplicas === undefined) continue;
-    const selector = `${BRIDGE_SELECTOR},app.kubernetes.io/instance=${release.name}`;
     const bridges = pods.filter(
       (pod) =>
         pod.metadata.namespace === release.namespace &&
-        selector.split(',').every((term) => {
-          const [key, value] = term.split('=');
-          return pod.metadata.labels?.[key!] === value;
-        }),
+        pod.metadata.labels?.['app.kubernetes.io/component'] === BRIDGE_COMPONENT &&
+        pod.metadata.labels?.['app.kubernetes.io/instance'] === release.name,
     );
     shards.push({
       shard: release.name,

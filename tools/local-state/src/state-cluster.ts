@@ -41,7 +41,10 @@ const BASE_CHARTS: ReadonlySet<string> = new Set(['state-base']);
 const EXPRESSION_STAND_INS: Readonly<Record<string, string>> = { loadBalancerIP: '192.0.2.1' };
 
 /** The component label of the videobridges in the jitsi-shard chart. */
-export const BRIDGE_SELECTOR = 'app.kubernetes.io/component=jvb';
+export const BRIDGE_COMPONENT = 'jvb';
+
+/** The label selector of the videobridges. */
+export const BRIDGE_SELECTOR = `app.kubernetes.io/component=${BRIDGE_COMPONENT}`;
 
 /** Every state in `apps/infra/states/` (the file name is the state's id and its stack's name). */
 export function stateIds(): string[] {
@@ -330,7 +333,7 @@ export function bridgesAtMaximum(installation: StateInstallation): number {
 }
 
 /** Parses a CPU (`8`, `400m`) or memory (`1000Mi`, `2Gi`, `1G`) quantity into cores or bytes. */
-function quantity(value: string | number): number {
+export function quantity(value: string | number): number {
   const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(value));
   if (match === null) throw new Error(`not a quantity: ${value}`);
   const units: Record<string, number> = {
@@ -404,7 +407,7 @@ function withValuesFiles<T>(release: StateRelease, use: (args: string[]) => T): 
   }
 }
 
-const isBridge = (pod: any): boolean => pod.metadata.labels?.['app.kubernetes.io/component'] === 'jvb';
+const isBridge = (pod: any): boolean => pod.metadata.labels?.['app.kubernetes.io/component'] === BRIDGE_COMPONENT;
 
 /** Why the scheduler left a pod Pending: its PodScheduled condition's message. */
 export function pendingReason(pod: { status?: { conditions?: Array<Record<string, any>> } }): string {
@@ -416,6 +419,15 @@ const isUnschedulable = (pod: any): boolean =>
   (pod.status?.conditions ?? []).some(
     (entry: any) => entry.type === 'PodScheduled' && entry.status === 'False' && entry.reason === 'Unschedulable',
   );
+
+/** The API path of the workload an HPA scales (its `scaleTargetRef`, an apps/v1 Deployment or StatefulSet). */
+export function scaleTargetPath(hpa: {
+  metadata: { namespace?: string };
+  spec: { scaleTargetRef: { kind: string; name: string } };
+}): string {
+  const target = hpa.spec.scaleTargetRef;
+  return `/apis/apps/v1/namespaces/${hpa.metadata.namespace}/${target.kind.toLowerCase()}s/${target.name}`;
+}
 
 /**
  * A state's installation on a real control plane: one kwok node per node at each pool's autoscaling maximum.
@@ -507,11 +519,8 @@ export class StateCluster {
       async () => {
         for (const namespace of namespaces)
           for (const hpa of await this.client.list(`/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers`)) {
-            const target = hpa.spec.scaleTargetRef;
-            const workload = await this.client.get(
-              `/apis/apps/v1/namespaces/${namespace}/${String(target.kind).toLowerCase()}s/${target.name}`,
-            );
-            seen = `${namespace}/${target.name} at ${workload.spec.replicas} of at least ${hpa.spec.minReplicas ?? 1}`;
+            const workload = await this.client.get(scaleTargetPath(hpa));
+            seen = `${namespace}/${hpa.spec.scaleTargetRef.name} at ${workload.spec.replicas} of at least ${hpa.spec.minReplicas ?? 1}`;
             if (workload.spec.replicas < (hpa.spec.minReplicas ?? 1)) return undefined;
             if ((workload.status?.replicas ?? 0) < workload.spec.replicas) return undefined;
           }
@@ -603,10 +612,8 @@ export class StateCluster {
         async () => {
           const scaled: string[] = [];
           for (const hpa of hpas) {
-            const target = hpa.spec.scaleTargetRef;
-            const plural = `${String(target.kind).toLowerCase()}s`;
-            const workload = await this.client.get(`/apis/apps/v1/namespaces/${hpa.metadata.namespace}/${plural}/${target.name}`);
-            scaled.push(`${target.name} ${workload.spec.replicas}/${hpa.spec.maxReplicas}`);
+            const workload = await this.client.get(scaleTargetPath(hpa));
+            scaled.push(`${hpa.spec.scaleTargetRef.name} ${workload.spec.replicas}/${hpa.spec.maxReplicas}`);
             if (workload.spec.replicas !== hpa.spec.maxReplicas) return undefined;
           }
           const bridges: any[] = [];
