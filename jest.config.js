@@ -15,8 +15,10 @@ const projects = [...listed('packages'), ...listed('tools'), ...listed('apps'), 
 );
 
 module.exports = {
-  // Two workers on the 2-core CI machine: much of the suite waits on Helm, the API server and its controllers.
-  maxWorkers: 2,
+  // Three workers on the 2-core CI machine: much of the suite waits (on Helm, on the API server and its controllers,
+  // on the school day's compressed clock), so a third worker fills the idle CPU. Measured on 2 cores: jest 13.1 min
+  // with three workers (178 % CPU), 17.1 min with two.
+  maxWorkers: 3,
   projects: projects.map((dir) => ({
     displayName: dir,
     rootDir: `<rootDir>/${dir}`,
