@@ -11,8 +11,10 @@ import type { ChartFacts } from '@meetscale/chart-toolkit';
 import type { ReleaseNaming } from '@meetscale/chart-toolkit/build';
 import { HAPROXY_CHART } from '@meetscale/chart-values/facts/haproxy';
 import { JITSI_SHARD_CHART } from '@meetscale/chart-values/facts/jitsi-shard';
+import { LOGGING_CHART } from '@meetscale/chart-values/facts/logging';
 import { haproxyFacts } from '@meetscale/haproxy';
 import { jitsiShardFacts } from '@meetscale/jitsi-shard';
+import { loggingFacts } from '@meetscale/logging';
 import YAML from 'yaml';
 
 import { chartDir, HELM_MAJORS, type Manifest, renderChart } from './support/charts';
@@ -65,8 +67,8 @@ function serviceNames(manifests: readonly Manifest[]): string[] {
 
 /** A chart's generated facts, as any chart has them. */
 type GeneratedFacts = ReleaseNaming<string> &
-  Required<Omit<ChartFacts, 'podSecurity' | 'adapterRules'>> &
-  Pick<ChartFacts, 'podSecurity' | 'adapterRules'> & { readonly version: string };
+  Required<Omit<ChartFacts, 'podSecurity' | 'adapterRules' | 'names'>> &
+  Pick<ChartFacts, 'podSecurity' | 'adapterRules' | 'names'> & { readonly version: string };
 
 /** Each chart's generated facts, and the facts its package states. */
 const CHARTS: readonly { readonly facts: GeneratedFacts; readonly source: ChartFacts }[] = [
@@ -159,4 +161,14 @@ test.each(CHARTS)('the generated facts of $facts.chart are its package facts, at
     ports: source.ports ?? {},
     metrics: source.metrics ?? {},
   });
+});
+
+test("the logging chart's generated facts name the streams and the reader role of its values.yaml", () => {
+  // GIVEN the chart's defaults as Helm reads them
+  const defaults = YAML.parse(readFileSync(join(chartDir('logging'), 'values.yaml'), 'utf8'));
+
+  // THEN the generated facts hold what the package states, and that is what the defaults define
+  expect(LOGGING_CHART.names).toEqual(loggingFacts.names);
+  expect(Object.keys(defaults.streams)).toEqual([...LOGGING_CHART.names.streams]);
+  expect(Object.keys(defaults.security.roles)).toContain(LOGGING_CHART.names.readerRole);
 });

@@ -29,6 +29,7 @@ const FACTS = {
  * The coturn chart 0.1.0 as other packages address it: its name and version, its Services
  * (by the component their names end in; `''` is the Service named `<fullname>`) with their default ports, the
  * metrics it produces or reads, the Pod Security level its releases need where a value decides it, the prometheus-adapter
- * rules it states, and the names of its objects in a release, as the chart's `fullname` helper makes them.
+ * rules it states, names its default values define, and the names of its objects in a release, as the chart's `fullname`
+ * helper makes them.
  */
 export const COTURN_CHART = { ...FACTS, ...releaseNaming(FACTS.chart, FACTS.services) };

@@ -1,3 +1,4 @@
+import { LOGGING_CHART } from '@meetscale/chart-values/facts/logging';
 import { z } from 'zod';
 
 /**
@@ -17,17 +18,14 @@ const quoted = (input: unknown): string => JSON.stringify(input) ?? String(input
  */
 export const IONOS_STORAGE_CLASSES = ['ionos-enterprise-ssd', 'ionos-enterprise-hdd'] as const;
 
-/**
- * The streams of the logging chart's defaults (its `streams` value), whose retention a state may set. A test compares
- * them with the chart's `values.yaml`.
- */
-export const LOG_STREAMS = ['access', 'jitsi', 'turn', 'bigbluebutton', 'platform'] as const;
+/** The streams of the logging chart's defaults (its `streams` value), whose retention a state may set: the chart's facts. */
+export const LOG_STREAMS = LOGGING_CHART.names.streams;
 
 /** A stream of {@link LOG_STREAMS}. */
 export type LogStream = (typeof LOG_STREAMS)[number];
 
 /** The read-only role of the logging chart's defaults (`security.roles`): read the log streams, Kibana `read`. */
-export const LOG_READER_ROLE = 'meetscale-log-reader';
+export const LOG_READER_ROLE = LOGGING_CHART.names.readerRole;
 
 /**
  * How Elasticsearch is laid out:

@@ -61,6 +61,12 @@ export interface ChartFacts {
    * @default - none
    */
   readonly adapterRules?: readonly PrometheusAdapterRule[];
+  /**
+   * Names the chart's default values define that other packages refer to, by key: the log streams a state sets the
+   * retention of, the role its users get. The chart's values take them from here, so the two cannot part.
+   * @default - none
+   */
+  readonly names?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /** Whether an exported value is a chart's facts (how tools/synth finds them among a chart package's exports). */

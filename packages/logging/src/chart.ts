@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { defineChart, readChartText } from '@meetscale/chart-toolkit';
 
 import packageJson from '../package.json';
+import { loggingFacts } from './facts';
 import { buildLogging } from './logging';
 import { ELASTIC_STACK_VERSION, loggingValues } from './values';
 
@@ -75,7 +76,7 @@ export const loggingChart = defineChart({
           {
             username: 'ops',
             fullName: 'Platform operations',
-            roles: ['meetscale-log-reader'],
+            roles: [loggingFacts.names.readerRole],
             passwordSecret: { name: 'logging-user-ops' },
           },
           { username: 'admin', roles: ['superuser'], passwordSecret: { name: 'logging-user-admin', key: 'secret' } },

@@ -11,6 +11,8 @@ import {
 } from '@meetscale/chart-toolkit';
 import { z } from 'zod';
 
+import { type DefaultLogStream, loggingFacts } from './facts';
+
 /**
  * The Elastic Stack release of the default Elasticsearch and Kibana: the one the samples of ECK 3.5.0 (the operator
  * the state stack installs) run.
@@ -59,7 +61,7 @@ const DEFAULT_STREAMS = {
   turn: { containers: ['coturn'], retention: '7d' },
   bigbluebutton: { containers: ['api', 'poller', 'importer', 'autoscaler'], retention: '14d' },
   platform: { containers: [], retention: '30d' },
-};
+} satisfies Record<DefaultLogStream, unknown>;
 
 /** Roles Elasticsearch defines itself; a user may hold them, a chart-defined role may not take their names. */
 const roleName = () =>
@@ -251,7 +253,7 @@ export const loggingValues = z.strictObject({
       roles: z
         .record(roleName(), role)
         .default({
-          'meetscale-log-reader': {
+          [loggingFacts.names.readerRole]: {
             cluster: [],
             indices: [{ names: ['logs-meetscale.*'], privileges: ['read', 'view_index_metadata'] }],
             kibana: ['read'],

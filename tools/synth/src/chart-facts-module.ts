@@ -50,6 +50,7 @@ export function chartFactsModule(definition: ChartDefinition, facts: ChartFacts)
     metrics: facts.metrics ?? {},
     ...(facts.podSecurity === undefined ? {} : { podSecurity: facts.podSecurity }),
     ...(facts.adapterRules === undefined ? {} : { adapterRules: facts.adapterRules }),
+    ...(facts.names === undefined ? {} : { names: facts.names }),
   };
   const name = factsConstantName(definition.name);
   return `${header(`${definition.source}/src/facts.ts`)}import { releaseNaming } from './${NAMING_MODULE}';
@@ -60,7 +61,8 @@ const FACTS = ${JSON.stringify(data, null, 2)} as const;
  * The ${definition.name} chart ${definition.version} as other packages address it: its name and version, its Services
  * (by the component their names end in; \`''\` is the Service named \`<fullname>\`) with their default ports, the
  * metrics it produces or reads, the Pod Security level its releases need where a value decides it, the prometheus-adapter
- * rules it states, and the names of its objects in a release, as the chart's \`fullname\` helper makes them.
+ * rules it states, names its default values define, and the names of its objects in a release, as the chart's \`fullname\`
+ * helper makes them.
  */
 export const ${name} = { ...FACTS, ...releaseNaming(FACTS.chart, FACTS.services) };
 `;
