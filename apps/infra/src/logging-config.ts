@@ -1,4 +1,5 @@
 import { LOGGING_CHART } from '@meetscale/chart-values/facts/logging';
+import { IONOS_STORAGE_CLASSES } from '@meetscale/ionos-facts';
 import { z } from 'zod';
 
 /**
@@ -10,13 +11,6 @@ import { z } from 'zod';
  */
 
 const quoted = (input: unknown): string => JSON.stringify(input) ?? String(input);
-
-/**
- * The StorageClasses of IONOS managed Kubernetes (CSI provisioner `cloud.ionos.com`): block storage on SSD or HDD;
- * `ionos-enterprise-hdd` is the clusters' default.
- * TODO: move to `@meetscale/ionos-facts` (a library this app does not own).
- */
-export const IONOS_STORAGE_CLASSES = ['ionos-enterprise-ssd', 'ionos-enterprise-hdd'] as const;
 
 /** The streams of the logging chart's defaults (its `streams` value), whose retention a state may set: the chart's facts. */
 export const LOG_STREAMS = LOGGING_CHART.names.streams;

@@ -31,6 +31,15 @@ export const OBJECT_STORAGE_ENDPOINTS = {
 /** An IONOS Object Storage region. */
 export type ObjectStorageRegion = keyof typeof OBJECT_STORAGE_ENDPOINTS;
 
+/**
+ * The StorageClasses of IONOS managed Kubernetes (CSI provisioner `cloud.ionos.com`): block storage on SSD or HDD;
+ * `ionos-enterprise-hdd` is the clusters' default.
+ */
+export const IONOS_STORAGE_CLASSES = ['ionos-enterprise-ssd', 'ionos-enterprise-hdd'] as const;
+
+/** An IONOS managed Kubernetes StorageClass. */
+export type IonosStorageClass = (typeof IONOS_STORAGE_CLASSES)[number];
+
 /** The compute availability zones of a node pool; `AUTO` lets IONOS choose. */
 export const AVAILABILITY_ZONES = ['AUTO', 'ZONE_1', 'ZONE_2'] as const;
 
