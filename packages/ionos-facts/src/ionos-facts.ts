@@ -37,9 +37,6 @@ export type ObjectStorageRegion = keyof typeof OBJECT_STORAGE_ENDPOINTS;
  */
 export const IONOS_STORAGE_CLASSES = ['ionos-enterprise-ssd', 'ionos-enterprise-hdd'] as const;
 
-/** An IONOS managed Kubernetes StorageClass. */
-export type IonosStorageClass = (typeof IONOS_STORAGE_CLASSES)[number];
-
 /** The compute availability zones of a node pool; `AUTO` lets IONOS choose. */
 export const AVAILABILITY_ZONES = ['AUTO', 'ZONE_1', 'ZONE_2'] as const;
 
