@@ -11,15 +11,17 @@ async function probe(mode: string, outDir: string | undefined): Promise<void> {
   const cpuStart = process.cpuUsage();
   await import('cdk8s');
   const loaded = performance.now();
+  let charts = 0;
   if (mode === 'emit') {
     const { synth } = await import('@meetscale/synth');
-    await synth([], outDir ?? '');
+    charts = (await synth([], outDir ?? '')).length;
   }
   const done = performance.now();
   const cpu = process.cpuUsage(cpuStart);
   const result = {
     loadMs: loaded - start,
     totalMs: done - start,
+    charts,
     cpuMs: (cpu.user + cpu.system) / 1000,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
   };

@@ -13,6 +13,8 @@ interface Probe {
   readonly totalMs: number;
   readonly cpuMs: number;
   readonly maxRssMb: number;
+  /** Charts the probe emitted (0 for the floor). */
+  readonly charts: number;
 }
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -62,7 +64,10 @@ function main(): void {
     );
     for (const [what, inProcess, cpu, wall, rss] of rows)
       process.stdout.write(`${line([what, inProcess.toFixed(0), cpu.toFixed(0), wall.toFixed(0), rss.toFixed(0)])}\n`);
-    process.stdout.write(`\ntoolkit overhead over the floor: ${(emit - floor).toFixed(0)} ms\n`);
+    const charts = emits[0]?.charts ?? 0;
+    process.stdout.write(
+      `\ntoolkit overhead over the floor: ${(emit - floor).toFixed(0)} ms, ${((emit - floor) / charts).toFixed(0)} ms per chart (${charts} charts)\n`,
+    );
     const pairRatio = median(emits.map((e, i) => e.totalMs / (floors[i]?.totalMs ?? NaN)));
     const cpuRatio = (rows[1]?.[2] ?? NaN) / (rows[0]?.[2] ?? NaN);
     process.stdout.write(
