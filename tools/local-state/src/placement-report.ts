@@ -5,7 +5,7 @@
  */
 import { bridgeFullParticipants, type StateSizing } from '@meetscale/capacity';
 
-import { BRIDGE_COMPONENT, nodeAllocatable, quantity, type StateCluster, type StatePool } from './state-cluster';
+import { isBridge, nodeAllocatable, quantity, type StateCluster, type StatePool } from './state-cluster';
 
 /** One node pool's share of the cluster. */
 export interface PoolPlacement {
@@ -98,7 +98,7 @@ export async function placementReport(cluster: StateCluster, sizing: StateSizing
     const bridges = pods.filter(
       (pod) =>
         pod.metadata.namespace === release.namespace &&
-        pod.metadata.labels?.['app.kubernetes.io/component'] === BRIDGE_COMPONENT &&
+        isBridge(pod) &&
         pod.metadata.labels?.['app.kubernetes.io/instance'] === release.name,
     );
     shards.push({

@@ -46,6 +46,10 @@ export const BRIDGE_COMPONENT = 'jvb';
 /** The label selector of the videobridges. */
 export const BRIDGE_SELECTOR = `app.kubernetes.io/component=${BRIDGE_COMPONENT}`;
 
+/** Whether a pod (or the workload of the pods) is a videobridge: the jitsi-shard chart's component label says so. */
+export const isBridge = (object: { metadata?: { labels?: Record<string, string> } }): boolean =>
+  object.metadata?.labels?.['app.kubernetes.io/component'] === BRIDGE_COMPONENT;
+
 /** Every state in `apps/infra/states/` (the file name is the state's id and its stack's name). */
 export function stateIds(): string[] {
   return readdirSync(STATES_DIR)
@@ -372,10 +376,7 @@ export function mediaNodesNeeded(installation: StateInstallation, pool: StatePoo
         return result.stdout;
       }),
     );
-    const workload = rendered.find(
-      (manifest) =>
-        ['Deployment', 'StatefulSet'].includes(manifest.kind) && manifest.metadata.labels?.['app.kubernetes.io/component'] === 'jvb',
-    ) as any;
+    const workload = rendered.find((manifest) => ['Deployment', 'StatefulSet'].includes(manifest.kind) && isBridge(manifest)) as any;
     if (workload === undefined) throw new Error(`release ${release.name} renders no bridge workload`);
     const containers: any[] = workload.spec.template.spec.containers;
     const cpu = containers.reduce((sum, container) => sum + quantity(container.resources?.requests?.cpu ?? 0), 0);
@@ -406,8 +407,6 @@ function withValuesFiles<T>(release: StateRelease, use: (args: string[]) => T): 
     rmSync(scratch, { recursive: true, force: true });
   }
 }
-
-const isBridge = (pod: any): boolean => pod.metadata.labels?.['app.kubernetes.io/component'] === BRIDGE_COMPONENT;
 
 /** Why the scheduler left a pod Pending: its PodScheduled condition's message. */
 export function pendingReason(pod: { status?: { conditions?: Array<Record<string, any>> } }): string {
