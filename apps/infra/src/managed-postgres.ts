@@ -5,7 +5,7 @@ import type { Datacenter } from '../generated/providers/ionoscloud/datacenter';
 import type { Lan } from '../generated/providers/ionoscloud/lan';
 import { PgCluster } from '../generated/providers/ionoscloud/pg-cluster';
 import { PgDatabase } from '../generated/providers/ionoscloud/pg-database';
-import type { MaintenanceWindow } from './node-pool';
+import { dbaasMaintenanceWindow, type MaintenanceWindow } from './node-pool';
 
 /** The port IONOS DBaaS PostgreSQL listens on. */
 export const POSTGRES_PORT = 5432;
@@ -71,8 +71,7 @@ export class ManagedPostgres extends Construct {
       storageType: props.storageType,
       synchronizationMode: props.synchronizationMode,
       connections: { datacenterId: props.datacenter.id, lanId: props.lan.id, cidr: props.cidr },
-      // DBaaS takes the time without the zone suffix the Kubernetes windows carry; it is UTC all the same.
-      maintenanceWindow: { dayOfTheWeek: props.maintenanceWindow.day, time: props.maintenanceWindow.time.replace(/Z$/, '') },
+      maintenanceWindow: dbaasMaintenanceWindow(props.maintenanceWindow),
       credentials: { username: props.user, password: this.password.result },
     });
     new PgDatabase(this, 'database', { clusterId: this.cluster.id, name: props.database, owner: props.user });

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { Datacenter } from '../generated/providers/ionoscloud/datacenter';
 import { InmemorydbReplicaset } from '../generated/providers/ionoscloud/inmemorydb-replicaset';
 import type { Lan } from '../generated/providers/ionoscloud/lan';
-import type { MaintenanceWindow } from './node-pool';
+import { dbaasMaintenanceWindow, type MaintenanceWindow } from './node-pool';
 
 /** The port IONOS In-Memory DB listens on. */
 export const REDIS_PORT = 6379;
@@ -66,7 +66,7 @@ export class ManagedRedis extends Construct {
       persistenceMode: props.persistence,
       evictionPolicy: 'noeviction',
       connections: { datacenterId: props.datacenter.id, lanId: props.lan.id, cidr: props.cidr },
-      maintenanceWindow: { dayOfTheWeek: props.maintenanceWindow.day, time: props.maintenanceWindow.time.replace(/Z$/, '') },
+      maintenanceWindow: dbaasMaintenanceWindow(props.maintenanceWindow),
       credentials: { username: REDIS_USER, plainTextPassword: this.password.result },
     });
     this.host = this.replicaSet.dnsName;

@@ -16,6 +16,11 @@ export interface MaintenanceWindow {
   readonly time: string;
 }
 
+/** The window as IONOS DBaaS takes it: the time without the zone suffix the Kubernetes windows carry (UTC all the same). */
+export function dbaasMaintenanceWindow(window: MaintenanceWindow): { dayOfTheWeek: string; time: string } {
+  return { dayOfTheWeek: window.day, time: window.time.replace(/Z$/, '') };
+}
+
 /** Properties of a {@link NodePool}. */
 export interface NodePoolProps {
   /** The cluster the pool belongs to. */
