@@ -16,6 +16,7 @@ import YAML from 'yaml';
 import { chartDir, chartNames, HELM_MAJORS, LINT_HELMS, type Manifest, objectId, renderChart, scenarioFiles } from './support/charts';
 import { generatedFields, maskGenerated } from './support/generated-values';
 import {
+  credentialDefaults,
   invalidBatches,
   invalidCorpus,
   leaves,
@@ -59,6 +60,38 @@ function deploysImages(node: unknown): boolean {
 
 const matches = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
   Object.entries(selector).every(([key, value]) => labels[key] === value);
+
+describe('the check for default credentials', () => {
+  test('finds a default password or token, and lets references to Secrets and empty defaults pass', () => {
+    // GIVEN a schema with a default credential beside references to Secrets, a switch and an empty default
+    const leaf = (value: unknown): Record<string, unknown> => ({ type: typeof value, default: value });
+    const schema = {
+      properties: {
+        database: { properties: { password: leaf('changeme'), existingSecret: leaf('db'), key: leaf('password') } },
+        api: { properties: { token: leaf('abc123'), tokenTtl: leaf(3600) } },
+        jwt: { properties: { secretKey: leaf('jwt-app-secret'), appSecret: leaf('') } },
+        serviceAccount: { properties: { automountServiceAccountToken: leaf(false) } },
+        replicaCount: leaf(2),
+      },
+    };
+
+    // WHEN
+    const { checked, offending } = credentialDefaults(schema);
+
+    // THEN the two credentials, and only them, are found among the seven values whose path names one
+    expect(offending.map((found) => found.path.join('.'))).toEqual(['database.password', 'api.token']);
+    expect(checked).toHaveLength(7);
+  });
+
+  test("looks at every chart's references to Secrets", () => {
+    // a chart with an image has image pull Secrets at least; the check must not pass by finding nothing
+    const checked = charts.flatMap((chart) =>
+      credentialDefaults(valuesSchema(chart)).checked.map((leaf) => `${chart}: ${leaf.path.join('.')}`),
+    );
+    expect(checked.length).toBeGreaterThanOrEqual(charts.length);
+    expect(checked).toEqual(expect.arrayContaining(['jitsi-shard: auth.jwt.secretKey', 'scalelite: database.password.key']));
+  });
+});
 
 describe.each(charts)('chart %s', (chart) => {
   const schema = valuesSchema(chart);
@@ -117,16 +150,9 @@ describe.each(charts)('chart %s', (chart) => {
   });
 
   test('values.yaml holds no default password, token or key', () => {
-    const secretLike = leaves(schema).filter((leaf) =>
-      /(password|secret|token|apikey|privatekey)$/i.test(leaf.path[leaf.path.length - 1] as string),
-    );
-    for (const leaf of secretLike) {
-      // a reference to an existing Secret is fine; a default credential is not
-      if (/existingsecret|secretname/i.test(leaf.path.join('.'))) continue;
-      // a switch (`automountServiceAccountToken`) holds no credential
-      if (typeof leaf.default === 'boolean') continue;
-      expect({ path: leaf.path.join('.'), default: leaf.default }).toEqual({ path: leaf.path.join('.'), default: '' });
-    }
+    // a reference to a Secret (its name, a key in it) is fine to default; a credential is not
+    const { offending } = credentialDefaults(schema);
+    expect(offending.map((leaf) => `${leaf.path.join('.')}: ${String(leaf.default)}`)).toEqual([]);
   });
 
   test.each(contexts)('Helm 3 and Helm 4 render the same objects, apart from generated credentials ($name)', ({ valuesFiles }) => {

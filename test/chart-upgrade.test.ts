@@ -50,9 +50,8 @@ describe('the upgrade checks', () => {
 describe.each(chartNames())('chart %s', (chart) => {
   const released = releasedChart(chart);
   if (released === undefined) {
-    test('has no release yet, so no upgrade from one (its first release is pending)', () => {
-      expect(releasedChart(chart)).toBeUndefined();
-    });
+    // nothing to upgrade from until the chart's first release: jest lists it as a todo, not as a pass
+    test.todo('an upgrade from its last release (it has none yet)');
     return;
   }
 
@@ -62,7 +61,13 @@ describe.each(chartNames())('chart %s', (chart) => {
       for (const path of upgradePaths(chart, released)) {
         const before = renderChart(major, chart, { chartPath: released.dir, release: 'upgrade', valuesFiles: [...path.from] });
         const after = renderChart(major, chart, { release: 'upgrade', valuesFiles: [...path.to] });
-        expect({ path: path.name, breaks: upgradeBreaks(before.manifests, after.manifests) }).toEqual({ path: path.name, breaks: [] });
+        // a render Helm refuses has no objects, so no breaks: its error must show
+        const refused = [before, after].filter((render) => render.status !== 0).map((render) => render.stderr);
+        expect({ path: path.name, refused, breaks: upgradeBreaks(before.manifests, after.manifests) }).toEqual({
+          path: path.name,
+          refused: [],
+          breaks: [],
+        });
       }
     },
   );

@@ -359,9 +359,8 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
   const released = releasedChart(chart);
   const version = String((YAML.parse(readFileSync(join(chartDir(chart), 'Chart.yaml'), 'utf8')) as { version: string }).version);
   if (released === undefined) {
-    test('has no release yet, so no upgrade from one (its first release is pending)', () => {
-      expect(releasedChart(chart)).toBeUndefined();
-    });
+    // nothing to upgrade from until the chart's first release: jest lists it as a todo, not as a pass
+    test.todo('an upgrade from its last release (it has none yet)');
   } else if (released.entry.version === version) {
     // The working tree is its last release (release-discipline.test.ts refuses a chart changed since its release
     // without a new version): an upgrade from it to itself would be Helm's no-op. The paths below run as soon as the

@@ -496,9 +496,9 @@ describe.each(HELM_MAJORS)('jitsi-shard rendered by Helm %i', (major) => {
       'ci scenario %s declares the level its pods need in its pod-security line',
       (_name, file) => {
         // GIVEN the scenario rendered WHEN its pods are checked THEN they need exactly the level its file declares
-        const { baseline, restricted } = podSecurityViolations(
-          renderChart(major, CHART, { release: 'shard-0', namespace: 'jitsi', valuesFiles: [file] }).manifests,
-        );
+        const rendered = renderChart(major, CHART, { release: 'shard-0', namespace: 'jitsi', valuesFiles: [file] });
+        if (rendered.status !== 0) throw new Error(rendered.stderr);
+        const { baseline, restricted } = podSecurityViolations(rendered.manifests);
         const needed: Level = baseline.length > 0 ? 'privileged' : restricted.length > 0 ? 'baseline' : 'restricted';
         expect({ needed, declared: declaredLevel(file) }).toEqual({ needed, declared: needed });
       },

@@ -18,6 +18,8 @@ export interface FiringCase {
   readonly series: readonly InputSeries[];
   /** When to evaluate, e.g. `20m`. */
   readonly at: string;
+  /** The alert's severity, which routes it (`critical` pages on call). */
+  readonly severity: 'critical' | 'warning' | 'info';
   /** The labels of the alert beyond `severity` and the scenario's alert labels, one map per firing alert. */
   readonly labels: Readonly<Record<string, string>>;
   /** The description, as Prometheus renders it. */
@@ -67,6 +69,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     firing: {
       series: [series('jitsi_jicofo_bridge_selector_bridge_count_operational', JICOFO, '2 2 0x10')],
       at: '8m',
+      severity: 'critical',
       labels: SHARD,
       description: 'jicofo of shard shard-0 in video sees no operational videobridge.',
     },
@@ -80,6 +83,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
         series('kube_horizontalpodautoscaler_spec_max_replicas', HPA, '8x30'),
       ],
       at: '20m',
+      severity: 'warning',
       labels: { namespace: 'video', horizontalpodautoscaler: 'shard-0-jitsi-shard-jvb' },
       description: 'shard-0-jitsi-shard-jvb in video runs its maximum of bridges and wants more.',
     },
@@ -97,6 +101,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     firing: {
       series: [series('jitsi_jvb_stress', BRIDGE, '0.9x20')],
       at: '15m',
+      severity: 'warning',
       labels: { ...SHARD, pod: BRIDGE.pod },
       description: 'Bridge shard-0-jitsi-shard-jvb-0 of shard shard-0 runs at stress 900m.',
     },
@@ -106,6 +111,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     firing: {
       series: [series('jitsi_jvb_graceful_shutdown', BRIDGE, '1x140')],
       at: '130m',
+      severity: 'warning',
       labels: { ...SHARD, pod: BRIDGE.pod },
       description: 'Bridge shard-0-jitsi-shard-jvb-0 of shard shard-0 is still in graceful shutdown; a conference may be stuck on it.',
     },
@@ -116,6 +122,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     firing: {
       series: [series('up', JICOFO, '0x10')],
       at: '8m',
+      severity: 'critical',
       labels: JICOFO,
       description: 'shard-0-jitsi-shard-jicofo in video (shard-0-jitsi-shard-jicofo-7d9f) has not answered scrapes.',
     },
@@ -125,6 +132,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     firing: {
       series: [series('haproxy_server_status', { ...HAPROXY, proxy: 'shards', server: 'shard-1', state: 'DOWN' }, '1x10')],
       at: '5m',
+      severity: 'critical',
       labels: { ...HAPROXY, proxy: 'shards', server: 'shard-1', state: 'DOWN' },
       description: 'Server shard-1 of backend shards is down on haproxy-0.',
     },
@@ -143,6 +151,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
         series('haproxy_sticktable_size', { ...HAPROXY, name: 'shards' }, '1000x20'),
       ],
       at: '15m',
+      severity: 'warning',
       labels: { ...HAPROXY, name: 'shards' },
       description: 'Stick table shards on haproxy-0 is 90% full.',
     },
@@ -158,6 +167,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     firing: {
       series: frontend(30, 90, 10),
       at: '20m',
+      severity: 'warning',
       labels: { namespace: 'video', proxy: 'http' },
       description: '10% of the responses of frontend http are 5xx.',
     },
@@ -167,6 +177,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     firing: {
       series: frontend(90, 90, 10),
       at: '70m',
+      severity: 'critical',
       labels: {},
       description: '10% of the requests to the meeting entry point fail with 5xx.',
     },
@@ -177,6 +188,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     firing: {
       series: frontend(300, 99, 1),
       at: '250m',
+      severity: 'warning',
       labels: {},
       description: '1% of the requests to the meeting entry point fail with 5xx.',
     },
@@ -186,6 +198,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     firing: {
       series: mediaNodes(24),
       at: '20m',
+      severity: 'warning',
       labels: {},
       description: '24 media nodes run, the node pool maximum; the bridge autoscalers cannot grow further.',
     },
@@ -197,6 +210,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
         series('kube_daemonset_status_number_available', { namespace: 'turn', daemonset: 'coturn', job: 'kube-state-metrics' }, '0x10'),
       ],
       at: '8m',
+      severity: 'critical',
       labels: { namespace: 'turn', daemonset: 'coturn', job: 'kube-state-metrics' },
       description: 'coturn in turn has no available pod.',
     },
@@ -224,6 +238,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
         ),
       ],
       at: '2h',
+      severity: 'warning',
       labels: {
         namespace: 'video',
         name: 'meet-tls',
@@ -258,6 +273,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
         series('bbb_api_up', { ...BBB, job: 'bigbluebutton-exporter', instance: 'bbb-01.lernen.example.org:9688' }, '0x10'),
       ],
       at: '8m',
+      severity: 'critical',
       labels: { ...BBB, job: 'bigbluebutton-exporter', instance: 'bbb-01.lernen.example.org:9688' },
       description: 'Server bbb-01.lernen.example.org (its exporter or its BigBlueButton API) does not answer.',
     },
@@ -276,6 +292,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
         series('bbb_api_up', { ...BBB, job: 'bigbluebutton-exporter' }, '1x10'),
       ],
       at: '8m',
+      severity: 'warning',
       labels: { ...BBB, job: 'bbb-autoscaler' },
       description: 'Scalelite holds server bbb-01.lernen.example.org offline while its API answers; check the Scalelite poller.',
     },
@@ -296,6 +313,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
         series('meetscale_bbb_server_state', { ...BBB, job: 'bbb-autoscaler', state: 'enabled' }, '0x200'),
       ],
       at: '190m',
+      severity: 'warning',
       labels: BBB,
       description: 'Server bbb-01.lernen.example.org is cordoned in Scalelite and still has 3 meetings; it cannot be stopped.',
     },
@@ -312,6 +330,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     firing: {
       series: [series('bbb_recordings_unprocessed', { ...BBB, job: 'bigbluebutton-exporter' }, '2x150')],
       at: '130m',
+      severity: 'warning',
       labels: BBB,
       description: 'Server bbb-01.lernen.example.org has 2 recordings not processed; it cannot be stopped until they are.',
     },
@@ -321,6 +340,7 @@ export const ALERT_CASES: Readonly<Record<string, AlertCases>> = {
     firing: {
       series: [series('meetscale_bbb_server_start_failed', { ...BBB, job: 'bbb-autoscaler' }, '0x5 1x20')],
       at: '15m',
+      severity: 'warning',
       labels: BBB,
       description: 'Server bbb-01.lernen.example.org runs and has not served within the start time-out; it stays out of Scalelite.',
     },

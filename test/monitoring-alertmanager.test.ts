@@ -105,6 +105,9 @@ describe.each(stateIds())("the state %s's stack", (stateId) => {
     if (values?.alertmanager?.enabled !== true) {
       // no alerting configured: the chart renders no Alertmanager configuration
       const rendered = renderChart(4, 'monitoring', { values });
+      // a render Helm refuses has no Secret either: it must render, with its rules
+      expect({ status: rendered.status, stderr: rendered.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(rendered.manifests.some((manifest) => manifest.kind === 'PrometheusRule')).toBe(true);
       expect(rendered.manifests.filter((manifest) => manifest.kind === 'Secret')).toEqual([]);
       return;
     }

@@ -89,7 +89,8 @@ test('every alert fires in its firing case with its labels and description, and 
     const cases = ALERT_CASES[alert.alert];
     if (cases === undefined) return [];
     const expected = {
-      exp_labels: { severity: alert.labels?.severity, ...alert.labels, ...cases.firing.labels },
+      // the rule's own labels (the scenario's `state`), then what the case states: a rule with another severity fails
+      exp_labels: { ...alert.labels, severity: cases.firing.severity, ...cases.firing.labels },
       exp_annotations: {
         summary: alert.annotations?.summary,
         description: cases.firing.description,

@@ -80,6 +80,8 @@ function session(major: HelmMajor, password = registry.password): RegistrySessio
 async function tags(chart: string): Promise<string[]> {
   const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
   const response = await fetch(`http://${registry.host}/v2/meetscale/${chart}/tags/list`, { headers: { authorization: `Basic ${auth}` } });
+  // an error answer must not read as "no tags": the tests compare tags before and after
+  if (!response.ok) throw new Error(`the registry answered ${response.status} listing the tags of ${chart}: ${await response.text()}`);
   return ((await response.json()) as { tags?: string[] }).tags ?? [];
 }
 
@@ -255,6 +257,7 @@ test('the cosign signature verifies with the recorded public key, and not with a
 
 test('a released version is never pushed again', async () => {
   const before = await Promise.all(chartNames().map(tags));
+  expect(before.every((chartTags) => chartTags.length > 0)).toBe(true);
   // WHEN release runs again, the records say every version is out: nothing is pushed, nothing committed
   const head = git('rev-parse', 'HEAD').trim();
   const again = release({ registry: url(), plainHttp: true, root: repo, env: releaseEnv(), log: () => undefined });

@@ -94,6 +94,7 @@ test('the migration runs once, and before the API pods, on install and on upgrad
   // THEN the migration ran once more, and completed before the new API pods were created
   const upgraded = await migrationAndApi();
   expect({ pods: upgraded.podsCreated, completions: upgraded.completions.length }).toEqual({ pods: 2, completions: 2 });
+  expect(upgraded.apiCreated.length).toBeGreaterThan(0);
   for (const created of upgraded.apiCreated) expect(created).toBeGreaterThanOrEqual(upgraded.completions[1] as number);
 });
 

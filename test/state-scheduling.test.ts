@@ -134,7 +134,10 @@ describe.each(stateIds())('state %s, scheduled as in production', (stateId) => {
   test('its log shipper has a Ready pod on every node, the media nodes included, wherever the state runs logging', async () => {
     // GIVEN the state's logging releases (none when it turns logging off) and its nodes
     const nodes = (await cluster!.client.list('/api/v1/nodes')).map((node) => node.metadata.name).sort();
-    for (const release of installation.releases.filter((candidate) => candidate.chart === 'logging')) {
+    const logging = installation.releases.filter((candidate) => candidate.chart === 'logging');
+    // the stack's state-base release creates the logging namespace exactly when the state runs logging
+    expect(logging.map((release) => release.namespace)).toEqual('logging' in installation.namespaces ? ['logging'] : []);
+    for (const release of logging) {
       // WHEN the shipper's pods are listed
       const selector = `app.kubernetes.io/instance=${release.name},app.kubernetes.io/component=shipper`;
       const pods = await cluster!.client.list(`/api/v1/namespaces/${release.namespace}/pods`, selector);

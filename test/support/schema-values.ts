@@ -54,6 +54,25 @@ export function leaves(schema: SchemaNode, path: readonly string[] = []): Leaf[]
   );
 }
 
+/** A path segment that names a credential (`database.password.key`, `auth.jwt.secretKey`, `ionos.token`). */
+const CREDENTIAL = /password|passwd|passphrase|secret|token|apikey|api_key|privatekey|private_key|credential/i;
+
+/** The last segment of a value that names a Secret or a key in one, which is fine to default. */
+const SECRET_REFERENCE = /^(existingSecret|secretName|[A-Za-z]+SecretName|name|key|secretKey|secretMountPath)$/;
+
+/**
+ * The values whose path names a credential (`checked`), and those of them that default to one (`offending`): a
+ * non-empty string that is not the name of a Secret or of a key in one. A chart takes credentials from Secrets;
+ * a default password in `values.yaml` would be the same on every installation.
+ */
+export function credentialDefaults(schema: SchemaNode): { checked: Leaf[]; offending: Leaf[] } {
+  const checked = leaves(schema).filter((leaf) => leaf.path.some((segment) => CREDENTIAL.test(segment)));
+  const offending = checked.filter(
+    (leaf) => typeof leaf.default === 'string' && leaf.default !== '' && !SECRET_REFERENCE.test(leaf.path[leaf.path.length - 1] ?? ''),
+  );
+  return { checked, offending };
+}
+
 /** `{a: {b: value}}` for path `[a, b]`. */
 export function valuesAt(path: readonly string[], value: unknown): Record<string, unknown> {
   return path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
