@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { chartPackages } from '@meetscale/synth';
+
 interface Probe {
   readonly loadMs: number;
   readonly totalMs: number;
@@ -18,6 +20,8 @@ interface Probe {
 }
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** Fresh processes per chart for the per-chart table (each chart's own synth, as `npm run build` runs it). */
+const CHART_RUNS = Number(process.env.BENCH_CHART_RUNS ?? 3);
 /** The budget of issue 10: emitting every chart takes at most this many times the floor. */
 const MAX_RATIO = 2;
 const probeScript = resolve(__dirname, 'emit-probe.ts');
@@ -75,6 +79,16 @@ function main(): void {
         `(budget: at most ${MAX_RATIO}x)\n`,
     );
     process.stdout.write(`emit / floor (CPU time, steadier on a busy machine): ${cpuRatio.toFixed(2)}x\n`);
+
+    // `npm run build` runs one synth process per chart package (Nx, in parallel): each of them next to the floor.
+    process.stdout.write(
+      `\nEach chart alone, as \`npm run build\` emits it (one process per chart package; median of ${CHART_RUNS}, floor ${floor.toFixed(0)} ms):\n\n` +
+        `${line(['chart package', 'in-process ms', 'over the floor ms', 'ratio to the floor'])}\n${line(['---', '---:', '---:', '---:'])}\n`,
+    );
+    for (const packageDir of chartPackages()) {
+      const alone = median(Array.from({ length: CHART_RUNS }, () => run(['emit', out, packageDir]).totalMs));
+      process.stdout.write(`${line([packageDir, alone.toFixed(0), (alone - floor).toFixed(0), `${(alone / floor).toFixed(2)}x`])}\n`);
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
