@@ -31,6 +31,7 @@ import {
   removeKeptObjects,
   scenarioPodSecurity,
   settledReleaseProblems,
+  unfinishedJobs,
   workloadState,
 } from './support/cluster';
 import { releasedChart, upgradePaths } from './support/released-charts';
@@ -112,15 +113,20 @@ async function cleaningUpOnFailure(major: HelmMajor, namespace: string, release:
   }
 }
 
-/** Helm's outcome, and who holds any NodePort it found already allocated (expected: `INSTALLED`). */
+/** Helm's outcome, who holds any NodePort it found already allocated, and why a Job it waited for did not finish (expected: `INSTALLED`). */
 async function explainedOutcome(
   major: HelmMajor,
   result: HelmRunResult,
-): Promise<ReturnType<typeof helmOutcome> & { nodePortHolders: string[] }> {
+): Promise<ReturnType<typeof helmOutcome> & { nodePortHolders: string[]; unfinishedJobs: string[] }> {
   const outcome = helmOutcome(result);
-  return { ...outcome, nodePortHolders: await nodePortHolders(planeFor(major).client, outcome.output) };
+  const { client } = planeFor(major);
+  return {
+    ...outcome,
+    nodePortHolders: await nodePortHolders(client, outcome.output),
+    unfinishedJobs: await unfinishedJobs(client, outcome.output),
+  };
 }
-const INSTALLED = { status: 0, output: '', nodePortHolders: [] };
+const INSTALLED = { status: 0, output: '', nodePortHolders: [], unfinishedJobs: [] };
 
 /** Installs (with --wait), checks, uninstalls and checks for leftovers; returns nothing, asserts all. */
 /**

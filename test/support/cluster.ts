@@ -242,6 +242,38 @@ export async function nodePortHolders(client: KubeClient, helmOutput: string): P
 }
 
 /**
+ * What Helm's output names as a Job not ready (`resource Job/<namespace>/<name> not ready`, a hook Helm waited for),
+ * as the cluster shows it now: the Job's counts and conditions, each of its pods' phase and conditions that are not
+ * True, and the namespace's warning events, so that a hook that did not finish says why. Empty when none is named.
+ */
+export async function unfinishedJobs(client: KubeClient, helmOutput: string): Promise<string[]> {
+  const named = [
+    ...new Set([...helmOutput.matchAll(/resource Job\/([a-z0-9-]+)\/([a-z0-9.-]+) not ready/g)].map((m) => `${m[1]}/${m[2]}`)),
+  ];
+  const found: string[] = [];
+  for (const id of named) {
+    const [namespace, name] = id.split('/') as [string, string];
+    const job = (await client.request('GET', `/apis/batch/v1/namespaces/${namespace}/jobs/${name}`)).body as any;
+    const status = job?.status ?? {};
+    const conditions = (status.conditions ?? []).map((condition: any) => `${condition.type}=${condition.status} ${condition.reason ?? ''}`);
+    found.push(
+      `Job ${id}: active ${status.active ?? 0}, succeeded ${status.succeeded ?? 0}, failed ${status.failed ?? 0} [${conditions.join('; ')}]`,
+    );
+    for (const pod of await client.list(`/api/v1/namespaces/${namespace}/pods`, `job-name=${name}`)) {
+      const unmet = (pod.status?.conditions ?? [])
+        .filter((condition: any) => condition.status !== 'True')
+        .map((condition: any) => `${condition.type}: ${condition.reason ?? ''} ${condition.message ?? ''}`.trim());
+      found.push(`  pod ${pod.metadata.name} on ${pod.spec?.nodeName ?? '(unscheduled)'}: ${pod.status?.phase} [${unmet.join('; ')}]`);
+    }
+    for (const event of await client.list(`/api/v1/namespaces/${namespace}/events`)) {
+      if (event.type === 'Warning')
+        found.push(`  event ${event.involvedObject?.kind}/${event.involvedObject?.name}: ${event.reason} ${event.message}`);
+    }
+  }
+  return found;
+}
+
+/**
  * Removes what a failed test left in its namespace, so that it cannot fail the tests after it: NodePorts are
  * unique in the cluster, and a release left installed keeps them. Uninstalls the release (ignoring the outcome:
  * a failed install may have recorded none), deletes the namespace and waits until no Service of it is left.
