@@ -2,8 +2,8 @@
  * One measured run, in a fresh process: `emit-probe floor` only loads cdk8s (the one library every chart build runs;
  * the charts build typed manifests from `kubernetes-types`, types only, since cdk8s-plus-27 left them);
  * `emit-probe emit <dir> [packages/<chart>]` loads them and emits every chart (or the one named, as `npm run build`
- * runs each chart package's synth) into <dir>. Prints JSON timings (ms), the CPU time the
- * process spent meanwhile (all its threads: tsx's loader thread, V8's compiler and GC threads), and peak RSS.
+ * runs each chart package's synth) into <dir>. Prints JSON timings (ms), the CPU time the process spent meanwhile
+ * (all its threads: tsx's loader thread, V8's compiler and GC threads), and peak RSS.
  */
 import { performance } from 'node:perf_hooks';
 
