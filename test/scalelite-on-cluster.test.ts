@@ -53,28 +53,48 @@ async function migrationAndApi(): Promise<{ podsCreated: number; completions: nu
 }
 
 /**
- * Rolls the importer's Deployment (a new pod template annotation) and watches its pods every 50 ms until the new
- * pod runs alone: the most importer pods that existed at once, terminating ones included.
+ * Rolls the importer's Deployment (a new pod template annotation), waits until the new pod runs alone, and replays
+ * the pods' watch events since the change: the most importer pods that existed at once, terminating ones included.
  */
 async function mostImportersDuringRollout(mark: string): Promise<number> {
   const path = `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${FULLNAME}-importer`;
+  const podsPath = `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent('app.kubernetes.io/component=importer')}`;
+  // the pods before the change, and the resource version from which the API server replays every change after it
+  const before = (await plane.client.get(podsPath)) as { metadata: { resourceVersion: string }; items: any[] };
   await plane.client.call(
     'PATCH',
     path,
     { spec: { template: { metadata: { annotations: { 'meetscale.test/rollout': mark } } } } },
     'application/merge-patch+json',
   );
-  let most = 0;
   const deadline = Date.now() + 60_000;
-  for (let poll = 0; poll < 1200 && Date.now() < deadline; poll += 1) {
+  for (let poll = 0; poll < 600 && Date.now() < deadline; poll += 1) {
     const pods = await plane.client.list(`/api/v1/namespaces/${NAMESPACE}/pods`, 'app.kubernetes.io/component=importer');
-    most = Math.max(most, pods.length);
     const current = pods.filter((pod) => pod.metadata.annotations?.['meetscale.test/rollout'] === mark);
     const ready = current.some((pod) =>
       pod.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
     );
-    if (ready && pods.length === 1) return most;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (ready && pods.length === 1) {
+      // Replay the rollout from the watch (every pod added and deleted since, in order): polling can miss a short
+      // overlap on a busy machine, the event history cannot.
+      const watched = await plane.client.request(
+        'GET',
+        `${podsPath}&watch=true&resourceVersion=${before.metadata.resourceVersion}&timeoutSeconds=1`,
+      );
+      const events = (
+        typeof watched.body === 'string' ? watched.body.split('\n').filter((line) => line.trim() !== '') : [watched.body]
+      ).map((event) => (typeof event === 'string' ? JSON.parse(event) : event) as { type: string; object: any });
+      const existing = new Set<string>(before.items.map((pod) => pod.metadata.name as string));
+      let most = existing.size;
+      for (const event of events) {
+        if (event.type === 'ADDED') existing.add(event.object.metadata.name);
+        if (event.type === 'DELETED') existing.delete(event.object.metadata.name);
+        most = Math.max(most, existing.size);
+      }
+      expect(events.some((event) => event.type === 'ADDED')).toBe(true);
+      return most;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`the importer rollout ${mark} did not finish within 60 s`);
 }
