@@ -3,7 +3,7 @@
  * `@meetscale/chart-toolkit` instead.
  */
 export { isChartFacts } from './chart-facts';
-export { chartFiles, emitChart, valuesTypeName } from './emit-chart';
+export { chartFiles, emitChart, emittedCharts, valuesTypeName } from './emit-chart';
 export { ESCAPE_HATCH } from './escape-hatches';
 export { HELM_VERSIONS_ANNOTATION, OLDEST_SUPPORTED_HELM_3, SUPPORTED_HELM_VERSIONS } from './helm-versions';
 export { helmYaml } from './helm-yaml';

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { App } from 'cdk8s';
@@ -90,6 +90,11 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
   return files;
 }
 
+/** The sibling folders a chart is built in and swapped out to while {@link emitChart} writes it. */
+const STAGING = (name: string): string => `.${name}.staging`;
+const PREVIOUS = (name: string): string => `.${name}.previous`;
+const SWAPPED_OUT = /^\.([a-z0-9-]+)\.previous$/;
+
 /**
  * Writes `charts/<name>/` from a chart definition. The chart is built completely in memory and in a
  * sibling folder first, then swapped in, so a failing build leaves the previous chart untouched.
@@ -97,8 +102,8 @@ export async function chartFiles(definition: ChartDefinition): Promise<ChartFile
 export async function emitChart(definition: ChartDefinition, chartsDir: string): Promise<string> {
   const files = await chartFiles(definition);
   const target = join(chartsDir, definition.name);
-  const staging = join(chartsDir, `.${definition.name}.staging`);
-  const previous = join(chartsDir, `.${definition.name}.previous`);
+  const staging = join(chartsDir, STAGING(definition.name));
+  const previous = join(chartsDir, PREVIOUS(definition.name));
   rmSync(staging, { recursive: true, force: true });
   rmSync(previous, { recursive: true, force: true });
   for (const file of files) {
@@ -115,4 +120,16 @@ export async function emitChart(definition: ChartDefinition, chartsDir: string):
   renameSync(staging, target);
   rmSync(previous, { recursive: true, force: true });
   return target;
+}
+
+/**
+ * The names of the charts in `chartsDir` (folders with a `Chart.yaml`), sorted. A chart that another process's
+ * {@link emitChart} is swapping in at this moment counts: between its two renames the chart is only in its
+ * `.previous` folder, and when that folder is gone the new chart is in place. Folders being built (`.staging`) do
+ * not count.
+ */
+export function emittedCharts(chartsDir: string): string[] {
+  const isChart = (folder: string): boolean => existsSync(join(chartsDir, folder, 'Chart.yaml'));
+  const names = new Set(readdirSync(chartsDir).map((entry) => SWAPPED_OUT.exec(entry)?.[1] ?? entry));
+  return [...names].filter((name) => !name.startsWith('.') && (isChart(name) || isChart(PREVIOUS(name)) || isChart(name))).sort();
 }

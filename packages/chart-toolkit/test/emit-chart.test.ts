@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chartFiles, defineChart, emitChart, valuesTypeName } from '../src/_internal';
+import { chartFiles, defineChart, emitChart, emittedCharts, valuesTypeName } from '../src/_internal';
 import { demoChart } from '../src/testing';
 
 describe('emitChart', () => {
@@ -107,6 +107,22 @@ describe('emitChart', () => {
     expect(() => defineChart({ ...demoChart, name: 'Demo_Chart' })).toThrow(
       'Chart name "Demo_Chart" must be lower-case letters, digits and dashes',
     );
+  });
+
+  test('lists the emitted charts, counting one another process is swapping in and none being built', async () => {
+    // GIVEN two emitted charts, a folder without Chart.yaml and a file
+    await emitChart(demoChart, dir);
+    await emitChart(defineChart({ ...demoChart, name: 'other' }), dir);
+    mkdirSync(join(dir, 'facts'));
+    writeFileSync(join(dir, 'package.json'), '{}');
+    expect(emittedCharts(dir)).toEqual(['demo', 'other']);
+    // WHEN another emit of "other" is between its two renames (the chart is only in its .previous folder),
+    // and a third chart is still being built
+    renameSync(join(dir, 'other'), join(dir, '.other.previous'));
+    await emitChart(defineChart({ ...demoChart, name: 'third' }), dir);
+    renameSync(join(dir, 'third'), join(dir, '.third.staging'));
+    // THEN "other" still counts, and the chart being built does not
+    expect(emittedCharts(dir)).toEqual(['demo', 'other']);
   });
 
   test('names values types after the chart', () => {

@@ -4,10 +4,12 @@
  * `charts/facts/_naming.ts`, the naming logic those names come from, copied from the chart toolkit. The generated
  * package imports nothing from the workspace, so what it says is fixed when it is generated and checked with it.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 import { type ChartDefinition, type ChartFacts } from '@meetscale/chart-toolkit';
+
+import { writeSharedFile } from './shared-file';
 
 const workspaceRoot = join(__dirname, '../../..');
 
@@ -72,6 +74,6 @@ export const ${name} = { ...FACTS, ...releaseNaming(FACTS.chart, FACTS.services)
 export function writeChartFacts(definition: ChartDefinition, facts: ChartFacts, chartsDir: string): void {
   const dir = join(chartsDir, FACTS_DIR);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${NAMING_MODULE}.ts`), namingModule());
-  writeFileSync(join(dir, `${definition.name}.ts`), chartFactsModule(definition, facts));
+  writeSharedFile(join(dir, `${NAMING_MODULE}.ts`), namingModule());
+  writeSharedFile(join(dir, `${definition.name}.ts`), chartFactsModule(definition, facts));
 }

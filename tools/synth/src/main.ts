@@ -4,13 +4,14 @@
  * (a value built with `defineChart`) and at most one set of chart facts (`defineChartFacts`, in `src/facts.ts`).
  * `--package-only` writes only the `@meetscale/chart-values` package files (`package.json`, `facts/`), not the charts.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { type ChartDefinition, type ChartFacts } from '@meetscale/chart-toolkit';
-import { emitChart, isChartFacts, valuesTypeName } from '@meetscale/chart-toolkit/build';
+import { emitChart, emittedCharts, isChartFacts, valuesTypeName } from '@meetscale/chart-toolkit/build';
 
 import { FACTS_DIR, factsConstantName, writeChartFacts } from './chart-facts-module';
+import { writeSharedFile } from './shared-file';
 
 const workspaceRoot = resolve(__dirname, '../../..');
 
@@ -50,9 +51,7 @@ export async function factsOf(packageDir: string, chart: ChartDefinition): Promi
  * the infrastructure app use the charts through this package only, never through the chart packages.
  */
 export function writeChartsPackage(chartsDir: string): void {
-  const charts = readdirSync(chartsDir)
-    .filter((name) => existsSync(join(chartsDir, name, 'Chart.yaml')))
-    .sort();
+  const charts = emittedCharts(chartsDir);
   const withFacts = charts.filter((name) => existsSync(join(chartsDir, FACTS_DIR, `${name}.ts`)));
   const manifest = {
     name: '@meetscale/chart-values',
@@ -66,7 +65,7 @@ export function writeChartsPackage(chartsDir: string): void {
       ...withFacts.map((name) => [`./${FACTS_DIR}/${name}`, `./${FACTS_DIR}/${name}.ts`]),
     ]),
   };
-  writeFileSync(join(chartsDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeSharedFile(join(chartsDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** Workspace-relative folders of every chart package (Nx projects tagged `type:chart`). */
