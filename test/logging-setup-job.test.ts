@@ -7,13 +7,13 @@
  * and saved-object schemas), so a run that succeeds has sent documents the real APIs take. Each script run is
  * bounded by a timeout and killed with its process group if still running after a test.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { HELM_MAJORS, type Manifest, renderChart } from './support/charts';
+import { chartDir, HELM_MAJORS, type Manifest, renderChart } from './support/charts';
 import { elasticsearchClientVersion } from './support/elasticsearch-schemas';
 import { type FakeElasticsearch, startFakeElasticsearch } from './support/fake-elasticsearch';
 import { type FakeKibana, startFakeKibana } from './support/fake-kibana';
@@ -551,8 +551,11 @@ describe('the fake Elasticsearch', () => {
   });
   afterAll(() => es.close());
 
-  test(`checks bodies against the types of @elastic/elasticsearch (${elasticsearchClientVersion()})`, () => {
-    expect(elasticsearchClientVersion()).toBe('9.5.1');
+  test(`checks bodies against the types of @elastic/elasticsearch (${elasticsearchClientVersion()}), the Elastic Stack version the chart runs`, () => {
+    // the chart's appVersion is its default Elastic Stack version: a new one needs the client of that version too
+    const appVersion = /^appVersion: "?([^"\n]+)"?$/m.exec(readFileSync(join(chartDir('logging'), 'Chart.yaml'), 'utf8'))?.[1];
+    expect(appVersion).toMatch(/^9\.[0-9]+\.[0-9]+$/);
+    expect(elasticsearchClientVersion()).toBe(appVersion);
   });
 
   test.each([

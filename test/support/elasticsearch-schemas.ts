@@ -1,16 +1,18 @@
 /**
  * JSON Schemas of Elasticsearch request bodies, generated from the TypeScript types of the official client,
- * `@elastic/elasticsearch` (a devDependency of this workspace, pinned to 9.5.1), whose `lib/api/types.d.ts` is
- * generated from Elasticsearch's own API specification (elastic/elasticsearch-specification). Which fields of a
- * request type go into the body is what the client itself sends as body: the `body` list of each API's accepted
- * parameters in `lib/api/api/<namespace>.js`, read at run time from the installed client.
+ * `@elastic/elasticsearch` (a devDependency of this workspace, pinned to the Elastic Stack version the logging chart
+ * runs, 9.4.3), whose `lib/api/types.d.ts` is generated from Elasticsearch's own API specification
+ * (elastic/elasticsearch-specification). Which fields of a request type go into the body is what the client itself
+ * sends as body: the `body` list of each API's accepted parameters in `lib/api/api/<namespace>.js`, read at run time
+ * from the installed client.
  *
- * `ts-json-schema-generator` (pinned, 2.10.0) needs some seconds to load the 49,000-line types file, so the schemas
- * are cached in `.cache/elasticsearch-schemas/`, keyed by both packages' versions and the type source below.
+ * `ts-json-schema-generator` (pinned, 2.4.0: later releases need Node 22) needs some seconds to load the 49,000-line
+ * types file, so the schemas are cached in `.cache/elasticsearch-schemas/`, keyed by both packages' versions and the
+ * type source below.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { WORKSPACE_ROOT } from './charts';
 
@@ -48,7 +50,9 @@ function bodyFields(module: string, api: string): string[] {
 
 /** TypeScript declaring each schema's type from the client's types. */
 function typeSource(): string {
-  const lines = [`import type * as T from '${CLIENT}/lib/api/types';`];
+  // by path: the source is written outside the workspace package that depends on the client, where npm may have put it
+  const types = join(dirname(require.resolve(`${CLIENT}/package.json`)), 'lib/api/types');
+  const lines = [`import type * as T from '${types}';`];
   for (const [name, { module, api, type }] of Object.entries(BODY_APIS)) {
     const fields = bodyFields(module, api)
       .map((field) => `'${field}'`)
