@@ -223,6 +223,36 @@ describe.each(HELM_MAJORS)('a toolkit chart rendered by Helm %i', (major) => {
     expect(pod.containers[0]).toMatchObject({ image: 'busybox:1.37.0', env: [{ name: 'DRY_RUN', value: '1' }] });
   });
 
+  test.each([
+    ['a Docker Hub name', 'nginx', 'mirror.example.org/hub/nginx:1.10'],
+    ['a Docker Hub name with its namespace', 'jitsi/web', 'mirror.example.org/hub/jitsi/web:1.10'],
+    ['a registry host', 'registry.k8s.io/kubectl', 'mirror.example.org/hub/kubectl:1.10'],
+    ['a registry host with a port', 'registry.example.org:5000/team/app', 'mirror.example.org/hub/team/app:1.10'],
+    ['localhost', 'localhost/app', 'mirror.example.org/hub/app:1.10'],
+  ])('pulls %s from global.imageRegistry when one is set', (_case, repository, reference) => {
+    const image = (values: unknown): string => {
+      const pods = render(major, values).manifests.flatMap((manifest: any) => [
+        manifest.spec?.template?.spec,
+        manifest.spec?.jobTemplate?.spec?.template?.spec,
+      ]);
+      return pods.flatMap((pod: any) => (pod === undefined ? [] : pod.containers.map((container: any) => container.image))).join(' ');
+    };
+    // the web container and the cleanup CronJob's, each from its own values
+    const values = { image: { repository }, cleanup: { enabled: true, image: { repository } } };
+    expect(image(values)).toBe(`${repository}:1.10 ${repository}:1.37.0`);
+    expect(image({ ...values, global: { imageRegistry: 'mirror.example.org/hub' } })).toBe(
+      `${reference} ${reference.replace('1.10', '1.37.0')}`,
+    );
+  });
+
+  test('refuses a global.imageRegistry that is not a registry', () => {
+    for (const imageRegistry of ['https://mirror.example.org', 'mirror.example.org/', 'Mirror.example.org']) {
+      const result = render(major, { global: { imageRegistry } });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('/global/imageRegistry');
+    }
+  });
+
   test('refuses a wrong value before rendering anything', () => {
     const result = render(major, { replicaCount: 'three' });
     expect(result.status).not.toBe(0);

@@ -3,7 +3,7 @@ import { releaseNaming } from './_naming';
 
 const FACTS = {
   "chart": "haproxy",
-  "version": "0.5.0",
+  "version": "0.5.1",
   "services": {
     "haproxy": "",
     "metrics": "metrics",
@@ -14,7 +14,7 @@ const FACTS = {
 } as const;
 
 /**
- * The haproxy chart 0.5.0 as other packages address it: its name and version, its Services
+ * The haproxy chart 0.5.1 as other packages address it: its name and version, its Services
  * (by the component their names end in; `''` is the Service named `<fullname>`) with their default ports, the
  * metrics it produces or reads, the Pod Security level its releases need where a value decides it, the prometheus-adapter
  * rules it states, names its default values define, and the names of its objects in a release, as the chart's `fullname`

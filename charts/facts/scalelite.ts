@@ -3,7 +3,7 @@ import { releaseNaming } from './_naming';
 
 const FACTS = {
   "chart": "scalelite",
-  "version": "0.1.1",
+  "version": "0.1.2",
   "services": {
     "web": "",
     "admin": "admin"
@@ -16,7 +16,7 @@ const FACTS = {
 } as const;
 
 /**
- * The scalelite chart 0.1.1 as other packages address it: its name and version, its Services
+ * The scalelite chart 0.1.2 as other packages address it: its name and version, its Services
  * (by the component their names end in; `''` is the Service named `<fullname>`) with their default ports, the
  * metrics it produces or reads, the Pod Security level its releases need where a value decides it, the prometheus-adapter
  * rules it states, names its default values define, and the names of its objects in a release, as the chart's `fullname`

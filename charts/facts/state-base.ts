@@ -3,14 +3,14 @@ import { releaseNaming } from './_naming';
 
 const FACTS = {
   "chart": "state-base",
-  "version": "0.2.0",
+  "version": "0.2.1",
   "services": {},
   "ports": {},
   "metrics": {}
 } as const;
 
 /**
- * The state-base chart 0.2.0 as other packages address it: its name and version, its Services
+ * The state-base chart 0.2.1 as other packages address it: its name and version, its Services
  * (by the component their names end in; `''` is the Service named `<fullname>`) with their default ports, the
  * metrics it produces or reads, the Pod Security level its releases need where a value decides it, the prometheus-adapter
  * rules it states, names its default values define, and the names of its objects in a release, as the chart's `fullname`

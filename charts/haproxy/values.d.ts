@@ -36,6 +36,12 @@ export interface HaproxyValues {
        */
       name: string;
     }[];
+    /**
+     * Registry every image of the chart is pulled from instead of its own (a mirror), with an optional path: `harbor.example.org/dockerhub`. An image that names a registry keeps its path there (`registry.k8s.io/kubectl` becomes `<imageRegistry>/kubectl`), any other its whole name. Empty: each image from its own registry.
+     *
+     * @default ''
+     */
+    imageRegistry?: string;
     [key: string]: unknown;
   };
   /**

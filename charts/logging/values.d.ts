@@ -36,6 +36,12 @@ export interface LoggingValues {
        */
       name: string;
     }[];
+    /**
+     * Registry every image of the chart is pulled from instead of its own (a mirror), with an optional path: `harbor.example.org/dockerhub`. An image that names a registry keeps its path there (`registry.k8s.io/kubectl` becomes `<imageRegistry>/kubectl`), any other its whole name. Empty: each image from its own registry.
+     *
+     * @default ''
+     */
+    imageRegistry?: string;
     [key: string]: unknown;
   };
   /**
@@ -49,7 +55,7 @@ export interface LoggingValues {
      */
     version?: string;
     /**
-     * Elasticsearch image; empty: the official image of `version`.
+     * Elasticsearch image; empty: the official image of `version`, from the registry of the ECK operator (its `config.containerRegistry`; `global.imageRegistry` applies to the chart's own images only).
      *
      * @default ''
      */
@@ -289,7 +295,7 @@ export interface LoggingValues {
      */
     telemetry?: boolean;
     /**
-     * Kibana image; empty: the official image of `elasticsearch.version`.
+     * Kibana image; empty: the official image of `elasticsearch.version`, from the registry of the ECK operator (its `config.containerRegistry`).
      *
      * @default ''
      */

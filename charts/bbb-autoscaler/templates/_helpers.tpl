@@ -92,3 +92,22 @@ Call with (dict "component" "<component>" "values" <the component's values> ["fu
 {{- $serviceAccount.name | default "default" }}
 {{- end }}
 {{- end }}
+
+{{/*
+The reference of an image (.image: its repository and tag), `<repository>:<tag>`. With global.imageRegistry
+the image comes from that registry instead (a mirror): a repository that names its own registry
+(`registry.k8s.io/kubectl`) keeps its path there (`<imageRegistry>/kubectl`), any other (a Docker Hub name such
+as `jitsi/web`) its whole name (`<imageRegistry>/jitsi/web`).
+Call with (dict "image" <image values> "context" $).
+*/}}
+{{- define "bbb-autoscaler.image" -}}
+{{- $repository := .image.repository }}
+{{- with .context.Values.global.imageRegistry }}
+{{- $parts := splitList "/" $repository }}
+{{- if and (gt (len $parts) 1) (regexMatch "[.:]|^localhost$" (first $parts)) }}
+{{- $repository = rest $parts | join "/" }}
+{{- end }}
+{{- $repository = printf "%s/%s" (trimSuffix "/" .) $repository }}
+{{- end }}
+{{- printf "%s:%s" $repository .image.tag }}
+{{- end }}

@@ -90,7 +90,7 @@ spec:
   {{- end }}
   containers:
     - name: jvb
-      image: {{ printf "%s:%s" $.Values.jvb.image.repository $.Values.jvb.image.tag | quote }}
+      image: {{ include "jitsi-shard.image" (dict "image" $.Values.jvb.image "context" $) | quote }}
       imagePullPolicy: {{ $.Values.jvb.image.pullPolicy | quote }}
       {{- if or (eq $.Values.jvb.media.mode "nodePort") (eq $.Values.jvb.media.advertise "publicAddresses") }}
       command:

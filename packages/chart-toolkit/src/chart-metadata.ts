@@ -33,7 +33,7 @@ export function chartYaml(definition: ChartDefinition, header: string, defaults:
 }
 
 /** Optional helpers of `_helpers.tpl`, defined only in charts that use them. */
-export type OptionalHelper = 'mergeByName' | 'generatedSecretValue' | 'generatedSecretValue:fullname' | 'serviceAccountName';
+export type OptionalHelper = 'mergeByName' | 'generatedSecretValue' | 'generatedSecretValue:fullname' | 'serviceAccountName' | 'image';
 
 /**
  * `_helpers.tpl`: name, fullname and chart as `helm create` scaffolds them, the component name and the labels
@@ -146,6 +146,25 @@ export function helpersTemplate(chartName: string, header: string, used: Readonl
           '{{- else }}',
           '{{- $serviceAccount.name | default "default" }}',
           '{{- end }}',
+        ],
+      ),
+    );
+  }
+  if (used.has('image')) {
+    helpers.push(
+      define(
+        'image',
+        'The reference of an image (.image: its repository and tag), `<repository>:<tag>`. With global.imageRegistry\nthe image comes from that registry instead (a mirror): a repository that names its own registry\n(`registry.k8s.io/kubectl`) keeps its path there (`<imageRegistry>/kubectl`), any other (a Docker Hub name such\nas `jitsi/web`) its whole name (`<imageRegistry>/jitsi/web`).\nCall with (dict "image" <image values> "context" $).',
+        [
+          '{{- $repository := .image.repository }}',
+          '{{- with .context.Values.global.imageRegistry }}',
+          '{{- $parts := splitList "/" $repository }}',
+          '{{- if and (gt (len $parts) 1) (regexMatch "[.:]|^localhost$" (first $parts)) }}',
+          '{{- $repository = rest $parts | join "/" }}',
+          '{{- end }}',
+          '{{- $repository = printf "%s/%s" (trimSuffix "/" .) $repository }}',
+          '{{- end }}',
+          '{{- printf "%s:%s" $repository .image.tag }}',
         ],
       ),
     );

@@ -60,6 +60,17 @@ export const baseValues = {
   global: z
     .looseObject({
       imagePullSecrets: imagePullSecrets().describe('Registry credentials for pulling the images, shared by every chart of an umbrella.'),
+      imageRegistry: z
+        .string()
+        .max(200)
+        .regex(
+          /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*)?$/,
+          'must be empty or a registry host with an optional port and path, such as harbor.example.org/mirror',
+        )
+        .default('')
+        .describe(
+          'Registry every image of the chart is pulled from instead of its own (a mirror), with an optional path: `harbor.example.org/dockerhub`. An image that names a registry keeps its path there (`registry.k8s.io/kubectl` becomes `<imageRegistry>/kubectl`), any other its whole name. Empty: each image from its own registry.',
+        ),
     })
     .prefault({})
     .describe('Values an umbrella chart shares with all its subcharts (Helm `global`); keys other charts read are accepted.'),

@@ -185,6 +185,15 @@ export class HelmChart<V = unknown> extends Chart {
   }
 
   /**
+   * The reference of a container image from its values (an `imageValues` block: repository and tag), pulled from
+   * `global.imageRegistry` instead of its own registry when that is set (a mirror).
+   */
+  public image(values: HelmValue<unknown>): HelmValue<string> {
+    stateOf(this).helpers.add('image');
+    return expr<string>(`(include "${this.chartName}.image" (dict "image" ${expressionOf(values)} "context" $))`, 'string');
+  }
+
+  /**
    * The pull secrets of a pod: `global.imagePullSecrets` (from an umbrella chart) followed by the given lists;
    * the field is left out when all are empty.
    */

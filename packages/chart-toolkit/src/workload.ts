@@ -93,7 +93,7 @@ export function podTemplate(chart: HelmChart<unknown>, props: PodProps, serviceA
   const ownEnv = c.env ?? [];
   const container: Templated<Container> = {
     name: c.name ?? component,
-    image: `${v.image.repository}:${v.image.tag}`,
+    image: chart.image(v.image),
     imagePullPolicy: v.image.pullPolicy,
     command: c.command,
     args: c.args,

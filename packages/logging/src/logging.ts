@@ -373,7 +373,7 @@ function setupJob(scope: Construct, chart: HelmChart<LoggingValues>, shipperSecr
           containers: [
             {
               name: component,
-              image: `${v.setup.image.repository}:${v.setup.image.tag}`,
+              image: chart.image(v.setup.image),
               imagePullPolicy: v.setup.image.pullPolicy,
               command: ['/bin/sh', `${SETUP_PATHS.config}/setup.sh`],
               env: [

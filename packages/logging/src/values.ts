@@ -169,7 +169,13 @@ export const loggingValues = z.strictObject({
         .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, 'must be an Elastic Stack version such as 9.4.3')
         .default(ELASTIC_STACK_VERSION)
         .describe('Elastic Stack version of Elasticsearch and Kibana (ECK runs the official images of it).'),
-      image: z.string().max(500).default('').describe('Elasticsearch image; empty: the official image of `version`.'),
+      image: z
+        .string()
+        .max(500)
+        .default('')
+        .describe(
+          "Elasticsearch image; empty: the official image of `version`, from the registry of the ECK operator (its `config.containerRegistry`; `global.imageRegistry` applies to the chart's own images only).",
+        ),
       nodeSets: z
         .array(nodeSet)
         .min(1)
@@ -211,7 +217,13 @@ export const loggingValues = z.strictObject({
         .boolean()
         .default(false)
         .describe('Let Kibana send usage data to Elastic (`telemetry.optIn`); off, and users cannot switch it on.'),
-      image: z.string().max(500).default('').describe('Kibana image; empty: the official image of `elasticsearch.version`.'),
+      image: z
+        .string()
+        .max(500)
+        .default('')
+        .describe(
+          'Kibana image; empty: the official image of `elasticsearch.version`, from the registry of the ECK operator (its `config.containerRegistry`).',
+        ),
       resources: resourcesValues({ requests: { cpu: '200m', memory: '1Gi' }, limits: { memory: '1Gi' } }),
       ...podPlacement(),
       ingress: ingressValues({ path: '/' }),

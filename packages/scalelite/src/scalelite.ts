@@ -169,7 +169,7 @@ export class Scalelite extends Construct {
       sidecars: [
         {
           name: 'nginx',
-          image: `${v.api.nginx.image.repository}:${v.api.nginx.image.tag}`,
+          image: c.image(v.api.nginx.image),
           imagePullPolicy: v.api.nginx.image.pullPolicy,
           // the chart's configuration: on an unprivileged port, proxying to the API on localhost
           command: ['nginx', '-e', 'stderr', '-c', `${CHART_FILES_DIR}/nginx.conf`, '-g', 'daemon off;'],
@@ -469,7 +469,7 @@ function hookJob(scope: Construct, chart: HelmChart<ScaleliteValues>, props: Hoo
           containers: [
             {
               name: props.component,
-              image: `${api.image.repository}:${api.image.tag}`,
+              image: chart.image(api.image),
               imagePullPolicy: api.image.pullPolicy,
               command: props.command,
               env: props.env,

@@ -95,7 +95,7 @@ export class NodeTaint extends Construct {
           [
             {
               name: 'taint',
-              image: `${v.image.repository}:${v.image.tag}`,
+              image: chart.image(v.image),
               imagePullPolicy: v.image.pullPolicy,
               command: ['kubectl', 'taint', 'node', '$(NODE_NAME)', taint, '--overwrite'],
               env: [

@@ -280,7 +280,7 @@ export const demoChart = defineChart({
                 containers: [
                   {
                     name: 'cleanup',
-                    image: `${c.image.repository}:${c.image.tag}`,
+                    image: chart.image(c.image),
                     imagePullPolicy: c.image.pullPolicy,
                     command: ['sh', '-c', 'rm -rf /cache/*'],
                     env: omitIfEmpty(c.extraEnv),
