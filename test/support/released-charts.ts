@@ -9,8 +9,8 @@ import { basename, join } from 'node:path';
 import { chartAtCommit } from '@meetscale/release';
 import { lastRelease, type ReleaseEntry } from '@meetscale/releases';
 
-import { scenarioFiles, WORKSPACE_ROOT } from './charts';
-import { type PodSecurityLevel, scenarioPodSecurity } from './cluster';
+import { chartDir, scenarioFiles, WORKSPACE_ROOT } from './charts';
+import { chartPodSecurity, type PodSecurityLevel, scenarioPodSecurity } from './cluster';
 
 /** A chart's last release, extracted. */
 export interface ReleasedChart {
@@ -62,8 +62,12 @@ const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileg
 export function upgradePaths(chart: string, released: ReleasedChart): UpgradePath[] {
   const current = scenarioFiles(chart);
   const old = scenarioFiles(chart, released.dir);
-  const level = (...files: string[]): PodSecurityLevel =>
-    files.map(scenarioPodSecurity).reduce((weak, next) => (LEVELS.indexOf(next) > LEVELS.indexOf(weak) ? next : weak), 'restricted');
+  const weakest = (levels: readonly PodSecurityLevel[]): PodSecurityLevel =>
+    levels.reduce<PodSecurityLevel>((weak, next) => (LEVELS.indexOf(next) > LEVELS.indexOf(weak) ? next : weak), 'restricted');
+  const level = (...files: string[]): PodSecurityLevel => weakest(files.map(scenarioPodSecurity));
+  // the defaults' level is the chart's (Chart.yaml), before and after: the logging chart's shipper needs privileged
+  const releasedDefaults = chartPodSecurity(released.dir);
+  const defaults = weakest([releasedDefaults, chartPodSecurity(chartDir(chart))]);
   // A scenario the working tree still has is upgraded with the released file and then its current file on top:
   // the user's values, plus what the upgrading notes ask them to add (a value a breaking change made required).
   // Where the scenario did not change, that is the same values file twice.
@@ -73,6 +77,11 @@ export function upgradePaths(chart: string, released: ReleasedChart): UpgradePat
   });
   const added = current
     .filter((file) => !old.some((previous) => basename(previous) === basename(file)))
-    .map((file) => ({ name: `${basename(file, '-values.yaml')} (new)`, from: [], to: [file], level: level(file) }));
-  return [{ name: 'defaults', from: [], to: [], level: 'restricted' }, ...kept, ...added];
+    .map((file) => ({
+      name: `${basename(file, '-values.yaml')} (new)`,
+      from: [],
+      to: [file],
+      level: weakest([releasedDefaults, level(file)]),
+    }));
+  return [{ name: 'defaults', from: [], to: [], level: defaults }, ...kept, ...added];
 }
