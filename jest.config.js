@@ -28,5 +28,6 @@ module.exports = {
     testPathIgnorePatterns: ['/node_modules/'],
   })),
   globalSetup: '<rootDir>/tools/jest-global-setup.js',
+  testSequencer: '<rootDir>/tools/jest-sequencer.js',
   reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
 };
