@@ -25,23 +25,19 @@ import {
   leftoverObjects,
   nodePoolsForPods,
   nodePortHolders,
-  type PodSecurityLevel,
   podSecurityRefusals,
   removeKeptNamespaces,
   removeKeptObjects,
   scenarioPodSecurity,
   settledReleaseProblems,
   unfinishedJobs,
+  weakestLevel,
   workloadState,
 } from './support/cluster';
 import { releasedChart, upgradePaths } from './support/released-charts';
 import { alternativeFor, entryNamesBeside, leaves, mergeValues, valuesAt, valuesSchema, valuesValidator } from './support/schema-values';
 
 jest.setTimeout(900_000);
-
-const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
-const weakest = (levels: readonly PodSecurityLevel[]): PodSecurityLevel =>
-  levels.reduce<PodSecurityLevel>((weak, level) => (LEVELS.indexOf(level) > LEVELS.indexOf(weak) ? level : weak), 'restricted');
 
 /** Values the schemas accept and the API server refuses, not fixed yet (see the file for why). */
 const KNOWN_REFUSALS = YAML.parse(readFileSync(join(__dirname, 'cluster-known-refusals.yaml'), 'utf8')) as Array<{
@@ -303,7 +299,7 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
     const upgradeNames = upgradeScenarios.map((scenario) => scenario.name).join(', ') || 'no scenario';
     test(`upgrades from the defaults to ${upgradeNames} and back, and rolls each upgrade back`, async () => {
       const namespace = namespaceName(chart, 'upgrades', `h${major}`);
-      await createNamespace(plane().client, namespace, weakest(contexts.map((context) => context.level)));
+      await createNamespace(plane().client, namespace, weakestLevel(contexts.map((context) => context.level)));
       for (const context of contexts)
         await createExpectedClaims(
           plane().client,
@@ -464,7 +460,7 @@ describe.each(chartNames())('chart %s on a real control plane', (chart) => {
       return alternative === undefined ? [] : [{ name: leaf.path.join('.'), alternative, values: valuesAt(leaf.path, alternative) }];
     });
     expect(overrides.length).toBeGreaterThan(0);
-    const level = weakest(contexts.map((context) => context.level));
+    const level = weakestLevel(contexts.map((context) => context.level));
     const knownRefusals = new Set(KNOWN_REFUSALS.filter((entry) => entry.chart === chart).flatMap((entry) => entry.values));
     const refusedAsKnown = new Set<string>();
     // GIVEN the defaults installed with Helm 4 (Helm's own upgrade and rollback run through every scenario above,

@@ -18,6 +18,13 @@ export { helmOn, type HelmOnOptions, helmOutcome, objectPath } from '@meetscale/
 /** The Pod Security Standards levels, weakest last. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
+const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
+
+/** The weakest of some levels (`restricted` when none): what a namespace must allow for all of them. */
+export function weakestLevel(levels: readonly PodSecurityLevel[]): PodSecurityLevel {
+  return levels.reduce<PodSecurityLevel>((weak, level) => (LEVELS.indexOf(level) > LEVELS.indexOf(weak) ? level : weak), 'restricted');
+}
+
 /** The marker a `ci/` scenario carries when it needs a weaker level than `restricted`. */
 const LEVEL_MARKER = /^#\s*pod-security:\s*(restricted|baseline|privileged)\s*$/m;
 

@@ -10,7 +10,7 @@ import { chartAtCommit } from '@meetscale/release';
 import { lastRelease, type ReleaseEntry } from '@meetscale/releases';
 
 import { chartDir, scenarioFiles, WORKSPACE_ROOT } from './charts';
-import { chartPodSecurity, type PodSecurityLevel, scenarioPodSecurity } from './cluster';
+import { chartPodSecurity, type PodSecurityLevel, scenarioPodSecurity, weakestLevel as weakest } from './cluster';
 
 /** A chart's last release, extracted. */
 export interface ReleasedChart {
@@ -51,8 +51,6 @@ export interface UpgradePath {
   readonly level: PodSecurityLevel;
 }
 
-const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
-
 /**
  * The upgrade paths from a release: the defaults; every scenario the release had, installed with its values file
  * and upgraded with that file and, on top, the scenario's current file (a user's values keep working and keep
@@ -62,8 +60,6 @@ const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileg
 export function upgradePaths(chart: string, released: ReleasedChart): UpgradePath[] {
   const current = scenarioFiles(chart);
   const old = scenarioFiles(chart, released.dir);
-  const weakest = (levels: readonly PodSecurityLevel[]): PodSecurityLevel =>
-    levels.reduce<PodSecurityLevel>((weak, next) => (LEVELS.indexOf(next) > LEVELS.indexOf(weak) ? next : weak), 'restricted');
   const level = (...files: string[]): PodSecurityLevel => weakest(files.map(scenarioPodSecurity));
   // the defaults' level is the chart's (Chart.yaml), before and after: the logging chart's shipper needs privileged
   const releasedDefaults = chartPodSecurity(released.dir);
